@@ -1,0 +1,41 @@
+package com.workestra.sharedmailboxes.problems.entity;
+
+import java.time.Duration;
+
+/**
+ * A refusal or failure a person can act on: a stable code and the sentence shown to them.
+ * The detail is what the caller reads, so it never carries tokens, stack traces or internal messages.
+ */
+public class ServiceException extends RuntimeException {
+
+    private final ProblemCode code;
+    private final String detail;
+    private final Duration retryAfter;
+
+    public ServiceException(ProblemCode code, String detail) {
+        this(code, detail, null, null);
+    }
+
+    public ServiceException(ProblemCode code, String detail, Duration retryAfter, Throwable cause) {
+        super(code.name() + ": " + detail, cause, false, false);
+        this.code = code;
+        this.detail = detail;
+        this.retryAfter = retryAfter;
+    }
+
+    public ProblemCode code() {
+        return code;
+    }
+
+    public String detail() {
+        return detail;
+    }
+
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+
+    public Problem problem() {
+        return Problem.of(code, detail);
+    }
+}
