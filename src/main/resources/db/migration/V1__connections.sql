@@ -28,6 +28,8 @@ CREATE TABLE outlook_connection (
     error_code          varchar(64),
     error_message       text,
     error_at            timestamptz,
+    last_sync_at        timestamptz,
+    delivery            varchar(16)  NOT NULL DEFAULT 'POLLING' CHECK (delivery IN ('WEBHOOK', 'POLLING')),
     created_at          timestamptz  NOT NULL,
     updated_at          timestamptz  NOT NULL,
     version             bigint       NOT NULL DEFAULT 0,

@@ -29,14 +29,32 @@ public class RequestSizeLimit extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (request.getContentLengthLong() > maxBodyBytes) {
+            drain(request);
             Problem problem = Problem.of(ProblemCode.PAYLOAD_TOO_LARGE, "The request body is larger than " + maxBodyBytes + " bytes.");
             response.setStatus(problem.status());
             response.setContentType(Problem.MEDIA_TYPE);
-            response.setHeader("Connection", "close");
             response.getOutputStream().write(problem.toJson().getBytes(StandardCharsets.UTF_8));
             return;
         }
         chain.doFilter(request.getContentLengthLong() < 0 ? new Limited(request, maxBodyBytes) : request, response);
+    }
+
+    /**
+     * Reads and discards a refused body, up to a bound, so that ordinary clients that send the whole body before
+     * reading the answer get the 413 instead of a broken connection.
+     */
+    private void drain(HttpServletRequest request) {
+        long budget = Math.max(maxBodyBytes * 4, 8L << 20);
+        byte[] buffer = new byte[64 * 1024];
+        try {
+            var in = request.getInputStream();
+            int n;
+            while (budget > 0 && (n = in.read(buffer)) >= 0) {
+                budget -= n;
+            }
+        } catch (IOException ignored) {
+            // the client went away: nothing to answer
+        }
     }
 
     private static final class Limited extends HttpServletRequestWrapper {

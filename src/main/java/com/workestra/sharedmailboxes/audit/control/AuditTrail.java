@@ -1,0 +1,34 @@
+package com.workestra.sharedmailboxes.audit.control;
+
+import com.workestra.sharedmailboxes.audit.entity.AuditEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+/** Records an action in the caller's transaction, so the trail and the change commit together. */
+@ApplicationScoped
+public class AuditTrail {
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    public void record(String workspaceId, String userId, String userUpn, AuditEvent.Action action, String mailbox,
+                       UUID connectionId, String detail) {
+        em.persist(new AuditEvent(workspaceId, userId, userUpn, action, mailbox, connectionId, detail, clock.instant()));
+    }
+
+    public List<AuditEvent> ofWorkspace(String workspaceId, int limit) {
+        return em.createNamedQuery(AuditEvent.OF_WORKSPACE, AuditEvent.class)
+                .setParameter("workspaceId", workspaceId)
+                .setMaxResults(limit)
+                .getResultList();
+    }
+}

@@ -1,0 +1,229 @@
+package com.workestra.sharedmailboxes.connections.boundary;
+
+import com.workestra.sharedmailboxes.audit.control.AuditTrail;
+import com.workestra.sharedmailboxes.audit.entity.AuditEvent;
+import com.workestra.sharedmailboxes.callers.entity.Caller;
+import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
+import com.workestra.sharedmailboxes.connections.control.ReturnUrls;
+import com.workestra.sharedmailboxes.connections.control.StoredTokens;
+import com.workestra.sharedmailboxes.connections.entity.MicrosoftAccount;
+import com.workestra.sharedmailboxes.connections.entity.OAuthAuthorization;
+import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.health.control.Badges;
+import com.workestra.sharedmailboxes.messages.control.Mailboxes;
+import com.workestra.sharedmailboxes.messages.entity.Mailbox;
+import com.workestra.sharedmailboxes.messages.entity.MailboxKind;
+import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
+import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import jakarta.ejb.Stateless;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/** Connect, reconnect in place, list and disconnect a person's Outlook connections. Transactions start here. */
+@Stateless
+public class OutlookConnections {
+
+    private static final Logger LOG = Logger.getLogger(OutlookConnections.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    OutlookSignIn signIn;
+
+    @Inject
+    StoredTokens storedTokens;
+
+    @Inject
+    Mailboxes mailboxes;
+
+    @Inject
+    ReturnUrls returnUrls;
+
+    @Inject
+    AuditTrail audit;
+
+    @Inject
+    Badges badges;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    Event<ConnectionRemoval> removals;
+
+    @Inject
+    @ConfigProperty(name = "outlook.authorization-lifetime", defaultValue = "PT10M")
+    Duration authorizationLifetime;
+
+    public AuthorizationStarted startAuthorization(Caller caller, AuthorizationRequest request) {
+        String returnUrl = returnUrls.validated(request == null ? null : request.returnUrl);
+        UUID reconnect = request == null ? null : request.reconnectConnectionId;
+        String loginHint = null;
+        if (reconnect != null) {
+            OutlookConnection existing = owned(caller, reconnect);
+            if (!existing.isPersonal()) {
+                throw new ServiceException(ProblemCode.INVALID_REQUEST,
+                        "Reconnect the personal Outlook connection; its shared mailboxes recover with it.");
+            }
+            loginHint = existing.microsoftUpn();
+        }
+        String state = randomToken(32);
+        String verifier = randomToken(48);
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(authorizationLifetime);
+        String url = signIn.authorizationUrl(state, challenge(verifier), loginHint);
+        em.persist(new OAuthAuthorization(state, caller.workspaceId(), caller.userId(), caller.upn(), verifier,
+                returnUrl, reconnect, now, expiresAt));
+        return new AuthorizationStarted(url, expiresAt);
+    }
+
+    /**
+     * Microsoft's answer to a sign-in. The state is consumed whatever happens next, so it can be used once. Only a
+     * redeemed code creates or updates a connection; every other outcome leaves no row and sends an error code back.
+     */
+    public URI completeAuthorization(String state, String code, String error) {
+        OAuthAuthorization authorization = state == null || state.isBlank() ? null
+                : em.find(OAuthAuthorization.class, state, LockModeType.PESSIMISTIC_WRITE);
+        if (authorization == null) {
+            return returnUrls.withParameter(returnUrls.fallback(), "error", "STATE_INVALID");
+        }
+        em.remove(authorization);
+        String back = authorization.returnUrl();
+        if (authorization.isExpiredAt(clock.instant())) {
+            return returnUrls.withParameter(back, "error", "STATE_EXPIRED");
+        }
+        if (error != null && !error.isBlank()) {
+            return returnUrls.withParameter(back, "error", "access_denied".equals(error) ? "CONSENT_DENIED" : "AUTHORIZATION_FAILED");
+        }
+        if (code == null || code.isBlank()) {
+            return returnUrls.withParameter(back, "error", "AUTHORIZATION_FAILED");
+        }
+        OutlookSignIn.Redemption redemption;
+        try {
+            redemption = signIn.redeem(code, authorization.codeVerifier());
+        } catch (OutlookSignIn.SignInFailed failed) {
+            LOG.info(() -> "Outlook sign-in failed for user " + authorization.userId() + ": " + failed.getMessage());
+            return returnUrls.withParameter(back, "error", "SIGN_IN_FAILED");
+        } catch (ServiceException notConfigured) {
+            return returnUrls.withParameter(back, "error", notConfigured.code().name());
+        }
+        OutlookConnection connection = connect(authorization, redemption);
+        return returnUrls.withParameter(back, "connection", connection.id().toString());
+    }
+
+    private OutlookConnection connect(OAuthAuthorization authorization, OutlookSignIn.Redemption redemption) {
+        MicrosoftAccount account = redemption.account();
+        Instant now = clock.instant();
+        List<OutlookConnection> existing = em.createNamedQuery(OutlookConnection.PERSONAL_BY_MICROSOFT_USER, OutlookConnection.class)
+                .setParameter("workspaceId", authorization.workspaceId())
+                .setParameter("userId", authorization.userId())
+                .setParameter("oid", account.oid())
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList();
+        OutlookConnection connection;
+        AuditEvent.Action action;
+        if (existing.isEmpty()) {
+            Mailbox mailbox = mailboxes.findOrCreate(authorization.workspaceId(), account.upn(), account.displayName(), MailboxKind.PERSONAL);
+            connection = OutlookConnection.personal(authorization.workspaceId(), authorization.userId(), authorization.userUpn(),
+                    mailbox, account, now);
+            storedTokens.sealInto(connection, redemption.serializedCache());
+            em.persist(connection);
+            action = AuditEvent.Action.CONNECTED;
+        } else {
+            connection = existing.get(0);
+            if (!connection.mailbox().address().equals(Mailbox.normalize(account.upn()))) {
+                mailboxes.rename(connection.mailbox(), account.upn(), account.displayName());
+            }
+            connection.signedInAs(account, now);
+            storedTokens.sealInto(connection, redemption.serializedCache());
+            connection.sharedMailboxes().forEach(shared -> shared.clearError(now));
+            signIn.forget(connection.id());
+            action = AuditEvent.Action.RECONNECTED;
+        }
+        mailboxes.grantReading(connection.mailbox(), authorization.userId());
+        audit.record(authorization.workspaceId(), authorization.userId(), authorization.userUpn(), action,
+                connection.mailbox().address(), connection.id(), null);
+        return connection;
+    }
+
+    public List<ConnectionView> list(Caller caller) {
+        return em.createNamedQuery(OutlookConnection.OF_USER, OutlookConnection.class)
+                .setParameter("workspaceId", caller.workspaceId())
+                .setParameter("userId", caller.userId())
+                .getResultList().stream()
+                .map(this::view)
+                .toList();
+    }
+
+    public ConnectionView get(Caller caller, UUID id) {
+        return view(owned(caller, id));
+    }
+
+    public ConnectionView view(OutlookConnection connection) {
+        return ConnectionView.of(connection, badges.of(connection));
+    }
+
+    /**
+     * Removes a connection and its token; a personal one takes its shared rows with it. Subscriptions at Microsoft are
+     * deleted first (best effort, by the observers of {@link ConnectionRemoval}); mailboxes and messages stay.
+     */
+    public void disconnect(Caller caller, UUID id) {
+        OutlookConnection connection = owned(caller, id);
+        removals.fire(new ConnectionRemoval(connection));
+        for (OutlookConnection shared : List.copyOf(connection.sharedMailboxes())) {
+            audit.record(caller.workspaceId(), caller.userId(), caller.upn(), AuditEvent.Action.SHARED_MAILBOX_REMOVED,
+                    shared.mailbox().address(), shared.id(), "with its personal connection");
+        }
+        if (connection.parent() != null) {
+            connection.parent().sharedMailboxes().remove(connection);
+        }
+        em.remove(connection);
+        audit.record(caller.workspaceId(), caller.userId(), caller.upn(),
+                connection.isPersonal() ? AuditEvent.Action.DISCONNECTED : AuditEvent.Action.SHARED_MAILBOX_REMOVED,
+                connection.mailbox().address(), connection.id(), null);
+        signIn.forget(connection.id());
+    }
+
+    /** The caller's own connection, or 404: someone else's is indistinguishable from none. */
+    public OutlookConnection owned(Caller caller, UUID id) {
+        OutlookConnection connection = id == null ? null : em.find(OutlookConnection.class, id);
+        if (connection == null || !connection.isOwnedBy(caller.workspaceId(), caller.userId())) {
+            throw new ServiceException(ProblemCode.NOT_FOUND, "There is no Outlook connection " + id + " for you.");
+        }
+        return connection;
+    }
+
+    static String randomToken(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    static String challenge(String verifier) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

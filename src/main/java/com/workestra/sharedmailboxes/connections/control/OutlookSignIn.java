@@ -1,0 +1,267 @@
+package com.workestra.sharedmailboxes.connections.control;
+
+import com.microsoft.aad.msal4j.AuthorizationCodeParameters;
+import com.microsoft.aad.msal4j.AuthorizationRequestUrlParameters;
+import com.microsoft.aad.msal4j.ClientCredentialFactory;
+import com.microsoft.aad.msal4j.ConfidentialClientApplication;
+import com.microsoft.aad.msal4j.IAccount;
+import com.microsoft.aad.msal4j.IAuthenticationResult;
+import com.microsoft.aad.msal4j.ITokenCacheAccessAspect;
+import com.microsoft.aad.msal4j.ITokenCacheAccessContext;
+import com.microsoft.aad.msal4j.MsalException;
+import com.microsoft.aad.msal4j.MsalInteractionRequiredException;
+import com.microsoft.aad.msal4j.MsalServiceException;
+import com.microsoft.aad.msal4j.Prompt;
+import com.microsoft.aad.msal4j.ResponseMode;
+import com.microsoft.aad.msal4j.SilentParameters;
+import com.workestra.sharedmailboxes.connections.entity.MicrosoftAccount;
+import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.graph.control.MicrosoftEndpoints;
+import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
+import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.StringReader;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * The user's Microsoft sign-in through MSAL4J: the authorize URL (state, PKCE), redeeming the code, and fresh access
+ * tokens for every Graph call with acquireTokenSilently, the token cache read and written through the token vault.
+ */
+@ApplicationScoped
+public class OutlookSignIn {
+
+    private static final Logger LOG = Logger.getLogger(OutlookSignIn.class.getName());
+    public static final String RECONNECT_SENTENCE =
+            "Your Outlook sign-in has expired or was revoked at Microsoft. Reconnect your Outlook account to resume syncing.";
+
+    @Inject
+    MicrosoftEndpoints endpoints;
+
+    @Inject
+    StoredTokens storedTokens;
+
+    @Inject
+    @ConfigProperty(name = "service.public-base-url", defaultValue = "http://localhost:8080")
+    String publicBaseUrl;
+
+    @Inject
+    @ConfigProperty(name = "outlook.token-timeout-seconds", defaultValue = "30")
+    int timeoutSeconds;
+
+    @Inject
+    @ConfigProperty(name = "outlook.cached-applications", defaultValue = "2000")
+    int cachedApplications;
+
+    private final Map<UUID, ConfidentialClientApplication> applications = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<UUID, ConfidentialClientApplication> eldest) {
+                    return size() > cachedApplications;
+                }
+            });
+    private final Map<UUID, Object> refreshLocks = new ConcurrentHashMap<>();
+
+    public URI redirectUri() {
+        return URI.create(publicBaseUrl.replaceAll("/+$", "") + "/api/v1/outlook/callback");
+    }
+
+    public String authorizationUrl(String state, String codeChallenge, String loginHint) {
+        AuthorizationRequestUrlParameters.Builder parameters = AuthorizationRequestUrlParameters
+                .builder(redirectUri().toString(), endpoints.delegatedScopes())
+                .state(state)
+                .codeChallenge(codeChallenge)
+                .codeChallengeMethod("S256")
+                .responseMode(ResponseMode.FORM_POST)
+                .prompt(Prompt.SELECT_ACCOUNT);
+        if (loginHint != null) {
+            parameters.loginHint(loginHint);
+        }
+        return application(null).getAuthorizationRequestUrl(parameters.build()).toString();
+    }
+
+    /** Redeems an authorization code; the account and the serialized MSAL cache holding its tokens. */
+    public Redemption redeem(String code, String codeVerifier) {
+        ConfidentialClientApplication app = application(null);
+        try {
+            IAuthenticationResult result = app.acquireToken(AuthorizationCodeParameters.builder(code, redirectUri())
+                            .scopes(endpoints.delegatedScopes())
+                            .codeVerifier(codeVerifier)
+                            .build())
+                    .get(timeoutSeconds, TimeUnit.SECONDS);
+            return new Redemption(accountOf(result), app.tokenCache().serialize());
+        } catch (ExecutionException | CompletionException e) {
+            throw new SignInFailed(describe(e.getCause()));
+        } catch (TimeoutException e) {
+            throw new SignInFailed("timeout");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SignInFailed("interrupted");
+        }
+    }
+
+    /**
+     * A valid access token for the personal connection's Microsoft account, refreshed when needed.
+     * An expired or revoked sign-in marks the connection RECONNECT_REQUIRED.
+     */
+    public String accessToken(OutlookConnection personal) {
+        UUID id = personal.id();
+        String homeAccountId = personal.microsoftOid() + "." + personal.microsoftTid();
+        synchronized (refreshLocks.computeIfAbsent(id, key -> new Object())) {
+            ConfidentialClientApplication app = applications.computeIfAbsent(id, this::application);
+            try {
+                IAccount account = app.getAccounts().get(timeoutSeconds, TimeUnit.SECONDS).stream()
+                        .filter(candidate -> homeAccountId.equals(candidate.homeAccountId()))
+                        .findFirst()
+                        .orElse(null);
+                if (account == null) {
+                    throw reconnectRequired(id);
+                }
+                return app.acquireTokenSilently(SilentParameters.builder(endpoints.delegatedScopes(), account).build())
+                        .get(timeoutSeconds, TimeUnit.SECONDS)
+                        .accessToken();
+            } catch (ExecutionException | CompletionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof MsalInteractionRequiredException
+                        || cause instanceof MsalServiceException service && "invalid_grant".equals(service.errorCode())) {
+                    LOG.info(() -> "connection " + id + " needs a reconnect: " + ((MsalException) cause).errorCode());
+                    throw reconnectRequired(id);
+                }
+                LOG.log(Level.WARNING, "token refresh failed for connection " + id + ": " + describe(cause));
+                throw new ServiceException(ProblemCode.MICROSOFT_UNAVAILABLE,
+                        "Microsoft's sign-in service did not answer. Try again in a moment.");
+            } catch (TimeoutException e) {
+                throw new ServiceException(ProblemCode.MICROSOFT_UNAVAILABLE,
+                        "Microsoft's sign-in service did not answer in time. Try again in a moment.");
+            } catch (MalformedURLException e) {
+                throw new IllegalStateException("outlook.authority is not a URL", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ServiceException(ProblemCode.MICROSOFT_UNAVAILABLE, "Interrupted while asking Microsoft for a token.");
+            }
+        }
+    }
+
+    /** Drops what this server keeps in memory for a connection (after disconnect or reconnect). */
+    public void forget(UUID connectionId) {
+        applications.remove(connectionId);
+        refreshLocks.remove(connectionId);
+    }
+
+    private ServiceException reconnectRequired(UUID connectionId) {
+        storedTokens.markReconnectRequired(connectionId, RECONNECT_SENTENCE);
+        forget(connectionId);
+        return new ServiceException(ProblemCode.RECONNECT_REQUIRED, RECONNECT_SENTENCE);
+    }
+
+    private ConfidentialClientApplication application(UUID connectionId) {
+        try {
+            var builder = ConfidentialClientApplication
+                    .builder(endpoints.clientId(), ClientCredentialFactory.createFromSecret(endpoints.clientSecret()))
+                    .sslSocketFactory(endpoints.sslContext().getSocketFactory())
+                    .connectTimeoutForDefaultHttpClient(timeoutSeconds * 1000)
+                    .readTimeoutForDefaultHttpClient(timeoutSeconds * 1000);
+            if (endpoints.isOidcAuthority()) {
+                builder.oidcAuthority(endpoints.authority()).instanceDiscovery(false);
+            } else {
+                builder.authority(endpoints.authority());
+            }
+            if (connectionId != null) {
+                builder.setTokenCacheAccessAspect(new VaultedCache(connectionId));
+            }
+            return builder.build();
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException("outlook.authority is not a URL", e);
+        }
+    }
+
+    private static MicrosoftAccount accountOf(IAuthenticationResult result) {
+        JsonObject claims = claims(result.idToken());
+        String oid = claims.getString("oid", null);
+        String tid = claims.getString("tid", null);
+        String upn = claims.getString("preferred_username", result.account() == null ? null : result.account().username());
+        if (oid == null || tid == null || upn == null) {
+            throw new SignInFailed("id_token without oid, tid or preferred_username");
+        }
+        Set<String> granted = Arrays.stream(result.scopes().split("\\s+")).filter(s -> !s.isBlank()).collect(Collectors.toSet());
+        return new MicrosoftAccount(oid, tid, upn, claims.getString("name", upn), granted);
+    }
+
+    private static JsonObject claims(String idToken) {
+        if (idToken == null) {
+            throw new SignInFailed("no id_token");
+        }
+        String[] parts = idToken.split("\\.");
+        if (parts.length < 2) {
+            throw new SignInFailed("malformed id_token");
+        }
+        String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+        try (var reader = Json.createReader(new StringReader(payload))) {
+            return reader.readObject();
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        if (failure instanceof MsalServiceException service) {
+            return service.errorCode() + " (HTTP " + service.statusCode() + ")";
+        }
+        if (failure instanceof MsalException msal) {
+            return msal.errorCode();
+        }
+        return failure == null ? "unknown" : failure.getClass().getSimpleName();
+    }
+
+    public record Redemption(MicrosoftAccount account, String serializedCache) {
+    }
+
+    /** The code could not be redeemed; the reason is a short code for logs, never a token. */
+    public static class SignInFailed extends RuntimeException {
+        public SignInFailed(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** MSAL's cache for one connection, read from and written back to the token vault on every access. */
+    private final class VaultedCache implements ITokenCacheAccessAspect {
+        private final UUID connectionId;
+
+        VaultedCache(UUID connectionId) {
+            this.connectionId = connectionId;
+        }
+
+        @Override
+        public void beforeCacheAccess(ITokenCacheAccessContext context) {
+            String stored = storedTokens.load(connectionId);
+            context.tokenCache().deserialize(stored == null ? "{}" : stored);
+        }
+
+        @Override
+        public void afterCacheAccess(ITokenCacheAccessContext context) {
+            if (context.hasCacheChanged()) {
+                storedTokens.save(connectionId, context.tokenCache().serialize());
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package com.workestra.sharedmailboxes.connections.entity;
+
+public enum ConnectionKind {
+    PERSONAL, SHARED
+}

@@ -1,0 +1,85 @@
+package com.workestra.sharedmailboxes.graph.control;
+
+import com.microsoft.graph.models.odataerrors.ODataError;
+import com.microsoft.kiota.ApiException;
+
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+
+/**
+ * What a failed Graph call means, read from the status and Graph's error {@code code} (never from the message text).
+ * Status 0 means Graph was not reached or did not answer in time.
+ */
+public record GraphFailure(int status, String code, Duration retryAfter) {
+
+    private static final Set<String> SYNC_STATE_LOST = Set.of("syncstatenotfound", "resyncrequired", "syncstateinvalid");
+
+    public static GraphFailure of(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof UncheckedIOException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ApiException api) {
+            String code = cause instanceof ODataError odata && odata.getError() != null ? odata.getError().getCode() : null;
+            return new GraphFailure(api.getResponseStatusCode(), code == null ? "" : code, retryAfter(api.getResponseHeaders()));
+        }
+        if (cause instanceof InterruptedIOException || cause instanceof java.io.IOException) {
+            return new GraphFailure(0, "Unreachable", null);
+        }
+        return null;
+    }
+
+    private static Duration retryAfter(Map<String, ? extends Collection<String>> headers) {
+        if (headers == null) {
+            return null;
+        }
+        for (var header : headers.entrySet()) {
+            if ("retry-after".equalsIgnoreCase(header.getKey()) && !header.getValue().isEmpty()) {
+                try {
+                    return Duration.ofSeconds(Long.parseLong(header.getValue().iterator().next().trim()));
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    public boolean isThrottled() {
+        return status == 429;
+    }
+
+    public boolean isTransient() {
+        return status == 0 || status == 429 || status >= 500;
+    }
+
+    public boolean isAccessDenied() {
+        return status == 403;
+    }
+
+    public boolean isNotFound() {
+        return status == 404;
+    }
+
+    public boolean isUnauthorized() {
+        return status == 401;
+    }
+
+    public boolean isSyncStateLost() {
+        return status == 410 || SYNC_STATE_LOST.contains(code.toLowerCase());
+    }
+
+    public boolean isSendAsDenied() {
+        return "ErrorSendAsDenied".equalsIgnoreCase(code);
+    }
+
+    @Override
+    public String toString() {
+        return status + (code.isEmpty() ? "" : " " + code);
+    }
+}

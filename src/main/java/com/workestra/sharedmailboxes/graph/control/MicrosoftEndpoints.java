@@ -1,0 +1,161 @@
+package com.workestra.sharedmailboxes.graph.control;
+
+import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
+import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Where Microsoft is and whom to trust there. Production defaults point at Microsoft; every endpoint, identity and
+ * trust setting comes from configuration, so the service can also run against a stand-in identity provider and Graph.
+ */
+@ApplicationScoped
+public class MicrosoftEndpoints {
+
+    @Inject
+    @ConfigProperty(name = "outlook.authority", defaultValue = "https://login.microsoftonline.com/organizations/")
+    String authority;
+
+    @Inject
+    @ConfigProperty(name = "outlook.graph-base-url", defaultValue = "https://graph.microsoft.com/v1.0")
+    String graphBaseUrl;
+
+    @Inject
+    @ConfigProperty(name = "outlook.client-id")
+    Optional<String> clientId;
+
+    @Inject
+    @ConfigProperty(name = "outlook.client-secret")
+    Optional<String> clientSecret;
+
+    @Inject
+    @ConfigProperty(name = "outlook.trusted-certificate")
+    Optional<String> trustedCertificate;
+
+    @Inject
+    @ConfigProperty(name = "outlook.scopes",
+            defaultValue = "User.Read Mail.ReadWrite Mail.Send Mail.Read.Shared Mail.ReadWrite.Shared Mail.Send.Shared")
+    String scopes;
+
+    private volatile Trust trust;
+
+    /** An authority ending in {@code /v2.0} is an OpenID Connect issuer (a single tenant or a stand-in); otherwise Entra's. */
+    public boolean isOidcAuthority() {
+        return authority.replaceAll("/+$", "").endsWith("/v2.0");
+    }
+
+    public String authority() {
+        return isOidcAuthority() ? authority.replaceAll("/+$", "") : (authority.endsWith("/") ? authority : authority + "/");
+    }
+
+    public String graphBaseUrl() {
+        return graphBaseUrl.replaceAll("/+$", "");
+    }
+
+    public String graphHost() {
+        return URI.create(graphBaseUrl()).getHost();
+    }
+
+    public String clientId() {
+        return clientId.filter(id -> !id.isBlank()).orElseThrow(MicrosoftEndpoints::notConfigured);
+    }
+
+    public String clientSecret() {
+        return clientSecret.filter(secret -> !secret.isBlank()).orElseThrow(MicrosoftEndpoints::notConfigured);
+    }
+
+    /** The delegated Graph scopes asked for at sign-in (MSAL adds openid, profile and offline_access itself). */
+    public Set<String> delegatedScopes() {
+        return new TreeSet<>(Arrays.asList(scopes.trim().split("\\s+")));
+    }
+
+    private static ServiceException notConfigured() {
+        return new ServiceException(ProblemCode.OUTLOOK_NOT_CONFIGURED,
+                "The Outlook integration is not configured on this server (outlook.client-id and outlook.client-secret).");
+    }
+
+    public SSLContext sslContext() {
+        return trust().context();
+    }
+
+    public X509TrustManager trustManager() {
+        return trust().manager();
+    }
+
+    private Trust trust() {
+        Trust current = trust;
+        if (current == null) {
+            synchronized (this) {
+                if (trust == null) {
+                    trust = loadTrust(trustedCertificate.filter(path -> !path.isBlank()).map(Path::of).orElse(null));
+                }
+                current = trust;
+            }
+        }
+        return current;
+    }
+
+    /** The JDK's trusted authorities, plus one extra certificate when configured (a test identity provider). */
+    static Trust loadTrust(Path extraCertificate) {
+        try {
+            TrustManagerFactory defaults = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            defaults.init((KeyStore) null);
+            X509TrustManager jdk = firstX509(defaults.getTrustManagers());
+            if (extraCertificate == null) {
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, new TrustManager[]{jdk}, null);
+                return new Trust(context, jdk);
+            }
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int index = 0;
+            for (X509Certificate authority : jdk.getAcceptedIssuers()) {
+                store.setCertificateEntry("jdk-" + index++, authority);
+            }
+            try (InputStream pem = Files.newInputStream(extraCertificate)) {
+                for (var certificate : CertificateFactory.getInstance("X.509").generateCertificates(pem)) {
+                    store.setCertificateEntry("extra-" + index++, certificate);
+                }
+            }
+            TrustManagerFactory combined = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            combined.init(store);
+            X509TrustManager manager = firstX509(combined.getTrustManagers());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[]{manager}, null);
+            return new Trust(context, manager);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read outlook.trusted-certificate " + extraCertificate, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("unusable outlook.trusted-certificate " + extraCertificate, e);
+        }
+    }
+
+    private static X509TrustManager firstX509(TrustManager[] managers) {
+        return Arrays.stream(managers).filter(X509TrustManager.class::isInstance).map(X509TrustManager.class::cast)
+                .findFirst().orElseThrow();
+    }
+
+    record Trust(SSLContext context, X509TrustManager manager) {
+    }
+}

@@ -1,0 +1,5 @@
+package com.workestra.sharedmailboxes.messages.entity;
+
+public enum MailboxKind {
+    PERSONAL, SHARED
+}
