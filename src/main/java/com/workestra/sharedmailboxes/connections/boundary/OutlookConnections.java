@@ -15,6 +15,8 @@ import com.workestra.sharedmailboxes.messages.entity.Mailbox;
 import com.workestra.sharedmailboxes.messages.entity.MailboxKind;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import com.workestra.sharedmailboxes.sync.control.SyncRequests;
+import com.workestra.sharedmailboxes.sync.entity.SyncReason;
 import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -66,6 +68,9 @@ public class OutlookConnections {
 
     @Inject
     Clock clock;
+
+    @Inject
+    SyncRequests syncRequests;
 
     @Inject
     Event<ConnectionRemoval> removals;
@@ -201,6 +206,12 @@ public class OutlookConnections {
                 connection.isPersonal() ? AuditEvent.Action.DISCONNECTED : AuditEvent.Action.SHARED_MAILBOX_REMOVED,
                 connection.mailbox().address(), connection.id(), null);
         signIn.forget(connection.id());
+    }
+
+    /** Sync now: marks the connection due; the scheduler runs it as soon as a worker is free. */
+    public void requestSync(Caller caller, UUID id) {
+        OutlookConnection connection = owned(caller, id);
+        syncRequests.request(connection.id(), SyncReason.SYNC_NOW);
     }
 
     /** The caller's own connection, or 404: someone else's is indistinguishable from none. */
