@@ -1,18 +1,23 @@
 package com.workestra.sharedmailboxes.sync.control;
 
 import com.workestra.sharedmailboxes.sync.entity.SyncReason;
+import com.workestra.sharedmailboxes.sync.entity.SyncRequested;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
 import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.UUID;
 
 /**
  * Marks connections due for a sync. Requests coalesce: a connection already due keeps its first request time, so a burst
- * of notifications for one mailbox becomes one sync. Runs in the caller's transaction.
+ * of notifications for one mailbox becomes one sync; a routine sync scheduled for later (the next poll or safety sync)
+ * is brought forward to now. Runs in the caller's transaction; after it commits, this server's scheduler wakes up.
  */
 @ApplicationScoped
 public class SyncRequests {
@@ -23,14 +28,23 @@ public class SyncRequests {
     @Inject
     Clock clock;
 
+    @Inject
+    Event<SyncRequested> requested;
+
     /** @return whether the connection exists */
     public boolean request(UUID connectionId, SyncReason reason) {
-        int updated = em.createNativeQuery("UPDATE outlook_connection SET sync_requested_at = COALESCE(sync_requested_at, ?1),"
-                        + " sync_reason = COALESCE(sync_reason, ?2) WHERE id = ?3")
-                .setParameter(1, java.time.OffsetDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC))
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        int updated = em.createNativeQuery("UPDATE outlook_connection SET"
+                        + " sync_reason = CASE WHEN sync_requested_at IS NULL OR sync_requested_at > ?1 THEN ?2 ELSE sync_reason END,"
+                        + " sync_requested_at = CASE WHEN sync_requested_at IS NULL OR sync_requested_at > ?1 THEN ?1 ELSE sync_requested_at END"
+                        + " WHERE id = ?3")
+                .setParameter(1, now)
                 .setParameter(2, reason.name())
                 .setParameter(3, connectionId)
                 .executeUpdate();
+        if (updated > 0) {
+            requested.fire(new SyncRequested(connectionId, reason));
+        }
         return updated > 0;
     }
 

@@ -1,0 +1,173 @@
+package com.workestra.sharedmailboxes.messages.control;
+
+import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
+import com.workestra.sharedmailboxes.messages.entity.MailboxKind;
+import com.workestra.sharedmailboxes.messages.entity.ReadableMailbox;
+import com.workestra.sharedmailboxes.messages.entity.Recipient;
+import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The inbox: newest first across the mailboxes a user may read, keyset-paginated over (received_at DESC, id DESC).
+ * Each (mailbox, folder) is read through its own index range and the small per-mailbox pages are merged, so a page costs
+ * the same at any depth and whatever the number of other mailboxes in the workspace.
+ */
+@ApplicationScoped
+public class MessageQueries {
+
+    static final String LIST_COLUMNS = "m.id, m.mailbox_id, m.folder, m.graph_id, m.subject, m.from_name, m.from_address,"
+            + " m.sender_name, m.sender_address, m.to_recipients, m.cc_recipients, m.received_at, m.is_read, m.has_attachments,"
+            + " m.preview, m.conversation_id, m.internet_message_id, m.removed_at";
+
+    @Resource(lookup = "jdbc/sharedMailboxes")
+    DataSource dataSource;
+
+    public List<ReadableMailbox> readableMailboxes(String workspaceId, String userId) {
+        try (Connection connection = dataSource.getConnection()) {
+            return readableMailboxes(connection, workspaceId, userId);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading mailbox access failed", e);
+        }
+    }
+
+    static List<ReadableMailbox> readableMailboxes(Connection connection, String workspaceId, String userId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT b.id, b.address, b.kind, b.display_name FROM mailbox_access a JOIN mailbox b ON b.id = a.mailbox_id"
+                        + " WHERE a.workspace_id = ? AND a.user_id = ? AND a.revoked_at IS NULL AND b.workspace_id = ?"
+                        + " ORDER BY b.address")) {
+            statement.setString(1, workspaceId);
+            statement.setString(2, userId);
+            statement.setString(3, workspaceId);
+            try (ResultSet rows = statement.executeQuery()) {
+                List<ReadableMailbox> mailboxes = new ArrayList<>();
+                while (rows.next()) {
+                    mailboxes.add(new ReadableMailbox(rows.getObject(1, UUID.class), rows.getString(2),
+                            MailboxKind.valueOf(rows.getString(3)), rows.getString(4)));
+                }
+                return mailboxes;
+            }
+        }
+    }
+
+    public List<StoredMessage> page(InboxQuery query, Map<UUID, String> addresses) {
+        try (Connection connection = dataSource.getConnection()) {
+            return page(connection, query, addresses);
+        } catch (SQLException e) {
+            throw new IllegalStateException("inbox query failed", e);
+        }
+    }
+
+    public static List<StoredMessage> page(Connection connection, InboxQuery query, Map<UUID, String> addresses) throws SQLException {
+        if (query.mailboxIds().isEmpty() || query.folders().isEmpty()) {
+            return List.of();
+        }
+        StringBuilder inner = new StringBuilder("SELECT ").append(LIST_COLUMNS)
+                .append(" FROM message m WHERE m.mailbox_id = b.mailbox_id AND m.folder = f.folder");
+        boolean keyset = query.afterReceivedAt() != null && query.afterId() != null;
+        if (keyset) {
+            inner.append(" AND (m.received_at, m.id) < (?, ?)");
+        }
+        if (query.unreadOnly()) {
+            inner.append(" AND NOT m.is_read AND m.removed_at IS NULL");
+        } else if (!query.includeRemoved()) {
+            inner.append(" AND m.removed_at IS NULL");
+        }
+        boolean search = query.search() != null && !query.search().isBlank();
+        if (search) {
+            inner.append(" AND (m.subject ILIKE ? OR m.from_address ILIKE ? OR m.from_name ILIKE ?)");
+        }
+        inner.append(" ORDER BY m.received_at DESC, m.id DESC LIMIT ?");
+        String sql = "SELECT x.* FROM unnest(?::uuid[]) AS b(mailbox_id) CROSS JOIN unnest(?::text[]) AS f(folder)"
+                + " CROSS JOIN LATERAL (" + inner + ") x ORDER BY x.received_at DESC, x.id DESC LIMIT ?";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int p = 1;
+            statement.setArray(p++, connection.createArrayOf("uuid", query.mailboxIds().toArray()));
+            statement.setArray(p++, connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
+            if (keyset) {
+                statement.setTimestamp(p++, Timestamp.from(query.afterReceivedAt()));
+                statement.setLong(p++, query.afterId());
+            }
+            if (search) {
+                String pattern = "%" + escapeLike(query.search().trim()) + "%";
+                statement.setString(p++, pattern);
+                statement.setString(p++, pattern);
+                statement.setString(p++, pattern);
+            }
+            statement.setInt(p++, query.limit());
+            statement.setInt(p, query.limit());
+            try (ResultSet rows = statement.executeQuery()) {
+                List<StoredMessage> messages = new ArrayList<>(query.limit());
+                while (rows.next()) {
+                    messages.add(read(rows, addresses, false));
+                }
+                return messages;
+            }
+        }
+    }
+
+    /** One message with its body, if it is in one of {@code mailboxIds}. */
+    public StoredMessage find(long id, Map<UUID, String> addresses) {
+        try (Connection connection = dataSource.getConnection()) {
+            return find(connection, id, addresses);
+        } catch (SQLException e) {
+            throw new IllegalStateException("message read failed", e);
+        }
+    }
+
+    static StoredMessage find(Connection connection, long id, Map<UUID, String> addresses) throws SQLException {
+        if (addresses.isEmpty()) {
+            return null;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + LIST_COLUMNS + ", m.body_type, m.body"
+                + " FROM message m WHERE m.id = ? AND m.mailbox_id = ANY (?::uuid[])")) {
+            statement.setLong(1, id);
+            statement.setArray(2, connection.createArrayOf("uuid", addresses.keySet().toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? read(rows, addresses, true) : null;
+            }
+        }
+    }
+
+    static StoredMessage read(ResultSet rows, Map<UUID, String> addresses, boolean withBody) throws SQLException {
+        UUID mailboxId = rows.getObject("mailbox_id", UUID.class);
+        Timestamp removed = rows.getTimestamp("removed_at");
+        return new StoredMessage(rows.getLong("id"), mailboxId, addresses.get(mailboxId), Folder.valueOf(rows.getString("folder")),
+                rows.getString("graph_id"), rows.getString("subject"),
+                recipient(rows.getString("from_name"), rows.getString("from_address")),
+                recipient(rows.getString("sender_name"), rows.getString("sender_address")),
+                RecipientsJson.read(rows.getString("to_recipients")), RecipientsJson.read(rows.getString("cc_recipients")),
+                rows.getTimestamp("received_at").toInstant(), rows.getBoolean("is_read"), rows.getBoolean("has_attachments"),
+                rows.getString("preview"), rows.getString("conversation_id"), rows.getString("internet_message_id"),
+                withBody ? rows.getString("body_type") : null, withBody ? rows.getString("body") : null,
+                removed == null ? null : removed.toInstant());
+    }
+
+    private static Recipient recipient(String name, String address) {
+        return name == null && address == null ? null : new Recipient(name, address);
+    }
+
+    static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    public static Map<UUID, String> addresses(Collection<ReadableMailbox> mailboxes) {
+        Map<UUID, String> addresses = new HashMap<>();
+        mailboxes.forEach(mailbox -> addresses.put(mailbox.id(), mailbox.address()));
+        return addresses;
+    }
+}

@@ -1,0 +1,224 @@
+package com.workestra.sharedmailboxes.messages.control;
+
+import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.messages.entity.MessageChange;
+import com.workestra.sharedmailboxes.messages.entity.Recipient;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Writes delta pages into the message table with idempotent, set-based statements keyed on (mailbox, folder, Graph id):
+ * the same page applied twice, or by two connections to one mailbox, leaves the same rows. Runs on the caller's
+ * connection, inside the caller's transaction (the page and its cursor commit together).
+ */
+@ApplicationScoped
+public class MessageStore {
+
+    static final String UPSERT = """
+            INSERT INTO message AS m (mailbox_id, folder, graph_id, internet_message_id, conversation_id, subject,
+                from_name, from_address, sender_name, sender_address, to_recipients, cc_recipients, received_at, is_read,
+                has_attachments, preview, body_type, body, change_key, synced_at)
+            SELECT ?, ?, u.graph_id, u.internet_message_id, u.conversation_id, u.subject, u.from_name, u.from_address,
+                u.sender_name, u.sender_address, u.to_recipients, u.cc_recipients, u.received_at, COALESCE(u.is_read, false),
+                COALESCE(u.has_attachments, false), u.preview, u.body_type, u.body, u.change_key, ?
+            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                ?::text[], ?::timestamptz[], ?::boolean[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[])
+                AS u(graph_id, internet_message_id, conversation_id, subject, from_name, from_address, sender_name,
+                     sender_address, to_recipients, cc_recipients, received_at, is_read, has_attachments, preview, body_type,
+                     body, change_key)
+            ON CONFLICT (mailbox_id, folder, graph_id) DO UPDATE SET
+                internet_message_id = COALESCE(EXCLUDED.internet_message_id, m.internet_message_id),
+                conversation_id = COALESCE(EXCLUDED.conversation_id, m.conversation_id),
+                subject = COALESCE(EXCLUDED.subject, m.subject),
+                from_name = COALESCE(EXCLUDED.from_name, m.from_name),
+                from_address = COALESCE(EXCLUDED.from_address, m.from_address),
+                sender_name = COALESCE(EXCLUDED.sender_name, m.sender_name),
+                sender_address = COALESCE(EXCLUDED.sender_address, m.sender_address),
+                to_recipients = COALESCE(EXCLUDED.to_recipients, m.to_recipients),
+                cc_recipients = COALESCE(EXCLUDED.cc_recipients, m.cc_recipients),
+                received_at = EXCLUDED.received_at,
+                is_read = EXCLUDED.is_read,
+                has_attachments = EXCLUDED.has_attachments,
+                preview = COALESCE(EXCLUDED.preview, m.preview),
+                body_type = COALESCE(EXCLUDED.body_type, m.body_type),
+                body = COALESCE(EXCLUDED.body, m.body),
+                change_key = COALESCE(EXCLUDED.change_key, m.change_key),
+                removed_at = NULL,
+                synced_at = EXCLUDED.synced_at
+            WHERE m.removed_at IS NOT NULL
+               OR m.change_key IS DISTINCT FROM EXCLUDED.change_key
+               OR m.is_read IS DISTINCT FROM EXCLUDED.is_read
+            """;
+
+    static final String PARTIAL_UPDATE = """
+            UPDATE message AS m SET
+                subject = COALESCE(u.subject, m.subject),
+                is_read = COALESCE(u.is_read, m.is_read),
+                has_attachments = COALESCE(u.has_attachments, m.has_attachments),
+                preview = COALESCE(u.preview, m.preview),
+                body_type = COALESCE(u.body_type, m.body_type),
+                body = COALESCE(u.body, m.body),
+                change_key = COALESCE(u.change_key, m.change_key),
+                removed_at = NULL,
+                synced_at = ?
+            FROM unnest(?::text[], ?::text[], ?::boolean[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[])
+                AS u(graph_id, subject, is_read, has_attachments, preview, body_type, body, change_key)
+            WHERE m.mailbox_id = ? AND m.folder = ? AND m.graph_id = u.graph_id
+            """;
+
+    static final String REMOVE = """
+            UPDATE message SET removed_at = ?, synced_at = ?
+            WHERE mailbox_id = ? AND folder = ? AND graph_id = ANY (?::text[]) AND removed_at IS NULL
+            """;
+
+    /**
+     * Applies one page. Items repeated within the page are merged (later fields win); complete items older than
+     * {@code notBefore} (the configured history depth) are skipped.
+     *
+     * @return how many items of the page were applied
+     */
+    public int apply(Connection connection, UUID mailboxId, Folder folder, List<MessageChange> changes, Instant now,
+                     Instant notBefore) throws SQLException {
+        // Sorted by Graph id so that two connections writing one mailbox lock rows in the same order.
+        Map<String, MessageChange> merged = new TreeMap<>();
+        for (MessageChange change : changes) {
+            if (change.graphId() == null || change.graphId().isBlank()) {
+                continue;
+            }
+            merged.merge(change.graphId(), change, MessageChange::overlaidWith);
+        }
+        List<MessageChange> complete = new ArrayList<>();
+        List<MessageChange> partial = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        for (MessageChange change : merged.values()) {
+            if (change.removed()) {
+                removed.add(change.graphId());
+            } else if (change.isComplete()) {
+                if (notBefore == null || !change.receivedAt().isBefore(notBefore)) {
+                    complete.add(change);
+                }
+            } else {
+                partial.add(change);
+            }
+        }
+        Timestamp at = Timestamp.from(now);
+        if (!complete.isEmpty()) {
+            upsert(connection, mailboxId, folder, complete, at);
+        }
+        if (!partial.isEmpty()) {
+            updatePartially(connection, mailboxId, folder, partial, at);
+        }
+        if (!removed.isEmpty()) {
+            try (PreparedStatement statement = connection.prepareStatement(REMOVE)) {
+                statement.setTimestamp(1, at);
+                statement.setTimestamp(2, at);
+                statement.setObject(3, mailboxId);
+                statement.setString(4, folder.name());
+                statement.setArray(5, connection.createArrayOf("text", removed.toArray()));
+                statement.executeUpdate();
+            }
+        }
+        return complete.size() + partial.size() + removed.size();
+    }
+
+    private static void upsert(Connection connection, UUID mailboxId, Folder folder, List<MessageChange> rows, Timestamp at)
+            throws SQLException {
+        int n = rows.size();
+        String[][] text = new String[14][n];
+        String[] received = new String[n];
+        Boolean[] read = new Boolean[n];
+        Boolean[] attachments = new Boolean[n];
+        for (int i = 0; i < n; i++) {
+            MessageChange row = rows.get(i);
+            text[0][i] = row.graphId();
+            text[1][i] = row.internetMessageId();
+            text[2][i] = row.conversationId();
+            text[3][i] = row.subject();
+            text[4][i] = nameOf(row.from());
+            text[5][i] = addressOf(row.from());
+            text[6][i] = nameOf(row.sender());
+            text[7][i] = addressOf(row.sender());
+            text[8][i] = RecipientsJson.write(row.to());
+            text[9][i] = RecipientsJson.write(row.cc());
+            text[10][i] = row.preview();
+            text[11][i] = row.bodyType();
+            text[12][i] = row.body();
+            text[13][i] = row.changeKey();
+            received[i] = row.receivedAt().toString();
+            read[i] = row.isRead();
+            attachments[i] = row.hasAttachments();
+        }
+        try (PreparedStatement statement = connection.prepareStatement(UPSERT)) {
+            int p = 1;
+            statement.setObject(p++, mailboxId);
+            statement.setString(p++, folder.name());
+            statement.setTimestamp(p++, at);
+            for (int column = 0; column < 10; column++) {
+                statement.setArray(p++, connection.createArrayOf("text", text[column]));
+            }
+            statement.setArray(p++, connection.createArrayOf("text", received));
+            statement.setArray(p++, connection.createArrayOf("bool", read));
+            statement.setArray(p++, connection.createArrayOf("bool", attachments));
+            for (int column = 10; column < 14; column++) {
+                statement.setArray(p++, connection.createArrayOf("text", text[column]));
+            }
+            statement.executeUpdate();
+        }
+    }
+
+    private static void updatePartially(Connection connection, UUID mailboxId, Folder folder, List<MessageChange> rows,
+                                        Timestamp at) throws SQLException {
+        int n = rows.size();
+        String[] ids = new String[n];
+        String[] subjects = new String[n];
+        Boolean[] read = new Boolean[n];
+        Boolean[] attachments = new Boolean[n];
+        String[] previews = new String[n];
+        String[] bodyTypes = new String[n];
+        String[] bodies = new String[n];
+        String[] changeKeys = new String[n];
+        for (int i = 0; i < n; i++) {
+            MessageChange row = rows.get(i);
+            ids[i] = row.graphId();
+            subjects[i] = row.subject();
+            read[i] = row.isRead();
+            attachments[i] = row.hasAttachments();
+            previews[i] = row.preview();
+            bodyTypes[i] = row.bodyType();
+            bodies[i] = row.body();
+            changeKeys[i] = row.changeKey();
+        }
+        try (PreparedStatement statement = connection.prepareStatement(PARTIAL_UPDATE)) {
+            statement.setTimestamp(1, at);
+            statement.setArray(2, connection.createArrayOf("text", ids));
+            statement.setArray(3, connection.createArrayOf("text", subjects));
+            statement.setArray(4, connection.createArrayOf("bool", read));
+            statement.setArray(5, connection.createArrayOf("bool", attachments));
+            statement.setArray(6, connection.createArrayOf("text", previews));
+            statement.setArray(7, connection.createArrayOf("text", bodyTypes));
+            statement.setArray(8, connection.createArrayOf("text", bodies));
+            statement.setArray(9, connection.createArrayOf("text", changeKeys));
+            statement.setObject(10, mailboxId);
+            statement.setString(11, folder.name());
+            statement.executeUpdate();
+        }
+    }
+
+    private static String nameOf(Recipient recipient) {
+        return recipient == null ? null : recipient.name();
+    }
+
+    private static String addressOf(Recipient recipient) {
+        return recipient == null ? null : recipient.address();
+    }
+}

@@ -1,0 +1,174 @@
+package com.workestra.sharedmailboxes.sync.boundary;
+
+import com.workestra.sharedmailboxes.sync.control.DeltaSync;
+import com.workestra.sharedmailboxes.sync.control.SyncLedger;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Schedule;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs due syncs. Every second (and at once when a sync is requested on this server) it claims as many due connections
+ * as it has free workers, under a lease in the database, so several servers on one database never run the same
+ * connection twice; each claimed connection runs on a bounded pool. A sweep requests routine polls and safety syncs
+ * that are not scheduled yet.
+ */
+@Startup
+@Singleton
+@DependsOn("DatabaseMigration")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class SyncScheduler {
+
+    private static final Logger LOG = Logger.getLogger(SyncScheduler.class.getName());
+
+    @Resource
+    ManagedThreadFactory threads;
+
+    @Inject
+    DeltaSync sync;
+
+    @Inject
+    SyncLedger ledger;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    @ConfigProperty(name = "sync.workers", defaultValue = "8")
+    int workers;
+
+    @Inject
+    @ConfigProperty(name = "sync.poll-interval", defaultValue = "PT60S")
+    Duration pollInterval;
+
+    @Inject
+    @ConfigProperty(name = "sync.safety-interval", defaultValue = "PT15M")
+    Duration safetyInterval;
+
+    private final String owner = nodeName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    private final ReentrantLock dispatching = new ReentrantLock();
+    private volatile boolean dispatchAgain;
+    private Semaphore free;
+    private ThreadPoolExecutor runs;
+    private ThreadPoolExecutor prefetch;
+    private ThreadPoolExecutor dispatcher;
+
+    @PostConstruct
+    void start() {
+        int size = Math.max(1, workers);
+        free = new Semaphore(size);
+        runs = pool(size, size * 4);
+        prefetch = pool(size, size * 4);
+        dispatcher = pool(1, 2);
+        dispatcher.setRejectedExecutionHandler(new ThreadPoolExecutor.DiscardPolicy());
+        LOG.info(() -> "sync scheduler " + owner + " with " + size + " workers");
+    }
+
+    private ThreadPoolExecutor pool(int size, int queue) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(queue), threads);
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    @PreDestroy
+    void stop() {
+        dispatcher.shutdownNow();
+        runs.shutdownNow();
+        prefetch.shutdownNow();
+    }
+
+    @Schedule(second = "*", minute = "*", hour = "*", persistent = false, timezone = "UTC")
+    void tick() {
+        dispatch();
+    }
+
+    @Schedule(second = "*/10", minute = "*", hour = "*", persistent = false, timezone = "UTC")
+    void sweep() {
+        try {
+            Instant now = clock.instant();
+            int requested = ledger.sweep(now, now.minus(pollInterval), now.minus(safetyInterval), now.plus(pollInterval));
+            if (requested > 0) {
+                wake();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "sync sweep failed", e);
+        }
+    }
+
+    /** A sync was requested on this server: look for due work now rather than at the next tick. */
+    public void wake() {
+        if (!dispatcher.isShutdown()) {
+            dispatcher.execute(this::dispatch);
+        }
+    }
+
+    void dispatch() {
+        if (!dispatching.tryLock()) {
+            dispatchAgain = true;
+            return;
+        }
+        try {
+            do {
+                dispatchAgain = false;
+                int capacity = free.availablePermits();
+                if (capacity == 0) {
+                    return;
+                }
+                Instant now = clock.instant();
+                List<SyncLedger.Claim> claims = ledger.claim(owner, now, now.plus(sync.lease()), capacity);
+                for (SyncLedger.Claim claim : claims) {
+                    free.acquireUninterruptibly();
+                    runs.execute(() -> run(claim));
+                }
+                if (claims.size() == capacity) {
+                    dispatchAgain = true;
+                }
+            } while (dispatchAgain && free.availablePermits() > 0);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "sync dispatch failed", e);
+        } finally {
+            dispatching.unlock();
+        }
+    }
+
+    private void run(SyncLedger.Claim claim) {
+        try {
+            sync.run(claim.connectionId(), owner, prefetch);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "sync run of " + claim.connectionId() + " failed", e);
+        } finally {
+            free.release();
+            wake();
+        }
+    }
+
+    private static String nodeName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "node";
+        }
+    }
+}

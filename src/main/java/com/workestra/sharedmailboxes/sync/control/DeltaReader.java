@@ -1,0 +1,93 @@
+package com.workestra.sharedmailboxes.sync.control;
+
+import com.microsoft.graph.models.EmailAddress;
+import com.microsoft.graph.models.ItemBody;
+import com.microsoft.graph.models.Message;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.graph.users.item.mailfolders.item.messages.delta.DeltaGetResponse;
+import com.microsoft.graph.users.item.mailfolders.item.messages.delta.DeltaRequestBuilder;
+import com.microsoft.kiota.RequestHeaders;
+import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.messages.entity.MessageChange;
+import com.workestra.sharedmailboxes.messages.entity.Recipient;
+import com.workestra.sharedmailboxes.sync.entity.DeltaPage;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads one page of a folder's message delta with the Graph SDK: immutable ids, only the fields the store keeps, the
+ * configured page size. The first request of a round names the folder; every later one follows Graph's link verbatim.
+ */
+@ApplicationScoped
+public class DeltaReader {
+
+    static final String[] SELECT = {"id", "subject", "from", "sender", "toRecipients", "ccRecipients", "receivedDateTime",
+            "isRead", "hasAttachments", "bodyPreview", "body", "conversationId", "internetMessageId", "changeKey"};
+
+    public DeltaPage read(GraphServiceClient client, String graphUser, Folder folder, String link, int pageSize) {
+        DeltaRequestBuilder delta = client.users().byUserId(graphUser).mailFolders().byMailFolderId(folder.graphName())
+                .messages().delta();
+        DeltaGetResponse response;
+        if (link == null) {
+            response = delta.get(request -> {
+                request.queryParameters.select = SELECT;
+                prefer(request.headers, pageSize);
+            });
+        } else {
+            response = delta.withUrl(link).get(request -> prefer(request.headers, pageSize));
+        }
+        List<Message> items = response == null || response.getValue() == null ? List.of() : response.getValue();
+        List<MessageChange> changes = new ArrayList<>(items.size());
+        for (Message message : items) {
+            changes.add(change(message));
+        }
+        return new DeltaPage(changes, response == null ? null : response.getOdataNextLink(),
+                response == null ? null : response.getOdataDeltaLink());
+    }
+
+    static void prefer(RequestHeaders headers, int pageSize) {
+        headers.add("Prefer", "odata.maxpagesize=" + pageSize);
+        headers.add("Prefer", "IdType=\"ImmutableId\"");
+    }
+
+    static MessageChange change(Message message) {
+        if (message.getAdditionalData() != null && message.getAdditionalData().containsKey("@removed")) {
+            return MessageChange.removal(message.getId());
+        }
+        OffsetDateTime received = message.getReceivedDateTime();
+        ItemBody body = message.getBody();
+        return new MessageChange(message.getId(), false, message.getInternetMessageId(), message.getConversationId(),
+                message.getSubject(), recipient(message.getFrom()), recipient(message.getSender()),
+                recipients(message.getToRecipients()), recipients(message.getCcRecipients()),
+                received == null ? null : received.toInstant(), message.getIsRead(), message.getHasAttachments(),
+                message.getBodyPreview(),
+                body == null || body.getContentType() == null ? null : body.getContentType().getValue().toLowerCase(Locale.ROOT),
+                body == null ? null : body.getContent(), message.getChangeKey());
+    }
+
+    private static Recipient recipient(com.microsoft.graph.models.Recipient recipient) {
+        if (recipient == null || recipient.getEmailAddress() == null) {
+            return null;
+        }
+        EmailAddress address = recipient.getEmailAddress();
+        return new Recipient(address.getName(), address.getAddress());
+    }
+
+    private static List<Recipient> recipients(List<com.microsoft.graph.models.Recipient> recipients) {
+        if (recipients == null) {
+            return null;
+        }
+        List<Recipient> list = new ArrayList<>(recipients.size());
+        for (var recipient : recipients) {
+            Recipient converted = recipient(recipient);
+            if (converted != null) {
+                list.add(converted);
+            }
+        }
+        return list;
+    }
+}

@@ -1,0 +1,260 @@
+package com.workestra.sharedmailboxes.sync.control;
+
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
+import com.workestra.sharedmailboxes.connections.entity.Delivery;
+import com.workestra.sharedmailboxes.graph.control.GraphClients;
+import com.workestra.sharedmailboxes.graph.control.GraphFailure;
+import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
+import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import com.workestra.sharedmailboxes.sync.entity.DeltaPage;
+import com.workestra.sharedmailboxes.sync.entity.SyncCursor;
+import com.workestra.sharedmailboxes.sync.entity.SyncTarget;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One sync run of one claimed connection: Inbox, then Sent Items, page by page from each folder's cursor, every page
+ * committed with its cursor. While a page is written the next one is already being fetched. A run stops after its time
+ * budget (the connection is due again at once, behind the others waiting), so a large backfill never holds a worker
+ * for long and other mailboxes keep syncing.
+ */
+@ApplicationScoped
+public class DeltaSync {
+
+    private static final Logger LOG = Logger.getLogger(DeltaSync.class.getName());
+
+    public static final String ACCESS_DENIED = "MAILBOX_ACCESS_DENIED";
+    public static final String ACCESS_DENIED_SENTENCE = "Microsoft rejected access to this mailbox";
+    public static final String NOT_FOUND = "MAILBOX_NOT_FOUND";
+
+    public enum Outcome { CURRENT, YIELDED, FAILED, DEFERRED, SKIPPED, LOST }
+
+    @Inject
+    SyncLedger ledger;
+
+    @Inject
+    DeltaReader reader;
+
+    @Inject
+    GraphClients graph;
+
+    @Inject
+    OutlookSignIn signIn;
+
+    @Inject
+    MailboxGate gate;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    @ConfigProperty(name = "sync.page-size", defaultValue = "500")
+    int pageSize;
+
+    @Inject
+    @ConfigProperty(name = "sync.history-depth")
+    Optional<Duration> historyDepth;
+
+    @Inject
+    @ConfigProperty(name = "sync.run-budget", defaultValue = "PT15S")
+    Duration runBudget;
+
+    @Inject
+    @ConfigProperty(name = "sync.lease", defaultValue = "PT5M")
+    Duration lease;
+
+    @Inject
+    @ConfigProperty(name = "sync.poll-interval", defaultValue = "PT60S")
+    Duration pollInterval;
+
+    @Inject
+    @ConfigProperty(name = "sync.safety-interval", defaultValue = "PT15M")
+    Duration safetyInterval;
+
+    @Inject
+    @ConfigProperty(name = "sync.backoff-base", defaultValue = "PT2S")
+    Duration backoffBase;
+
+    @Inject
+    @ConfigProperty(name = "sync.backoff-max", defaultValue = "PT5M")
+    Duration backoffMax;
+
+    public Duration lease() {
+        return lease;
+    }
+
+    public Outcome run(UUID connectionId, String owner, Executor prefetch) {
+        SyncTarget target = ledger.target(connectionId);
+        if (target == null) {
+            return Outcome.LOST;
+        }
+        if (target.tokenHolder() == null || !target.personal() && target.tokenHolderInError()) {
+            // The parent's sign-in needs attention: no Graph call; the badge shows the parent's error.
+            ledger.released(connectionId, owner);
+            return Outcome.SKIPPED;
+        }
+        try {
+            String token = signIn.accessToken(target.tokenHolder());
+            GraphServiceClient client = graph.withToken(() -> token);
+            Instant deadline = clock.instant().plus(runBudget);
+            for (Folder folder : Folder.values()) {
+                if (!syncFolder(target, folder, client, owner, deadline, prefetch)) {
+                    ledger.yielded(connectionId, owner, clock.instant());
+                    return Outcome.YIELDED;
+                }
+            }
+            Instant now = clock.instant();
+            boolean polling = target.delivery() == Delivery.POLLING;
+            ledger.succeeded(connectionId, owner, now, now.plus(polling ? pollInterval : safetyInterval),
+                    polling ? "POLL" : "SAFETY");
+            return Outcome.CURRENT;
+        } catch (SyncLedger.LeaseLost lost) {
+            LOG.info(() -> lost.getMessage());
+            return Outcome.LOST;
+        } catch (ServiceException refused) {
+            if (refused.code() == ProblemCode.RECONNECT_REQUIRED) {
+                // OutlookSignIn has marked the personal connection; nothing to do until the user reconnects.
+                ledger.released(connectionId, owner);
+                return Outcome.SKIPPED;
+            }
+            return defer(target, owner, refused.code().name(), refused.retryAfter());
+        } catch (RuntimeException failure) {
+            return classify(target, owner, failure);
+        }
+    }
+
+    private Outcome classify(SyncTarget target, String owner, RuntimeException failure) {
+        GraphFailure graphFailure = GraphFailure.of(failure);
+        if (graphFailure == null) {
+            LOG.log(Level.WARNING, "sync of connection " + target.connectionId() + " failed", failure);
+            return defer(target, owner, "INTERNAL_ERROR", null);
+        }
+        Instant now = clock.instant();
+        Instant next = now.plus(target.delivery() == Delivery.POLLING ? pollInterval : safetyInterval);
+        if (graphFailure.isAccessDenied()) {
+            ledger.failed(target.connectionId(), owner, now, ACCESS_DENIED, ACCESS_DENIED_SENTENCE, next);
+            return Outcome.FAILED;
+        }
+        if (graphFailure.isNotFound()) {
+            ledger.failed(target.connectionId(), owner, now, NOT_FOUND,
+                    "Microsoft 365 could not find a mailbox at " + target.address(), next);
+            return Outcome.FAILED;
+        }
+        if (graphFailure.isThrottled()) {
+            gate.coolDown(target.mailboxId(), graphFailure.retryAfter());
+        }
+        return defer(target, owner, "Microsoft answered " + graphFailure, graphFailure.retryAfter());
+    }
+
+    private Outcome defer(SyncTarget target, String owner, String failure, Duration retryAfter) {
+        int failures = ledger.consecutiveFailures(target.connectionId());
+        Duration backoff = backoffBase.multipliedBy(1L << Math.min(failures, 16));
+        if (backoff.compareTo(backoffMax) > 0) {
+            backoff = backoffMax;
+        }
+        if (retryAfter != null && retryAfter.compareTo(backoff) > 0) {
+            backoff = retryAfter;
+        }
+        Instant now = clock.instant();
+        LOG.info(() -> "sync of connection " + target.connectionId() + " deferred: " + failure);
+        ledger.deferred(target.connectionId(), owner, now, failure, now.plus(backoff));
+        return Outcome.DEFERRED;
+    }
+
+    /** @return true when the folder is current (its round finished), false when the time budget ran out first */
+    boolean syncFolder(SyncTarget target, Folder folder, GraphServiceClient client, String owner, Instant deadline,
+                       Executor prefetch) {
+        Instant notBefore = historyDepth.map(depth -> clock.instant().minus(depth)).orElse(null);
+        SyncCursor cursor = ledger.cursor(target.connectionId(), folder, clock.instant());
+        boolean restarted = false;
+        DeltaPage page;
+        try {
+            page = fetch(client, target, folder, cursor.link());
+        } catch (RuntimeException failure) {
+            if (!isSyncStateLost(failure) || cursor.link() == null) {
+                throw failure;
+            }
+            page = restart(target, folder, client);
+            restarted = true;
+        }
+        Instant leaseRenewedAt = clock.instant();
+        while (true) {
+            CompletableFuture<DeltaPage> ahead = null;
+            if (!page.isLast() && clock.instant().isBefore(deadline)) {
+                String next = page.nextLink();
+                ahead = CompletableFuture.supplyAsync(() -> fetch(client, target, folder, next), prefetch);
+            }
+            try {
+                ledger.commitPage(owner, target.connectionId(), folder, target.mailboxId(), page, clock.instant(), notBefore);
+            } catch (RuntimeException failure) {
+                if (ahead != null) {
+                    ahead.cancel(true);
+                }
+                throw failure;
+            }
+            if (page.isLast()) {
+                return true;
+            }
+            if (ahead == null) {
+                return false;
+            }
+            if (Duration.between(leaseRenewedAt, clock.instant()).compareTo(lease.dividedBy(3)) > 0) {
+                if (!ledger.renew(target.connectionId(), owner, clock.instant().plus(lease))) {
+                    ahead.cancel(true);
+                    throw new SyncLedger.LeaseLost(target.connectionId());
+                }
+                leaseRenewedAt = clock.instant();
+            }
+            try {
+                page = join(ahead);
+            } catch (RuntimeException failure) {
+                if (restarted || !isSyncStateLost(failure)) {
+                    throw failure;
+                }
+                page = restart(target, folder, client);
+                restarted = true;
+            }
+        }
+    }
+
+    private DeltaPage restart(SyncTarget target, Folder folder, GraphServiceClient client) {
+        LOG.info(() -> "Graph lost the sync state of connection " + target.connectionId() + " " + folder + ": full resync");
+        ledger.restartFolder(target.connectionId(), folder, clock.instant());
+        return fetch(client, target, folder, null);
+    }
+
+    private DeltaPage fetch(GraphServiceClient client, SyncTarget target, Folder folder, String link) {
+        return gate.call(target.mailboxId(), () -> reader.read(client, target.graphUser(), folder, link, pageSize));
+    }
+
+    private static DeltaPage join(CompletableFuture<DeltaPage> ahead) {
+        try {
+            return ahead.join();
+        } catch (CompletionException | CancellationException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isSyncStateLost(RuntimeException failure) {
+        GraphFailure graphFailure = GraphFailure.of(failure);
+        return graphFailure != null && graphFailure.isSyncStateLost();
+    }
+}

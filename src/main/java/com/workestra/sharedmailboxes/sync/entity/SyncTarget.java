@@ -1,0 +1,22 @@
+package com.workestra.sharedmailboxes.sync.entity;
+
+import com.workestra.sharedmailboxes.connections.entity.Delivery;
+import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+
+import java.util.UUID;
+
+/**
+ * What a sync run needs to know about its connection, read once at the start: which mailbox, the Graph path to it,
+ * the personal connection whose token is used, and whether that one is in error.
+ */
+public record SyncTarget(UUID connectionId, boolean personal, UUID mailboxId, String address, String graphUser,
+                         OutlookConnection tokenHolder, boolean tokenHolderInError, Delivery delivery) {
+
+    public static SyncTarget of(OutlookConnection connection) {
+        OutlookConnection holder = connection.tokenHolder();
+        // A personal mailbox is read as /users/{oid}, a shared one as /users/{address}.
+        String graphUser = connection.isPersonal() ? connection.microsoftOid() : connection.mailbox().address();
+        return new SyncTarget(connection.id(), connection.isPersonal(), connection.mailbox().id(), connection.mailbox().address(),
+                graphUser, holder, holder != null && holder.isInError(), connection.delivery());
+    }
+}
