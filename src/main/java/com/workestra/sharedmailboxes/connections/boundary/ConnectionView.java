@@ -11,10 +11,10 @@ import java.util.UUID;
 
 /** API.md's Connection. Tokens, scopes and Microsoft ids are never part of it. */
 @JsonbNillable
-@JsonbPropertyOrder({"id", "kind", "address", "displayName", "parentId", "createdAt", "health", "delivery",
+@JsonbPropertyOrder({"id", "kind", "address", "displayName", "parentId", "createdAt", "health", "delivery", "deliveryNote",
         "canAddSharedMailbox", "addSharedMailboxDisabledReason"})
 public record ConnectionView(UUID id, String kind, String address, String displayName, UUID parentId, Instant createdAt,
-                             HealthView health, String delivery, boolean canAddSharedMailbox,
+                             HealthView health, String delivery, String deliveryNote, boolean canAddSharedMailbox,
                              String addSharedMailboxDisabledReason) {
 
     public static final String LEGACY_SCOPES_REASON =
@@ -43,6 +43,6 @@ public record ConnectionView(UUID id, String kind, String address, String displa
                 connection.mailbox().address(), connection.displayName(),
                 connection.parent() == null ? null : connection.parent().id(), connection.createdAt(),
                 new HealthView(health.badge().apiName(), health.lastSyncAt(), error),
-                connection.delivery().name().toLowerCase(Locale.ROOT), reason == null, reason);
+                connection.delivery().name().toLowerCase(Locale.ROOT), connection.deliveryNote(), reason == null, reason);
     }
 }

@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.connections.boundary;
 
+import com.workestra.sharedmailboxes.notifications.boundary.PushDelivery;
 import jakarta.annotation.security.PermitAll;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -24,6 +25,9 @@ public class OAuthCallbackResource {
     @Inject
     OutlookConnections connections;
 
+    @Inject
+    PushDelivery delivery;
+
     @GET
     @Operation(summary = "OAuth redirect from Microsoft (query); 303 to the return URL with ?connection= or ?error=")
     public Response redirected(@QueryParam("state") String state, @QueryParam("code") String code,
@@ -40,7 +44,11 @@ public class OAuthCallbackResource {
     }
 
     private Response seeOther(String state, String code, String error) {
-        return Response.seeOther(connections.completeAuthorization(state, code, error))
+        OutlookConnections.Completion completion = connections.completeAuthorization(state, code, error);
+        if (completion.connectionId() != null) {
+            delivery.setUp(completion.connectionId());
+        }
+        return Response.seeOther(completion.returnTo())
                 .header("Cache-Control", "no-store")
                 .header("Referrer-Policy", "no-referrer")
                 .build();

@@ -105,34 +105,34 @@ public class OutlookConnections {
      * Microsoft's answer to a sign-in. The state is consumed whatever happens next, so it can be used once. Only a
      * redeemed code creates or updates a connection; every other outcome leaves no row and sends an error code back.
      */
-    public URI completeAuthorization(String state, String code, String error) {
+    public Completion completeAuthorization(String state, String code, String error) {
         OAuthAuthorization authorization = state == null || state.isBlank() ? null
                 : em.find(OAuthAuthorization.class, state, LockModeType.PESSIMISTIC_WRITE);
         if (authorization == null) {
-            return returnUrls.withParameter(returnUrls.fallback(), "error", "STATE_INVALID");
+            return Completion.failed(returnUrls.withParameter(returnUrls.fallback(), "error", "STATE_INVALID"));
         }
         em.remove(authorization);
         String back = authorization.returnUrl();
         if (authorization.isExpiredAt(clock.instant())) {
-            return returnUrls.withParameter(back, "error", "STATE_EXPIRED");
+            return Completion.failed(returnUrls.withParameter(back, "error", "STATE_EXPIRED"));
         }
         if (error != null && !error.isBlank()) {
-            return returnUrls.withParameter(back, "error", "access_denied".equals(error) ? "CONSENT_DENIED" : "AUTHORIZATION_FAILED");
+            return Completion.failed(returnUrls.withParameter(back, "error", "access_denied".equals(error) ? "CONSENT_DENIED" : "AUTHORIZATION_FAILED"));
         }
         if (code == null || code.isBlank()) {
-            return returnUrls.withParameter(back, "error", "AUTHORIZATION_FAILED");
+            return Completion.failed(returnUrls.withParameter(back, "error", "AUTHORIZATION_FAILED"));
         }
         OutlookSignIn.Redemption redemption;
         try {
             redemption = signIn.redeem(code, authorization.codeVerifier());
         } catch (OutlookSignIn.SignInFailed failed) {
             LOG.info(() -> "Outlook sign-in failed for user " + authorization.userId() + ": " + failed.getMessage());
-            return returnUrls.withParameter(back, "error", "SIGN_IN_FAILED");
+            return Completion.failed(returnUrls.withParameter(back, "error", "SIGN_IN_FAILED"));
         } catch (ServiceException notConfigured) {
-            return returnUrls.withParameter(back, "error", notConfigured.code().name());
+            return Completion.failed(returnUrls.withParameter(back, "error", notConfigured.code().name()));
         }
         OutlookConnection connection = connect(authorization, redemption);
-        return returnUrls.withParameter(back, "connection", connection.id().toString());
+        return new Completion(returnUrls.withParameter(back, "connection", connection.id().toString()), connection.id());
     }
 
     private OutlookConnection connect(OAuthAuthorization authorization, OutlookSignIn.Redemption redemption) {
@@ -160,11 +160,15 @@ public class OutlookConnections {
             }
             connection.signedInAs(account, now);
             storedTokens.sealInto(connection, redemption.serializedCache());
-            connection.sharedMailboxes().forEach(shared -> shared.clearError(now));
+            connection.sharedMailboxes().forEach(shared -> {
+                shared.clearError(now);
+                syncRequests.request(shared.id(), SyncReason.RECOVERY);
+            });
             signIn.forget(connection.id());
             action = AuditEvent.Action.RECONNECTED;
         }
         mailboxes.grantReading(connection.mailbox(), authorization.userId());
+        syncRequests.request(connection.id(), action == AuditEvent.Action.CONNECTED ? SyncReason.INITIAL : SyncReason.RECOVERY);
         audit.record(authorization.workspaceId(), authorization.userId(), authorization.userUpn(), action,
                 connection.mailbox().address(), connection.id(), null);
         return connection;
@@ -221,6 +225,13 @@ public class OutlookConnections {
             throw new ServiceException(ProblemCode.NOT_FOUND, "There is no Outlook connection " + id + " for you.");
         }
         return connection;
+    }
+
+    /** Where the browser goes next, and the connection that was created or reconnected (null on failure). */
+    public record Completion(URI returnTo, UUID connectionId) {
+        static Completion failed(URI returnTo) {
+            return new Completion(returnTo, null);
+        }
     }
 
     static String randomToken(int bytes) {

@@ -110,6 +110,12 @@ public class OutlookConnection {
     @Column(nullable = false)
     private Delivery delivery = Delivery.POLLING;
 
+    @Column(name = "delivery_note")
+    private String deliveryNote;
+
+    @Column(name = "delivery_failures")
+    private int deliveryFailures;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -202,9 +208,33 @@ public class OutlookConnection {
         clearError(at);
     }
 
-    public void deliverBy(Delivery newDelivery, Instant now) {
-        this.delivery = Objects.requireNonNull(newDelivery);
+    /** Push works: Graph notifies this connection's mailbox. */
+    public void pushed(Instant now) {
+        this.delivery = Delivery.WEBHOOK;
+        this.deliveryNote = null;
+        this.deliveryFailures = 0;
         this.updatedAt = now;
+    }
+
+    /** Polled, with the reason a person reads next to the health badge. */
+    public void polled(String note, Instant now) {
+        this.delivery = Delivery.POLLING;
+        this.deliveryNote = note;
+        this.updatedAt = now;
+    }
+
+    /** Setting up push failed once more; polled meanwhile. */
+    public int pushFailed(String note, Instant now) {
+        polled(note, now);
+        return ++deliveryFailures;
+    }
+
+    public String deliveryNote() {
+        return deliveryNote;
+    }
+
+    public int deliveryFailures() {
+        return deliveryFailures;
     }
 
     public static Set<String> normalizeScopes(Set<String> scopes) {

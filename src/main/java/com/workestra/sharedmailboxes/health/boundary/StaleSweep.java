@@ -1,0 +1,67 @@
+package com.workestra.sharedmailboxes.health.boundary;
+
+import com.workestra.sharedmailboxes.sync.control.SyncRequests;
+import com.workestra.sharedmailboxes.sync.entity.SyncReason;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Requests a sync for every row that is stale or has never synced, so nothing stays silently late. Rows in error wait
+ * for their person (Sync now, reconnect); shared rows whose personal connection is in error make no Graph calls.
+ * Requests coalesce, so two servers sweeping at once cost nothing extra.
+ */
+@Startup
+@Singleton
+@DependsOn("DatabaseMigration")
+public class StaleSweep {
+
+    @Resource
+    TimerService timers;
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    SyncRequests syncRequests;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    @ConfigProperty(name = "health.sweep-interval", defaultValue = "PT5M")
+    Duration interval;
+
+    @Inject
+    @ConfigProperty(name = "health.stale-after", defaultValue = "PT25H")
+    Duration staleAfter;
+
+    @PostConstruct
+    void schedule() {
+        timers.createIntervalTimer(interval.toMillis(), interval.toMillis(), new TimerConfig("stale-sweep", false));
+    }
+
+    @Timeout
+    public void sweep() {
+        List<UUID> late = em.createQuery("SELECT c.id FROM OutlookConnection c LEFT JOIN c.parent p"
+                        + " WHERE c.errorCode IS NULL AND (p IS NULL OR p.errorCode IS NULL)"
+                        + " AND (c.lastSyncAt IS NULL OR c.lastSyncAt < :staleBefore)", UUID.class)
+                .setParameter("staleBefore", clock.instant().minus(staleAfter))
+                .getResultList();
+        syncRequests.requestAll(late, SyncReason.STALE_SWEEP);
+    }
+}

@@ -1,0 +1,89 @@
+package com.workestra.sharedmailboxes.notifications.boundary;
+
+import com.workestra.sharedmailboxes.notifications.entity.GraphSubscription;
+import com.workestra.sharedmailboxes.sync.control.SyncRequests;
+import com.workestra.sharedmailboxes.sync.entity.SyncReason;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/**
+ * What Graph posts to the webhooks. A notification counts only for a subscription this service holds and with that
+ * subscription's clientState; it then marks the connection due (requests for one mailbox coalesce). Anything else is
+ * ignored and counted, never processed.
+ */
+@Stateless
+public class GraphCallbacks {
+
+    private static final Logger LOG = Logger.getLogger(GraphCallbacks.class.getName());
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    SyncRequests syncRequests;
+
+    @Inject
+    SubscriptionLifecycle lifecycle;
+
+    @Inject
+    MetricRegistry metrics;
+
+    public void notifications(JsonObject batch) {
+        Set<UUID> due = new LinkedHashSet<>();
+        for (JsonValue item : batch.getJsonArray("value")) {
+            GraphSubscription subscription = verified(item);
+            if (subscription != null) {
+                due.add(subscription.connectionId());
+            }
+        }
+        due.forEach(connectionId -> syncRequests.request(connectionId, SyncReason.WEBHOOK));
+    }
+
+    public void lifecycleEvents(JsonObject batch) {
+        for (JsonValue item : batch.getJsonArray("value")) {
+            GraphSubscription subscription = verified(item);
+            if (subscription == null) {
+                continue;
+            }
+            String event = item.asJsonObject().getString("lifecycleEvent", "");
+            LOG.info(() -> "lifecycle event " + event + " for subscription " + subscription.id());
+            switch (event) {
+                case "reauthorizationRequired" -> lifecycle.reauthorize(subscription.id());
+                case "subscriptionRemoved" -> lifecycle.recreate(subscription.id());
+                case "missed" -> syncRequests.request(subscription.connectionId(), SyncReason.MISSED);
+                default -> count("unknown_event");
+            }
+        }
+    }
+
+    private GraphSubscription verified(JsonValue item) {
+        if (item.getValueType() != JsonValue.ValueType.OBJECT) {
+            count("ignored");
+            return null;
+        }
+        JsonObject notification = item.asJsonObject();
+        String subscriptionId = notification.getString("subscriptionId", null);
+        GraphSubscription subscription = subscriptionId == null ? null : em.find(GraphSubscription.class, subscriptionId);
+        if (subscription == null || !subscription.hasClientState(notification.getString("clientState", null))) {
+            count("ignored");
+            return null;
+        }
+        count("accepted");
+        return subscription;
+    }
+
+    private void count(String outcome) {
+        metrics.counter("webhook_notifications_total", new Tag("outcome", outcome)).inc();
+    }
+}

@@ -1,0 +1,92 @@
+package com.workestra.sharedmailboxes.notifications.boundary;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.annotation.Timed;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
+
+import java.io.StringReader;
+import java.util.function.Consumer;
+
+/**
+ * Microsoft Graph's callbacks (public, no JWT): the validation handshake echoes the token as text/plain; notifications
+ * are acknowledged with 202 whatever they hold, and only verified ones are acted upon.
+ */
+@Path("graph")
+@RequestScoped
+@PermitAll
+@SecurityRequirements
+public class GraphWebhooksResource {
+
+    private static final int MAX_VALIDATION_TOKEN = 2048;
+
+    @Inject
+    GraphCallbacks callbacks;
+
+    @Inject
+    MetricRegistry metrics;
+
+    @POST
+    @Path("notifications")
+    @Consumes(MediaType.WILDCARD)
+    @Timed(name = "webhook_acknowledgement", unit = MetricUnits.MILLISECONDS, absolute = true,
+            description = "Time to acknowledge a Graph change notification")
+    @Operation(summary = "Graph change notifications (and their validation handshake)")
+    public Response notifications(@QueryParam("validationToken") String validationToken, String body) {
+        return handle(validationToken, body, callbacks::notifications);
+    }
+
+    @POST
+    @Path("lifecycle")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Graph lifecycle notifications (and their validation handshake)")
+    public Response lifecycle(@QueryParam("validationToken") String validationToken, String body) {
+        return handle(validationToken, body, callbacks::lifecycleEvents);
+    }
+
+    private Response handle(String validationToken, String body, Consumer<JsonObject> accept) {
+        if (validationToken != null) {
+            if (validationToken.length() > MAX_VALIDATION_TOKEN) {
+                return Response.status(Response.Status.BAD_REQUEST).build();
+            }
+            return Response.ok(validationToken, MediaType.TEXT_PLAIN_TYPE).header("X-Content-Type-Options", "nosniff").build();
+        }
+        JsonObject batch = parse(body);
+        if (batch == null) {
+            metrics.counter("webhook_notifications_total", new org.eclipse.microprofile.metrics.Tag("outcome", "ignored")).inc();
+        } else {
+            accept.accept(batch);
+        }
+        return Response.accepted().build();
+    }
+
+    private static JsonObject parse(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try (var reader = Json.createReader(new StringReader(body))) {
+            JsonValue value = reader.readValue();
+            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+                return null;
+            }
+            JsonObject object = value.asJsonObject();
+            return object.get("value") instanceof jakarta.json.JsonArray ? object : null;
+        } catch (JsonException e) {
+            return null;
+        }
+    }
+}

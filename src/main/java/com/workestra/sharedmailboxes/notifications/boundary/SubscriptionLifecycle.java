@@ -1,0 +1,23 @@
+package com.workestra.sharedmailboxes.notifications.boundary;
+
+import jakarta.ejb.Asynchronous;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+
+/** Lifecycle work that calls Graph, done after the webhook has been acknowledged. */
+@Stateless
+public class SubscriptionLifecycle {
+
+    @Inject
+    PushDelivery delivery;
+
+    @Asynchronous
+    public void reauthorize(String subscriptionId) {
+        delivery.reauthorize(subscriptionId);
+    }
+
+    @Asynchronous
+    public void recreate(String subscriptionId) {
+        delivery.recreate(subscriptionId);
+    }
+}

@@ -1,0 +1,80 @@
+package com.workestra.sharedmailboxes.notifications.boundary;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Keeps push alive: renews subscriptions well before they expire (recreating those Graph no longer knows) and retries
+ * push for connections whose set-up failed. Non-persistent; on several servers the lease on each subscription decides
+ * who renews it.
+ */
+@Startup
+@Singleton
+@DependsOn("DatabaseMigration")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class SubscriptionRenewal {
+
+    private static final Logger LOG = Logger.getLogger(SubscriptionRenewal.class.getName());
+
+    @Resource
+    TimerService timers;
+
+    @Inject
+    PushDelivery delivery;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    @ConfigProperty(name = "notifications.renewal-interval", defaultValue = "PT5M")
+    Duration interval;
+
+    @Inject
+    @ConfigProperty(name = "notifications.renew-before", defaultValue = "PT24H")
+    Duration renewBefore;
+
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    @PostConstruct
+    void schedule() {
+        timers.createIntervalTimer(interval.toMillis(), interval.toMillis(), new TimerConfig("subscription-renewal", false));
+    }
+
+    @Timeout
+    public void renewDue() {
+        if (!running.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            for (String id : delivery.expiringBefore(clock.instant().plus(renewBefore))) {
+                if (delivery.claim(id, interval)) {
+                    delivery.renew(id);
+                }
+            }
+            delivery.pushRetries().forEach(delivery::setUp);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "subscription renewal round failed", e);
+        } finally {
+            running.set(false);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package com.workestra.sharedmailboxes.sharedmailboxes.boundary;
+
+/** Body of POST /outlook/connections/{id}/shared-mailboxes. The address is checked by the facade (INVALID_ADDRESS). */
+public class SharedMailboxRequest {
+    public String address;
+
+    public SharedMailboxRequest() {
+    }
+
+    public SharedMailboxRequest(String address) {
+        this.address = address;
+    }
+}

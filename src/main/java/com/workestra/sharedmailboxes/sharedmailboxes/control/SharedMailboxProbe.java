@@ -1,0 +1,74 @@
+package com.workestra.sharedmailboxes.sharedmailboxes.control;
+
+import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
+import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.graph.control.GraphClients;
+import com.workestra.sharedmailboxes.graph.control.GraphFailure;
+import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
+import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.logging.Logger;
+
+/**
+ * Reads one message of the shared mailbox's inbox with the parent's delegated token: Exchange decides, on this very
+ * request, whether this person may open the mailbox. Graph's answer becomes the product's sentence.
+ */
+@ApplicationScoped
+public class SharedMailboxProbe {
+
+    public static final String ACCESS_DENIED = "Microsoft rejected access to this mailbox";
+    private static final Logger LOG = Logger.getLogger(SharedMailboxProbe.class.getName());
+
+    @Inject
+    GraphClients graph;
+
+    @Inject
+    OutlookSignIn signIn;
+
+    public void probe(OutlookConnection personal, String address) {
+        try {
+            graph.withToken(() -> signIn.accessToken(personal))
+                    .users().byUserId(address).mailFolders().byMailFolderId("inbox").messages()
+                    .get(request -> {
+                        request.queryParameters.top = 1;
+                        request.queryParameters.select = new String[]{"id"};
+                    });
+        } catch (ServiceException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw translate(e, address);
+        }
+    }
+
+    public static ServiceException accessDenied(String address) {
+        return new ServiceException(ProblemCode.MAILBOX_ACCESS_DENIED, ACCESS_DENIED + " (" + address + "). Your Exchange admin"
+                + " must grant you Full Access to it; new permissions can take up to 60 minutes to propagate, so if access was"
+                + " just granted, wait a few minutes and try again.");
+    }
+
+    static ServiceException translate(RuntimeException e, String address) {
+        GraphFailure failure = GraphFailure.of(e);
+        if (failure == null) {
+            throw e;
+        }
+        LOG.info(() -> "probe of " + address + ": Graph answered " + failure);
+        if (failure.isAccessDenied()) {
+            return accessDenied(address);
+        }
+        if (failure.isNotFound()) {
+            return new ServiceException(ProblemCode.MAILBOX_NOT_FOUND, "Microsoft 365 could not find a mailbox at " + address
+                    + ". Double-check the spelling and use the exact UPN from Exchange (a distribution list has no mailbox).");
+        }
+        if (failure.isUnauthorized()) {
+            return new ServiceException(ProblemCode.RECONNECT_REQUIRED, OutlookSignIn.RECONNECT_SENTENCE);
+        }
+        if (failure.isThrottled()) {
+            return new ServiceException(ProblemCode.THROTTLED,
+                    "Microsoft is throttling requests to this mailbox right now. Try again in a moment.", failure.retryAfter(), null);
+        }
+        return new ServiceException(ProblemCode.MICROSOFT_UNAVAILABLE,
+                "Microsoft 365 did not answer properly (" + failure + "). Nothing was added; try again in a moment.");
+    }
+}

@@ -1,0 +1,95 @@
+package com.workestra.sharedmailboxes.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.workestra.sharedmailboxes.m365emulator.DirectoryUser;
+import com.workestra.sharedmailboxes.m365emulator.Tenant;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/** A fresh Workestra workspace and Microsoft names of its own, so tests never see each other's data. */
+public final class TestWorkspace {
+
+    public final String id;
+    public final String suffix;
+    public final Tenant tenant;
+    private final URL base;
+
+    public TestWorkspace(URL base) {
+        this.base = base;
+        this.suffix = UUID.randomUUID().toString().substring(0, 8);
+        this.id = "w-" + suffix;
+        this.tenant = IntegrationEnvironment.emulator().tenant();
+    }
+
+    public String address(String localPart) {
+        return localPart + "-" + suffix + "@contoso.test";
+    }
+
+    public String sharedMailbox(String localPart) {
+        String address = address(localPart);
+        tenant.createSharedMailbox(address, localPart);
+        return address;
+    }
+
+    public Person person(String name) {
+        DirectoryUser microsoft = tenant.createUser(address(name), "User " + name);
+        String userId = "u-" + name + "-" + suffix;
+        ApiClient api = ApiClient.at(base).as(IntegrationEnvironment.tokens().member(userId, name + "@workestra.test", id));
+        return new Person(userId, microsoft, api);
+    }
+
+    public record Person(String userId, DirectoryUser microsoft, ApiClient api) {
+
+        public UUID connect() {
+            return OutlookSignInFlow.connect(api, microsoft.upn()).connection();
+        }
+
+        public UUID reconnect(UUID connection) {
+            return OutlookSignInFlow.connect(api, microsoft.upn(), connection).connection();
+        }
+
+        public ApiClient.Reply addShared(UUID parent, String address) {
+            return api.post("/api/v1/outlook/connections/" + parent + "/shared-mailboxes",
+                    "{\"address\":\"" + address.replace("\"", "\\\"") + "\"}");
+        }
+
+        public UUID addSharedOk(UUID parent, String address) {
+            ApiClient.Reply reply = addShared(parent, address);
+            if (reply.status() != 201) {
+                throw new AssertionError("adding " + address + " answered " + reply);
+            }
+            return UUID.fromString(reply.json().get("id").asText());
+        }
+
+        public JsonNode connection(UUID id) {
+            return api.get("/api/v1/outlook/connections/" + id).json();
+        }
+
+        public String badge(UUID id) {
+            return connection(id).get("health").get("badge").asText();
+        }
+
+        /** Waits (bounded) until the connection satisfies the condition; the last view otherwise. */
+        public JsonNode awaitConnection(UUID id, Predicate<JsonNode> condition, Duration timeout) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            JsonNode view = connection(id);
+            while (!condition.test(view) && System.nanoTime() < deadline) {
+                sleep(200);
+                view = connection(id);
+            }
+            return view;
+        }
+    }
+
+    public static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package com.workestra.sharedmailboxes.m365emulator;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A Graph error answer: status, code and message, rendered in Graph's error body shape. */
+final class GraphException extends RuntimeException {
+
+    static final String ACCESS_DENIED = "Access is denied. Check credentials and try again.";
+
+    final int status;
+    final String code;
+    final Map<String, String> headers = new LinkedHashMap<>();
+
+    GraphException(int status, String code, String message) {
+        super(message, null, false, false);
+        this.status = status;
+        this.code = code;
+    }
+
+    GraphException withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    static GraphException accessDenied() {
+        return new GraphException(403, "ErrorAccessDenied", ACCESS_DENIED);
+    }
+
+    static GraphException itemNotFound() {
+        return new GraphException(404, "ErrorItemNotFound", "The specified object was not found in the store.");
+    }
+
+    static GraphException invalidUser(String user) {
+        return new GraphException(404, "ErrorInvalidUser", "The requested user '" + user + "' is invalid.");
+    }
+
+    static GraphException mailboxNotFound() {
+        return new GraphException(404, "ResourceNotFound", "Resource could not be discovered.");
+    }
+
+    static GraphException badRequest(String message) {
+        return new GraphException(400, "BadRequest", message);
+    }
+
+    static GraphException noResource(String path) {
+        return new GraphException(400, "BadRequest", "Resource not found for the segment '" + path + "'.");
+    }
+}

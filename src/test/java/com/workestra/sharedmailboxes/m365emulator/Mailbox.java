@@ -1,0 +1,175 @@
+package com.workestra.sharedmailboxes.m365emulator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An Exchange mailbox: a user's own or a shared one. Writes are serialised per mailbox; reads run
+ * concurrently on the folders' skip lists. {@code committedSeq} only moves after a change is fully in
+ * place, so a delta round bounded by it never misses an item.
+ */
+public final class Mailbox {
+
+    static final String[][] WELL_KNOWN_FOLDERS = {
+            {"inbox", "Inbox"}, {"drafts", "Drafts"}, {"sentitems", "Sent Items"}, {"deleteditems", "Deleted Items"}};
+    static final int INBOX = 0;
+    static final int SENT_ITEMS = 2;
+    private static final long MAX_KEY = (1L << 22) - 1;
+
+    final int number;
+    final String oid;
+    final String displayName;
+    final RecipientKind kind;
+    final MailFolder[] folders;
+    final ConcurrentHashMap<Long, MailMessage> messages = new ConcurrentHashMap<>();
+    volatile String address;
+    volatile long committedSeq;
+    volatile int syncGeneration;
+    private long nextKey = 1;
+    private long nextSeq = 1;
+
+    Mailbox(int number, String oid, String address, String displayName, RecipientKind kind) {
+        this.number = number;
+        this.oid = oid;
+        this.address = address;
+        this.displayName = displayName;
+        this.kind = kind;
+        this.folders = new MailFolder[WELL_KNOWN_FOLDERS.length];
+        for (int i = 0; i < folders.length; i++) {
+            folders[i] = new MailFolder(number, i, WELL_KNOWN_FOLDERS[i][0], WELL_KNOWN_FOLDERS[i][1]);
+        }
+    }
+
+    public String address() {
+        return address;
+    }
+
+    public String displayName() {
+        return displayName;
+    }
+
+    public String oid() {
+        return oid;
+    }
+
+    public boolean isShared() {
+        return kind == RecipientKind.SHARED_MAILBOX;
+    }
+
+    EmailAddress emailAddress() {
+        return new EmailAddress(displayName, address);
+    }
+
+    /** A well-known folder name (case-insensitive) or a folder id of this mailbox; null if neither. */
+    MailFolder folder(String nameOrId) {
+        String lower = nameOrId.toLowerCase(Locale.ROOT);
+        for (MailFolder folder : folders) {
+            if (folder.wellKnownName.equals(lower)) {
+                return folder;
+            }
+        }
+        int[] parsed = MessageIds.parseFolder(nameOrId);
+        if (parsed != null && parsed[0] == number && parsed[1] >= 0 && parsed[1] < folders.length) {
+            return folders[parsed[1]];
+        }
+        return null;
+    }
+
+    interface MessageFactory {
+        MailMessage create(long key, long seq);
+    }
+
+    synchronized MailMessage add(MessageFactory factory) {
+        long key = nextKey++;
+        if (key > MAX_KEY) {
+            throw new IllegalStateException("mailbox " + address + " is full");
+        }
+        MailMessage message = factory.create(key, nextSeq++);
+        insert(message);
+        committedSeq = message.seq();
+        return message;
+    }
+
+    /** Bulk insert for seeding: one lock, no notifications. */
+    synchronized void addAll(int count, MessageFactory factory) {
+        for (int i = 0; i < count; i++) {
+            long key = nextKey++;
+            if (key > MAX_KEY) {
+                throw new IllegalStateException("mailbox " + address + " is full");
+            }
+            insert(factory.create(key, nextSeq++));
+        }
+        committedSeq = nextSeq - 1;
+    }
+
+    private void insert(MailMessage message) {
+        MailFolder folder = folders[message.folder()];
+        messages.put(message.key(), message);
+        folder.changes.put(message.seq(), message);
+        folder.byReceived.put(message.receivedOrder(), message);
+        folder.total.incrementAndGet();
+        if (!message.isRead()) {
+            folder.unread.incrementAndGet();
+        }
+    }
+
+    interface MessageChange {
+        MailMessage apply(MailMessage current, long newSeq);
+    }
+
+    /** Applies a change; returns the new record, or null when the message does not exist. */
+    synchronized MailMessage update(long key, MessageChange change) {
+        MailMessage current = messages.get(key);
+        if (current == null) {
+            return null;
+        }
+        MailMessage changed = change.apply(current, nextSeq);
+        if (changed == current) {
+            return current;
+        }
+        nextSeq++;
+        MailFolder folder = folders[changed.folder()];
+        messages.put(key, changed);
+        // The new position goes in before the old one leaves: a reader may see the item twice, never not at all.
+        folder.changes.put(changed.seq(), changed);
+        folder.changes.remove(current.seq());
+        folder.byReceived.put(changed.receivedOrder(), changed);
+        if (current.isRead() != changed.isRead()) {
+            if (changed.isRead()) {
+                folder.unread.decrementAndGet();
+            } else {
+                folder.unread.incrementAndGet();
+            }
+        }
+        committedSeq = changed.seq();
+        return changed;
+    }
+
+    synchronized MailMessage delete(long key, long nowMillis) {
+        MailMessage current = messages.remove(key);
+        if (current == null) {
+            return null;
+        }
+        MailFolder folder = folders[current.folder()];
+        MailMessage tombstone = MailMessage.tombstone(current, nextSeq++, nowMillis);
+        folder.changes.put(tombstone.seq(), tombstone);
+        folder.changes.remove(current.seq());
+        folder.byReceived.remove(current.receivedOrder());
+        folder.total.decrementAndGet();
+        if (!current.isRead()) {
+            folder.unread.decrementAndGet();
+        }
+        committedSeq = tombstone.seq();
+        return current;
+    }
+
+    MailMessage message(long key) {
+        return messages.get(key);
+    }
+
+    List<MailMessage> snapshot(MailFolder folder) {
+        return new ArrayList<>(folder.byReceived.values());
+    }
+}

@@ -1,0 +1,445 @@
+package com.workestra.sharedmailboxes.m365emulator;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The emulated tenant: Entra ID directory, Exchange mailboxes and permissions, and the faults a test
+ * wants Graph to show. All methods are thread-safe.
+ */
+public final class Tenant {
+
+    enum Right {
+        FULL_ACCESS, SEND_AS, SEND_ON_BEHALF
+    }
+
+    interface MailboxEvents {
+        void messageChanged(Mailbox mailbox, MailMessage message, String changeType);
+
+        List<SubscriptionView> subscriptions();
+
+        void fireLifecycleEvent(String subscriptionId, String lifecycleEvent);
+
+        NotificationStats stats();
+
+        void dropNotifications(boolean drop);
+    }
+
+    private record PermissionState(boolean current, boolean previous, long effectiveAtMillis) {
+        boolean value(long nowMillis) {
+            return nowMillis >= effectiveAtMillis ? current : previous;
+        }
+    }
+
+    private record Fault(int remaining, int status, Duration retryAfter) {
+    }
+
+    private final EmulatorSettings settings;
+    private final Clock clock;
+    private final Map<String, Recipient> byOid = new ConcurrentHashMap<>();
+    private final Map<String, Recipient> byAddress = new ConcurrentHashMap<>();
+    private final Map<Integer, Mailbox> mailboxesByNumber = new ConcurrentHashMap<>();
+    private final Map<String, PermissionState> permissions = new ConcurrentHashMap<>();
+    private final Map<String, Fault> faults = new ConcurrentHashMap<>();
+    private final List<SentMail> sent = new CopyOnWriteArrayList<>();
+    private final AtomicInteger mailboxNumbers = new AtomicInteger();
+    private final AtomicLong latencyMillis = new AtomicLong();
+    private volatile MailboxEvents events;
+
+    Tenant(EmulatorSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    void listen(MailboxEvents listener) {
+        this.events = listener;
+    }
+
+    // ---- directory
+
+    public DirectoryUser createUser(String upn, String displayName) {
+        Recipient user = register(RecipientKind.USER, upn, displayName);
+        return new DirectoryUser(user.oid, user.address, user.displayName);
+    }
+
+    public Mailbox createSharedMailbox(String address, String displayName) {
+        return register(RecipientKind.SHARED_MAILBOX, address, displayName).mailbox;
+    }
+
+    public void createDistributionList(String address, String displayName) {
+        register(RecipientKind.DISTRIBUTION_LIST, address, displayName);
+    }
+
+    private synchronized Recipient register(RecipientKind kind, String address, String displayName) {
+        Objects.requireNonNull(address, "address");
+        String key = address.toLowerCase(Locale.ROOT);
+        if (byAddress.containsKey(key)) {
+            throw new IllegalArgumentException(address + " already exists");
+        }
+        String oid = UUID.randomUUID().toString();
+        String name = displayName == null || displayName.isBlank() ? address : displayName;
+        Mailbox mailbox = null;
+        if (kind != RecipientKind.DISTRIBUTION_LIST) {
+            mailbox = new Mailbox(mailboxNumbers.incrementAndGet(), oid, address, name, kind);
+            mailboxesByNumber.put(mailbox.number, mailbox);
+        }
+        Recipient recipient = new Recipient(oid, kind, address, name, mailbox);
+        byOid.put(oid, recipient);
+        byAddress.put(key, recipient);
+        return recipient;
+    }
+
+    public synchronized void renameUser(String oid, String newUpn) {
+        Recipient user = byOid.get(oid);
+        if (user == null || user.kind != RecipientKind.USER) {
+            throw new IllegalArgumentException("no user " + oid);
+        }
+        String key = newUpn.toLowerCase(Locale.ROOT);
+        if (byAddress.containsKey(key)) {
+            throw new IllegalArgumentException(newUpn + " already exists");
+        }
+        byAddress.remove(user.address.toLowerCase(Locale.ROOT));
+        user.address = newUpn;
+        user.mailbox.address = newUpn;
+        byAddress.put(key, user);
+    }
+
+    public List<DirectoryUser> users() {
+        List<DirectoryUser> users = new ArrayList<>();
+        for (Recipient recipient : byOid.values()) {
+            if (recipient.kind == RecipientKind.USER) {
+                users.add(new DirectoryUser(recipient.oid, recipient.address, recipient.displayName));
+            }
+        }
+        users.sort(java.util.Comparator.comparing(DirectoryUser::upn));
+        return users;
+    }
+
+    public List<Mailbox> sharedMailboxes() {
+        List<Mailbox> shared = new ArrayList<>();
+        for (Recipient recipient : byOid.values()) {
+            if (recipient.kind == RecipientKind.SHARED_MAILBOX) {
+                shared.add(recipient.mailbox);
+            }
+        }
+        shared.sort(java.util.Comparator.comparing(Mailbox::address));
+        return shared;
+    }
+
+    /** An object id or an address/UPN (case-insensitive); null when unknown. */
+    Recipient find(String idOrAddress) {
+        if (idOrAddress == null) {
+            return null;
+        }
+        Recipient byId = byOid.get(idOrAddress.toLowerCase(Locale.ROOT));
+        return byId != null ? byId : byAddress.get(idOrAddress.toLowerCase(Locale.ROOT));
+    }
+
+    Recipient require(String idOrAddress) {
+        Recipient recipient = find(idOrAddress);
+        if (recipient == null) {
+            throw new IllegalArgumentException("unknown user, mailbox or list: " + idOrAddress);
+        }
+        return recipient;
+    }
+
+    Mailbox requireMailbox(String idOrAddress) {
+        Recipient recipient = require(idOrAddress);
+        if (recipient.mailbox == null) {
+            throw new IllegalArgumentException(idOrAddress + " has no mailbox");
+        }
+        return recipient.mailbox;
+    }
+
+    Mailbox mailboxByNumber(int number) {
+        return mailboxesByNumber.get(number);
+    }
+
+    // ---- Exchange permissions
+
+    public void grantFullAccess(String mailbox, String userUpnOrOid) {
+        setRight(mailbox, userUpnOrOid, Right.FULL_ACCESS, true);
+    }
+
+    public void revokeFullAccess(String mailbox, String userUpnOrOid) {
+        setRight(mailbox, userUpnOrOid, Right.FULL_ACCESS, false);
+    }
+
+    public void grantSendAs(String mailbox, String userUpnOrOid) {
+        setRight(mailbox, userUpnOrOid, Right.SEND_AS, true);
+    }
+
+    public void revokeSendAs(String mailbox, String userUpnOrOid) {
+        setRight(mailbox, userUpnOrOid, Right.SEND_AS, false);
+    }
+
+    public void grantSendOnBehalf(String mailbox, String userUpnOrOid) {
+        setRight(mailbox, userUpnOrOid, Right.SEND_ON_BEHALF, true);
+    }
+
+    public void revokeSendOnBehalf(String mailbox, String userUpnOrOid) {
+        setRight(mailbox, userUpnOrOid, Right.SEND_ON_BEHALF, false);
+    }
+
+    private void setRight(String mailboxOrList, String userUpnOrOid, Right right, boolean granted) {
+        Recipient target = require(mailboxOrList);
+        Recipient user = require(userUpnOrOid);
+        if (user.kind != RecipientKind.USER) {
+            throw new IllegalArgumentException(userUpnOrOid + " is not a user");
+        }
+        if (right == Right.FULL_ACCESS && target.mailbox == null) {
+            throw new IllegalArgumentException(mailboxOrList + " has no mailbox");
+        }
+        long now = clock.millis();
+        long effectiveAt = now + settings.permissionPropagationDelay().toMillis();
+        permissions.compute(permissionKey(target.oid, user.oid, right), (key, old) -> {
+            boolean before = old != null && old.value(now);
+            return new PermissionState(granted, before, effectiveAt);
+        });
+    }
+
+    private static String permissionKey(String targetOid, String userOid, Right right) {
+        return targetOid + '|' + userOid + '|' + right;
+    }
+
+    boolean hasRight(Recipient target, Recipient user, Right right) {
+        if (target.oid.equals(user.oid)) {
+            return true;
+        }
+        PermissionState state = permissions.get(permissionKey(target.oid, user.oid, right));
+        return state != null && state.value(clock.millis());
+    }
+
+    // ---- consent and sign-in state
+
+    public void setConsentPolicy(String userUpnOrOid, Set<String> grantableScopes) {
+        Recipient user = require(userUpnOrOid);
+        user.grantableScopes = grantableScopes == null ? null : Set.copyOf(grantableScopes);
+        user.refusesConsent = false;
+    }
+
+    public void refuseConsent(String userUpnOrOid) {
+        require(userUpnOrOid).refusesConsent = true;
+    }
+
+    public void revokeTokens(String userUpnOrOid) {
+        require(userUpnOrOid).tokensRevokedAtMillis = clock.millis();
+    }
+
+    // ---- mail
+
+    public String deliver(String mailbox, String fromAddress, String subject, String textBody) {
+        Mailbox target = requireMailbox(mailbox);
+        Recipient known = find(fromAddress);
+        EmailAddress from = known != null ? known.emailAddress() : new EmailAddress(fromAddress, fromAddress);
+        long now = clock.millis();
+        MailMessage message = target.add((key, seq) -> new MailMessage(key, Mailbox.INBOX, seq, seq, false, subject,
+                "text", textBody, from, from, List.of(target.emailAddress()), List.of(), now, now, now, false, false,
+                newConversationId(), newInternetMessageId(fromAddress), null));
+        fire(target, message, "created");
+        return MessageIds.message(target.number, message.key(), true);
+    }
+
+    public void markRead(String mailbox, String messageId, boolean isRead) {
+        Mailbox target = requireMailbox(mailbox);
+        MessageIds.ItemRef ref = requireRef(target, messageId);
+        long now = clock.millis();
+        MailMessage changed = target.update(ref.key(),
+                (current, seq) -> current.isRead() == isRead ? current : current.withRead(isRead, seq, now));
+        if (changed == null) {
+            throw new IllegalArgumentException("no message " + messageId + " in " + mailbox);
+        }
+        fire(target, changed, "updated");
+    }
+
+    public void deleteMessage(String mailbox, String messageId) {
+        Mailbox target = requireMailbox(mailbox);
+        MessageIds.ItemRef ref = requireRef(target, messageId);
+        MailMessage removed = target.delete(ref.key(), clock.millis());
+        if (removed == null) {
+            throw new IllegalArgumentException("no message " + messageId + " in " + mailbox);
+        }
+        fire(target, removed, "deleted");
+    }
+
+    private static MessageIds.ItemRef requireRef(Mailbox mailbox, String messageId) {
+        MessageIds.ItemRef ref = MessageIds.parseMessage(messageId);
+        if (ref == null || ref.mailbox() != mailbox.number) {
+            throw new IllegalArgumentException("no message " + messageId + " in " + mailbox.address);
+        }
+        return ref;
+    }
+
+    public void expireDeltaTokens(String mailbox) {
+        requireMailbox(mailbox).syncGeneration++;
+    }
+
+    /** Fast bulk load for performance tests: no notifications. */
+    public void seedMessages(String mailbox, String folder, int count) {
+        Mailbox target = requireMailbox(mailbox);
+        MailFolder into = target.folder(folder);
+        if (into == null) {
+            throw new IllegalArgumentException("no folder " + folder);
+        }
+        long now = clock.millis();
+        long first = now - count * 1000L;
+        List<EmailAddress> to = List.of(target.emailAddress());
+        EmailAddress[] senders = new EmailAddress[16];
+        for (int i = 0; i < senders.length; i++) {
+            String address = "sender" + i + "@example.com";
+            senders[i] = new EmailAddress("Sender " + i, address);
+        }
+        String body = "This is a seeded message body used for load and performance tests of the shared mailbox sync.";
+        int[] index = {0};
+        target.addAll(count, (key, seq) -> {
+            EmailAddress from = senders[(int) (key & 15)];
+            long received = first + (index[0]++) * 1000L;
+            return new MailMessage(key, into.number, seq, seq, false, "Seeded message " + key, "text", body, from, from,
+                    to, List.of(), received, received, received, (key & 3) == 0, false, "AAQkAD" + Long.toHexString(key),
+                    "<seed-" + key + "-" + target.number + "@example.com>", null);
+        });
+    }
+
+    public int messageCount(String mailbox, String folder) {
+        MailFolder found = requireMailbox(mailbox).folder(folder);
+        if (found == null) {
+            throw new IllegalArgumentException("no folder " + folder);
+        }
+        return found.total.get();
+    }
+
+    /** Subjects in a folder, newest first: a convenient view for tests. */
+    public List<String> subjects(String mailbox, String folder) {
+        MailFolder found = requireMailbox(mailbox).folder(folder);
+        if (found == null) {
+            throw new IllegalArgumentException("no folder " + folder);
+        }
+        List<String> subjects = new ArrayList<>();
+        for (MailMessage message : found.byReceived.descendingMap().values()) {
+            subjects.add(message.subject());
+        }
+        return subjects;
+    }
+
+    public List<SentMail> sentMail() {
+        return List.copyOf(sent);
+    }
+
+    void recordSent(SentMail mail) {
+        sent.add(mail);
+    }
+
+    void fire(Mailbox mailbox, MailMessage message, String changeType) {
+        MailboxEvents listener = events;
+        if (listener != null) {
+            listener.messageChanged(mailbox, message, changeType);
+        }
+    }
+
+    static String newConversationId() {
+        byte[] bytes = new byte[16];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return "AAQkAD" + EmulatorKeys.base64Url(bytes);
+    }
+
+    static String newInternetMessageId(String fromAddress) {
+        int at = fromAddress == null ? -1 : fromAddress.indexOf('@');
+        String domain = at < 0 ? "emulator.invalid" : fromAddress.substring(at + 1);
+        byte[] bytes = new byte[12];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return "<" + HexFormat.of().formatHex(bytes).toUpperCase(Locale.ROOT) + "@" + domain + ">";
+    }
+
+    // ---- faults
+
+    public void throttleNext(String mailbox, int requests, Duration retryAfter) {
+        faults.put(requireMailbox(mailbox).oid, new Fault(requests, 429, retryAfter));
+    }
+
+    public void failNext(String mailbox, int requests, int status) {
+        if (status < 500 || status > 599) {
+            throw new IllegalArgumentException("status must be 5xx: " + status);
+        }
+        faults.put(requireMailbox(mailbox).oid, new Fault(requests, status, null));
+    }
+
+    public void addLatency(Duration latency) {
+        latencyMillis.set(latency == null ? 0 : latency.toMillis());
+    }
+
+    long latencyMillis() {
+        return latencyMillis.get();
+    }
+
+    /** Takes one pending fault for the mailbox, if any. */
+    GraphException takeFault(Mailbox mailbox) {
+        Fault[] taken = new Fault[1];
+        faults.computeIfPresent(mailbox.oid, (key, fault) -> {
+            taken[0] = fault;
+            return fault.remaining() <= 1 ? null : new Fault(fault.remaining() - 1, fault.status(), fault.retryAfter());
+        });
+        Fault fault = taken[0];
+        if (fault == null) {
+            return null;
+        }
+        if (fault.status() == 429) {
+            return GraphThrottle.throttled(fault.retryAfter());
+        }
+        if (fault.status() == 500) {
+            return new GraphException(500, "generalException", "An unspecified error has occurred.");
+        }
+        return new GraphException(fault.status(), "serviceNotAvailable",
+                "The service is not available. Try the request again after a delay.");
+    }
+
+    public void dropNotifications(boolean drop) {
+        MailboxEvents listener = events;
+        if (listener != null) {
+            listener.dropNotifications(drop);
+        }
+    }
+
+    public void fireLifecycleEvent(String subscriptionId, String lifecycleEvent) {
+        Set<String> known = Set.of("reauthorizationRequired", "subscriptionRemoved", "missed");
+        if (!known.contains(lifecycleEvent)) {
+            throw new IllegalArgumentException("lifecycleEvent must be one of " + new LinkedHashSet<>(known));
+        }
+        MailboxEvents listener = events;
+        if (listener != null) {
+            listener.fireLifecycleEvent(subscriptionId, lifecycleEvent);
+        }
+    }
+
+    public List<SubscriptionView> subscriptions() {
+        MailboxEvents listener = events;
+        return listener == null ? List.of() : listener.subscriptions();
+    }
+
+    public NotificationStats notificationStats() {
+        MailboxEvents listener = events;
+        return listener == null ? new NotificationStats(0, 0, 0, 0, 0, 0) : listener.stats();
+    }
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    long nowMillis() {
+        return clock.millis();
+    }
+}
