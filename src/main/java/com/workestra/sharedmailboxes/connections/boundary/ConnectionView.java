@@ -2,6 +2,7 @@ package com.workestra.sharedmailboxes.connections.boundary;
 
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.health.entity.ConnectionHealth;
+import com.workestra.sharedmailboxes.sync.entity.SyncProgress;
 import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
@@ -12,10 +13,10 @@ import java.util.UUID;
 /** API.md's Connection. Tokens, scopes and Microsoft ids are never part of it. */
 @JsonbNillable
 @JsonbPropertyOrder({"id", "kind", "address", "displayName", "parentId", "createdAt", "health", "delivery", "deliveryNote",
-        "canAddSharedMailbox", "addSharedMailboxDisabledReason"})
+        "canAddSharedMailbox", "addSharedMailboxDisabledReason", "sync"})
 public record ConnectionView(UUID id, String kind, String address, String displayName, UUID parentId, Instant createdAt,
                              HealthView health, String delivery, String deliveryNote, boolean canAddSharedMailbox,
-                             String addSharedMailboxDisabledReason) {
+                             String addSharedMailboxDisabledReason, SyncView sync) {
 
     public static final String LEGACY_SCOPES_REASON =
             "This Outlook connection was authorised before shared-mailbox access was available: reconnect to enable shared mailboxes.";
@@ -29,7 +30,20 @@ public record ConnectionView(UUID id, String kind, String address, String displa
     public record ErrorView(String code, String message) {
     }
 
+    /** Sync progress: messages synced so far (the history backfill included), whether the history is complete, and
+     * the last transient failure (throttling, Microsoft unavailable), which is retried by itself and is not an error. */
+    @JsonbNillable
+    public record SyncView(long messagesSynced, boolean historyComplete, String lastTransientFailure, Instant lastTransientFailureAt) {
+        public static SyncView of(SyncProgress progress) {
+            return new SyncView(progress.messagesSynced(), progress.historyComplete(), progress.lastFailure(), progress.lastFailureAt());
+        }
+    }
+
     public static ConnectionView of(OutlookConnection connection, ConnectionHealth health) {
+        return of(connection, health, SyncProgress.NONE);
+    }
+
+    public static ConnectionView of(OutlookConnection connection, ConnectionHealth health, SyncProgress progress) {
         String reason = null;
         if (!connection.isPersonal()) {
             reason = NOT_PERSONAL_REASON;
@@ -43,6 +57,7 @@ public record ConnectionView(UUID id, String kind, String address, String displa
                 connection.mailbox().address(), connection.displayName(),
                 connection.parent() == null ? null : connection.parent().id(), connection.createdAt(),
                 new HealthView(health.badge().apiName(), health.lastSyncAt(), error),
-                connection.delivery().name().toLowerCase(Locale.ROOT), connection.deliveryNote(), reason == null, reason);
+                connection.delivery().name().toLowerCase(Locale.ROOT), connection.deliveryNote(), reason == null, reason,
+                SyncView.of(progress));
     }
 }

@@ -15,6 +15,7 @@ import com.workestra.sharedmailboxes.messages.entity.Mailbox;
 import com.workestra.sharedmailboxes.messages.entity.MailboxKind;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import com.workestra.sharedmailboxes.sync.control.SyncLedger;
 import com.workestra.sharedmailboxes.sync.control.SyncRequests;
 import com.workestra.sharedmailboxes.sync.entity.SyncReason;
 import jakarta.ejb.Stateless;
@@ -71,6 +72,9 @@ public class OutlookConnections {
 
     @Inject
     SyncRequests syncRequests;
+
+    @Inject
+    SyncLedger syncLedger;
 
     @Inject
     Event<ConnectionRemoval> removals;
@@ -188,7 +192,7 @@ public class OutlookConnections {
     }
 
     public ConnectionView view(OutlookConnection connection) {
-        return ConnectionView.of(connection, badges.of(connection));
+        return ConnectionView.of(connection, badges.of(connection), syncLedger.progress(connection.id()));
     }
 
     /**

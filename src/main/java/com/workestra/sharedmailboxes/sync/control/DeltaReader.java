@@ -29,7 +29,7 @@ public class DeltaReader {
             "isRead", "hasAttachments", "bodyPreview", "body", "conversationId", "internetMessageId", "changeKey"};
 
     public DeltaPage read(GraphServiceClient client, String graphUser, Folder folder, String link, int pageSize) {
-        DeltaRequestBuilder delta = client.users().byUserId(graphUser).mailFolders().byMailFolderId(folder.graphName())
+        DeltaRequestBuilder delta = (graphUser == null ? client.me() : client.users().byUserId(graphUser)).mailFolders().byMailFolderId(folder.graphName())
                 .messages().delta();
         DeltaGetResponse response;
         if (link == null) {

@@ -6,7 +6,8 @@ import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import java.util.UUID;
 
 /**
- * What a sync run needs to know about its connection, read once at the start: which mailbox, the Graph path to it,
+ * What a sync run needs to know about its connection, read once at the start: which mailbox, the Graph user to read
+ * ({@code graphUser} null for /me, the shared address otherwise),
  * the personal connection whose token is used, and whether that one is in error.
  */
 public record SyncTarget(UUID connectionId, boolean personal, UUID mailboxId, String address, String graphUser,
@@ -14,8 +15,8 @@ public record SyncTarget(UUID connectionId, boolean personal, UUID mailboxId, St
 
     public static SyncTarget of(OutlookConnection connection) {
         OutlookConnection holder = connection.tokenHolder();
-        // A personal mailbox is read as /users/{oid}, a shared one as /users/{address}.
-        String graphUser = connection.isPersonal() ? connection.microsoftOid() : connection.mailbox().address();
+        // A personal mailbox is read as /me, a shared one as /users/{address}.
+        String graphUser = connection.isPersonal() ? null : connection.mailbox().address();
         return new SyncTarget(connection.id(), connection.isPersonal(), connection.mailbox().id(), connection.mailbox().address(),
                 graphUser, holder, holder != null && holder.isInError(), connection.delivery());
     }

@@ -1,0 +1,125 @@
+package com.workestra.sharedmailboxes.messages.boundary;
+
+import com.workestra.sharedmailboxes.callers.entity.Caller;
+import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.messages.control.MessageQueries;
+import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
+import com.workestra.sharedmailboxes.messages.entity.Mailbox;
+import com.workestra.sharedmailboxes.messages.entity.ReadableMailbox;
+import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
+import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
+import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Reading mail: only the mailboxes the caller may read (connected now, or connected before: history stays visible after
+ * a disconnect), in the caller's workspace; anything else is indistinguishable from nothing.
+ */
+@Stateless
+public class Inbox {
+
+    @PersistenceContext
+    EntityManager em;
+
+    @Inject
+    MessageQueries queries;
+
+    @Inject
+    @ConfigProperty(name = "inbox.default-page-size", defaultValue = "50")
+    int defaultPageSize;
+
+    @Inject
+    @ConfigProperty(name = "inbox.max-page-size", defaultValue = "200")
+    int maxPageSize;
+
+    public MessagePage list(Caller caller, String mailbox, String folder, Boolean unread, String q, Integer limit,
+                            String cursor, boolean includeRemoved) {
+        int size = limit == null ? defaultPageSize : limit;
+        if (size < 1 || size > maxPageSize) {
+            throw new ServiceException(ProblemCode.INVALID_REQUEST, "limit must be between 1 and " + maxPageSize + ".");
+        }
+        Set<Folder> folders = EnumSet.allOf(Folder.class);
+        if (folder != null && !folder.isBlank()) {
+            Folder wanted = Folder.ofApiName(folder);
+            if (wanted == null) {
+                throw new ServiceException(ProblemCode.INVALID_REQUEST, "folder must be inbox or sent.");
+            }
+            folders = EnumSet.of(wanted);
+        }
+        if (q != null && q.length() > 200) {
+            throw new ServiceException(ProblemCode.INVALID_REQUEST, "q is limited to 200 characters.");
+        }
+        InboxCursor after = InboxCursor.decode(cursor);
+        Map<UUID, String> readable = readable(caller);
+        if (mailbox != null && !mailbox.isBlank()) {
+            String address = Mailbox.normalize(mailbox);
+            readable.values().removeIf(candidate -> !candidate.equals(address));
+        }
+        List<StoredMessage> rows = queries.page(new InboxQuery(readable.keySet(), folders, Boolean.TRUE.equals(unread),
+                q == null || q.isBlank() ? null : q.trim(), includeRemoved, after == null ? null : after.receivedAt(),
+                after == null ? null : after.id(), size + 1), readable);
+        String next = null;
+        if (rows.size() > size) {
+            rows = rows.subList(0, size);
+            StoredMessage last = rows.get(size - 1);
+            next = new InboxCursor(last.receivedAt(), last.id()).encode();
+        }
+        return new MessagePage(rows.stream().map(MessageView::of).toList(), next);
+    }
+
+    public MessageView get(Caller caller, String id) {
+        return MessageView.of(find(caller, id));
+    }
+
+    /** A message the caller may read, with its body, or 404. */
+    public StoredMessage find(Caller caller, String id) {
+        long key;
+        try {
+            key = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw notFound(id);
+        }
+        StoredMessage message = queries.find(key, readable(caller));
+        if (message == null) {
+            throw notFound(id);
+        }
+        return message;
+    }
+
+    /** The mailboxes the caller has connected now: what they can send from (the From dropdown). */
+    public List<MailboxView> mailboxes(Caller caller) {
+        return em.createNamedQuery(OutlookConnection.OF_USER, OutlookConnection.class)
+                .setParameter("workspaceId", caller.workspaceId())
+                .setParameter("userId", caller.userId())
+                .getResultList().stream()
+                .map(connection -> new MailboxView(connection.mailbox().address(), connection.kind().name().toLowerCase(Locale.ROOT),
+                        connection.id(), connection.mailbox().displayName() == null ? connection.displayName()
+                        : connection.mailbox().displayName()))
+                .toList();
+    }
+
+    private Map<UUID, String> readable(Caller caller) {
+        Map<UUID, String> addresses = new LinkedHashMap<>();
+        for (ReadableMailbox mailbox : queries.readableMailboxes(caller.workspaceId(), caller.userId())) {
+            addresses.put(mailbox.id(), mailbox.address());
+        }
+        return addresses;
+    }
+
+    private static ServiceException notFound(String id) {
+        return new ServiceException(ProblemCode.NOT_FOUND, "There is no message " + id + " for you.");
+    }
+}

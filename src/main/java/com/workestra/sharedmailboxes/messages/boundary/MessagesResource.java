@@ -1,0 +1,82 @@
+package com.workestra.sharedmailboxes.messages.boundary;
+
+import com.workestra.sharedmailboxes.SharedMailboxesApi;
+import com.workestra.sharedmailboxes.callers.entity.Caller;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+@Path("messages")
+@RequestScoped
+@RolesAllowed({SharedMailboxesApi.MEMBER, SharedMailboxesApi.ADMIN})
+@Produces(MediaType.APPLICATION_JSON)
+public class MessagesResource {
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    MailActions actions;
+
+    @GET
+    @Operation(summary = "The caller's mail, newest first across every mailbox they may read, each message tagged with its mailbox;"
+            + " keyset-paginated with nextCursor; removed messages only with includeRemoved=true")
+    public MessagePage list(@QueryParam("mailbox") String mailbox, @QueryParam("folder") String folder,
+                            @QueryParam("unread") Boolean unread, @QueryParam("q") String q,
+                            @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor,
+                            @QueryParam("includeRemoved") @DefaultValue("false") boolean includeRemoved) {
+        return inbox.list(caller, mailbox, folder, unread, q, limit, cursor, includeRemoved);
+    }
+
+    @GET
+    @Path("{id}")
+    @Operation(summary = "One message with its body")
+    public MessageView get(@PathParam("id") String id) {
+        return inbox.get(caller, id);
+    }
+
+    @PATCH
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Mark read or unread: written to Exchange with the caller's token, then here")
+    public MessageView changeReadState(@PathParam("id") String id, @Valid @NotNull ReadStateChange change) {
+        return actions.markRead(caller, id, change.isRead);
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Send from one of the caller's mailboxes (a shared address sends as that mailbox)")
+    @APIResponse(responseCode = "202", description = "Accepted by Microsoft 365")
+    public Response send(@Valid @NotNull OutgoingMessage message) {
+        actions.send(caller, message);
+        return Response.accepted().build();
+    }
+
+    @POST
+    @Path("{id}/reply")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Reply (or reply all) in the message's thread, from the message's mailbox")
+    @APIResponse(responseCode = "202", description = "Accepted by Microsoft 365")
+    public Response reply(@PathParam("id") String id, @Valid @NotNull ReplyRequest reply) {
+        actions.reply(caller, id, reply);
+        return Response.accepted().build();
+    }
+}

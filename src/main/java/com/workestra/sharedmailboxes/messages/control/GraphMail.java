@@ -1,0 +1,165 @@
+package com.workestra.sharedmailboxes.messages.control;
+
+import com.microsoft.graph.models.BodyType;
+import com.microsoft.graph.models.EmailAddress;
+import com.microsoft.graph.models.ItemBody;
+import com.microsoft.graph.models.Message;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.microsoft.graph.users.item.UserItemRequestBuilder;
+import com.microsoft.graph.users.item.messages.item.reply.ReplyPostRequestBody;
+import com.microsoft.graph.users.item.messages.item.replyall.ReplyAllPostRequestBody;
+import com.microsoft.graph.users.item.sendmail.SendMailPostRequestBody;
+import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
+import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.graph.control.GraphClients;
+import com.workestra.sharedmailboxes.graph.control.GraphFailure;
+import com.workestra.sharedmailboxes.messages.entity.Recipient;
+import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
+import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import com.workestra.sharedmailboxes.sync.control.MailboxGate;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Writes to Exchange as the acting user: send, reply, read state. A personal mailbox is reached as /me, a shared one as
+ * /users/{shared address}, always with the acting connection's delegated token (the parent's for a shared row), so
+ * Exchange decides and its audit names the person. Graph's refusals become the product's errors, never a silent success.
+ */
+@ApplicationScoped
+public class GraphMail {
+
+    public static final String SEND_AS_DENIED_SENTENCE = "You have Full Access to this mailbox but not Send as in Exchange. "
+            + "They are separate permissions: ask your admin to add you to the Send as (or Send on behalf of) list for the "
+            + "shared mailbox. No Workestra-side change is needed — the next send attempt will work once Exchange propagates the change.";
+    public static final String ACCESS_DENIED_SENTENCE = "Microsoft rejected access to this mailbox";
+
+    @Inject
+    GraphClients graph;
+
+    @Inject
+    OutlookSignIn signIn;
+
+    @Inject
+    MailboxGate gate;
+
+    public record Outgoing(String subject, String contentType, String content, List<Recipient> to, List<Recipient> cc,
+                           List<Recipient> bcc) {
+    }
+
+    public void send(OutlookConnection acting, Outgoing outgoing) {
+        call(acting, user -> {
+            Message message = new Message();
+            message.setSubject(outgoing.subject());
+            message.setBody(body(outgoing.contentType(), outgoing.content()));
+            message.setToRecipients(recipients(outgoing.to()));
+            message.setCcRecipients(recipients(outgoing.cc()));
+            message.setBccRecipients(recipients(outgoing.bcc()));
+            if (!acting.isPersonal()) {
+                message.setFrom(recipient(new Recipient(acting.mailbox().displayName(), acting.mailbox().address())));
+            }
+            SendMailPostRequestBody request = new SendMailPostRequestBody();
+            request.setMessage(message);
+            request.setSaveToSentItems(true);
+            user.sendMail().post(request);
+        });
+    }
+
+    public void reply(OutlookConnection acting, String graphMessageId, boolean replyAll, String comment) {
+        call(acting, user -> {
+            var item = user.messages().byMessageId(graphMessageId);
+            Message message = null;
+            if (!acting.isPersonal()) {
+                message = new Message();
+                message.setFrom(recipient(new Recipient(acting.mailbox().displayName(), acting.mailbox().address())));
+            }
+            if (replyAll) {
+                ReplyAllPostRequestBody request = new ReplyAllPostRequestBody();
+                request.setComment(comment);
+                if (message != null) {
+                    request.setMessage(message);
+                }
+                item.replyAll().post(request, rc -> rc.headers.add("Prefer", "IdType=\"ImmutableId\""));
+            } else {
+                ReplyPostRequestBody request = new ReplyPostRequestBody();
+                request.setComment(comment);
+                if (message != null) {
+                    request.setMessage(message);
+                }
+                item.reply().post(request, rc -> rc.headers.add("Prefer", "IdType=\"ImmutableId\""));
+            }
+        });
+    }
+
+    public void markRead(OutlookConnection acting, String graphMessageId, boolean isRead) {
+        call(acting, user -> {
+            Message change = new Message();
+            change.setIsRead(isRead);
+            user.messages().byMessageId(graphMessageId).patch(change, rc -> rc.headers.add("Prefer", "IdType=\"ImmutableId\""));
+        });
+    }
+
+    private void call(OutlookConnection acting, Consumer<UserItemRequestBuilder> request) {
+        String token = signIn.accessToken(acting.tokenHolder());
+        GraphServiceClient client = graph.withToken(() -> token);
+        UserItemRequestBuilder user = acting.isPersonal() ? client.me() : client.users().byUserId(acting.mailbox().address());
+        try {
+            gate.run(acting.mailbox().id(), () -> request.accept(user));
+        } catch (ServiceException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw translate(e, acting);
+        }
+    }
+
+    static RuntimeException translate(RuntimeException failure, OutlookConnection acting) {
+        GraphFailure graphFailure = GraphFailure.of(failure);
+        if (graphFailure == null) {
+            return failure;
+        }
+        if (graphFailure.isSendAsDenied()) {
+            return new ServiceException(ProblemCode.SEND_AS_DENIED, SEND_AS_DENIED_SENTENCE, null, failure);
+        }
+        if (graphFailure.isAccessDenied()) {
+            return new ServiceException(ProblemCode.MAILBOX_ACCESS_DENIED, ACCESS_DENIED_SENTENCE, null, failure);
+        }
+        if (graphFailure.isNotFound()) {
+            return new ServiceException(ProblemCode.NOT_FOUND,
+                    "Microsoft 365 no longer has this message in " + acting.mailbox().address() + ".", null, failure);
+        }
+        if (graphFailure.isThrottled()) {
+            return new ServiceException(ProblemCode.THROTTLED, "Microsoft is throttling requests to this mailbox. Try again shortly.",
+                    graphFailure.retryAfter(), failure);
+        }
+        if (graphFailure.status() == 400) {
+            return new ServiceException(ProblemCode.INVALID_REQUEST, "Microsoft refused the message (" + graphFailure.code() + ").",
+                    null, failure);
+        }
+        return new ServiceException(ProblemCode.MICROSOFT_UNAVAILABLE,
+                "Microsoft 365 did not accept the request (" + graphFailure + "). Try again in a moment.", graphFailure.retryAfter(), failure);
+    }
+
+    private static ItemBody body(String contentType, String content) {
+        ItemBody body = new ItemBody();
+        body.setContentType("html".equalsIgnoreCase(contentType) ? BodyType.Html : BodyType.Text);
+        body.setContent(content);
+        return body;
+    }
+
+    private static List<com.microsoft.graph.models.Recipient> recipients(List<Recipient> recipients) {
+        return recipients == null ? List.of() : recipients.stream().map(GraphMail::recipient).toList();
+    }
+
+    private static com.microsoft.graph.models.Recipient recipient(Recipient recipient) {
+        EmailAddress address = new EmailAddress();
+        address.setAddress(recipient.address());
+        if (recipient.name() != null) {
+            address.setName(recipient.name());
+        }
+        com.microsoft.graph.models.Recipient graphRecipient = new com.microsoft.graph.models.Recipient();
+        graphRecipient.setEmailAddress(address);
+        return graphRecipient;
+    }
+}
