@@ -351,10 +351,15 @@ class M365EmulatorMailTest {
         assertEquals(scene.shared().address(), sent.from());
         assertEquals(scene.shared().address(), sent.savedToSentItemsOf());
         assertTrue(sent.body().contains("We are on it."));
-        Message inCustomerInbox = clients.graph(clients.signInToken(customer.upn(), "https://graph.microsoft.com/Mail.Read"))
-                .me().mailFolders().byMailFolderId("inbox").messages().get().getValue().get(0);
-        assertEquals(received.getConversationId(), inCustomerInbox.getConversationId());
-        assertEquals("RE: Broken printer", inCustomerInbox.getSubject());
+        String toAll = tenant.deliver(scene.shared().address(), customer.upn(), "Team question", "Who knows?");
+        graph.users().byUserId(scene.shared().address()).messages().byMessageId(toAll).replyAll()
+                .post(new com.microsoft.graph.users.item.messages.item.replyall.ReplyAllPostRequestBody());
+        assertEquals(List.of(customer.upn()), lastSent("RE: Team question").to(), "reply all leaves the mailbox itself out");
+        Message replyInInbox = clients.graph(clients.signInToken(customer.upn(), "https://graph.microsoft.com/Mail.Read"))
+                .me().mailFolders().byMailFolderId("inbox").messages().get(request ->
+                        request.queryParameters.filter = "isRead eq false").getValue().stream()
+                .filter(message -> message.getSubject().equals("RE: Broken printer")).findFirst().orElseThrow();
+        assertEquals(received.getConversationId(), replyInInbox.getConversationId());
     }
 
     @Test

@@ -106,7 +106,7 @@ class M365EmulatorSubscriptionTest {
     }
 
     @Test
-    void delegatedTokensSubscribeOnlyToTheirOwnMailbox() {
+    void delegatedTokensSubscribeOnlyToTheirOwnMailbox() throws Exception {
         DirectoryUser user = tenant.createUser(unique("alice"), "Alice");
         Mailbox shared = tenant.createSharedMailbox(unique("sales"), "Sales");
         tenant.grantFullAccess(shared.address(), user.upn());
@@ -119,10 +119,14 @@ class M365EmulatorSubscriptionTest {
         assertEquals("ExtensionError", forbidden.getError().getCode());
         assertEquals("Operation: Create; Exception: [Status Code: Forbidden; Reason: Forbidden]", forbidden.getError().getMessage());
 
-        Subscription own = graph.subscriptions().post(subscription("me/mailFolders('Inbox')/messages", "mine", inMinutes(60)));
+        Subscription own = graph.subscriptions().post(subscription("me/mailFolders('Inbox')/messages", "mine", inMinutes(60)),
+                request -> request.headers.add("Prefer", "IdType=\"ImmutableId\""));
         assertNotNull(own.getId());
         assertEquals(user.oid(), own.getCreatorId());
         assertEquals(1, graph.subscriptions().get().getValue().size());
+        String id = tenant.deliver(user.upn(), "x@example.com", "Mine", "Body");
+        JsonNode item = receiver.next(WAIT).get("value").get(0);
+        assertEquals(id, item.get("resourceData").get("id").asText(), "immutable ids when the subscription asked for them");
     }
 
     @Test
