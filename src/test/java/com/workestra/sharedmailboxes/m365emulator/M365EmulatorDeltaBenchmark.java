@@ -9,8 +9,8 @@ import java.net.http.HttpResponse;
 /**
  * Measures how fast the emulator serves message delta pages of 1,000 over HTTPS: seeds 100,000 messages
  * into a shared mailbox and runs full initial delta rounds with a delegated .Shared token.
- * Run: mvn -q test-compile exec:java -Dexec.classpathScope=test
- *      -Dexec.mainClass=com.workestra.sharedmailboxes.m365emulator.M365EmulatorDeltaBenchmark
+ * Run: mvn -q test-compile org.codehaus.mojo:exec-maven-plugin:3.5.1:java -Dexec.classpathScope=test
+ *      -Dexec.mainClass=com.workestra.sharedmailboxes.m365emulator.M365EmulatorDeltaBenchmark [-Dexec.args="100000 5"]
  */
 public final class M365EmulatorDeltaBenchmark {
 
