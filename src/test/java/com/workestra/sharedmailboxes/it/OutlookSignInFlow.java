@@ -48,10 +48,9 @@ public final class OutlookSignInFlow {
         if (started.status() != 201) {
             throw new AssertionError("authorization not started: " + started);
         }
-        String url = started.json().get("authorizationUrl").asText();
-        if (!url.contains("login_hint=")) {
-            url += "&login_hint=" + URLEncoder.encode(microsoftUpn, StandardCharsets.UTF_8);
-        }
+        // The person types (or confirms) the account to sign in with: that replaces any hint the service gave.
+        String url = started.json().get("authorizationUrl").asText().replaceAll("&login_hint=[^&]*", "")
+                + "&login_hint=" + URLEncoder.encode(microsoftUpn, StandardCharsets.UTF_8);
         M365Emulator emulator = IntegrationEnvironment.emulator();
         HttpClient browser = HttpClient.newBuilder().sslContext(emulator.clientSslContext())
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();

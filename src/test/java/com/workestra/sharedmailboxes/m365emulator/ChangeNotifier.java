@@ -109,6 +109,11 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
     }
 
     @Override
+    public boolean forget(String subscriptionId) {
+        return subscriptions.remove(subscriptionId) != null;
+    }
+
+    @Override
     public List<SubscriptionView> subscriptions() {
         List<SubscriptionView> views = new ArrayList<>();
         for (Subscription subscription : all()) {

@@ -17,7 +17,9 @@ import java.util.Map;
 /** JSON helpers shared by the endpoints. */
 final class Json {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = new ObjectMapper().registerModule(
+            new com.fasterxml.jackson.databind.module.SimpleModule().addSerializer(Instant.class,
+                    com.fasterxml.jackson.databind.ser.std.ToStringSerializer.instance));
     static final JsonFactory FACTORY = MAPPER.getFactory();
     private static final DateTimeFormatter SEVEN_DIGITS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);

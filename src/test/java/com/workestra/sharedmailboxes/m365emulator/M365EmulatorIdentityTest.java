@@ -46,7 +46,7 @@ class M365EmulatorIdentityTest {
     static void start() {
         emulator = M365Emulator.start(EmulatorSettings.defaults()
                 .withAutoSignInWithLoginHint(true)
-                .withAccessTokenLifetime(Duration.ofSeconds(2))
+                .withAccessTokenLifetime(Duration.ofSeconds(3))
                 .withApplicationPermissions(Set.of("Mail.Read")));
         clients = new EmulatorTestClients(emulator);
     }
@@ -112,8 +112,8 @@ class M365EmulatorIdentityTest {
         assertEquals(200, response.statusCode(), response.body());
         JsonNode token = EmulatorTestClients.json(response);
         assertEquals("Bearer", token.get("token_type").asText());
-        assertEquals(2, token.get("expires_in").asInt());
-        assertEquals(2, token.get("ext_expires_in").asInt());
+        assertEquals(3, token.get("expires_in").asInt());
+        assertEquals(3, token.get("ext_expires_in").asInt());
         assertEquals("https://graph.microsoft.com/Mail.Read.Shared https://graph.microsoft.com/Mail.Send.Shared openid profile",
                 token.get("scope").asText());
         assertNotNull(token.get("refresh_token"));
@@ -184,7 +184,7 @@ class M365EmulatorIdentityTest {
         IAuthenticationResult first = clients.signIn(app, user.upn(), SHARED_SCOPES);
         IAccount account = app.getAccounts().get().iterator().next();
         assertEquals(user.upn(), account.username());
-        Thread.sleep(2100);
+        Thread.sleep(3100);
         IAuthenticationResult refreshed = app.acquireTokenSilently(SilentParameters.builder(SHARED_SCOPES, account).build()).get();
         assertNotEquals(first.accessToken(), refreshed.accessToken());
         assertEquals(200, clients.graphGet(refreshed.accessToken(), "/me/mailFolders/inbox/messages").statusCode());

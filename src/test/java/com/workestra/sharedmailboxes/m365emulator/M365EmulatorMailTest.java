@@ -136,18 +136,18 @@ class M365EmulatorMailTest {
     @Test
     void permissionChangesTakeEffectAfterThePropagationDelay() throws Exception {
         try (M365Emulator slow = M365Emulator.start(EmulatorSettings.defaults().withAutoSignInWithLoginHint(true)
-                .withPermissionPropagationDelay(Duration.ofMillis(700)))) {
+                .withPermissionPropagationDelay(Duration.ofMillis(1500)))) {
             EmulatorTestClients slowClients = new EmulatorTestClients(slow);
             DirectoryUser user = slow.tenant().createUser("carol@contoso.test", "Carol");
             Mailbox shared = slow.tenant().createSharedMailbox("hr@contoso.test", "HR");
             String token = slowClients.signInToken(user.upn(), "https://graph.microsoft.com/Mail.Read.Shared");
             slow.tenant().grantFullAccess(shared.address(), user.upn());
             assertEquals(403, slowClients.graphGet(token, "/users/hr@contoso.test/mailFolders/inbox/messages").statusCode());
-            Thread.sleep(800);
+            Thread.sleep(1600);
             assertEquals(200, slowClients.graphGet(token, "/users/hr@contoso.test/mailFolders/inbox/messages").statusCode());
             slow.tenant().revokeFullAccess(shared.address(), user.upn());
             assertEquals(200, slowClients.graphGet(token, "/users/hr@contoso.test/mailFolders/inbox/messages").statusCode());
-            Thread.sleep(800);
+            Thread.sleep(1600);
             assertEquals(403, slowClients.graphGet(token, "/users/hr@contoso.test/mailFolders/inbox/messages").statusCode());
         }
     }
@@ -351,10 +351,15 @@ class M365EmulatorMailTest {
         assertEquals(scene.shared().address(), sent.from());
         assertEquals(scene.shared().address(), sent.savedToSentItemsOf());
         assertTrue(sent.body().contains("We are on it."));
-        Message inCustomerInbox = clients.graph(clients.signInToken(customer.upn(), "https://graph.microsoft.com/Mail.Read"))
-                .me().mailFolders().byMailFolderId("inbox").messages().get().getValue().get(0);
-        assertEquals(received.getConversationId(), inCustomerInbox.getConversationId());
-        assertEquals("RE: Broken printer", inCustomerInbox.getSubject());
+        String toAll = tenant.deliver(scene.shared().address(), customer.upn(), "Team question", "Who knows?");
+        graph.users().byUserId(scene.shared().address()).messages().byMessageId(toAll).replyAll()
+                .post(new com.microsoft.graph.users.item.messages.item.replyall.ReplyAllPostRequestBody());
+        assertEquals(List.of(customer.upn()), lastSent("RE: Team question").to(), "reply all leaves the mailbox itself out");
+        Message replyInInbox = clients.graph(clients.signInToken(customer.upn(), "https://graph.microsoft.com/Mail.Read"))
+                .me().mailFolders().byMailFolderId("inbox").messages().get(request ->
+                        request.queryParameters.filter = "isRead eq false").getValue().stream()
+                .filter(message -> message.getSubject().equals("RE: Broken printer")).findFirst().orElseThrow();
+        assertEquals(received.getConversationId(), replyInInbox.getConversationId());
     }
 
     @Test
@@ -405,7 +410,7 @@ class M365EmulatorMailTest {
             EmulatorTestClients limitedClients = new EmulatorTestClients(limited);
             limited.tenant().createUser("gina@contoso.test", "Gina");
             String token = limitedClients.signInToken("gina@contoso.test", "https://graph.microsoft.com/Mail.Read");
-            limited.tenant().addLatency(Duration.ofMillis(400));
+            limited.tenant().addLatency(Duration.ofMillis(1500));
             List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> parallel = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 parallel.add(limitedClients.http().sendAsync(java.net.http.HttpRequest.newBuilder(

@@ -78,6 +78,10 @@ final class SubscriptionEndpoints {
     }
 
     private void create(HttpCall call, TokenService.Caller caller) {
+        GraphException fault = tenant.takeSubscriptionCreateFault();
+        if (fault != null) {
+            throw fault;
+        }
         ObjectNode body = call.jsonObject();
         String changeType = Json.text(body, "changeType");
         String notificationUrl = Json.text(body, "notificationUrl");

@@ -38,6 +38,8 @@ public final class Tenant {
         NotificationStats stats();
 
         void dropNotifications(boolean drop);
+
+        boolean forget(String subscriptionId);
     }
 
     private record PermissionState(boolean current, boolean previous, long effectiveAtMillis) {
@@ -60,6 +62,8 @@ public final class Tenant {
     private final AtomicInteger mailboxNumbers = new AtomicInteger();
     private final AtomicLong latencyMillis = new AtomicLong();
     private volatile MailboxEvents events;
+    private final java.util.concurrent.atomic.AtomicInteger subscriptionCreateFaults = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile int subscriptionCreateFaultStatus = 503;
 
     Tenant(EmulatorSettings settings, Clock clock) {
         this.settings = settings;
@@ -423,6 +427,29 @@ public final class Tenant {
         if (listener != null) {
             listener.fireLifecycleEvent(subscriptionId, lifecycleEvent);
         }
+    }
+
+    /** Graph drops a subscription without a lifecycle event (as when it expired unnoticed): later calls on it get 404. */
+    public boolean forgetSubscription(String subscriptionId) {
+        MailboxEvents listener = events;
+        return listener != null && listener.forget(subscriptionId);
+    }
+
+    /** The next {@code requests} subscription creations fail with {@code status} (a 5xx), before any validation. */
+    public void failNextSubscriptionCreate(int requests, int status) {
+        if (status < 500 || status > 599) {
+            throw new IllegalArgumentException("status must be 5xx: " + status);
+        }
+        subscriptionCreateFaults.set(requests);
+        subscriptionCreateFaultStatus = status;
+    }
+
+    GraphException takeSubscriptionCreateFault() {
+        if (subscriptionCreateFaults.getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
+            return null;
+        }
+        return new GraphException(subscriptionCreateFaultStatus, subscriptionCreateFaultStatus == 500 ? "generalException" : "serviceNotAvailable",
+                subscriptionCreateFaultStatus == 500 ? "An unspecified error has occurred." : "The service is not available. Try the request again after a delay.");
     }
 
     public List<SubscriptionView> subscriptions() {

@@ -22,7 +22,6 @@ import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -110,12 +109,10 @@ public class OutlookConnections {
      * redeemed code creates or updates a connection; every other outcome leaves no row and sends an error code back.
      */
     public Completion completeAuthorization(String state, String code, String error) {
-        OAuthAuthorization authorization = state == null || state.isBlank() ? null
-                : em.find(OAuthAuthorization.class, state, LockModeType.PESSIMISTIC_WRITE);
+        OAuthAuthorization authorization = state == null || state.isBlank() ? null : consume(state);
         if (authorization == null) {
             return Completion.failed(returnUrls.withParameter(returnUrls.fallback(), "error", "STATE_INVALID"));
         }
-        em.remove(authorization);
         String back = authorization.returnUrl();
         if (authorization.isExpiredAt(clock.instant())) {
             return Completion.failed(returnUrls.withParameter(back, "error", "STATE_EXPIRED"));
@@ -139,6 +136,30 @@ public class OutlookConnections {
         return new Completion(returnUrls.withParameter(back, "connection", connection.id().toString()), connection.id());
     }
 
+    /** Deletes the state and returns what it held, atomically: of two callbacks with one state, only one gets it. */
+    private OAuthAuthorization consume(String state) {
+        List<?> rows = em.createNativeQuery("DELETE FROM oauth_authorization WHERE state = ?1 RETURNING state, workspace_id, user_id,"
+                        + " user_upn, code_verifier, return_url, reconnect_connection_id, created_at, expires_at")
+                .setParameter(1, state)
+                .getResultList();
+        if (rows.isEmpty()) {
+            return null;
+        }
+        Object[] row = (Object[]) rows.get(0);
+        return new OAuthAuthorization((String) row[0], (String) row[1], (String) row[2], (String) row[3], (String) row[4],
+                (String) row[5], row[6] == null ? null : UUID.fromString(row[6].toString()), instant(row[7]), instant(row[8]));
+    }
+
+    private static Instant instant(Object value) {
+        if (value instanceof java.sql.Timestamp timestamp) {
+            return timestamp.toInstant();
+        }
+        if (value instanceof java.time.OffsetDateTime offset) {
+            return offset.toInstant();
+        }
+        throw new IllegalStateException("unexpected timestamp type " + value.getClass());
+    }
+
     private OutlookConnection connect(OAuthAuthorization authorization, OutlookSignIn.Redemption redemption) {
         MicrosoftAccount account = redemption.account();
         Instant now = clock.instant();
@@ -146,7 +167,6 @@ public class OutlookConnections {
                 .setParameter("workspaceId", authorization.workspaceId())
                 .setParameter("userId", authorization.userId())
                 .setParameter("oid", account.oid())
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                 .getResultList();
         OutlookConnection connection;
         AuditEvent.Action action;

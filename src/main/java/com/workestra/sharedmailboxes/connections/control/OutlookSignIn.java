@@ -19,6 +19,8 @@ import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.graph.control.MicrosoftEndpoints;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -59,6 +61,10 @@ public class OutlookSignIn {
 
     @Inject
     MicrosoftEndpoints endpoints;
+
+    /** MSAL calls the token cache aspect on its executor's threads: they must carry the container's context. */
+    @Resource
+    ManagedExecutorService executor;
 
     @Inject
     StoredTokens storedTokens;
@@ -182,7 +188,8 @@ public class OutlookSignIn {
                     .builder(endpoints.clientId(), ClientCredentialFactory.createFromSecret(endpoints.clientSecret()))
                     .sslSocketFactory(endpoints.sslContext().getSocketFactory())
                     .connectTimeoutForDefaultHttpClient(timeoutSeconds * 1000)
-                    .readTimeoutForDefaultHttpClient(timeoutSeconds * 1000);
+                    .readTimeoutForDefaultHttpClient(timeoutSeconds * 1000)
+                    .executorService(executor);
             if (endpoints.isOidcAuthority()) {
                 builder.oidcAuthority(endpoints.authority()).instanceDiscovery(false);
             } else {
@@ -230,7 +237,7 @@ public class OutlookSignIn {
         if (failure instanceof MsalException msal) {
             return msal.errorCode();
         }
-        return failure == null ? "unknown" : failure.getClass().getSimpleName();
+        return failure == null ? "unknown" : failure.getClass().getSimpleName() + ": " + failure.getMessage();
     }
 
     public record Redemption(MicrosoftAccount account, String serializedCache) {

@@ -183,7 +183,7 @@ public class PushDelivery {
     }
 
     /** Before a connection is deleted: its subscriptions, and those of its shared rows, are deleted at Microsoft (best effort). */
-    void onRemoval(@Observes ConnectionRemoval removal) {
+    public void onRemoval(@Observes ConnectionRemoval removal) {
         OutlookConnection connection = removal.connection();
         deleteAtMicrosoft(connection);
         connection.sharedMailboxes().forEach(this::deleteAtMicrosoft);

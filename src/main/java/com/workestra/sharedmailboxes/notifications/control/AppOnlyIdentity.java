@@ -6,6 +6,8 @@ import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.workestra.sharedmailboxes.graph.control.MicrosoftEndpoints;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -30,6 +32,9 @@ public class AppOnlyIdentity {
 
     @Inject
     MicrosoftEndpoints endpoints;
+
+    @Resource
+    ManagedExecutorService executor;
 
     /** The tenant-specific authority for client credentials; app-only push is off while it is not set. */
     @Inject
@@ -73,7 +78,8 @@ public class AppOnlyIdentity {
                     try {
                         var builder = ConfidentialClientApplication
                                 .builder(endpoints.clientId(), ClientCredentialFactory.createFromSecret(endpoints.clientSecret()))
-                                .sslSocketFactory(endpoints.sslContext().getSocketFactory());
+                                .sslSocketFactory(endpoints.sslContext().getSocketFactory())
+                                .executorService(executor);
                         if (url.replaceAll("/+$", "").endsWith("/v2.0")) {
                             builder.oidcAuthority(url.replaceAll("/+$", "")).instanceDiscovery(false);
                         } else {

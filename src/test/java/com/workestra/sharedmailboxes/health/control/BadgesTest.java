@@ -1,0 +1,56 @@
+package com.workestra.sharedmailboxes.health.control;
+
+import com.workestra.sharedmailboxes.connections.entity.MicrosoftAccount;
+import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.health.entity.Badge;
+import com.workestra.sharedmailboxes.messages.entity.Mailbox;
+import com.workestra.sharedmailboxes.messages.entity.MailboxKind;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BadgesTest {
+
+    static final Instant T0 = Instant.parse("2026-11-24T08:00:00Z");
+    static final Duration STALE_AFTER = Duration.ofHours(25);
+
+    OutlookConnection personal = OutlookConnection.personal("w", "u", "u@w", new Mailbox("w", "alice@contoso.test", "Alice", MailboxKind.PERSONAL, T0),
+            new MicrosoftAccount("oid", "tid", "alice@contoso.test", "Alice", Set.of("Mail.Read.Shared")), T0);
+    OutlookConnection shared = OutlookConnection.shared(personal, new Mailbox("w", "support@contoso.test", "Support", MailboxKind.SHARED, T0), T0);
+
+    @Test
+    void neverSyncedUntilTheFirstSyncSucceedsThenHealthyUnder25HoursThenStale() {
+        assertEquals(Badge.NEVER_SYNCED, Badges.of(shared, T0, STALE_AFTER).badge());
+        shared.synced(T0);
+        assertEquals(Badge.HEALTHY, Badges.of(shared, T0.plus(Duration.ofHours(24)).plusSeconds(3599), STALE_AFTER).badge());
+        assertEquals(Badge.STALE, Badges.of(shared, T0.plus(Duration.ofHours(25)), STALE_AFTER).badge());
+    }
+
+    @Test
+    void anErrorShowsItsSentenceUntilTheNextSuccessfulSync() {
+        shared.synced(T0);
+        shared.failWith("MAILBOX_ACCESS_DENIED", "Microsoft rejected access to this mailbox", T0.plusSeconds(60));
+        var health = Badges.of(shared, T0.plusSeconds(61), STALE_AFTER);
+        assertEquals(Badge.ERROR, health.badge());
+        assertEquals("Microsoft rejected access to this mailbox", health.errorMessage());
+        shared.synced(T0.plusSeconds(120));
+        assertEquals(Badge.HEALTHY, Badges.of(shared, T0.plusSeconds(121), STALE_AFTER).badge());
+    }
+
+    @Test
+    void aSharedRowIsInErrorWhileItsPersonalConnectionIs() {
+        shared.synced(T0);
+        personal.failWith("RECONNECT_REQUIRED", "Reconnect", T0);
+        var health = Badges.of(shared, T0, STALE_AFTER);
+        assertEquals(Badge.ERROR, health.badge());
+        assertEquals("PARENT_NOT_HEALTHY", health.errorCode());
+        assertTrue(health.errorMessage().contains("reconnect your Outlook connection"));
+        personal.clearError(T0);
+        assertEquals(Badge.HEALTHY, Badges.of(shared, T0, STALE_AFTER).badge());
+    }
+}

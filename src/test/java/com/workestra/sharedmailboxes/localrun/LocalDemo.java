@@ -1,0 +1,235 @@
+package com.workestra.sharedmailboxes.localrun;
+
+import com.workestra.sharedmailboxes.m365emulator.DirectoryUser;
+import com.workestra.sharedmailboxes.m365emulator.EmulatorSettings;
+import com.workestra.sharedmailboxes.m365emulator.M365Emulator;
+import com.workestra.sharedmailboxes.m365emulator.Tenant;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local demo (mvn -Pdemo verify): a real PostgreSQL whose data stays in .local/, the Microsoft 365 emulator with a
+ * seeded demo tenant, and the built WAR on Payara Micro, wired together through the same configuration production uses.
+ * Prints the URLs and tokens a newcomer needs; Ctrl-C stops everything.
+ */
+public final class LocalDemo {
+
+    static final String ISSUER = "https://id.workestra.local";
+    static final int HTTP_PORT = intEnv("DEMO_HTTP_PORT", 8080);
+    static final int HTTPS_PORT = intEnv("DEMO_HTTPS_PORT", 8181);
+    static final int EMULATOR_PORT = intEnv("DEMO_EMULATOR_PORT", 8443);
+    static final int DB_PORT = intEnv("DEMO_DB_PORT", 54329);
+    static final String DOMAIN = "contoso.example";
+
+    private LocalDemo() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path data = Path.of(System.getProperty("demo.data", ".local")).toAbsolutePath();
+        Path serverLibs = Path.of(System.getProperty("demo.server-libs", "target/server-libs")).toAbsolutePath();
+        Path war = Path.of(System.getProperty("demo.war", "target/shared-mailboxes.war")).toAbsolutePath();
+        Path postBoot = Path.of(System.getProperty("demo.postboot", "server-config/post-boot-commands.asadmin")).toAbsolutePath();
+        Files.createDirectories(data);
+
+        Map<String, String> env = new HashMap<>();
+        EmbeddedDatabase database = null;
+        if (System.getenv("DB_HOST") == null) {
+            database = EmbeddedDatabase.start(DB_PORT, data.resolve("postgres"), true);
+            env.putAll(Map.of("DB_HOST", "127.0.0.1", "DB_PORT", String.valueOf(database.port()), "DB_NAME", EmbeddedDatabase.DATABASE,
+                    "DB_USER", EmbeddedDatabase.USER, "DB_PASSWORD", EmbeddedDatabase.PASSWORD));
+        }
+
+        WorkestraTokens tokens = null;
+        if (System.getenv("MP_JWT_VERIFY_PUBLICKEY_LOCATION") == null) {
+            tokens = WorkestraTokens.inDirectory(data.resolve("jwt"), ISSUER);
+            env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", data.resolve("jwt").resolve(WorkestraTokens.PUBLIC_KEY_FILE).toUri().toString());
+            env.put("MP_JWT_VERIFY_ISSUER", ISSUER);
+        }
+
+        M365Emulator emulator = M365Emulator.start(EmulatorSettings.defaults()
+                .withPort(EMULATOR_PORT)
+                .withApplicationPermissions(Set.of("Mail.Read"))
+                .withAutoSignInWithLoginHint(false));
+        Path certificate = data.resolve("emulator-certificate.pem");
+        emulator.writeCertificatePem(certificate);
+        DemoTenant demo = DemoTenant.seed(emulator.tenant());
+
+        String publicBase = "https://localhost:" + HTTPS_PORT;
+        env.put("OUTLOOK_AUTHORITY", emulator.authority());
+        env.put("OUTLOOK_GRAPH_BASE_URL", emulator.graphBaseUrl());
+        env.put("OUTLOOK_TRUSTED_CERTIFICATE", certificate.toString());
+        env.put("OUTLOOK_CLIENT_ID", emulator.clientId());
+        env.put("OUTLOOK_CLIENT_SECRET", emulator.clientSecret());
+        env.put("OUTLOOK_APP_ONLY_AUTHORITY", emulator.authority());
+        env.put("TOKEN_VAULT_KEYS", vaultKeys(data.resolve("token-vault-key")));
+        env.put("SERVICE_PUBLIC_BASE_URL", publicBase);
+        env.put("OUTLOOK_ALLOWED_RETURN_ORIGINS", "http://localhost:" + HTTP_PORT);
+
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-Duser.timezone=UTC",
+                "-jar", serverLibs.resolve("payara-micro.jar").toString(),
+                "--nocluster", "--port", String.valueOf(HTTP_PORT), "--sslport", String.valueOf(HTTPS_PORT),
+                "--addlibs", serverLibs.resolve("postgresql.jar").toString(),
+                "--postbootcommandfile", postBoot.toString(),
+                "--deploy", war.toString(), "--contextroot", "/"));
+        ProcessBuilder payara = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(data.resolve("payara.log").toFile());
+        payara.environment().putAll(env);
+        Process server = payara.start();
+
+        EmbeddedDatabase db = database;
+        ScheduledExecutorService newMail = Executors.newSingleThreadScheduledExecutor();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            newMail.shutdownNow();
+            server.destroy();
+            try {
+                server.waitFor(20, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            emulator.close();
+            if (db != null) {
+                db.close();
+            }
+        }));
+
+        say("Starting Payara Micro (log: " + data.resolve("payara.log") + ") ...");
+        String localBase = "http://localhost:" + HTTP_PORT;
+        if (!awaitReady(localBase + "/health/ready", server)) {
+            say("The service did not become ready; see " + data.resolve("payara.log"));
+            System.exit(1);
+        }
+        newMail.scheduleAtFixedRate(demo::newMailArrives, 30, 45, TimeUnit.SECONDS);
+
+        StringBuilder out = new StringBuilder()
+                .append("\n==== Workestra shared mailboxes: local demo ====\n")
+                .append("Service (HTTP):   ").append(localBase).append('\n')
+                .append("Service (HTTPS):  ").append(publicBase).append("   (self-signed; OAuth redirects and webhooks use it)\n")
+                .append("OpenAPI:          ").append(localBase).append("/openapi\n")
+                .append("Health:           ").append(localBase).append("/health\n")
+                .append("Microsoft 365 emulator: ").append(emulator.baseUrl()).append("   (control API under /_emulator, e.g. GET /_emulator/directory)\n")
+                .append("PostgreSQL data:  ").append(data.resolve("postgres")).append('\n')
+                .append("\nMicrosoft accounts of the demo tenant (sign in at the emulator's page, no password):\n");
+        demo.describe(out);
+        if (tokens != null) {
+            out.append("\nWorkestra user tokens (Authorization: Bearer ...), valid 12 hours:\n");
+            out.append("  alice (member, workspace acme):   ").append(tokens.member("alice", "alice@acme.example", "acme")).append('\n');
+            out.append("  bob   (member, workspace acme):   ").append(tokens.member("bob", "bob@acme.example", "acme")).append('\n');
+            out.append("  carol (admin,  workspace acme):   ").append(tokens.admin("carol", "carol@acme.example", "acme")).append('\n');
+            out.append("  dave  (member, workspace globex): ").append(tokens.member("dave", "dave@globex.example", "globex")).append('\n');
+        }
+        out.append("\nTry: curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{}' ")
+                .append(localBase).append("/api/v1/outlook/authorizations\n")
+                .append("     then open the authorizationUrl in a browser and sign in as alice@").append(DOMAIN).append('\n')
+                .append("New mail arrives in support@").append(DOMAIN).append(" every 45 s. Ctrl-C stops everything.\n");
+        System.out.println(out);
+        server.waitFor();
+    }
+
+    private static boolean awaitReady(String url, Process server) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        while (System.nanoTime() < deadline && server.isAlive()) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
+                    return true;
+                }
+            } catch (IOException notYet) {
+                // still booting
+            }
+            Thread.sleep(1000);
+        }
+        return false;
+    }
+
+    private static String vaultKeys(Path file) throws IOException {
+        if (System.getenv("TOKEN_VAULT_KEYS") != null) {
+            return System.getenv("TOKEN_VAULT_KEYS");
+        }
+        if (!Files.exists(file)) {
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            Files.writeString(file, "demo:" + Base64.getEncoder().encodeToString(key));
+        }
+        return Files.readString(file).trim();
+    }
+
+    private static int intEnv(String name, int fallback) {
+        String value = System.getenv(name);
+        return value == null ? fallback : Integer.parseInt(value);
+    }
+
+    private static void say(String line) {
+        System.out.println("[demo] " + line);
+    }
+
+    /** The demo tenant: two people, three shared mailboxes with different rights, a distribution list, mail in them. */
+    record DemoTenant(Tenant tenant, Random random) {
+
+        static DemoTenant seed(Tenant tenant) {
+            DirectoryUser alice = tenant.createUser("alice@" + DOMAIN, "Alice Archer");
+            DirectoryUser bob = tenant.createUser("bob@" + DOMAIN, "Bob Baker");
+            tenant.createUser("carol@" + DOMAIN, "Carol Chen");
+            tenant.createSharedMailbox("support@" + DOMAIN, "Contoso Support");
+            tenant.createSharedMailbox("sales@" + DOMAIN, "Contoso Sales");
+            tenant.createSharedMailbox("careers@" + DOMAIN, "Contoso Careers");
+            tenant.createDistributionList("all-staff@" + DOMAIN, "All staff");
+            tenant.grantFullAccess("support@" + DOMAIN, alice.upn());
+            tenant.grantSendAs("support@" + DOMAIN, alice.upn());
+            tenant.grantFullAccess("support@" + DOMAIN, bob.upn());
+            tenant.grantFullAccess("sales@" + DOMAIN, alice.upn());
+            tenant.grantSendOnBehalf("sales@" + DOMAIN, alice.upn());
+            tenant.grantFullAccess("careers@" + DOMAIN, bob.upn());
+            tenant.grantSendAs("careers@" + DOMAIN, bob.upn());
+            tenant.setConsentPolicy("carol@" + DOMAIN, Set.of("openid", "profile", "offline_access", "User.Read", "Mail.ReadWrite", "Mail.Send"));
+            DemoTenant demo = new DemoTenant(tenant, new Random(7));
+            String[][] mail = {
+                    {"support", "jo@customer.example", "Order 1042 arrived damaged"},
+                    {"support", "sam@customer.example", "How do I reset my password?"},
+                    {"support", "lee@customer.example", "Invoice question"},
+                    {"sales", "buyer@prospect.example", "Quote for 50 seats"},
+                    {"sales", "cfo@prospect.example", "Re: pricing tiers"},
+                    {"careers", "applicant@mail.example", "Application: backend engineer"},
+                    {"careers", "referral@mail.example", "Referral for the designer role"},
+            };
+            for (String[] m : mail) {
+                tenant.deliver(m[0] + "@" + DOMAIN, m[1], m[2], "Hello,\n\n" + m[2] + ".\n\nThanks");
+            }
+            tenant.deliver("alice@" + DOMAIN, "friend@mail.example", "Lunch on Friday?", "Are you free?");
+            return demo;
+        }
+
+        void newMailArrives() {
+            String[] subjects = {"Where is my parcel?", "Cannot log in", "Refund request", "Feature idea", "Thank you!"};
+            tenant.deliver("support@" + DOMAIN, "customer" + random.nextInt(1000) + "@customer.example",
+                    subjects[random.nextInt(subjects.length)], "Hello, I need help with my account.");
+        }
+
+        void describe(StringBuilder out) {
+            out.append("  alice@").append(DOMAIN).append(": Full Access + Send As on support@, Full Access + Send on Behalf on sales@\n")
+                    .append("  bob@").append(DOMAIN).append(":   Full Access on support@ (no Send As: sending is refused), Full Access + Send As on careers@\n")
+                    .append("  carol@").append(DOMAIN).append(": consents without the .Shared scopes (a legacy connection)\n")
+                    .append("  all-staff@").append(DOMAIN).append(" is a distribution list (no mailbox: adding it answers 404)\n");
+        }
+    }
+}
