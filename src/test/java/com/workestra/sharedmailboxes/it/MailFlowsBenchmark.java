@@ -1,0 +1,433 @@
+package com.workestra.sharedmailboxes.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.workestra.sharedmailboxes.it.TestWorkspace.Person;
+import com.workestra.sharedmailboxes.localrun.EmbeddedDatabase;
+import com.workestra.sharedmailboxes.m365emulator.EmulatorTestClients;
+import com.workestra.sharedmailboxes.m365emulator.SubscriptionView;
+import com.workestra.sharedmailboxes.messages.control.MessageStore;
+import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.messages.entity.MessageChange;
+import com.workestra.sharedmailboxes.sync.control.DeltaReader;
+import com.workestra.sharedmailboxes.sync.entity.DeltaPage;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.container.test.api.TargetsContainer;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The performance figures of issue 6, measured against the deployed WAR, the emulator and PostgreSQL, written to
+ * target/benchmarks/*.txt. Never part of the ordinary test run: {@code mvn -B -Pbench verify}.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MailFlowsBenchmark {
+
+    static final Path OUT = Path.of(System.getProperty("it.dir")).getParent().resolve("benchmarks");
+    static final AtomicLong maxHeap = new AtomicLong();
+    static ScheduledExecutorService heapSampler;
+
+    @Deployment(testable = false)
+    @TargetsContainer("bench")
+    static WebArchive deployment() {
+        return ServiceDeployment.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @BeforeAll
+    static void sampleHeap() throws IOException {
+        Files.createDirectories(OUT);
+        heapSampler = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterAll
+    static void stopSampling() {
+        heapSampler.shutdownNow();
+        write("memory.txt", String.format("server heap (-Xmx512m): max used heap sampled every 250 ms through all benchmarks: %.0f MB%n",
+                maxHeap.get() / 1e6));
+    }
+
+    void startHeapSampling() {
+        if (maxHeap.get() > 0) {
+            return;
+        }
+        maxHeap.set(1);
+        HttpClient http = HttpClient.newHttpClient();
+        URI metrics = URI.create(base.toString().replaceAll("/+$", "") + "/metrics?scope=base");
+        heapSampler.scheduleAtFixedRate(() -> {
+            try {
+                String text = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+                for (String line : text.split("\n")) {
+                    if (line.startsWith("memory_usedHeap_bytes") || line.startsWith("base_memory_usedHeap_bytes")) {
+                        long used = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                        maxHeap.accumulateAndGet(used, Math::max);
+                    }
+                }
+            } catch (Exception ignored) {
+                // the next sample counts
+            }
+        }, 0, 250, TimeUnit.MILLISECONDS);
+    }
+
+    @Test
+    @Order(1)
+    void backfill() throws Exception {
+        startHeapSampling();
+        int count = Integer.getInteger("bench.backfill.messages", 100_000);
+        TestWorkspace workspace = new TestWorkspace(base);
+        Person alice = workspace.person("alice");
+        String load = workspace.sharedMailbox("load");
+        workspace.tenant.seedMessages(load, "inbox", count);
+        workspace.tenant.grantFullAccess(load, alice.microsoft().upn());
+        UUID parent = alice.connect();
+
+        long started = System.nanoTime();
+        UUID shared = alice.addSharedOk(parent, load);
+        JsonNode view = alice.awaitConnection(shared, v -> v.get("sync").get("historyComplete").asBoolean(), Duration.ofMinutes(10));
+        double serviceSeconds = (System.nanoTime() - started) / 1e9;
+        long stored = Sql.count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.address = ?", load);
+
+        // Raw limit 1: the emulator served alone, read with the same client code and page size as the service.
+        EmulatorTestClients clients = new EmulatorTestClients(IntegrationEnvironment.emulator());
+        String token = clients.signInToken(alice.microsoft().upn(), "https://graph.microsoft.com/Mail.Read.Shared");
+        GraphServiceClient graph = clients.graph(token);
+        DeltaReader reader = new DeltaReader();
+        List<List<MessageChange>> pages = new ArrayList<>();
+        long fetchStarted = System.nanoTime();
+        String link = null;
+        long fetched = 0;
+        do {
+            DeltaPage page = reader.read(graph, load, Folder.INBOX, link, 500);
+            pages.add(page.changes());
+            fetched += page.changes().size();
+            link = page.nextLink();
+        } while (link != null);
+        double fetchSeconds = (System.nanoTime() - fetchStarted) / 1e9;
+
+        // Raw limit 2: PostgreSQL bulk insert alone, the same rows, one transaction per page, into a fresh mailbox.
+        MessageStore store = new MessageStore();
+        UUID mailbox = UUID.randomUUID();
+        double insertSeconds;
+        try (Connection connection = DriverManager.getConnection(IntegrationEnvironment.database().jdbcUrl(),
+                EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD)) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO mailbox (id, workspace_id, address, kind, created_at) VALUES (?, ?, ?, 'SHARED', now())")) {
+                insert.setObject(1, mailbox);
+                insert.setString(2, workspace.id);
+                insert.setString(3, "raw-insert-" + workspace.suffix + "@contoso.test");
+                insert.executeUpdate();
+            }
+            connection.setAutoCommit(false);
+            long insertStarted = System.nanoTime();
+            for (List<MessageChange> page : pages) {
+                store.apply(connection, mailbox, Folder.INBOX, page, Instant.now(), null);
+                connection.commit();
+            }
+            insertSeconds = (System.nanoTime() - insertStarted) / 1e9;
+        }
+        double serviceRate = stored / serviceSeconds;
+        double fetchRate = fetched / fetchSeconds;
+        double insertRate = fetched / insertSeconds;
+        double slower = Math.min(fetchRate, insertRate);
+        write("backfill.txt", String.format("""
+                        backfill of %,d messages (Inbox) from the emulator into PostgreSQL, page size 500
+                          service (add shared mailbox -> history complete): %,d rows in %.2f s = %,.0f messages/s
+                          raw limit, emulator served alone (Graph SDK delta, same pages): %,d in %.2f s = %,.0f messages/s
+                          raw limit, PostgreSQL bulk insert alone (same rows, a transaction per page): %.2f s = %,.0f messages/s
+                          service / slower raw limit = %.0f %%   (targets: >= 5,000 messages/s and >= 50 %%)
+                          progress shown on the connection at the end: %s
+                        """, count, stored, serviceSeconds, serviceRate, fetched, fetchSeconds, fetchRate, insertSeconds, insertRate,
+                100 * serviceRate / slower, view.get("sync")));
+    }
+
+    @Test
+    @Order(2)
+    void inboxQueries() throws Exception {
+        startHeapSampling();
+        int mailboxes = 1_000;
+        int perMailbox = Integer.getInteger("bench.inbox.per-mailbox", 1_000);
+        String workspaceId = "w-bench-" + UUID.randomUUID().toString().substring(0, 8);
+        long loadStarted = System.nanoTime();
+        Sql.update("INSERT INTO mailbox (id, workspace_id, address, kind, created_at) SELECT gen_random_uuid(), ?, 'box' || g || '@bench.test',"
+                + " 'SHARED', now() FROM generate_series(1, ?) g", workspaceId, mailboxes);
+        Sql.update("""
+                INSERT INTO message (mailbox_id, folder, graph_id, internet_message_id, conversation_id, subject, from_name, from_address,
+                                     to_recipients, cc_recipients, received_at, is_read, has_attachments, preview, body_type, body,
+                                     change_key, synced_at)
+                SELECT b.id, CASE WHEN k % 10 = 0 THEN 'SENT' ELSE 'INBOX' END, 'g-' || b.n || '-' || k, '<' || b.n || '.' || k || '@x>',
+                       'c' || (k / 4), 'Subject ' || k || ' ' || (ARRAY['invoice', 'order', 'ticket', 'refund', 'hello'])[1 + (k + b.n) % 5],
+                       'Sender ' || (k % 97), 'sender' || (k % 97) || '@example.com', '[]', '[]',
+                       timestamptz '2025-01-01' + ((k * 1000 + b.n) * interval '1 second'), (k + b.n) % 4 <> 0, false,
+                       'preview of message ' || k, 'text', repeat('body text ', 30), 'ck' || k, now()
+                  FROM (SELECT row_number() OVER (ORDER BY address) AS n, id FROM mailbox WHERE workspace_id = ?) b
+                  CROSS JOIN generate_series(1, ?) k
+                """, workspaceId, perMailbox);
+        Sql.update("ANALYZE message");
+        double loadSeconds = (System.nanoTime() - loadStarted) / 1e9;
+        long rows = Sql.count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.workspace_id = ?", workspaceId);
+
+        // A member who reads 10 of the 1,000 mailboxes, and one who reads all of them.
+        Sql.update("INSERT INTO mailbox_access (mailbox_id, workspace_id, user_id, granted_at) SELECT id, ?, 'u-ten', now()"
+                + " FROM mailbox WHERE workspace_id = ? ORDER BY address LIMIT 10", workspaceId, workspaceId);
+        Sql.update("INSERT INTO mailbox_access (mailbox_id, workspace_id, user_id, granted_at) SELECT id, ?, 'u-all', now()"
+                + " FROM mailbox WHERE workspace_id = ?", workspaceId, workspaceId);
+        ApiClient ten = ApiClient.at(base).as(IntegrationEnvironment.tokens().member("u-ten", "ten@workestra.test", workspaceId));
+        ApiClient all = ApiClient.at(base).as(IntegrationEnvironment.tokens().member("u-all", "all@workestra.test", workspaceId));
+
+        String deepCursorTen = cursorAfter(ten, "folder=inbox&limit=200", 40);
+        String deepCursorAll = cursorAfter(all, "folder=inbox&limit=200", 40);
+        StringBuilder report = new StringBuilder(String.format("inbox queries: %,d messages in %,d mailboxes (loaded in %.1f s),"
+                + " GET /api/v1/messages over HTTP, 300 timed requests after 50 warm-up, limit 50%n", rows, mailboxes, loadSeconds));
+        report.append(measure(ten, "reads 10 mailboxes, first page, no filter", ""));
+        report.append(measure(ten, "reads 10 mailboxes, filtered first page (inbox, unread)", "folder=inbox&unread=true"));
+        report.append(measure(ten, "reads 10 mailboxes, filtered first page (q=invoice)", "q=invoice"));
+        report.append(measure(ten, "reads 10 mailboxes, filtered first page (one mailbox, unread)", "mailbox=box1@bench.test&unread=true"));
+        report.append(measure(ten, "reads 10 mailboxes, deep page (8,000 rows in)", "folder=inbox&cursor=" + deepCursorTen));
+        report.append(measure(all, "reads 1,000 mailboxes, first page, no filter", ""));
+        report.append(measure(all, "reads 1,000 mailboxes, filtered first page (inbox, unread)", "folder=inbox&unread=true"));
+        report.append(measure(all, "reads 1,000 mailboxes, deep page (8,000 rows in)", "folder=inbox&cursor=" + deepCursorAll));
+        report.append("target: p95 <= 20 ms for a filtered first page and a deep page\n");
+        write("inbox-query.txt", report.toString());
+    }
+
+    @Test
+    @Order(3)
+    void freshnessWithPushAndWithPolling() throws Exception {
+        startHeapSampling();
+        int mailboxCount = 100;
+        int messages = 1_000;
+        TestWorkspace workspace = new TestWorkspace(base);
+        List<String> pushMailboxes = new ArrayList<>();
+        List<UUID> connections = new ArrayList<>();
+        List<Person> people = new ArrayList<>();
+        for (int i = 0; i < mailboxCount; i++) {
+            Person person = workspace.person("p" + i);
+            connections.add(person.connect());
+            people.add(person);
+            pushMailboxes.add(person.microsoft().upn().toLowerCase());
+        }
+        for (int i = 0; i < mailboxCount; i++) {
+            people.get(i).awaitConnection(connections.get(i), v -> "healthy".equals(v.get("health").get("badge").asText()),
+                    Duration.ofSeconds(60));
+        }
+        long pushed = connections.stream().filter(id -> "WEBHOOK".equals(Sql.single("SELECT delivery FROM outlook_connection WHERE id = ?", id))).count();
+
+        // Polling: one person with 100 shared mailboxes (no app-only identity here, so they poll).
+        Person poller = workspace.person("poller");
+        UUID parent = poller.connect();
+        List<String> polledMailboxes = new ArrayList<>();
+        for (int i = 0; i < mailboxCount; i++) {
+            String shared = workspace.sharedMailbox("team" + i);
+            workspace.tenant.grantFullAccess(shared, poller.microsoft().upn());
+            poller.addSharedOk(parent, shared);
+            polledMailboxes.add(shared);
+        }
+        // One observer who may read all 200 mailboxes watches the inbox.
+        String observer = "u-observer-" + workspace.suffix;
+        Sql.update("INSERT INTO mailbox_access (mailbox_id, workspace_id, user_id, granted_at) SELECT id, ?, ?, now() FROM mailbox"
+                + " WHERE workspace_id = ?", workspace.id, observer, workspace.id);
+        ApiClient watch = ApiClient.at(base).as(IntegrationEnvironment.tokens().member(observer, "observer@workestra.test", workspace.id));
+        TestWorkspace.sleep(3_000);
+
+        String pollInterval = System.getProperty("bench.poll-interval", "PT10S");
+        String push = freshness(workspace, watch, pushMailboxes, messages, "push");
+        String polled = freshness(workspace, watch, polledMailboxes, messages, "poll");
+        write("freshness.txt", String.format("""
+                freshness: %,d messages delivered at 50/s across %d mailboxes; delivery in the emulator -> visible in GET /api/v1/messages
+                  push (personal mailboxes, %d of %d with a webhook subscription): %s
+                  polling (shared mailboxes, sync.poll-interval=%s): %s
+                  targets: push p50 <= 1 s, p99 <= 3 s; polling p99 <= poll interval + 2 s
+                """, messages, mailboxCount, pushed, mailboxCount, push, pollInterval, polled));
+    }
+
+    @Test
+    @Order(4)
+    void webhookAcknowledgement() throws Exception {
+        startHeapSampling();
+        List<SubscriptionView> subscriptions = IntegrationEnvironment.emulator().tenant().subscriptions();
+        if (subscriptions.isEmpty()) {
+            write("webhook.txt", "webhook acknowledgement: no subscription exists (push not set up), not measured\n");
+            return;
+        }
+        int rate = 500;
+        int seconds = Integer.getInteger("bench.webhook.seconds", 60);
+        HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(16)).build();
+        URI url = URI.create(base.toString().replaceAll("/+$", "") + "/api/v1/graph/notifications");
+        List<long[]> latencies = new ArrayList<>();
+        List<CompletableFuture<Void>> inFlight = new ArrayList<>();
+        AtomicLong failures = new AtomicLong();
+        long start = System.nanoTime();
+        int total = rate * seconds;
+        long[] micros = new long[total];
+        for (int i = 0; i < total; i++) {
+            long due = start + i * 1_000_000_000L / rate;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            SubscriptionView subscription = subscriptions.get(i % subscriptions.size());
+            String body = "{\"value\":[{\"subscriptionId\":\"" + subscription.id() + "\",\"clientState\":\"" + subscription.clientState()
+                    + "\",\"changeType\":\"created\",\"resource\":\"Users/x/Messages/m" + i + "\",\"tenantId\":\"t\","
+                    + "\"resourceData\":{\"@odata.type\":\"#Microsoft.Graph.Message\",\"id\":\"m" + i + "\"}}]}";
+            int index = i;
+            long sent = System.nanoTime();
+            inFlight.add(http.sendAsync(HttpRequest.newBuilder(url).header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding())
+                    .thenAccept(response -> {
+                        micros[index] = (System.nanoTime() - sent) / 1_000;
+                        if (response.statusCode() / 100 != 2) {
+                            failures.incrementAndGet();
+                        }
+                    }));
+        }
+        CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        Arrays.sort(micros);
+        write("webhook.txt", String.format("""
+                webhook acknowledgement: %,d notifications POSTed to /api/v1/graph/notifications at %d/s for %d s (%.1f s actual),
+                  each naming one of %d real subscriptions (so every one requests a sync)
+                  ack latency p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms; non-2xx: %d   (target p99 <= 50 ms)
+                """, total, rate, seconds, elapsed, subscriptions.size(), micros[total / 2] / 1e3, micros[(int) (total * 0.95)] / 1e3,
+                micros[(int) (total * 0.99)] / 1e3, micros[total - 1] / 1e3, failures.get()));
+    }
+
+    // ---- helpers
+
+    String freshness(TestWorkspace workspace, ApiClient watch, List<String> mailboxes, int messages, String tag) {
+        Map<String, Long> deliveredAt = new ConcurrentHashMap<>();
+        Map<String, Long> seenAt = new ConcurrentHashMap<>();
+        AtomicBoolean watching = new AtomicBoolean(true);
+        String prefix = "fresh-" + tag + "-" + workspace.suffix + "-";
+        Thread watcher = new Thread(() -> {
+            while (watching.get()) {
+                JsonNode page = watch.get("/api/v1/messages?folder=inbox&limit=200").json();
+                long now = System.nanoTime();
+                for (JsonNode item : page.get("items")) {
+                    String subject = item.get("subject").asText();
+                    if (subject.startsWith(prefix)) {
+                        seenAt.putIfAbsent(subject, now);
+                    }
+                }
+                TestWorkspace.sleep(50);
+            }
+        });
+        watcher.start();
+        long start = System.nanoTime();
+        for (int i = 0; i < messages; i++) {
+            long due = start + i * 20_000_000L;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TestWorkspace.sleep(wait / 1_000_000);
+            }
+            String subject = prefix + i;
+            deliveredAt.put(subject, System.nanoTime());
+            workspace.tenant.deliver(mailboxes.get(i % mailboxes.size()), "fresh@example.com", subject, "body");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (seenAt.size() < messages && System.nanoTime() < deadline) {
+            TestWorkspace.sleep(100);
+        }
+        watching.set(false);
+        try {
+            watcher.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long[] millis = deliveredAt.entrySet().stream().filter(e -> seenAt.containsKey(e.getKey()))
+                .mapToLong(e -> (seenAt.get(e.getKey()) - e.getValue()) / 1_000_000).sorted().toArray();
+        if (millis.length == 0) {
+            return "nothing became visible";
+        }
+        return String.format("%d of %d visible; p50 %d ms, p95 %d ms, p99 %d ms, max %d ms", millis.length, messages,
+                millis[millis.length / 2], millis[(int) (millis.length * 0.95)], millis[(int) (millis.length * 0.99)],
+                millis[millis.length - 1]);
+    }
+
+    static String cursorAfter(ApiClient api, String query, int pages) {
+        String cursor = null;
+        for (int i = 0; i < pages; i++) {
+            JsonNode page = api.get("/api/v1/messages?" + query + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            cursor = page.get("nextCursor").asText();
+        }
+        return URLEncoder.encode(cursor, StandardCharsets.UTF_8);
+    }
+
+    static String measure(ApiClient api, String label, String query) {
+        String path = "/api/v1/messages?limit=50" + (query.isEmpty() ? "" : "&" + query);
+        for (int i = 0; i < 50; i++) {
+            check(api.get(path));
+        }
+        long[] micros = new long[300];
+        for (int i = 0; i < micros.length; i++) {
+            long started = System.nanoTime();
+            check(api.get(path));
+            micros[i] = (System.nanoTime() - started) / 1_000;
+        }
+        Arrays.sort(micros);
+        return String.format("  %-62s p50 %5.1f ms  p95 %5.1f ms  p99 %5.1f ms%n", label, micros[150] / 1e3, micros[285] / 1e3,
+                micros[297] / 1e3);
+    }
+
+    static void check(ApiClient.Reply reply) {
+        if (reply.status() != 200) {
+            throw new AssertionError(reply.toString());
+        }
+    }
+
+    static void write(String file, String text) {
+        try {
+            Files.createDirectories(OUT);
+            Files.writeString(OUT.resolve(file), text);
+            System.out.println(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Timestamp now() {
+        return Timestamp.from(Instant.now());
+    }
+}

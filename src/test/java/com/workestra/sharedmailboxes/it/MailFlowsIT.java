@@ -1,0 +1,429 @@
+package com.workestra.sharedmailboxes.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.workestra.sharedmailboxes.it.TestWorkspace.Person;
+import com.workestra.sharedmailboxes.m365emulator.SentMail;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URL;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 6 end to end against the Microsoft 365 emulator: delta sync and backfill, read state both ways, removals,
+ * expired delta tokens, a lost run resumed, two users on one mailbox, throttling, sending as / on behalf / refused,
+ * replies, signatures, history after disconnect, workspace isolation.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class MailFlowsIT {
+
+    static final Duration WAIT = Duration.ofSeconds(45);
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ServiceDeployment.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    TestWorkspace workspace;
+
+    @BeforeEach
+    void setUp() {
+        workspace = new TestWorkspace(base);
+    }
+
+    @Test
+    void deliveredMailArrivesReadInOutlookShowsReadAndRemovedShowsRemoved() {
+        Person alice = workspace.person("alice");
+        UUID personal = alice.connect();
+        String address = alice.microsoft().upn().toLowerCase();
+        awaitCurrent(alice, personal);
+
+        String graphId = workspace.tenant.deliver(address, "customer@example.com", "Order 1001 arrived", "Where is my parcel?");
+        syncNow(alice, personal);
+        JsonNode message = awaitMessage(alice, "q=" + encode("Order 1001"), m -> true);
+        assertEquals(address, message.get("mailbox").asText());
+        assertEquals("inbox", message.get("folder").asText());
+        assertFalse(message.get("isRead").asBoolean());
+        assertEquals("customer@example.com", message.get("from").get("address").asText());
+        String id = message.get("id").asText();
+        JsonNode full = alice.api().get("/api/v1/messages/" + id).json();
+        assertEquals("Where is my parcel?", full.get("body").get("content").asText());
+
+        workspace.tenant.markRead(address, graphId, true);
+        syncNow(alice, personal);
+        awaitMessage(alice, "q=" + encode("Order 1001"), m -> m.get("isRead").asBoolean());
+
+        workspace.tenant.deleteMessage(address, graphId);
+        syncNow(alice, personal);
+        await(() -> alice.api().get("/api/v1/messages?q=" + encode("Order 1001")).json().get("items"), items -> items.isEmpty());
+        JsonNode withRemoved = alice.api().get("/api/v1/messages?includeRemoved=true&q=" + encode("Order 1001")).json().get("items");
+        assertEquals(1, withRemoved.size());
+        assertTrue(withRemoved.get(0).get("removed").asBoolean());
+        assertEquals(200, alice.api().get("/api/v1/messages/" + id).status(), "removed mail stays as history");
+    }
+
+    @Test
+    void historyBackfillsWithProgressAndTwoUsersOnOneMailboxWriteEachMessageOnce() {
+        Person alice = workspace.person("alice");
+        Person bob = workspace.person("bob");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.seedMessages(support, "inbox", 1_234);
+        workspace.tenant.seedMessages(support, "sentitems", 56);
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        workspace.tenant.grantFullAccess(support, bob.microsoft().upn());
+        UUID aliceShared = alice.addSharedOk(alice.connect(), support);
+        UUID bobShared = bob.addSharedOk(bob.connect(), support);
+
+        JsonNode aliceView = awaitCurrent(alice, aliceShared);
+        JsonNode bobView = awaitCurrent(bob, bobShared);
+        assertEquals("healthy", aliceView.get("health").get("badge").asText(), aliceView.toString());
+        assertTrue(aliceView.get("sync").get("historyComplete").asBoolean(), aliceView.toString());
+        assertTrue(aliceView.get("sync").get("messagesSynced").asLong() >= 1_290, aliceView.toString());
+        assertTrue(bobView.get("sync").get("historyComplete").asBoolean(), bobView.toString());
+
+        assertEquals(1_290, Sql.count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.address = ?", support));
+        assertEquals(56, Sql.count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id"
+                + " WHERE b.address = ? AND m.folder = 'SENT'", support));
+        assertEquals(2, Sql.count("SELECT count(DISTINCT connection_id) FROM sync_cursor c JOIN outlook_connection o"
+                + " ON o.id = c.connection_id JOIN mailbox b ON b.id = o.mailbox_id WHERE b.address = ?", support),
+                "each connection has its own cursors");
+
+        // Both read the same rows; an answer by Alice shows as read for Bob.
+        JsonNode newest = firstPage(bob, "mailbox=" + encode(support) + "&folder=inbox&limit=3");
+        assertEquals(3, newest.get("items").size());
+        assertEquals("Seeded message " + 1_233, newest.get("items").get(0).get("subject").asText());
+        assertNotNull(newest.get("nextCursor"));
+        String id = newest.get("items").get(0).get("id").asText();
+        assertEquals(200, alice.api().patch("/api/v1/messages/" + id, "{\"isRead\":false}").status());
+        assertEquals(200, alice.api().patch("/api/v1/messages/" + id, "{\"isRead\":true}").status());
+        assertTrue(bob.api().get("/api/v1/messages/" + id).json().get("isRead").asBoolean());
+
+        // Keyset pagination walks the whole folder without gaps or repeats.
+        Set<String> seen = new HashSet<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = firstPage(bob, "mailbox=" + encode(support) + "&folder=sent&limit=20"
+                    + (cursor == null ? "" : "&cursor=" + cursor));
+            page.get("items").forEach(item -> assertTrue(seen.add(item.get("id").asText()), "no repeats"));
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+            pages++;
+        } while (cursor != null && pages < 10);
+        assertEquals(56, seen.size());
+    }
+
+    @Test
+    void anExpiredDeltaTokenRestartsTheFolderAndDedupes() {
+        Person alice = workspace.person("alice");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.seedMessages(support, "inbox", 300);
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        awaitCurrent(alice, shared);
+
+        workspace.tenant.expireDeltaTokens(support);
+        workspace.tenant.deliver(support, "late@example.com", "After the expiry", "hello");
+        syncNow(alice, shared);
+        awaitMessage(alice, "q=" + encode("After the expiry"), m -> true);
+        assertEquals(301, Sql.count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.address = ?", support));
+        assertTrue(Sql.count("SELECT sum(resyncs) FROM sync_cursor WHERE connection_id = ?", shared) >= 1);
+        assertEquals("healthy", alice.badge(shared));
+    }
+
+    @Test
+    void aRunLostBetweenPagesResumesFromItsCursorWithoutLossOrDuplicates() {
+        Person alice = workspace.person("alice");
+        String support = workspace.sharedMailbox("archive");
+        workspace.tenant.seedMessages(support, "inbox", 6_000);
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        UUID parent = alice.connect();
+        workspace.tenant.addLatency(Duration.ofMillis(200));
+        UUID shared;
+        try {
+            shared = alice.addSharedOk(parent, support);
+        // Wait until the backfill is under way (some pages committed, more to come), then take the lease away as a crash
+        // would: the page in flight is rolled back, the lease runs out, and another run resumes from the cursor.
+        await(() -> Sql.count("SELECT count(*) FROM sync_cursor WHERE connection_id = ? AND next_link IS NOT NULL", shared),
+                pending -> pending > 0);
+        Sql.update("UPDATE outlook_connection SET sync_lease_owner = 'crashed-node', sync_lease_until = now() - interval '1 second'"
+                + " WHERE id = ?", shared);
+        } finally {
+            workspace.tenant.addLatency(Duration.ZERO);
+        }
+        JsonNode view = awaitCurrent(alice, shared);
+        assertTrue(view.get("sync").get("historyComplete").asBoolean(), view.toString());
+        assertEquals(6_000, Sql.count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.address = ?", support));
+        assertEquals(6_000, Sql.count("SELECT count(DISTINCT graph_id) FROM message m JOIN mailbox b ON b.id = m.mailbox_id"
+                + " WHERE b.address = ?", support));
+    }
+
+    @Test
+    void aThrottlingStormAndServerErrorsLoseNothing() {
+        Person alice = workspace.person("alice");
+        String support = workspace.sharedMailbox("busy");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        awaitCurrent(alice, shared);
+
+        for (int i = 0; i < 5; i++) {
+            workspace.tenant.deliver(support, "storm@example.com", "Storm " + i, "body " + i);
+        }
+        workspace.tenant.throttleNext(support, 12, Duration.ofSeconds(1));
+        syncNow(alice, shared);
+        await(() -> firstPage(alice, "q=Storm&limit=50").get("items"), items -> items.size() == 5);
+
+        workspace.tenant.deliver(support, "storm@example.com", "After the 5xx", "body");
+        workspace.tenant.failNext(support, 3, 500);
+        syncNow(alice, shared);
+        awaitMessage(alice, "q=" + encode("After the 5xx"), m -> true);
+        JsonNode view = alice.connection(shared);
+        assertEquals("healthy", view.get("health").get("badge").asText(), "transient failures never turn the row red: " + view);
+        assertEquals(6, Sql.count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.address = ?", support));
+    }
+
+    @Test
+    void sendingAsTheSharedAddressOnBehalfAndRefused() {
+        Person alice = workspace.person("alice");
+        Person bob = workspace.person("bob");
+        Person carol = workspace.person("carol");
+        String support = workspace.sharedMailbox("support");
+        for (Person person : List.of(alice, bob, carol)) {
+            workspace.tenant.grantFullAccess(support, person.microsoft().upn());
+        }
+        workspace.tenant.grantSendAs(support, alice.microsoft().upn());
+        workspace.tenant.grantSendOnBehalf(support, bob.microsoft().upn());
+        UUID aliceShared = alice.addSharedOk(alice.connect(), support);
+        bob.addSharedOk(bob.connect(), support);
+        carol.addSharedOk(carol.connect(), support);
+
+        List<String> from = new ArrayList<>();
+        alice.api().get("/api/v1/mailboxes").json().forEach(mailbox -> from.add(mailbox.get("address").asText()));
+        assertTrue(from.contains(support) && from.contains(alice.microsoft().upn().toLowerCase()), from.toString());
+
+        String subject = "Send as " + workspace.suffix;
+        var sent = alice.api().post("/api/v1/messages", sendBody(support, "customer@example.com", subject, "Hello from support"));
+        assertEquals(202, sent.status(), sent.body());
+        SentMail asShared = sentMail(subject);
+        assertEquals(support, asShared.from().toLowerCase());
+        assertEquals(support, asShared.sender().toLowerCase(), "Send as: the shared address is the sender");
+        assertEquals(support, asShared.savedToSentItemsOf().toLowerCase(), "saved in the shared mailbox's Sent Items");
+        assertEquals(1, Sql.count("SELECT count(*) FROM audit_event WHERE action = 'SENT' AND user_id = ? AND mailbox = ?",
+                alice.userId(), support));
+        syncNow(alice, aliceShared);
+        awaitMessage(alice, "folder=sent&q=" + encode(subject), m -> support.equals(m.get("mailbox").asText()));
+
+        String onBehalf = "On behalf " + workspace.suffix;
+        assertEquals(202, bob.api().post("/api/v1/messages", sendBody(support, "customer@example.com", onBehalf, "Hi")).status());
+        SentMail behalf = sentMail(onBehalf);
+        assertEquals(support, behalf.from().toLowerCase());
+        assertEquals(bob.microsoft().upn().toLowerCase(), behalf.sender().toLowerCase(), "Send on behalf: the user is the sender");
+
+        String personalSubject = "Personal " + workspace.suffix;
+        assertEquals(202, bob.api().post("/api/v1/messages",
+                sendBody(bob.microsoft().upn(), "friend@example.com", personalSubject, "Hi")).status());
+        assertEquals(bob.microsoft().upn().toLowerCase(), sentMail(personalSubject).savedToSentItemsOf().toLowerCase());
+
+        int before = workspace.tenant.sentMail().size();
+        var refused = carol.api().post("/api/v1/messages", sendBody(support, "customer@example.com", "Refused", "Hi"));
+        assertEquals(403, refused.status(), refused.body());
+        assertEquals("SEND_AS_DENIED", refused.json().get("code").asText());
+        assertTrue(refused.json().get("detail").asText().contains("Send as"), refused.body());
+        assertTrue(refused.json().get("detail").asText().contains("No Workestra-side change is needed"), refused.body());
+
+        String elsewhere = workspace.sharedMailbox("sales");
+        var notConnected = alice.api().post("/api/v1/messages", sendBody(elsewhere, "customer@example.com", "Nope", "Hi"));
+        assertEquals(403, notConnected.status(), notConnected.body());
+        assertEquals("FORBIDDEN", notConnected.json().get("code").asText());
+        assertEquals(before, workspace.tenant.sentMail().size(), "refused before Graph was called");
+
+        var invalid = alice.api().post("/api/v1/messages", "{\"from\":\"" + support + "\",\"to\":[\"not an address\"],"
+                + "\"subject\":\"x\",\"body\":{\"contentType\":\"text\",\"content\":\"x\"}}");
+        assertEquals(400, invalid.status(), invalid.body());
+    }
+
+    @Test
+    void repliesThreadAndSignaturesAreApplied() {
+        Person alice = workspace.person("alice");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        workspace.tenant.grantSendAs(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        awaitCurrent(alice, shared);
+
+        var signature = alice.api().send(alice.api().request("/api/v1/mailboxes/" + encode(support) + "/signature")
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"contentType\":\"text\",\"content\":\"Alice, Support team\"}")));
+        assertEquals(200, signature.status(), signature.body());
+
+        String subject = "Question " + workspace.suffix;
+        workspace.tenant.deliver(support, "customer@example.com", subject, "Can you help?");
+        syncNow(alice, shared);
+        JsonNode original = awaitMessage(alice, "q=" + encode(subject), m -> true);
+        var replied = alice.api().post("/api/v1/messages/" + original.get("id").asText() + "/reply",
+                "{\"body\":{\"contentType\":\"text\",\"content\":\"Yes, we can.\"}}");
+        assertEquals(202, replied.status(), replied.body());
+        SentMail reply = sentMail("RE: " + subject);
+        assertEquals(original.get("internetMessageId").asText(), reply.inReplyTo(), "the reply threads");
+        assertEquals(original.get("conversationId").asText(), reply.conversationId());
+        assertTrue(reply.body().contains("Alice, Support team"), "signature appended: " + reply.body());
+        assertEquals(1, Sql.count("SELECT count(*) FROM audit_event WHERE action = 'REPLIED' AND user_id = ? AND mailbox = ?",
+                alice.userId(), support));
+
+        String sentSubject = "Signed " + workspace.suffix;
+        alice.api().post("/api/v1/messages", sendBody(support, "customer@example.com", sentSubject, "Body text"));
+        assertTrue(sentMail(sentSubject).body().contains("Alice, Support team"));
+    }
+
+    @Test
+    void readStateIsWrittenToExchangeAndARefusalIsReported() {
+        Person alice = workspace.person("alice");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        awaitCurrent(alice, shared);
+        String subject = "Read me " + workspace.suffix;
+        workspace.tenant.deliver(support, "customer@example.com", subject, "text");
+        syncNow(alice, shared);
+        String id = awaitMessage(alice, "q=" + encode(subject), m -> true).get("id").asText();
+
+        var marked = alice.api().patch("/api/v1/messages/" + id, "{\"isRead\":true}");
+        assertEquals(200, marked.status(), marked.body());
+        assertTrue(marked.json().get("isRead").asBoolean());
+        assertEquals(1, Sql.count("SELECT count(*) FROM audit_event WHERE action = 'MARKED_READ' AND user_id = ? AND mailbox = ?",
+                alice.userId(), support));
+        // Proof that Exchange has it: forget it locally, and the next delta brings it back as read.
+        Sql.update("UPDATE message SET is_read = false WHERE id = ?", Long.parseLong(id));
+        syncNow(alice, shared);
+        awaitMessage(alice, "q=" + encode(subject), m -> m.get("isRead").asBoolean());
+
+        workspace.tenant.revokeFullAccess(support, alice.microsoft().upn());
+        var refused = alice.api().patch("/api/v1/messages/" + id, "{\"isRead\":false}");
+        assertEquals(403, refused.status(), refused.body());
+        assertEquals("MAILBOX_ACCESS_DENIED", refused.json().get("code").asText());
+        assertTrue(alice.api().get("/api/v1/messages/" + id).json().get("isRead").asBoolean(), "nothing changed locally");
+
+        // The sync of the shared row turns red with the product's sentence, and recovers once access is back.
+        syncNow(alice, shared);
+        JsonNode red = alice.awaitConnection(shared, view -> "error".equals(view.get("health").get("badge").asText()), WAIT);
+        assertEquals("MAILBOX_ACCESS_DENIED", red.get("health").get("error").get("code").asText(), red.toString());
+        assertEquals("Microsoft rejected access to this mailbox", red.get("health").get("error").get("message").asText());
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        syncNow(alice, shared);
+        JsonNode green = alice.awaitConnection(shared, view -> "healthy".equals(view.get("health").get("badge").asText()), WAIT);
+        assertEquals("healthy", green.get("health").get("badge").asText(), green.toString());
+    }
+
+    @Test
+    void historyStaysVisibleAfterDisconnectAndAnotherWorkspaceSeesNothing() {
+        Person alice = workspace.person("alice");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.seedMessages(support, "inbox", 25);
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        awaitCurrent(alice, shared);
+        String id = firstPage(alice, "mailbox=" + encode(support)).get("items").get(0).get("id").asText();
+
+        assertEquals(204, alice.api().delete("/api/v1/outlook/connections/" + shared).status());
+        assertEquals(25, firstPage(alice, "mailbox=" + encode(support) + "&limit=100").get("items").size(), "history stays");
+        alice.api().get("/api/v1/mailboxes").json()
+                .forEach(mailbox -> assertFalse(support.equals(mailbox.get("address").asText()), "no longer in the From list"));
+        var patch = alice.api().patch("/api/v1/messages/" + id, "{\"isRead\":true}");
+        assertEquals(403, patch.status(), patch.body());
+
+        TestWorkspace other = new TestWorkspace(base);
+        Person mallory = other.person("mallory");
+        mallory.connect();
+        assertEquals(0, firstPage(mallory, "mailbox=" + encode(support)).get("items").size());
+        assertEquals(404, mallory.api().get("/api/v1/messages/" + id).status());
+        assertEquals(404, mallory.api().patch("/api/v1/messages/" + id, "{\"isRead\":true}").status());
+        assertEquals(404, mallory.api().post("/api/v1/messages/" + id + "/reply",
+                "{\"body\":{\"contentType\":\"text\",\"content\":\"x\"}}").status());
+        firstPage(mallory, "limit=200").get("items")
+                .forEach(item -> assertFalse(support.equals(item.get("mailbox").asText())));
+        assertEquals(400, alice.api().get("/api/v1/messages?cursor=garbage").status());
+        assertEquals(400, alice.api().get("/api/v1/messages?limit=100000").status());
+    }
+
+    // ---- helpers
+
+    static String sendBody(String from, String to, String subject, String text) {
+        return "{\"from\":\"" + from + "\",\"to\":[{\"address\":\"" + to + "\"}],\"subject\":\"" + subject
+                + "\",\"body\":{\"contentType\":\"text\",\"content\":\"" + text + "\"}}";
+    }
+
+    SentMail sentMail(String subject) {
+        return await(() -> workspace.tenant.sentMail().stream().filter(mail -> subject.equals(mail.subject())).findFirst().orElse(null),
+                mail -> mail != null);
+    }
+
+    static void syncNow(Person person, UUID connection) {
+        var reply = person.api().post("/api/v1/outlook/connections/" + connection + "/sync", "");
+        assertEquals(202, reply.status(), reply.body());
+    }
+
+    static JsonNode awaitCurrent(Person person, UUID connection) {
+        JsonNode view = person.awaitConnection(connection, current -> current.get("sync").get("historyComplete").asBoolean()
+                && "healthy".equals(current.get("health").get("badge").asText()), Duration.ofSeconds(90));
+        assertEquals("healthy", view.get("health").get("badge").asText(), view.toString());
+        return view;
+    }
+
+    static JsonNode firstPage(Person person, String query) {
+        var reply = person.api().get("/api/v1/messages?" + query);
+        assertEquals(200, reply.status(), reply.body());
+        return reply.json();
+    }
+
+    static JsonNode awaitMessage(Person person, String query, Predicate<JsonNode> condition) {
+        JsonNode found = await(() -> {
+            JsonNode items = firstPage(person, query).get("items");
+            for (JsonNode item : items) {
+                if (condition.test(item)) {
+                    return item;
+                }
+            }
+            return null;
+        }, item -> item != null);
+        assertNotNull(found, "no message for " + query);
+        return found;
+    }
+
+    static <T> T await(Supplier<T> probe, Predicate<T> condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        T value = probe.get();
+        while (!condition.test(value) && System.nanoTime() < deadline) {
+            TestWorkspace.sleep(200);
+            value = probe.get();
+        }
+        assertTrue(condition.test(value), "condition not met in time, last value: " + value);
+        return value;
+    }
+
+    static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,193 @@
+package com.workestra.sharedmailboxes.messages.control;
+
+import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
+import com.workestra.sharedmailboxes.messages.entity.MessageChange;
+import com.workestra.sharedmailboxes.messages.entity.ReadableMailbox;
+import com.workestra.sharedmailboxes.messages.entity.Recipient;
+import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The message store's SQL against a real PostgreSQL: idempotent pages, updates, removals, and the inbox's keyset pages. */
+class MessageStoreTest {
+
+    static StoreDatabase database;
+    final MessageStore store = new MessageStore();
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    @BeforeAll
+    static void start() {
+        database = StoreDatabase.start("store");
+    }
+
+    @AfterAll
+    static void stop() {
+        database.close();
+    }
+
+    static MessageChange message(String id, String subject, int minute, boolean read) {
+        return new MessageChange(id, false, "<" + id + "@example.com>", "conv-" + id, subject,
+                new Recipient("Customer", "customer@example.com"), new Recipient("Customer", "customer@example.com"),
+                List.of(new Recipient("Support", "support@acme.test")), List.of(), T0.plus(minute, ChronoUnit.MINUTES),
+                read, false, "preview " + subject, "text", "body of " + subject, "ck-" + id + "-" + read);
+    }
+
+    @Test
+    void applyingAPageTwiceLeavesTheSameRows() throws SQLException {
+        UUID mailbox = database.mailbox("w1", "twice@acme.test");
+        List<MessageChange> page = List.of(message("a", "First", 1, false), message("b", "Second", 2, true));
+        try (Connection connection = database.connect()) {
+            assertEquals(2, store.apply(connection, mailbox, Folder.INBOX, page, Instant.now(), null));
+            store.apply(connection, mailbox, Folder.INBOX, page, Instant.now(), null);
+            store.apply(connection, mailbox, Folder.SENT, page, Instant.now(), null);
+            assertEquals(2, count(connection, mailbox, "INBOX"));
+            assertEquals(2, count(connection, mailbox, "SENT"), "folders are keyed separately");
+        }
+    }
+
+    @Test
+    void updatesRemovalsAndRepeatsWithinAPage() throws SQLException {
+        UUID mailbox = database.mailbox("w1", "changes@acme.test");
+        try (Connection connection = database.connect()) {
+            store.apply(connection, mailbox, Folder.INBOX, List.of(message("a", "Hello", 1, false), message("b", "Bye", 2, false)),
+                    Instant.now(), null);
+            MessageChange partialRead = new MessageChange("a", false, null, null, null, null, null, null, null, null, true,
+                    null, null, null, null, "ck-a-2");
+            MessageChange unknownPartial = new MessageChange("zzz", false, null, null, null, null, null, null, null, null, true,
+                    null, null, null, null, null);
+            store.apply(connection, mailbox, Folder.INBOX, List.of(partialRead, unknownPartial, MessageChange.removal("b"),
+                    message("c", "Repeated", 3, false), message("c", "Repeated", 3, true)), Instant.now(), null);
+
+            Map<UUID, String> addresses = Map.of(mailbox, "changes@acme.test");
+            List<StoredMessage> visible = MessageQueries.page(connection, query(Set.of(mailbox), false, null, false, null, null, 10), addresses);
+            assertEquals(List.of("Repeated", "Hello"), visible.stream().map(StoredMessage::subject).toList());
+            assertTrue(visible.get(0).isRead(), "the later copy of a repeated item wins");
+            assertTrue(visible.get(1).isRead(), "a partial update changes only what it carries");
+            assertEquals("body of Hello", MessageQueries.find(connection, visible.get(1).id(), addresses).body());
+            assertEquals(3, count(connection, mailbox, "INBOX"), "a partial update of an unknown message creates nothing");
+
+            List<StoredMessage> all = MessageQueries.page(connection, query(Set.of(mailbox), false, null, true, null, null, 10), addresses);
+            assertEquals(3, all.size());
+            assertTrue(all.get(1).isRemoved(), "Bye was removed and is kept as history");
+            assertEquals("Bye", all.get(1).subject());
+
+            store.apply(connection, mailbox, Folder.INBOX, List.of(message("b", "Bye", 2, false)), Instant.now(), null);
+            assertEquals(3, MessageQueries.page(connection, query(Set.of(mailbox), false, null, false, null, null, 10), addresses).size(),
+                    "a message that comes back is visible again");
+        }
+    }
+
+    @Test
+    void historyDepthSkipsOlderMessages() throws SQLException {
+        UUID mailbox = database.mailbox("w1", "depth@acme.test");
+        try (Connection connection = database.connect()) {
+            store.apply(connection, mailbox, Folder.INBOX, List.of(message("old", "Old", 1, false), message("new", "New", 100, false)),
+                    Instant.now(), T0.plus(50, ChronoUnit.MINUTES));
+            assertEquals(1, count(connection, mailbox, "INBOX"));
+        }
+    }
+
+    @Test
+    void theInboxIsNewestFirstAcrossMailboxesWithKeysetPagesAndFilters() throws SQLException {
+        UUID support = database.mailbox("w2", "support@acme.test");
+        UUID sales = database.mailbox("w2", "sales@acme.test");
+        try (Connection connection = database.connect()) {
+            List<MessageChange> supportPage = new ArrayList<>();
+            List<MessageChange> salesPage = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                supportPage.add(message("s" + i, (i % 3 == 0 ? "Invoice 100%_" : "Ticket ") + i, i * 2, i % 2 == 0));
+                salesPage.add(message("l" + i, "Lead " + i, i * 2 + 1, false));
+            }
+            store.apply(connection, support, Folder.INBOX, supportPage, Instant.now(), null);
+            store.apply(connection, sales, Folder.INBOX, salesPage, Instant.now(), null);
+            store.apply(connection, sales, Folder.SENT, List.of(message("x", "Sent one", 200, true)), Instant.now(), null);
+            Map<UUID, String> addresses = Map.of(support, "support@acme.test", sales, "sales@acme.test");
+
+            List<String> walked = new ArrayList<>();
+            Instant afterAt = null;
+            Long afterId = null;
+            for (int page = 0; page < 10; page++) {
+                List<StoredMessage> rows = MessageQueries.page(connection,
+                        new InboxQuery(addresses.keySet(), EnumSet.of(Folder.INBOX), false, null, false, afterAt, afterId, 7), addresses);
+                if (rows.isEmpty()) {
+                    break;
+                }
+                rows.forEach(row -> walked.add(row.subject()));
+                StoredMessage last = rows.get(rows.size() - 1);
+                afterAt = last.receivedAt();
+                afterId = last.id();
+            }
+            assertEquals(60, walked.size());
+            assertEquals(60, new HashSet<>(walked).size());
+            assertEquals("Lead 29", walked.get(0));
+            assertEquals("Invoice 100%_0", walked.get(59));
+
+            List<StoredMessage> both = MessageQueries.page(connection, query(addresses.keySet(), false, null, false, null, null, 3), addresses);
+            assertEquals("Sent one", both.get(0).subject(), "both folders by default");
+            assertEquals("sales@acme.test", both.get(0).mailboxAddress());
+
+            List<StoredMessage> unread = MessageQueries.page(connection, query(Set.of(support), true, null, false, null, null, 100), addresses);
+            assertEquals(15, unread.size());
+            assertTrue(unread.stream().noneMatch(StoredMessage::isRead));
+
+            List<StoredMessage> search = MessageQueries.page(connection, query(addresses.keySet(), false, "100%_", false, null, null, 100), addresses);
+            assertEquals(10, search.size(), "LIKE wildcards in q are taken literally");
+            assertEquals(0, MessageQueries.page(connection, query(addresses.keySet(), false, "1_0", false, null, null, 100), addresses).size());
+            assertEquals(60, MessageQueries.page(connection, query(addresses.keySet(), false, "CUSTOMER@", false, null, null, 100), addresses)
+                    .stream().filter(m -> m.folder() == Folder.INBOX).count(), "q matches the sender, case-insensitively");
+        }
+    }
+
+    @Test
+    void onlyGrantedAndUnrevokedMailboxesOfTheWorkspaceAreReadable() throws SQLException {
+        UUID mine = database.mailbox("w3", "mine@acme.test");
+        UUID revoked = database.mailbox("w3", "revoked@acme.test");
+        UUID foreign = database.mailbox("w4", "mine@acme.test");
+        database.grant(mine, "w3", "u1");
+        database.grant(revoked, "w3", "u1");
+        database.grant(foreign, "w3", "u1"); // a row pointing at another workspace's mailbox must not leak it
+        try (Connection connection = database.connect()) {
+            connection.createStatement().executeUpdate("UPDATE mailbox_access SET revoked_at = now() WHERE mailbox_id = '" + revoked + "'");
+            List<ReadableMailbox> readable = MessageQueries.readableMailboxes(connection, "w3", "u1");
+            assertEquals(List.of(mine), readable.stream().map(ReadableMailbox::id).toList());
+            assertTrue(MessageQueries.readableMailboxes(connection, "w4", "u1").isEmpty());
+            assertFalse(MessageQueries.readableMailboxes(connection, "w3", "u2").iterator().hasNext());
+            assertNotNull(readable.get(0).address());
+        }
+    }
+
+    static InboxQuery query(Set<UUID> mailboxes, boolean unread, String q, boolean removed, Instant afterAt, Long afterId, int limit) {
+        return new InboxQuery(mailboxes, EnumSet.allOf(Folder.class), unread, q, removed, afterAt, afterId, limit);
+    }
+
+    static long count(Connection connection, UUID mailbox, String folder) throws SQLException {
+        try (var statement = connection.prepareStatement("SELECT count(*) FROM message WHERE mailbox_id = ? AND folder = ?")) {
+            statement.setObject(1, mailbox);
+            statement.setString(2, folder);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+}
