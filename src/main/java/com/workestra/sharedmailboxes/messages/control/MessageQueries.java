@@ -34,6 +34,9 @@ public class MessageQueries {
             + " m.sender_name, m.sender_address, m.to_recipients, m.cc_recipients, m.received_at, m.is_read, m.has_attachments,"
             + " m.preview, m.conversation_id, m.internet_message_id, m.removed_at";
 
+    /** Up to this many readable mailboxes, each is read through its own index range; beyond, one scan across them. */
+    static final int DEFAULT_MERGE_LIMIT = 40;
+
     @Resource(lookup = "jdbc/sharedMailboxes")
     DataSource dataSource;
 
@@ -73,27 +76,42 @@ public class MessageQueries {
     }
 
     public static List<StoredMessage> page(Connection connection, InboxQuery query, Map<UUID, String> addresses) throws SQLException {
+        return page(connection, query, addresses, DEFAULT_MERGE_LIMIT);
+    }
+
+    /**
+     * Phase one finds the page's ids with index-only scans: per (mailbox, folder) and merged when the caller reads up to
+     * {@code mergeLimit} mailboxes, else one scan of the newest messages across mailboxes. Phase two reads those rows.
+     */
+    static List<StoredMessage> page(Connection connection, InboxQuery query, Map<UUID, String> addresses, int mergeLimit)
+            throws SQLException {
         if (query.mailboxIds().isEmpty() || query.folders().isEmpty()) {
             return List.of();
         }
-        StringBuilder inner = new StringBuilder("SELECT ").append(LIST_COLUMNS)
-                .append(" FROM message m WHERE m.mailbox_id = b.mailbox_id AND m.folder = f.folder");
+        boolean perMailbox = query.mailboxIds().size() <= mergeLimit;
+        StringBuilder keys = new StringBuilder("SELECT m.id, m.received_at FROM message m WHERE ")
+                .append(perMailbox ? "m.mailbox_id = b.mailbox_id AND m.folder = f.folder"
+                        : "m.mailbox_id = ANY (?::uuid[]) AND m.folder = ANY (?::text[])");
         boolean keyset = query.afterReceivedAt() != null && query.afterId() != null;
         if (keyset) {
-            inner.append(" AND (m.received_at, m.id) < (?, ?)");
+            keys.append(" AND (m.received_at, m.id) < (?, ?)");
         }
         if (query.unreadOnly()) {
-            inner.append(" AND NOT m.is_read AND m.removed_at IS NULL");
+            keys.append(" AND NOT m.is_read AND m.removed_at IS NULL");
         } else if (!query.includeRemoved()) {
-            inner.append(" AND m.removed_at IS NULL");
+            keys.append(" AND m.removed_at IS NULL");
         }
         boolean search = query.search() != null && !query.search().isBlank();
         if (search) {
-            inner.append(" AND (m.subject ILIKE ? OR m.from_address ILIKE ? OR m.from_name ILIKE ?)");
+            keys.append(" AND (m.subject ILIKE ? OR m.from_address ILIKE ? OR m.from_name ILIKE ?)");
         }
-        inner.append(" ORDER BY m.received_at DESC, m.id DESC LIMIT ?");
-        String sql = "SELECT x.* FROM unnest(?::uuid[]) AS b(mailbox_id) CROSS JOIN unnest(?::text[]) AS f(folder)"
-                + " CROSS JOIN LATERAL (" + inner + ") x ORDER BY x.received_at DESC, x.id DESC LIMIT ?";
+        keys.append(" ORDER BY m.received_at DESC, m.id DESC LIMIT ?");
+        String top = perMailbox
+                ? "SELECT x.id, x.received_at FROM unnest(?::uuid[]) AS b(mailbox_id) CROSS JOIN unnest(?::text[]) AS f(folder)"
+                + " CROSS JOIN LATERAL (" + keys + ") x ORDER BY x.received_at DESC, x.id DESC LIMIT ?"
+                : keys.toString();
+        String sql = "WITH top AS (" + top + ") SELECT " + LIST_COLUMNS
+                + " FROM top JOIN message m ON m.id = top.id ORDER BY top.received_at DESC, top.id DESC";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int p = 1;
             statement.setArray(p++, connection.createArrayOf("uuid", query.mailboxIds().toArray()));
@@ -109,7 +127,9 @@ public class MessageQueries {
                 statement.setString(p++, pattern);
             }
             statement.setInt(p++, query.limit());
-            statement.setInt(p, query.limit());
+            if (perMailbox) {
+                statement.setInt(p, query.limit());
+            }
             try (ResultSet rows = statement.executeQuery()) {
                 List<StoredMessage> messages = new ArrayList<>(query.limit());
                 while (rows.next()) {

@@ -123,24 +123,29 @@ class MessageStoreTest {
             store.apply(connection, sales, Folder.SENT, List.of(message("x", "Sent one", 200, true)), Instant.now(), null);
             Map<UUID, String> addresses = Map.of(support, "support@acme.test", sales, "sales@acme.test");
 
-            List<String> walked = new ArrayList<>();
-            Instant afterAt = null;
-            Long afterId = null;
-            for (int page = 0; page < 10; page++) {
-                List<StoredMessage> rows = MessageQueries.page(connection,
-                        new InboxQuery(addresses.keySet(), EnumSet.of(Folder.INBOX), false, null, false, afterAt, afterId, 7), addresses);
-                if (rows.isEmpty()) {
-                    break;
+            for (int mergeLimit : new int[]{MessageQueries.DEFAULT_MERGE_LIMIT, 1}) {
+                List<String> walked = new ArrayList<>();
+                Instant afterAt = null;
+                Long afterId = null;
+                for (int page = 0; page < 10; page++) {
+                    List<StoredMessage> rows = MessageQueries.page(connection,
+                            new InboxQuery(addresses.keySet(), EnumSet.of(Folder.INBOX), false, null, false, afterAt, afterId, 7),
+                            addresses, mergeLimit);
+                    if (rows.isEmpty()) {
+                        break;
+                    }
+                    rows.forEach(row -> walked.add(row.subject()));
+                    StoredMessage last = rows.get(rows.size() - 1);
+                    afterAt = last.receivedAt();
+                    afterId = last.id();
                 }
-                rows.forEach(row -> walked.add(row.subject()));
-                StoredMessage last = rows.get(rows.size() - 1);
-                afterAt = last.receivedAt();
-                afterId = last.id();
+                assertEquals(60, walked.size(), "merge limit " + mergeLimit);
+                assertEquals(60, new HashSet<>(walked).size());
+                assertEquals("Lead 29", walked.get(0));
+                assertEquals("Invoice 100%_0", walked.get(59));
+                assertEquals(15, MessageQueries.page(connection, query(Set.of(support), true, null, false, null, null, 100),
+                        addresses, mergeLimit).size());
             }
-            assertEquals(60, walked.size());
-            assertEquals(60, new HashSet<>(walked).size());
-            assertEquals("Lead 29", walked.get(0));
-            assertEquals("Invoice 100%_0", walked.get(59));
 
             List<StoredMessage> both = MessageQueries.page(connection, query(addresses.keySet(), false, null, false, null, null, 3), addresses);
             assertEquals("Sent one", both.get(0).subject(), "both folders by default");
