@@ -23,7 +23,7 @@ public record ConnectionView(UUID id, String kind, String address, String displa
     public static final String PARENT_ERROR_REASON = "Reconnect your Outlook connection before adding shared mailboxes.";
 
     @JsonbNillable
-    public record HealthView(String badge, Instant lastSyncAt, ErrorView error) {
+    public record HealthView(String badge, @JsonbNillable Instant lastSyncAt, @JsonbNillable ErrorView error) {
     }
 
     public record ErrorView(String code, String message) {
