@@ -3,7 +3,6 @@ package com.workestra.sharedmailboxes.connections.boundary;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.health.entity.ConnectionHealth;
 import com.workestra.sharedmailboxes.sync.entity.SyncProgress;
-import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 import java.time.Instant;
@@ -11,7 +10,6 @@ import java.util.Locale;
 import java.util.UUID;
 
 /** API.md's Connection. Tokens, scopes and Microsoft ids are never part of it. */
-@JsonbNillable
 @JsonbPropertyOrder({"id", "kind", "address", "displayName", "parentId", "createdAt", "health", "delivery", "deliveryNote",
         "canAddSharedMailbox", "addSharedMailboxDisabledReason", "sync"})
 public record ConnectionView(UUID id, String kind, String address, String displayName, UUID parentId, Instant createdAt,
@@ -23,8 +21,7 @@ public record ConnectionView(UUID id, String kind, String address, String displa
     public static final String NOT_PERSONAL_REASON = "Shared mailboxes are added under your personal Outlook connection.";
     public static final String PARENT_ERROR_REASON = "Reconnect your Outlook connection before adding shared mailboxes.";
 
-    @JsonbNillable
-    public record HealthView(String badge, Instant lastSyncAt, ErrorView error) {
+        public record HealthView(String badge, Instant lastSyncAt, ErrorView error) {
     }
 
     public record ErrorView(String code, String message) {
@@ -32,7 +29,6 @@ public record ConnectionView(UUID id, String kind, String address, String displa
 
     /** Sync progress: messages synced so far (the history backfill included), whether the history is complete, and
      * the last transient failure (throttling, Microsoft unavailable), which is retried by itself and is not an error. */
-    @JsonbNillable
     public record SyncView(long messagesSynced, boolean historyComplete, String lastTransientFailure, Instant lastTransientFailureAt) {
         public static SyncView of(SyncProgress progress) {
             return new SyncView(progress.messagesSynced(), progress.historyComplete(), progress.lastFailure(), progress.lastFailureAt());

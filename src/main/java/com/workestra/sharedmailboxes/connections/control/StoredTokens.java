@@ -8,12 +8,16 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
 import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * Reads and writes a personal connection's encrypted token cache in transactions of their own: a refresh token that
  * Microsoft rotated is committed the moment MSAL has it, whatever happens to the work that asked for the token.
+ * The writes are plain SQL that leave the row's optimistic-lock version alone, so the work that asked for the token can
+ * still commit its own changes to the same connection; that work must not have written the row before calling Graph.
  */
 @ApplicationScoped
 public class StoredTokens {
@@ -42,11 +46,10 @@ public class StoredTokens {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void save(UUID connectionId, String serializedCache) {
         TokenVault.Sealed sealed = vault.seal(serializedCache, connectionId.toString());
-        em.createQuery("UPDATE OutlookConnection c SET c.tokenCache = :cache, c.tokenKeyId = :keyId, c.updatedAt = :now WHERE c.id = :id")
-                .setParameter("cache", sealed.ciphertext())
-                .setParameter("keyId", sealed.keyId())
-                .setParameter("now", clock.instant())
-                .setParameter("id", connectionId)
+        em.createNativeQuery("UPDATE outlook_connection SET token_cache = ?1, token_key_id = ?2 WHERE id = ?3")
+                .setParameter(1, sealed.ciphertext())
+                .setParameter(2, sealed.keyId())
+                .setParameter(3, connectionId)
                 .executeUpdate();
     }
 
@@ -58,12 +61,11 @@ public class StoredTokens {
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void markReconnectRequired(UUID connectionId, String message) {
-        em.createQuery("UPDATE OutlookConnection c SET c.errorCode = :code, c.errorMessage = :message, c.errorAt = :now, c.updatedAt = :now"
-                        + " WHERE c.id = :id")
-                .setParameter("code", "RECONNECT_REQUIRED")
-                .setParameter("message", message)
-                .setParameter("now", clock.instant())
-                .setParameter("id", connectionId)
+        em.createNativeQuery("UPDATE outlook_connection SET error_code = ?1, error_message = ?2, error_at = ?3 WHERE id = ?4")
+                .setParameter(1, "RECONNECT_REQUIRED")
+                .setParameter(2, message)
+                .setParameter(3, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .setParameter(4, connectionId)
                 .executeUpdate();
     }
 }
