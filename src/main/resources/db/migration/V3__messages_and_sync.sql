@@ -4,6 +4,7 @@
 CREATE TABLE message (
     id                   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     mailbox_id           uuid         NOT NULL REFERENCES mailbox (id) ON DELETE CASCADE,
+    workspace_id         varchar(128) NOT NULL,
     folder               varchar(16)  NOT NULL CHECK (folder IN ('INBOX', 'SENT')),
     graph_id             varchar(512) NOT NULL,
     internet_message_id  text,
@@ -31,8 +32,9 @@ CREATE TABLE message (
 -- index-only scans (the unread and removed filters included), then only the page's rows are fetched.
 -- Per mailbox and folder, for callers who read a few mailboxes:
 CREATE INDEX message_newest_first ON message (mailbox_id, folder, received_at DESC, id DESC) INCLUDE (is_read, removed_at);
--- Across mailboxes, for callers who read many:
-CREATE INDEX message_newest_first_anywhere ON message (received_at DESC, id DESC) INCLUDE (mailbox_id, folder, is_read, removed_at);
+-- Across the mailboxes of a workspace (its mailbox's workspace, kept on the row), for callers who read many:
+CREATE INDEX message_newest_first_in_workspace ON message (workspace_id, received_at DESC, id DESC)
+    INCLUDE (mailbox_id, folder, is_read, removed_at);
 
 -- A connection's delta state per folder: the link to continue a round (next_link) or to start the next (delta_link).
 CREATE TABLE sync_cursor (

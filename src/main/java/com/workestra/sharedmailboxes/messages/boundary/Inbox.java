@@ -68,7 +68,7 @@ public class Inbox {
             String address = Mailbox.normalize(mailbox);
             readable.values().removeIf(candidate -> !candidate.equals(address));
         }
-        List<StoredMessage> rows = queries.page(new InboxQuery(readable.keySet(), folders, Boolean.TRUE.equals(unread),
+        List<StoredMessage> rows = queries.page(new InboxQuery(caller.workspaceId(), readable.keySet(), folders, Boolean.TRUE.equals(unread),
                 q == null || q.isBlank() ? null : q.trim(), includeRemoved, after == null ? null : after.receivedAt(),
                 after == null ? null : after.id(), size + 1), readable);
         String next = null;

@@ -91,7 +91,7 @@ public class MessageQueries {
         boolean perMailbox = query.mailboxIds().size() <= mergeLimit;
         StringBuilder keys = new StringBuilder("SELECT m.id, m.received_at FROM message m WHERE ")
                 .append(perMailbox ? "m.mailbox_id = b.mailbox_id AND m.folder = f.folder"
-                        : "m.mailbox_id = ANY (?::uuid[]) AND m.folder = ANY (?::text[])");
+                        : "m.workspace_id = ? AND m.mailbox_id = ANY (?::uuid[]) AND m.folder = ANY (?::text[])");
         boolean keyset = query.afterReceivedAt() != null && query.afterId() != null;
         if (keyset) {
             keys.append(" AND (m.received_at, m.id) < (?, ?)");
@@ -114,6 +114,9 @@ public class MessageQueries {
                 + " FROM top JOIN message m ON m.id = top.id ORDER BY top.received_at DESC, top.id DESC";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int p = 1;
+            if (!perMailbox) {
+                statement.setString(p++, query.workspaceId());
+            }
             statement.setArray(p++, connection.createArrayOf("uuid", query.mailboxIds().toArray()));
             statement.setArray(p++, connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
             if (keyset) {

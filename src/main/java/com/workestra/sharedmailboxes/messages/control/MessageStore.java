@@ -25,17 +25,18 @@ import java.util.UUID;
 public class MessageStore {
 
     static final String UPSERT = """
-            INSERT INTO message AS m (mailbox_id, folder, graph_id, internet_message_id, conversation_id, subject,
+            INSERT INTO message AS m (mailbox_id, workspace_id, folder, graph_id, internet_message_id, conversation_id, subject,
                 from_name, from_address, sender_name, sender_address, to_recipients, cc_recipients, received_at, is_read,
                 has_attachments, preview, body_type, body, change_key, synced_at)
-            SELECT ?, ?, u.graph_id, u.internet_message_id, u.conversation_id, u.subject, u.from_name, u.from_address,
+            SELECT b.id, b.workspace_id, ?, u.graph_id, u.internet_message_id, u.conversation_id, u.subject, u.from_name, u.from_address,
                 u.sender_name, u.sender_address, u.to_recipients, u.cc_recipients, u.received_at, COALESCE(u.is_read, false),
                 COALESCE(u.has_attachments, false), u.preview, u.body_type, u.body, u.change_key, ?
-            FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                ?::text[], ?::timestamptz[], ?::boolean[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[])
+            FROM mailbox b, unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                ?::text[], ?::text[], ?::timestamptz[], ?::boolean[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[])
                 AS u(graph_id, internet_message_id, conversation_id, subject, from_name, from_address, sender_name,
                      sender_address, to_recipients, cc_recipients, received_at, is_read, has_attachments, preview, body_type,
                      body, change_key)
+            WHERE b.id = ?
             ON CONFLICT (mailbox_id, folder, graph_id) DO UPDATE SET
                 internet_message_id = COALESCE(EXCLUDED.internet_message_id, m.internet_message_id),
                 conversation_id = COALESCE(EXCLUDED.conversation_id, m.conversation_id),
@@ -160,7 +161,6 @@ public class MessageStore {
         }
         try (PreparedStatement statement = connection.prepareStatement(UPSERT)) {
             int p = 1;
-            statement.setObject(p++, mailboxId);
             statement.setString(p++, folder.name());
             statement.setTimestamp(p++, at);
             for (int column = 0; column < 10; column++) {
@@ -172,6 +172,7 @@ public class MessageStore {
             for (int column = 10; column < 14; column++) {
                 statement.setArray(p++, connection.createArrayOf("text", text[column]));
             }
+            statement.setObject(p, mailboxId);
             statement.executeUpdate();
         }
     }

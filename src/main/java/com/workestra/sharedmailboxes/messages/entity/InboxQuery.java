@@ -6,9 +6,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A page of the inbox: the mailboxes and folders to read, optional filters, and the keyset position after which the
+ * A page of the inbox: the workspace and, in it, the mailboxes and folders to read, optional filters, and the keyset position after which the
  * page starts (null for the first page). {@code limit} rows are asked for; one more is read to know whether more follow.
  */
-public record InboxQuery(Collection<UUID> mailboxIds, Set<Folder> folders, boolean unreadOnly, String search,
+public record InboxQuery(String workspaceId, Collection<UUID> mailboxIds, Set<Folder> folders, boolean unreadOnly, String search,
                          boolean includeRemoved, Instant afterReceivedAt, Long afterId, int limit) {
 }

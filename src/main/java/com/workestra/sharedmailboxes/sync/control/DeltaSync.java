@@ -18,11 +18,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -94,6 +96,16 @@ public class DeltaSync {
     @ConfigProperty(name = "sync.backoff-max", defaultValue = "PT5M")
     Duration backoffMax;
 
+    @Inject
+    @ConfigProperty(name = "sync.token-reuse", defaultValue = "PT30S")
+    Duration tokenReuse;
+
+    /** Access tokens handed out by MSAL, reused by back-to-back runs for a short while (MSAL hands out tokens valid for minutes). */
+    private final Map<UUID, IssuedToken> tokens = new ConcurrentHashMap<>();
+
+    private record IssuedToken(String value, Instant issuedAt) {
+    }
+
     public Duration lease() {
         return lease;
     }
@@ -109,7 +121,7 @@ public class DeltaSync {
             return Outcome.SKIPPED;
         }
         try {
-            String token = signIn.accessToken(target.tokenHolder());
+            String token = token(target);
             GraphServiceClient client = graph.withToken(() -> token);
             Instant deadline = clock.instant().plus(runBudget);
             for (Folder folder : Folder.values()) {
@@ -127,6 +139,7 @@ public class DeltaSync {
             LOG.info(() -> lost.getMessage());
             return Outcome.LOST;
         } catch (ServiceException refused) {
+            tokens.remove(target.tokenHolder().id());
             if (refused.code() == ProblemCode.RECONNECT_REQUIRED) {
                 // OutlookSignIn has marked the personal connection; nothing to do until the user reconnects.
                 ledger.released(connectionId, owner);
@@ -138,8 +151,22 @@ public class DeltaSync {
         }
     }
 
+    private String token(SyncTarget target) {
+        UUID holder = target.tokenHolder().id();
+        Instant now = clock.instant();
+        IssuedToken issued = tokens.get(holder);
+        if (issued == null || Duration.between(issued.issuedAt(), now).compareTo(tokenReuse) >= 0) {
+            issued = new IssuedToken(signIn.accessToken(target.tokenHolder()), now);
+            tokens.put(holder, issued);
+        }
+        return issued.value();
+    }
+
     private Outcome classify(SyncTarget target, String owner, RuntimeException failure) {
         GraphFailure graphFailure = GraphFailure.of(failure);
+        if (graphFailure != null && graphFailure.isUnauthorized()) {
+            tokens.remove(target.tokenHolder().id());
+        }
         if (graphFailure == null) {
             LOG.log(Level.WARNING, "sync of connection " + target.connectionId() + " failed", failure);
             return defer(target, owner, "INTERNAL_ERROR", null);

@@ -31,13 +31,18 @@ public class SyncRequests {
     @Inject
     Event<SyncRequested> requested;
 
-    /** @return whether the connection exists */
+    /**
+     * A connection that is already due is left alone (no write, no row lock), so a storm of notifications for one
+     * mailbox costs one update.
+     *
+     * @return whether a request was recorded (false when the connection was already due, or does not exist)
+     */
     public boolean request(UUID connectionId, SyncReason reason) {
         OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
         int updated = em.createNativeQuery("UPDATE outlook_connection SET"
                         + " sync_reason = CASE WHEN sync_requested_at IS NULL OR sync_requested_at > ?1 THEN ?2 ELSE sync_reason END,"
                         + " sync_requested_at = CASE WHEN sync_requested_at IS NULL OR sync_requested_at > ?1 THEN ?1 ELSE sync_requested_at END"
-                        + " WHERE id = ?3")
+                        + " WHERE id = ?3 AND (sync_requested_at IS NULL OR sync_requested_at > ?1)")
                 .setParameter(1, now)
                 .setParameter(2, reason.name())
                 .setParameter(3, connectionId)

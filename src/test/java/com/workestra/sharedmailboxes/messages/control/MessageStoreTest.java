@@ -129,7 +129,7 @@ class MessageStoreTest {
                 Long afterId = null;
                 for (int page = 0; page < 10; page++) {
                     List<StoredMessage> rows = MessageQueries.page(connection,
-                            new InboxQuery(addresses.keySet(), EnumSet.of(Folder.INBOX), false, null, false, afterAt, afterId, 7),
+                            new InboxQuery("w2", addresses.keySet(), EnumSet.of(Folder.INBOX), false, null, false, afterAt, afterId, 7),
                             addresses, mergeLimit);
                     if (rows.isEmpty()) {
                         break;
@@ -182,7 +182,7 @@ class MessageStoreTest {
     }
 
     static InboxQuery query(Set<UUID> mailboxes, boolean unread, String q, boolean removed, Instant afterAt, Long afterId, int limit) {
-        return new InboxQuery(mailboxes, EnumSet.allOf(Folder.class), unread, q, removed, afterAt, afterId, limit);
+        return new InboxQuery("w2", mailboxes, EnumSet.allOf(Folder.class), unread, q, removed, afterAt, afterId, limit);
     }
 
     static long count(Connection connection, UUID mailbox, String folder) throws SQLException {
