@@ -155,7 +155,7 @@ public class SyncScheduler {
 
     private void run(SyncLedger.Claim claim) {
         try {
-            sync.run(claim.connectionId(), owner, prefetch);
+            sync.run(claim.connectionId(), claim.reason(), owner, prefetch);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "sync run of " + claim.connectionId() + " failed", e);
         } finally {

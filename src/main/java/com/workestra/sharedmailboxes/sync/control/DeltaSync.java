@@ -65,7 +65,7 @@ public class DeltaSync {
     Clock clock;
 
     @Inject
-    @ConfigProperty(name = "sync.page-size", defaultValue = "500")
+    @ConfigProperty(name = "sync.page-size", defaultValue = "100")
     int pageSize;
 
     @Inject
@@ -100,10 +100,14 @@ public class DeltaSync {
     @ConfigProperty(name = "sync.token-reuse", defaultValue = "PT30S")
     Duration tokenReuse;
 
+    @Inject
+    @ConfigProperty(name = "sync.sent-items-interval", defaultValue = "PT60S")
+    Duration sentItemsInterval;
+
     /** Access tokens handed out by MSAL, reused by back-to-back runs for a short while (MSAL hands out tokens valid for minutes). */
     private final Map<UUID, IssuedToken> tokens = new ConcurrentHashMap<>();
 
-    private record IssuedToken(String value, Instant issuedAt) {
+    private record IssuedToken(GraphServiceClient client, Instant issuedAt) {
     }
 
     public Duration lease() {
@@ -111,6 +115,14 @@ public class DeltaSync {
     }
 
     public Outcome run(UUID connectionId, String owner, Executor prefetch) {
+        return run(connectionId, null, owner, prefetch);
+    }
+
+    /**
+     * @param reason why the connection was due; a change notification says the Inbox changed, so a push-triggered run
+     *               reads Sent Items only when it was last read more than {@code sync.sent-items-interval} ago
+     */
+    public Outcome run(UUID connectionId, String reason, String owner, Executor prefetch) {
         SyncTarget target = ledger.target(connectionId);
         if (target == null) {
             return Outcome.LOST;
@@ -121,10 +133,13 @@ public class DeltaSync {
             return Outcome.SKIPPED;
         }
         try {
-            String token = token(target);
-            GraphServiceClient client = graph.withToken(() -> token);
+            GraphServiceClient client = client(target);
             Instant deadline = clock.instant().plus(runBudget);
+            boolean inboxOnly = "WEBHOOK".equals(reason);
             for (Folder folder : Folder.values()) {
+                if (inboxOnly && folder == Folder.SENT && ledger.recentlySynced(connectionId, folder, clock.instant().minus(sentItemsInterval))) {
+                    continue;
+                }
                 if (!syncFolder(target, folder, client, owner, deadline, prefetch)) {
                     ledger.yielded(connectionId, owner, clock.instant());
                     return Outcome.YIELDED;
@@ -151,15 +166,17 @@ public class DeltaSync {
         }
     }
 
-    private String token(SyncTarget target) {
+    /** A Graph client with the token holder's current access token (reused with its client for a short while). */
+    private GraphServiceClient client(SyncTarget target) {
         UUID holder = target.tokenHolder().id();
         Instant now = clock.instant();
         IssuedToken issued = tokens.get(holder);
         if (issued == null || Duration.between(issued.issuedAt(), now).compareTo(tokenReuse) >= 0) {
-            issued = new IssuedToken(signIn.accessToken(target.tokenHolder()), now);
+            String token = signIn.accessToken(target.tokenHolder());
+            issued = new IssuedToken(graph.withToken(() -> token), now);
             tokens.put(holder, issued);
         }
-        return issued.value();
+        return issued.client();
     }
 
     private Outcome classify(SyncTarget target, String owner, RuntimeException failure) {
