@@ -67,7 +67,7 @@ class MailFlowsBenchmark {
     static final Path OUT = Path.of(System.getProperty("it.dir")).getParent().resolve("benchmarks");
     static final AtomicLong maxHeap = new AtomicLong();
     /** The service's default sync.page-size: the raw fetch reads the same pages. */
-    static final int PAGE_SIZE = 100;
+    static final int PAGE_SIZE = 250;
     static ScheduledExecutorService heapSampler;
 
     @Deployment(testable = false)

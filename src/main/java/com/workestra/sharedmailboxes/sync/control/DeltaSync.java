@@ -65,7 +65,7 @@ public class DeltaSync {
     Clock clock;
 
     @Inject
-    @ConfigProperty(name = "sync.page-size", defaultValue = "100")
+    @ConfigProperty(name = "sync.page-size", defaultValue = "250")
     int pageSize;
 
     @Inject
