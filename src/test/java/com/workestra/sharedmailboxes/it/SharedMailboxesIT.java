@@ -62,8 +62,9 @@ class SharedMailboxesIT {
         assertTrue(workspace.tenant.subscriptions().stream().noneMatch(s -> s.resource().toLowerCase().contains(support)),
                 "a delegated subscription is never attempted on a shared mailbox");
         UUID id = UUID.fromString(row.get("id").asText());
-        assertTrue(Sql.single("SELECT sync_requested_at FROM outlook_connection WHERE id = ?", id) != null
-                || Sql.single("SELECT last_sync_at FROM outlook_connection WHERE id = ?", id) != null, "an initial sync is requested");
+        // Requested, or already claimed by the scheduler (started), or even finished.
+        assertTrue(Sql.single("SELECT COALESCE(sync_requested_at, sync_started_at, last_sync_at) FROM outlook_connection WHERE id = ?", id)
+                != null, "an initial sync is requested");
         assertEquals(1, Sql.count("SELECT count(*) FROM mailbox_access a JOIN mailbox m ON m.id = a.mailbox_id"
                 + " WHERE m.address = ? AND a.user_id = ?", support, alice.userId()));
         assertEquals(1, Sql.count("SELECT count(*) FROM audit_event WHERE connection_id = ? AND action = 'SHARED_MAILBOX_ADDED'", id));
