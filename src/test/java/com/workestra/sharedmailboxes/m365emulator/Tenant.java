@@ -237,6 +237,25 @@ public final class Tenant {
         user.refusesConsent = false;
     }
 
+    /**
+     * A directory extension attribute of a user (Entra: a schema extension on the user object), which an application's
+     * claims-mapping policy emits in its ID tokens under {@code name} when the name is one of the
+     * {@link EmulatorSettings#idTokenOptionalClaims}. A null value removes it.
+     */
+    public void setDirectoryAttribute(String userUpnOrOid, String name, String value) {
+        Recipient user = require(userUpnOrOid);
+        if (value == null) {
+            user.directoryAttributes.remove(name);
+        } else {
+            user.directoryAttributes.put(name, value);
+        }
+    }
+
+    /** The cloud-only groups a user belongs to, by display name; emitted as the {@code groups} claim when configured. */
+    public void setGroups(String userUpnOrOid, java.util.List<String> groupNames) {
+        require(userUpnOrOid).groups = java.util.List.copyOf(groupNames);
+    }
+
     public void refuseConsent(String userUpnOrOid) {
         require(userUpnOrOid).refusesConsent = true;
     }
