@@ -86,7 +86,25 @@ public final class Browser implements AutoCloseable {
     }
 
     public WebElement find(By by) {
-        return driver.findElement(by);
+        try {
+            return driver.findElement(by);
+        } catch (org.openqa.selenium.NoSuchElementException e) {
+            keepPageFor(by.toString());
+            throw e;
+        }
+    }
+
+    /** Keeps the page a test failed on, as target/browser/failed-page.html and its screenshot, to see why. */
+    private void keepPageFor(String what) {
+        try {
+            Path home = Path.of(System.getProperty("it.browser.dir", "target/browser"));
+            Files.writeString(home.resolve("failed-page.html"), "<!-- " + driver.getCurrentUrl() + " looking for "
+                    + what.replace("--", "- -") + " -->\n" + driver.getPageSource());
+            Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), home.resolve("failed-page.png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: the test's own failure is what matters
+        }
     }
 
     public List<WebElement> all(By by) {

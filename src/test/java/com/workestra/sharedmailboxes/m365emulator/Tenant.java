@@ -77,7 +77,12 @@ public final class Tenant {
     // ---- directory
 
     public DirectoryUser createUser(String upn, String displayName) {
-        Recipient user = register(RecipientKind.USER, upn, displayName);
+        return createUser(upn, displayName, UUID.randomUUID().toString());
+    }
+
+    /** A user with a given object id, so that ids derived from it (the pairwise sub) stay the same across runs. */
+    public DirectoryUser createUser(String upn, String displayName, String oid) {
+        Recipient user = register(RecipientKind.USER, upn, displayName, oid);
         return new DirectoryUser(user.oid, user.address, user.displayName);
     }
 
@@ -89,13 +94,19 @@ public final class Tenant {
         register(RecipientKind.DISTRIBUTION_LIST, address, displayName);
     }
 
-    private synchronized Recipient register(RecipientKind kind, String address, String displayName) {
+    private Recipient register(RecipientKind kind, String address, String displayName) {
+        return register(kind, address, displayName, UUID.randomUUID().toString());
+    }
+
+    private synchronized Recipient register(RecipientKind kind, String address, String displayName, String oid) {
         Objects.requireNonNull(address, "address");
+        if (byOid.containsKey(oid)) {
+            throw new IllegalArgumentException("object id " + oid + " already exists");
+        }
         String key = address.toLowerCase(Locale.ROOT);
         if (byAddress.containsKey(key)) {
             throw new IllegalArgumentException(address + " already exists");
         }
-        String oid = UUID.randomUUID().toString();
         String name = displayName == null || displayName.isBlank() ? address : displayName;
         Mailbox mailbox = null;
         if (kind != RecipientKind.DISTRIBUTION_LIST) {
