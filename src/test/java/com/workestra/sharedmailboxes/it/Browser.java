@@ -128,7 +128,28 @@ public final class Browser implements AutoCloseable {
     }
 
     public <T> T await(ExpectedCondition<T> condition, Duration timeout) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).until(condition);
+        WebDriverWait wait = new WebDriverWait(driver, timeout, Duration.ofMillis(100));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait.until(condition);
+    }
+
+    /** Clicks a control that posts its form and waits until the answer is a new, loaded page. */
+    public void submit(WebElement control) {
+        WebElement page = driver.findElement(By.tagName("html"));
+        control.click();
+        awaitNewPage(page);
+    }
+
+    /** Presses Enter on a control that posts its form (the keyboard's way), and waits for the new page. */
+    public void submitWithEnter(WebElement control) {
+        WebElement page = driver.findElement(By.tagName("html"));
+        control.sendKeys(org.openqa.selenium.Keys.ENTER);
+        awaitNewPage(page);
+    }
+
+    private void awaitNewPage(WebElement old) {
+        await(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(old));
+        await(d -> "complete".equals(script("return document.readyState;")));
     }
 
     public Object script(String script, Object... arguments) {

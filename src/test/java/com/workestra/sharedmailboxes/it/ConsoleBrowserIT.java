@@ -194,13 +194,13 @@ class ConsoleBrowserIT {
         erin.asApiPerson().addSharedOk(personalId, careers);
         browser.open(console + "/admin/outlook.xhtml");
 
-        row(support).findElement(By.cssSelector("[data-action='sync-now']")).click();
+        browser.submit(row(support).findElement(By.cssSelector("[data-action='sync-now']")));
         assertTrue(browser.find(By.id("toast")).getText().contains("Sync requested for " + support));
 
         // Sync now on a row that is gone meanwhile (removed elsewhere): the toast says why.
         UUID careersId = connectionId(erin.userId(), careers);
         assertEquals(204, erin.api().delete("/api/v1/outlook/connections/" + careersId).status());
-        row(careers).findElement(By.cssSelector("[data-action='sync-now']")).click();
+        browser.submit(row(careers).findElement(By.cssSelector("[data-action='sync-now']")));
         WebElement failed = browser.find(By.id("toast"));
         assertTrue(failed.getAttribute("class").contains("toast-error"));
         assertEquals("alert", failed.getAttribute("role"));
@@ -209,13 +209,13 @@ class ConsoleBrowserIT {
         assertFalse(browser.has(rowBy(careers)));
 
         // The trash icon on the shared row, with the keyboard: confirm, and the personal connection stays.
-        row(support).findElement(By.cssSelector("[data-action='remove']")).sendKeys(Keys.ENTER);
+        browser.submitWithEnter(row(support).findElement(By.cssSelector("[data-action='remove']")));
         WebElement confirm = browser.await(d -> browser.find(By.cssSelector("[data-action='confirm-remove']")));
         assertTrue(browser.find(By.cssSelector(".confirm-text")).getText().contains("your personal Outlook connection is untouched"));
         assertEquals("Remove shared mailbox", confirm.getAttribute("value"));
         assertEquals(confirm, browser.driver().switchTo().activeElement(), "focus moves to the confirmation");
         browser.screenshot("11-confirm-remove-shared-mailbox");
-        browser.driver().switchTo().activeElement().sendKeys(Keys.ENTER);
+        browser.submitWithEnter(browser.driver().switchTo().activeElement());
         browser.await(d -> !browser.has(rowBy(support)));
         assertTrue(browser.has(rowBy(erin.microsoft().upn())));
         assertEquals(1, erin.api().get("/api/v1/outlook/connections").json().size());
@@ -225,13 +225,13 @@ class ConsoleBrowserIT {
         workspace.tenant.grantFullAccess(sales, erin.microsoft().upn());
         erin.asApiPerson().addSharedOk(personalId, sales);
         browser.open(console + "/admin/outlook.xhtml");
-        row(erin.microsoft().upn()).findElement(By.cssSelector("[data-action='remove']")).click();
+        browser.submit(row(erin.microsoft().upn()).findElement(By.cssSelector("[data-action='remove']")));
         String warning = browser.find(By.cssSelector(".confirm-text")).getText();
         assertTrue(warning.contains("The shared mailboxes you added through it go too"), warning);
         assertTrue(warning.contains(sales), warning);
         assertEquals("Disconnect", browser.find(By.cssSelector("[data-action='confirm-remove']")).getAttribute("value"));
         browser.screenshot("12-confirm-disconnect-personal");
-        browser.find(By.cssSelector("[data-action='confirm-remove']")).click();
+        browser.submit(browser.find(By.cssSelector("[data-action='confirm-remove']")));
         browser.await(d -> browser.text().contains("No Outlook account is connected yet"));
         assertTrue(browser.find(By.id("toast")).getText().contains("and with it the shared mailboxes " + sales));
         assertEquals(0, erin.api().get("/api/v1/outlook/connections").json().size());
@@ -283,18 +283,18 @@ class ConsoleBrowserIT {
         browser.screenshot("13-admin-mailbox-health");
 
         browser.choose(By.id("filters:badge"), "error");
-        browser.find(By.id("filters:apply")).click();
+        browser.submit(browser.find(By.id("filters:apply")));
         assertEquals(1, browser.all(By.cssSelector("tr.connection")).size());
         assertTrue(browser.has(rowBy(broken)));
-        browser.find(By.id("filters:clear")).click();
+        browser.submit(browser.find(By.id("filters:clear")));
         browser.find(By.id("filters:address")).sendKeys("sales-");
-        browser.find(By.id("filters:apply")).click();
+        browser.submit(browser.find(By.id("filters:apply")));
         assertEquals(1, browser.all(By.cssSelector("tr.connection")).size());
         assertTrue(browser.has(rowBy(stale)));
         browser.screenshot("14-admin-filtered");
-        browser.find(By.id("filters:clear")).click();
+        browser.submit(browser.find(By.id("filters:clear")));
 
-        row(stale).findElement(By.cssSelector("[data-action='sync-now']")).click();
+        browser.submit(row(stale).findElement(By.cssSelector("[data-action='sync-now']")));
         assertTrue(browser.find(By.id("toast")).getText().contains("Sync requested for " + stale));
 
         List<WebElement> audit = browser.all(By.cssSelector("tr.audit-event"));
@@ -302,7 +302,7 @@ class ConsoleBrowserIT {
                 "the audit trail names who connected");
         browser.choose(By.id("audit-filters:action"), "SHARED_MAILBOX_ADDED");
         browser.find(By.id("audit-filters:text")).sendKeys("careers-");
-        browser.find(By.id("audit-filters:apply")).click();
+        browser.submit(browser.find(By.id("audit-filters:apply")));
         List<WebElement> added = browser.all(By.cssSelector("tr.audit-event"));
         assertEquals(1, added.size());
         assertTrue(added.get(0).getText().contains("Added shared mailbox"));
@@ -345,7 +345,7 @@ class ConsoleBrowserIT {
 
         // A forged form post (no or a wrong view state) changes nothing, even with the person's session cookie.
         browser.open(console + "/admin/outlook.xhtml");
-        row(support).findElement(By.cssSelector("[data-action='remove']")).click();
+        browser.submit(row(support).findElement(By.cssSelector("[data-action='remove']")));
         WebElement confirm = browser.find(By.cssSelector("[data-action='confirm-remove']"));
         String form = "rows=rows&" + URLEncoder.encode(confirm.getAttribute("name"), StandardCharsets.UTF_8) + "=Remove";
         HttpResponse<String> noViewState = consoleRequest("POST", "/admin/outlook.xhtml", form);
@@ -386,7 +386,7 @@ class ConsoleBrowserIT {
     }
 
     private void openAddForm(String parentAddress) {
-        browser.find(By.cssSelector("tr.add-row[data-parent='" + parentAddress + "'] [data-action='add-shared']")).click();
+        browser.submit(browser.find(By.cssSelector("tr.add-row[data-parent='" + parentAddress + "'] [data-action='add-shared']")));
         browser.await(d -> browser.has(By.cssSelector("tr.add-row input[type='text']")));
         assertEquals(browser.find(By.cssSelector("tr.add-row input[type='text']")), browser.driver().switchTo().activeElement(),
                 "the address field has the focus");
@@ -394,7 +394,7 @@ class ConsoleBrowserIT {
 
     private void submitAddress(String address) {
         browser.find(By.cssSelector("tr.add-row input[type='text']")).sendKeys(address);
-        browser.find(By.cssSelector("[data-action='add-mailbox']")).click();
+        browser.submit(browser.find(By.cssSelector("[data-action='add-mailbox']")));
     }
 
     private static String addError() {

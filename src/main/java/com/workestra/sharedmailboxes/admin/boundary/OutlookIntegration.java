@@ -207,6 +207,10 @@ public class OutlookIntegration implements Serializable {
         return rows;
     }
 
+    public List<ConnectionRow.Group> getGroups() {
+        return ConnectionRow.groups(rows);
+    }
+
     public boolean isConnected() {
         return rows.stream().anyMatch(ConnectionRow::personal);
     }

@@ -58,6 +58,43 @@ public record ConnectionRow(UUID id, boolean shared, String address, String disp
         return rows;
     }
 
+    /** A personal connection and the shared mailboxes that borrow its token: one block of the Outlook page. */
+    public record Group(ConnectionRow personal, List<ConnectionRow> shared) implements Serializable {
+        public Group {
+            shared = List.copyOf(shared);
+        }
+
+        /** The personal row first, then its shared rows. */
+        public List<ConnectionRow> rows() {
+            List<ConnectionRow> all = new ArrayList<>();
+            all.add(personal);
+            all.addAll(shared);
+            return all;
+        }
+    }
+
+    /** {@link #grouped} as blocks: each personal row with its shared rows (a shared row without its personal one stands alone). */
+    public static List<Group> groups(List<ConnectionRow> grouped) {
+        List<Group> groups = new ArrayList<>();
+        ConnectionRow personal = null;
+        List<ConnectionRow> shared = new ArrayList<>();
+        for (ConnectionRow row : grouped) {
+            if (row.personal() || personal == null || !personal.id().equals(row.parentId())) {
+                if (personal != null) {
+                    groups.add(new Group(personal, shared));
+                }
+                personal = row;
+                shared = new ArrayList<>();
+            } else {
+                shared.add(row);
+            }
+        }
+        if (personal != null) {
+            groups.add(new Group(personal, shared));
+        }
+        return groups;
+    }
+
     private ConnectionRow withSharedAddresses(List<String> addresses) {
         return new ConnectionRow(id, shared, address, displayName, parentId, badge, lastSyncAt, errorMessage, delivery,
                 deliveryNote, canAddSharedMailbox, addSharedMailboxDisabledReason, progress, addresses);
