@@ -2,7 +2,6 @@ package com.workestra.sharedmailboxes.connections.boundary;
 
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.health.entity.ConnectionHealth;
-import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 import java.time.Instant;
@@ -10,7 +9,6 @@ import java.util.Locale;
 import java.util.UUID;
 
 /** API.md's Connection. Tokens, scopes and Microsoft ids are never part of it. */
-@JsonbNillable
 @JsonbPropertyOrder({"id", "kind", "address", "displayName", "parentId", "createdAt", "health", "delivery", "deliveryNote",
         "canAddSharedMailbox", "addSharedMailboxDisabledReason"})
 public record ConnectionView(UUID id, String kind, String address, String displayName, UUID parentId, Instant createdAt,
@@ -22,8 +20,7 @@ public record ConnectionView(UUID id, String kind, String address, String displa
     public static final String NOT_PERSONAL_REASON = "Shared mailboxes are added under your personal Outlook connection.";
     public static final String PARENT_ERROR_REASON = "Reconnect your Outlook connection before adding shared mailboxes.";
 
-    @JsonbNillable
-    public record HealthView(String badge, @JsonbNillable Instant lastSyncAt, @JsonbNillable ErrorView error) {
+        public record HealthView(String badge, Instant lastSyncAt, ErrorView error) {
     }
 
     public record ErrorView(String code, String message) {

@@ -2,7 +2,6 @@ package com.workestra.sharedmailboxes.connections.control;
 
 import com.microsoft.aad.msal4j.AuthorizationCodeParameters;
 import com.microsoft.aad.msal4j.AuthorizationRequestUrlParameters;
-import com.microsoft.aad.msal4j.ClientCredentialFactory;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAccount;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
@@ -183,25 +182,13 @@ public class OutlookSignIn {
     }
 
     private ConfidentialClientApplication application(UUID connectionId) {
-        try {
-            var builder = ConfidentialClientApplication
-                    .builder(endpoints.clientId(), ClientCredentialFactory.createFromSecret(endpoints.clientSecret()))
-                    .sslSocketFactory(endpoints.sslContext().getSocketFactory())
-                    .connectTimeoutForDefaultHttpClient(timeoutSeconds * 1000)
-                    .readTimeoutForDefaultHttpClient(timeoutSeconds * 1000)
-                    .executorService(executor);
-            if (endpoints.isOidcAuthority()) {
-                builder.oidcAuthority(endpoints.authority()).instanceDiscovery(false);
-            } else {
-                builder.authority(endpoints.authority());
-            }
-            if (connectionId != null) {
-                builder.setTokenCacheAccessAspect(new VaultedCache(connectionId));
-            }
-            return builder.build();
-        } catch (MalformedURLException e) {
-            throw new IllegalStateException("outlook.authority is not a URL", e);
+        var builder = endpoints.msalClient(endpoints.authority(), executor)
+                .connectTimeoutForDefaultHttpClient(timeoutSeconds * 1000)
+                .readTimeoutForDefaultHttpClient(timeoutSeconds * 1000);
+        if (connectionId != null) {
+            builder.setTokenCacheAccessAspect(new VaultedCache(connectionId));
         }
+        return builder.build();
     }
 
     private static MicrosoftAccount accountOf(IAuthenticationResult result) {

@@ -6,6 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import com.microsoft.aad.msal4j.ClientCredentialFactory;
+import com.microsoft.aad.msal4j.ConfidentialClientApplication;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -13,6 +16,7 @@ import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +29,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Where Microsoft is and whom to trust there. Production defaults point at Microsoft; every endpoint, identity and
@@ -60,13 +65,26 @@ public class MicrosoftEndpoints {
 
     private volatile Trust trust;
 
-    /** An authority ending in {@code /v2.0} is an OpenID Connect issuer (a single tenant or a stand-in); otherwise Entra's. */
-    public boolean isOidcAuthority() {
-        return authority.replaceAll("/+$", "").endsWith("/v2.0");
+    /**
+     * An MSAL confidential client of this service's app registration at the given authority. An authority ending in
+     * {@code /v2.0} is an OpenID Connect issuer (a single tenant, or a stand-in for Entra) and is used as such;
+     * any other is an Entra authority ({@code https://login.microsoftonline.com/{tenant}/}).
+     */
+    public ConfidentialClientApplication.Builder msalClient(String authorityUrl, ExecutorService executor) {
+        String trimmed = authorityUrl.trim().replaceAll("/+$", "");
+        try {
+            var builder = ConfidentialClientApplication.builder(clientId(), ClientCredentialFactory.createFromSecret(clientSecret()))
+                    .sslSocketFactory(sslContext().getSocketFactory())
+                    .executorService(executor);
+            return trimmed.endsWith("/v2.0") ? builder.oidcAuthority(trimmed).instanceDiscovery(false) : builder.authority(trimmed + "/");
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException("not an authority URL: " + authorityUrl, e);
+        }
     }
 
+    /** The delegated sign-in's authority ({@code outlook.authority}). */
     public String authority() {
-        return isOidcAuthority() ? authority.replaceAll("/+$", "") : (authority.endsWith("/") ? authority : authority + "/");
+        return authority;
     }
 
     public String graphBaseUrl() {

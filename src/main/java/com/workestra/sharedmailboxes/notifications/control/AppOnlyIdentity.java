@@ -1,6 +1,5 @@
 package com.workestra.sharedmailboxes.notifications.control;
 
-import com.microsoft.aad.msal4j.ClientCredentialFactory;
 import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.workestra.sharedmailboxes.graph.control.MicrosoftEndpoints;
@@ -12,7 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.net.MalformedURLException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -74,21 +72,7 @@ public class AppOnlyIdentity {
         if (application == null) {
             synchronized (this) {
                 if (application == null) {
-                    String url = authority.orElseThrow().trim();
-                    try {
-                        var builder = ConfidentialClientApplication
-                                .builder(endpoints.clientId(), ClientCredentialFactory.createFromSecret(endpoints.clientSecret()))
-                                .sslSocketFactory(endpoints.sslContext().getSocketFactory())
-                                .executorService(executor);
-                        if (url.replaceAll("/+$", "").endsWith("/v2.0")) {
-                            builder.oidcAuthority(url.replaceAll("/+$", "")).instanceDiscovery(false);
-                        } else {
-                            builder.authority(url);
-                        }
-                        application = builder.build();
-                    } catch (MalformedURLException e) {
-                        throw new IllegalStateException("outlook.app-only.authority is not a URL", e);
-                    }
+                    application = endpoints.msalClient(authority.orElseThrow(), executor).build();
                 }
             }
         }
