@@ -160,6 +160,14 @@ class ConsoleBrowserIT {
         submitAddress("not an address");
         assertFalse(browser.find(By.id(addError())).getText().isBlank());
         assertEquals(1, browser.all(By.cssSelector("tr.connection")).size(), "nothing was added");
+
+        // What an operator graphs: Graph's refusals by status and code, connections per badge.
+        String metrics = ApiClient.at(base).get("/metrics").body();
+        assertTrue(metrics.matches("(?s).*graph_errors_total\\{[^}]*status=\"403\"[^}]*} [1-9].*"), "graph errors by code");
+        assertTrue(metrics.matches("(?s).*graph_errors_total\\{[^}]*status=\"404\"[^}]*} [1-9].*"), "graph errors by code");
+        for (String badge : List.of("healthy", "never_synced", "stale", "error")) {
+            assertTrue(metrics.contains("connections{badge=\"" + badge + "\""), "connections per badge: " + badge);
+        }
     }
 
     @Test
