@@ -2,10 +2,12 @@ package com.workestra.sharedmailboxes.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.workestra.sharedmailboxes.m365emulator.DirectoryUser;
+import com.workestra.sharedmailboxes.m365emulator.M365Emulator;
 import com.workestra.sharedmailboxes.m365emulator.Tenant;
 
 import java.net.URL;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -39,6 +41,30 @@ public final class TestWorkspace {
         String userId = "u-" + name + "-" + suffix;
         ApiClient api = ApiClient.at(base).as(IntegrationEnvironment.tokens().member(userId, name + "@workestra.test", id));
         return new Person(userId, microsoft, api);
+    }
+
+    /**
+     * A person with a Workestra account at Workestra's identity provider (for the console: its ID tokens carry this
+     * workspace and the groups) and a Microsoft account of their own. Their API token names the same user (the
+     * provider's sub), so the console and the API show them the same connections.
+     */
+    public ConsolePerson consolePerson(String name, boolean admin) {
+        M365Emulator idp = IntegrationEnvironment.identityProvider();
+        String login = name + "-" + suffix + "@workestra.test";
+        idp.tenant().createUser(login, "Person " + name);
+        idp.tenant().setDirectoryAttribute(login, "wid", id);
+        idp.tenant().setGroups(login, admin ? List.of("member", "admin") : List.of("member"));
+        String userId = idp.idTokenSubject(login);
+        DirectoryUser microsoft = tenant.createUser(address(name), "User " + name);
+        var tokens = IntegrationEnvironment.tokens();
+        ApiClient api = ApiClient.at(base).as(admin ? tokens.admin(userId, login, id) : tokens.member(userId, login, id));
+        return new ConsolePerson(login, userId, microsoft, api);
+    }
+
+    public record ConsolePerson(String login, String userId, DirectoryUser microsoft, ApiClient api) {
+        public Person asApiPerson() {
+            return new Person(userId, microsoft, api);
+        }
     }
 
     public record Person(String userId, DirectoryUser microsoft, ApiClient api) {

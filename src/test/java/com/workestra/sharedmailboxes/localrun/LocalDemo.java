@@ -36,6 +36,9 @@ public final class LocalDemo {
     static final int HTTP_PORT = intEnv("DEMO_HTTP_PORT", 8080);
     static final int HTTPS_PORT = intEnv("DEMO_HTTPS_PORT", 8181);
     static final int EMULATOR_PORT = intEnv("DEMO_EMULATOR_PORT", 8443);
+    static final int IDP_PORT = intEnv("DEMO_IDP_PORT", 8444);
+    static final String CONSOLE_CLIENT_ID = "5e0f3c2a-8d4b-4f6e-9a1c-2b3d4e5f6a70";
+    static final String CONSOLE_CLIENT_SECRET = "demo-console-secret";
     static final int DB_PORT = intEnv("DEMO_DB_PORT", 54329);
     static final String DOMAIN = "contoso.example";
 
@@ -72,7 +75,21 @@ public final class LocalDemo {
         emulator.writeCertificatePem(certificate);
         DemoTenant demo = DemoTenant.seed(emulator.tenant());
 
+        // Workestra's own identity provider for the console's sign-in: a second emulator instance with Workestra people
+        // whose ID tokens carry upn, wid (workspace) and groups, like Workestra's user tokens.
+        M365Emulator identityProvider = M365Emulator.start(EmulatorSettings.defaults()
+                .withPort(IDP_PORT)
+                .withClient(CONSOLE_CLIENT_ID, CONSOLE_CLIENT_SECRET)
+                .withApplicationDisplayName("Workestra console")
+                .withIdTokenOptionalClaims(Set.of("upn", "wid", "groups"))
+                .withAutoSignInWithLoginHint(false));
+        DemoPeople people = DemoPeople.seed(identityProvider);
+
         String publicBase = "https://localhost:" + HTTPS_PORT;
+        env.put("CONSOLE_OIDC_ISSUER", identityProvider.authority());
+        env.put("CONSOLE_OIDC_CLIENT_ID", CONSOLE_CLIENT_ID);
+        env.put("CONSOLE_OIDC_CLIENT_SECRET", CONSOLE_CLIENT_SECRET);
+        env.put("CONSOLE_OIDC_TRUSTED_CERTIFICATE", certificate.toString());
         env.put("OUTLOOK_AUTHORITY", emulator.authority());
         env.put("OUTLOOK_GRAPH_BASE_URL", emulator.graphBaseUrl());
         env.put("OUTLOOK_TRUSTED_CERTIFICATE", certificate.toString());
@@ -107,6 +124,7 @@ public final class LocalDemo {
                 Thread.currentThread().interrupt();
             }
             emulator.close();
+            identityProvider.close();
             if (db != null) {
                 db.close();
             }
@@ -124,18 +142,23 @@ public final class LocalDemo {
                 .append("\n==== Workestra shared mailboxes: local demo ====\n")
                 .append("Service (HTTP):   ").append(localBase).append('\n')
                 .append("Service (HTTPS):  ").append(publicBase).append("   (self-signed; OAuth redirects and webhooks use it)\n")
+                .append("Console:          ").append(publicBase).append("/admin/outlook.xhtml   (sign in as a Workestra person below;")
+                .append(" admins also get ").append(publicBase).append("/admin/health.xhtml)\n")
                 .append("OpenAPI:          ").append(localBase).append("/openapi\n")
                 .append("Health:           ").append(localBase).append("/health\n")
                 .append("Microsoft 365 emulator: ").append(emulator.baseUrl()).append("   (control API under /_emulator, e.g. GET /_emulator/directory)\n")
                 .append("PostgreSQL data:  ").append(data.resolve("postgres")).append('\n')
                 .append("\nMicrosoft accounts of the demo tenant (sign in at the emulator's page, no password):\n");
         demo.describe(out);
+        out.append("\nWorkestra people (console sign-in at ").append(identityProvider.baseUrl()).append(", no password; the same people as the tokens below):\n")
+                .append("  alice@acme.example and bob@acme.example (members of acme), carol@acme.example (admin of acme),")
+                .append(" dave@globex.example (member of globex)\n");
         if (tokens != null) {
             out.append("\nWorkestra user tokens (Authorization: Bearer ...), valid 12 hours:\n");
-            out.append("  alice (member, workspace acme):   ").append(tokens.member("alice", "alice@acme.example", "acme")).append('\n');
-            out.append("  bob   (member, workspace acme):   ").append(tokens.member("bob", "bob@acme.example", "acme")).append('\n');
-            out.append("  carol (admin,  workspace acme):   ").append(tokens.admin("carol", "carol@acme.example", "acme")).append('\n');
-            out.append("  dave  (member, workspace globex): ").append(tokens.member("dave", "dave@globex.example", "globex")).append('\n');
+            out.append("  alice (member, workspace acme):   ").append(tokens.member(people.subject("alice"), "alice@acme.example", "acme")).append('\n');
+            out.append("  bob   (member, workspace acme):   ").append(tokens.member(people.subject("bob"), "bob@acme.example", "acme")).append('\n');
+            out.append("  carol (admin,  workspace acme):   ").append(tokens.admin(people.subject("carol"), "carol@acme.example", "acme")).append('\n');
+            out.append("  dave  (member, workspace globex): ").append(tokens.member(people.subject("dave"), "dave@globex.example", "globex")).append('\n');
         }
         out.append("\nTry: curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{}' ")
                 .append(localBase).append("/api/v1/outlook/authorizations\n")
@@ -230,6 +253,30 @@ public final class LocalDemo {
                     .append("  bob@").append(DOMAIN).append(":   Full Access on support@ (no Send As: sending is refused), Full Access + Send As on careers@\n")
                     .append("  carol@").append(DOMAIN).append(": consents without the .Shared scopes (a legacy connection)\n")
                     .append("  all-staff@").append(DOMAIN).append(" is a distribution list (no mailbox: adding it answers 404)\n");
+        }
+    }
+
+    /** The Workestra people of the demo, at Workestra's identity provider: workspace (wid) and groups per person. */
+    record DemoPeople(M365Emulator identityProvider) {
+
+        static DemoPeople seed(M365Emulator identityProvider) {
+            Tenant people = identityProvider.tenant();
+            person(people, "alice@acme.example", "Alice Archer", "acme", List.of("member"));
+            person(people, "bob@acme.example", "Bob Baker", "acme", List.of("member"));
+            person(people, "carol@acme.example", "Carol Chen", "acme", List.of("member", "admin"));
+            person(people, "dave@globex.example", "Dave Diaz", "globex", List.of("member"));
+            return new DemoPeople(identityProvider);
+        }
+
+        private static void person(Tenant people, String login, String name, String workspace, List<String> groups) {
+            people.createUser(login, name, java.util.UUID.nameUUIDFromBytes(login.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
+            people.setDirectoryAttribute(login, "wid", workspace);
+            people.setGroups(login, groups);
+        }
+
+        /** The user id the console sees for a person (the ID token's sub), so their API token names the same user. */
+        String subject(String name) {
+            return identityProvider.idTokenSubject(name + "@" + (name.equals("dave") ? "globex.example" : "acme.example"));
         }
     }
 }

@@ -19,6 +19,9 @@ import java.util.Set;
  * @param validationTimeout how long a validation handshake may take (Graph: 10 s)
  * @param notificationRetryDelay first delay before a failed notification is retried; doubles on each retry
  * @param notificationRetryPeriod how long failed notifications are retried before they are dropped (Graph: 4 h)
+ * @param idTokenOptionalClaims the app registration's optional ID-token claims (Entra's {@code optionalClaims.idToken},
+ *        group claims and claims-mapping policy): {@code upn}, {@code groups} (group display names, as with
+ *        {@code cloud_displayname}), or the name of a directory attribute set with {@link Tenant#setDirectoryAttribute}
  */
 public record EmulatorSettings(
         int port,
@@ -41,7 +44,8 @@ public record EmulatorSettings(
         Duration validationTimeout,
         Duration notificationRetryDelay,
         Duration notificationRetryPeriod,
-        int serverThreads) {
+        int serverThreads,
+        Set<String> idTokenOptionalClaims) {
 
     public static final String DEFAULT_TENANT_ID = "4f1c7d2a-9b3e-4c6f-8a15-2d7e9b0c1a11";
     public static final String DEFAULT_CLIENT_ID = "9d3a6e1f-5c2b-4e8a-b7d4-1f0e2c3b4a55";
@@ -53,6 +57,7 @@ public record EmulatorSettings(
         Objects.requireNonNull(clientSecret, "clientSecret");
         allowedRedirectUris = Set.copyOf(allowedRedirectUris);
         applicationPermissions = Set.copyOf(applicationPermissions);
+        idTokenOptionalClaims = Set.copyOf(idTokenOptionalClaims);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port);
         }
@@ -68,7 +73,7 @@ public record EmulatorSettings(
                 4, 10_000, Duration.ofMinutes(10), Duration.ofSeconds(1),
                 Duration.ofMinutes(4230), Duration.ZERO,
                 Duration.ofSeconds(3), Duration.ofSeconds(10),
-                Duration.ofSeconds(1), Duration.ofHours(4), 32);
+                Duration.ofSeconds(1), Duration.ofHours(4), 32, Set.of());
     }
 
     public EmulatorSettings withPort(int value) {
@@ -76,7 +81,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
     }
 
     public EmulatorSettings withTenantId(String value) {
@@ -84,7 +89,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
     }
 
     public EmulatorSettings withClient(String id, String secret) {
@@ -92,7 +97,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
     }
 
     public EmulatorSettings withApplicationDisplayName(String value) {
@@ -100,7 +105,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
     }
 
     public EmulatorSettings withAllowedRedirectUris(Set<String> value) {
@@ -108,7 +113,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
     }
 
     public EmulatorSettings withApplicationPermissions(Set<String> value) {
@@ -116,7 +121,7 @@ public record EmulatorSettings(
                 value, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
     }
 
     public EmulatorSettings withAccessTokenLifetime(Duration value) {
@@ -124,7 +129,7 @@ public record EmulatorSettings(
                 applicationPermissions, value, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
     }
 
     public EmulatorSettings withAuthorizationCodeLifetime(Duration value) {
@@ -132,7 +137,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, value, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
     }
 
     public EmulatorSettings withAutoSignInWithLoginHint(boolean value) {
@@ -140,7 +145,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, value,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
     }
 
     public EmulatorSettings withThrottleLimits(int concurrentRequests, int requestsPerWindow, Duration window) {
@@ -148,7 +153,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 concurrentRequests, requestsPerWindow, window, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
     }
 
     public EmulatorSettings withConcurrencyRetryAfter(Duration value) {
@@ -156,7 +161,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, value,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
     }
 
     public EmulatorSettings withSubscriptionMaxLifetime(Duration value) {
@@ -164,7 +169,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 value, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
     }
 
     public EmulatorSettings withPermissionPropagationDelay(Duration value) {
@@ -172,7 +177,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, value, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
     }
 
     public EmulatorSettings withNotificationTimeouts(Duration notification, Duration validation) {
@@ -180,7 +185,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notification, validation,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
     }
 
     public EmulatorSettings withNotificationRetry(Duration firstDelay, Duration period) {
@@ -188,7 +193,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                firstDelay, period, serverThreads);
+                firstDelay, period, serverThreads, idTokenOptionalClaims);
     }
 
     public EmulatorSettings withServerThreads(int value) {
@@ -196,6 +201,14 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, value);
+                notificationRetryDelay, notificationRetryPeriod, value, idTokenOptionalClaims);
+    }
+
+    public EmulatorSettings withIdTokenOptionalClaims(Set<String> value) {
+        return new EmulatorSettings(port, tenantId, clientId, clientSecret, applicationDisplayName, allowedRedirectUris,
+                applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
+                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
+                subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, value);
     }
 }

@@ -67,7 +67,7 @@ final class IdentityEndpoints {
         String rest = call.path.substring(tenantSegment.length() + 1);
         boolean known = switch (rest) {
             case "/v2.0/.well-known/openid-configuration", "/discovery/v2.0/keys", "/oauth2/v2.0/authorize",
-                    "/oauth2/v2.0/token" -> true;
+                    "/oauth2/v2.0/token", "/oauth2/v2.0/logout" -> true;
             default -> false;
         };
         if (!known) {
@@ -88,6 +88,7 @@ final class IdentityEndpoints {
             case "/discovery/v2.0/keys" -> call.respond(200, "application/json; charset=utf-8",
                     tokens.jwks(issuer()).getBytes(StandardCharsets.UTF_8));
             case "/oauth2/v2.0/authorize" -> authorize(call, tenantSegment);
+            case "/oauth2/v2.0/logout" -> logout(call);
             default -> token(call, tenantSegment);
         }
         return true;
@@ -130,6 +131,22 @@ final class IdentityEndpoints {
         document.put("cloud_instance_name", "microsoftonline.com");
         document.put("msgraph_host", "graph.microsoft.com");
         call.respondJson(200, document);
+    }
+
+    /**
+     * RP-initiated sign-out (the discovery document's end_session_endpoint). The emulator keeps no sign-in session, so
+     * there is nothing to end: like Entra, it sends the browser to post_logout_redirect_uri when that is an address the
+     * application may be sent to, and otherwise shows its signed-out page.
+     */
+    private void logout(HttpCall call) {
+        Map<String, String> params = call.method.equals("POST") ? call.form() : call.query;
+        String back = params.get("post_logout_redirect_uri");
+        if (back != null && redirectAllowed(back)) {
+            call.redirect(back);
+            return;
+        }
+        call.respondHtml(200, Html.page("Sign out", "<h1>You signed out of your account</h1>"
+                + "<p>It's a good idea to close all browser windows.</p>"));
     }
 
     // ---- authorize

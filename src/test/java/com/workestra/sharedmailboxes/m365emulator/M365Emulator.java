@@ -36,6 +36,7 @@ public final class M365Emulator implements AutoCloseable {
     private final Tenant tenant;
     private final ChangeNotifier notifier;
     private final String baseUrl;
+    private final TokenService tokens;
 
     private M365Emulator(EmulatorSettings settings) throws IOException {
         this.settings = settings;
@@ -55,7 +56,7 @@ public final class M365Emulator implements AutoCloseable {
         this.tenant = new Tenant(settings, clock);
         this.notifier = new ChangeNotifier(settings, tenant);
         tenant.listen(notifier);
-        TokenService tokens = new TokenService(settings, keys);
+        this.tokens = new TokenService(settings, keys);
         IdentityEndpoints identity = new IdentityEndpoints(settings, tenant, tokens, baseUrl);
         GraphEndpoints graph = new GraphEndpoints(settings, tenant, tokens, new GraphThrottle(settings), baseUrl);
         graph.subscriptions(new SubscriptionEndpoints(settings, tenant, notifier, baseUrl));
@@ -153,6 +154,15 @@ public final class M365Emulator implements AutoCloseable {
 
     public Tenant tenant() {
         return tenant;
+    }
+
+    /** The {@code sub} claim this emulator's ID tokens carry for a user (pairwise per user and application, as Entra's). */
+    public String idTokenSubject(String userUpnOrOid) {
+        Recipient user = tenant.find(userUpnOrOid);
+        if (user == null || user.kind != RecipientKind.USER) {
+            throw new IllegalArgumentException("no user " + userUpnOrOid);
+        }
+        return tokens.idTokenSubject(user);
     }
 
     @Override

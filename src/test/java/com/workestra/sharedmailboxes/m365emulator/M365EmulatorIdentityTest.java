@@ -98,6 +98,50 @@ class M365EmulatorIdentityTest {
     }
 
     @Test
+    void anAppRegistrationWithOptionalClaimsGetsTheUsersUpnAttributesAndGroupsInItsIdTokens() throws Exception {
+        try (M365Emulator workestraIdp = M365Emulator.start(EmulatorSettings.defaults()
+                .withAutoSignInWithLoginHint(true)
+                .withIdTokenOptionalClaims(Set.of("upn", "wid", "groups")))) {
+            EmulatorTestClients idpClients = new EmulatorTestClients(workestraIdp);
+            DirectoryUser admin = workestraIdp.tenant().createUser("ada@workestra.test", "Ada");
+            DirectoryUser plain = workestraIdp.tenant().createUser("bo@workestra.test", "Bo");
+            workestraIdp.tenant().setDirectoryAttribute(admin.upn(), "wid", "w-acme");
+            workestraIdp.tenant().setDirectoryAttribute(admin.upn(), "department", "not asked for");
+            workestraIdp.tenant().setGroups(admin.upn(), List.of("member", "admin"));
+
+            JWTClaimsSet ada = SignedJWT.parse(idpClients.signIn(idpClients.msal(), admin.upn(), Set.of()).idToken()).getJWTClaimsSet();
+            assertEquals(admin.upn(), ada.getStringClaim("upn"));
+            assertEquals("w-acme", ada.getStringClaim("wid"));
+            assertEquals(List.of("member", "admin"), ada.getStringListClaim("groups"));
+            assertNull(ada.getClaim("department"), "only the claims the app registration asks for");
+            assertEquals(workestraIdp.idTokenSubject(admin.upn()), ada.getSubject());
+
+            JWTClaimsSet bo = SignedJWT.parse(idpClients.signIn(idpClients.msal(), plain.upn(), Set.of()).idToken()).getJWTClaimsSet();
+            assertEquals(plain.upn(), bo.getStringClaim("upn"));
+            assertNull(bo.getClaim("wid"), "no attribute, no claim");
+            assertNull(bo.getClaim("groups"));
+            assertNotEquals(ada.getSubject(), bo.getSubject());
+        }
+        DirectoryUser user = newUser();
+        JWTClaimsSet plainApp = SignedJWT.parse(clients.signIn(clients.msal(), user.upn(), SHARED_SCOPES).idToken()).getJWTClaimsSet();
+        assertNull(plainApp.getClaim("upn"), "an app without optional claims gets none");
+        assertNull(plainApp.getClaim("groups"));
+    }
+
+    @Test
+    void signOutSendsTheBrowserBackToAnAllowedAddressOnly() {
+        String logout = emulator.baseUrl() + "/" + emulator.tenantId() + "/oauth2/v2.0/logout";
+        HttpResponse<String> back = clients.get(logout + "?post_logout_redirect_uri="
+                + java.net.URLEncoder.encode("https://127.0.0.1:8181/admin/signed-out.xhtml", StandardCharsets.UTF_8), Map.of());
+        assertEquals(302, back.statusCode());
+        assertEquals("https://127.0.0.1:8181/admin/signed-out.xhtml", back.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> page = clients.get(logout + "?post_logout_redirect_uri="
+                + java.net.URLEncoder.encode("http://evil.example/", StandardCharsets.UTF_8), Map.of());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("You signed out of your account"), page.body());
+    }
+
+    @Test
     void tokenResponseCarriesWhatMsalNeeds() {
         DirectoryUser user = newUser();
         EmulatorTestClients.Pkce pkce = EmulatorTestClients.Pkce.create();

@@ -13,6 +13,10 @@ final class Recipient {
     volatile Set<String> grantableScopes;
     volatile boolean refusesConsent;
     volatile long tokensRevokedAtMillis;
+    /** Directory (extension) attributes a claims-mapping policy can put into ID tokens, by claim name. */
+    final java.util.Map<String, String> directoryAttributes = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Display names of the (cloud-only) groups the user is a member of. */
+    volatile java.util.List<String> groups = java.util.List.of();
 
     Recipient(String oid, RecipientKind kind, String address, String displayName, Mailbox mailbox) {
         this.oid = oid;

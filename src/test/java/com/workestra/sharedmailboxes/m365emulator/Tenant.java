@@ -77,7 +77,12 @@ public final class Tenant {
     // ---- directory
 
     public DirectoryUser createUser(String upn, String displayName) {
-        Recipient user = register(RecipientKind.USER, upn, displayName);
+        return createUser(upn, displayName, UUID.randomUUID().toString());
+    }
+
+    /** A user with a given object id, so that ids derived from it (the pairwise sub) stay the same across runs. */
+    public DirectoryUser createUser(String upn, String displayName, String oid) {
+        Recipient user = register(RecipientKind.USER, upn, displayName, oid);
         return new DirectoryUser(user.oid, user.address, user.displayName);
     }
 
@@ -89,13 +94,19 @@ public final class Tenant {
         register(RecipientKind.DISTRIBUTION_LIST, address, displayName);
     }
 
-    private synchronized Recipient register(RecipientKind kind, String address, String displayName) {
+    private Recipient register(RecipientKind kind, String address, String displayName) {
+        return register(kind, address, displayName, UUID.randomUUID().toString());
+    }
+
+    private synchronized Recipient register(RecipientKind kind, String address, String displayName, String oid) {
         Objects.requireNonNull(address, "address");
+        if (byOid.containsKey(oid)) {
+            throw new IllegalArgumentException("object id " + oid + " already exists");
+        }
         String key = address.toLowerCase(Locale.ROOT);
         if (byAddress.containsKey(key)) {
             throw new IllegalArgumentException(address + " already exists");
         }
-        String oid = UUID.randomUUID().toString();
         String name = displayName == null || displayName.isBlank() ? address : displayName;
         Mailbox mailbox = null;
         if (kind != RecipientKind.DISTRIBUTION_LIST) {
@@ -235,6 +246,25 @@ public final class Tenant {
         Recipient user = require(userUpnOrOid);
         user.grantableScopes = grantableScopes == null ? null : Set.copyOf(grantableScopes);
         user.refusesConsent = false;
+    }
+
+    /**
+     * A directory extension attribute of a user (Entra: a schema extension on the user object), which an application's
+     * claims-mapping policy emits in its ID tokens under {@code name} when the name is one of the
+     * {@link EmulatorSettings#idTokenOptionalClaims}. A null value removes it.
+     */
+    public void setDirectoryAttribute(String userUpnOrOid, String name, String value) {
+        Recipient user = require(userUpnOrOid);
+        if (value == null) {
+            user.directoryAttributes.remove(name);
+        } else {
+            user.directoryAttributes.put(name, value);
+        }
+    }
+
+    /** The cloud-only groups a user belongs to, by display name; emitted as the {@code groups} claim when configured. */
+    public void setGroups(String userUpnOrOid, java.util.List<String> groupNames) {
+        require(userUpnOrOid).groups = java.util.List.copyOf(groupNames);
     }
 
     public void refuseConsent(String userUpnOrOid) {

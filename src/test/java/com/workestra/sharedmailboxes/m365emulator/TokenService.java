@@ -203,7 +203,28 @@ final class TokenService {
         if (nonce != null) {
             claims.claim("nonce", nonce);
         }
+        for (String optional : settings.idTokenOptionalClaims()) {
+            switch (optional) {
+                case "upn" -> claims.claim("upn", user.address);
+                case "groups" -> {
+                    if (!user.groups.isEmpty()) {
+                        claims.claim("groups", new ArrayList<>(user.groups));
+                    }
+                }
+                default -> {
+                    String value = user.directoryAttributes.get(optional);
+                    if (value != null) {
+                        claims.claim(optional, value);
+                    }
+                }
+            }
+        }
         return sign(claims.build());
+    }
+
+    /** The {@code sub} of this emulator's ID tokens for a user: pairwise, per user and application, as Entra's. */
+    String idTokenSubject(Recipient user) {
+        return pairwiseSubject(user.oid, settings.clientId());
     }
 
     String clientInfo(Recipient user) {

@@ -242,6 +242,32 @@ public class OutlookConnections {
         syncRequests.request(connection.id(), SyncReason.SYNC_NOW);
     }
 
+    /** Every connection of the admin's workspace, with its owner, for the admins' health page. */
+    public List<OwnedConnection> ofWorkspace(Caller admin) {
+        requireAdmin(admin);
+        return em.createNamedQuery(OutlookConnection.OF_WORKSPACE, OutlookConnection.class)
+                .setParameter("workspaceId", admin.workspaceId())
+                .getResultList().stream()
+                .map(connection -> new OwnedConnection(connection.userId(), connection.userUpn(), view(connection)))
+                .toList();
+    }
+
+    /** Sync now, by a workspace admin, for any connection of their own workspace. */
+    public void requestSyncAsAdmin(Caller admin, UUID id) {
+        requireAdmin(admin);
+        OutlookConnection connection = id == null ? null : em.find(OutlookConnection.class, id);
+        if (connection == null || !connection.workspaceId().equals(admin.workspaceId())) {
+            throw new ServiceException(ProblemCode.NOT_FOUND, "There is no Outlook connection " + id + " in your workspace.");
+        }
+        syncRequests.request(connection.id(), SyncReason.SYNC_NOW);
+    }
+
+    private static void requireAdmin(Caller caller) {
+        if (!caller.isAdmin()) {
+            throw new ServiceException(ProblemCode.FORBIDDEN, "Only workspace admins see every mailbox of the workspace.");
+        }
+    }
+
     /** The caller's own connection, or 404: someone else's is indistinguishable from none. */
     public OutlookConnection owned(Caller caller, UUID id) {
         OutlookConnection connection = id == null ? null : em.find(OutlookConnection.class, id);

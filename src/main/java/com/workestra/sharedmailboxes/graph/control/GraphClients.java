@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import okhttp3.OkHttpClient;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 
 import java.net.URI;
 import java.time.Duration;
@@ -25,6 +26,9 @@ public class GraphClients {
     @Inject
     @ConfigProperty(name = "graph.timeout-seconds", defaultValue = "30")
     int timeoutSeconds;
+
+    @Inject
+    MetricRegistry metrics;
 
     private volatile OkHttpClient http;
 
@@ -57,6 +61,7 @@ public class GraphClients {
                             .connectTimeout(timeout)
                             .readTimeout(timeout)
                             .callTimeout(timeout.multipliedBy(2))
+                            .addInterceptor(new GraphMetrics(metrics))
                             .build();
                 }
                 current = http;

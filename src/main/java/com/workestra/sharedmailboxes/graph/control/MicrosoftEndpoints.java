@@ -134,6 +134,14 @@ public class MicrosoftEndpoints {
         return current;
     }
 
+    /**
+     * TLS trust for calls to another identity provider (Workestra's own, for the console's sign-in): the JDK's
+     * authorities plus, when given, the certificates in one extra PEM file. Same rules as {@code outlook.trusted-certificate}.
+     */
+    public static SSLContext sslContextTrusting(Path extraCertificate) {
+        return loadTrust(extraCertificate).context();
+    }
+
     /** The JDK's trusted authorities, plus one extra certificate when configured (a test identity provider). */
     static Trust loadTrust(Path extraCertificate) {
         try {
@@ -163,9 +171,9 @@ public class MicrosoftEndpoints {
             context.init(null, new TrustManager[]{manager}, null);
             return new Trust(context, manager);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read outlook.trusted-certificate " + extraCertificate, e);
+            throw new UncheckedIOException("cannot read the trusted certificate file " + extraCertificate, e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("unusable outlook.trusted-certificate " + extraCertificate, e);
+            throw new IllegalStateException("unusable trusted certificate file " + extraCertificate, e);
         }
     }
 

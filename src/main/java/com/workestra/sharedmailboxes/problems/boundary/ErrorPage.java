@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.problems.boundary;
 
+import com.workestra.sharedmailboxes.admin.boundary.ConsoleErrorPage;
 import com.workestra.sharedmailboxes.problems.entity.Problem;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import jakarta.servlet.RequestDispatcher;
@@ -13,7 +14,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The container's error page (web.xml): failures that never reach JAX-RS, such as a missing, expired or forged
- * token refused by the JWT mechanism, or a path outside the API, still answer problem+json.
+ * token refused by the JWT mechanism, or a path outside the API, still answer problem+json. The console's pages
+ * ({@code /admin/}) get an HTML page instead.
  */
 @WebServlet("/problem")
 public class ErrorPage extends HttpServlet {
@@ -22,6 +24,11 @@ public class ErrorPage extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int code = status instanceof Integer number ? number : HttpServletResponse.SC_NOT_FOUND;
+        Object failedUri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        if (failedUri instanceof String uri && isConsole(request.getContextPath(), uri)) {
+            ConsoleErrorPage.write(request, response, code);
+            return;
+        }
         ProblemCode problemCode = ProblemCode.forStatus(code);
         String detail = switch (problemCode) {
             case UNAUTHENTICATED -> "A valid Workestra user token is required: it is missing, expired, or not signed by a trusted issuer.";
@@ -40,5 +47,10 @@ public class ErrorPage extends HttpServlet {
             response.setHeader("WWW-Authenticate", "Bearer");
         }
         response.getOutputStream().write(problem.toJson().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean isConsole(String contextPath, String uri) {
+        String path = contextPath != null && uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
+        return path.equals("/admin") || path.startsWith("/admin/");
     }
 }

@@ -1,0 +1,33 @@
+package com.workestra.sharedmailboxes.admin.boundary;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+
+/**
+ * Browser protections for the console's pages: never framed (clickjacking), never cached (they show mailboxes and
+ * errors), no MIME sniffing, no referrer to other sites, no plugins, and scripts, styles and images only from here.
+ */
+@WebFilter(urlPatterns = {"/admin/*", "/jakarta.faces.resource/*"})
+public class ConsoleHeaders extends HttpFilter {
+
+    static final String POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        response.setHeader("X-Frame-Options", "DENY");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Referrer-Policy", "same-origin");
+        response.setHeader("Content-Security-Policy", POLICY + "; script-src 'self' 'unsafe-inline'; style-src 'self'");
+        if (!request.getRequestURI().contains("/jakarta.faces.resource/")) {
+            response.setHeader("Cache-Control", "no-store");
+        }
+        chain.doFilter(request, response);
+    }
+}

@@ -1,0 +1,250 @@
+package com.workestra.sharedmailboxes.admin.boundary;
+
+import com.workestra.sharedmailboxes.admin.control.ConnectionRow;
+import com.workestra.sharedmailboxes.admin.control.ServiceFailures;
+import com.workestra.sharedmailboxes.admin.control.Toast;
+import com.workestra.sharedmailboxes.callers.entity.Caller;
+import com.workestra.sharedmailboxes.connections.boundary.AuthorizationRequest;
+import com.workestra.sharedmailboxes.connections.boundary.OutlookConnections;
+import com.workestra.sharedmailboxes.notifications.boundary.PushDelivery;
+import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import com.workestra.sharedmailboxes.sharedmailboxes.boundary.SharedMailboxes;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.inject.Instance;
+import jakarta.faces.context.ExternalContext;
+import jakarta.faces.context.FacesContext;
+import jakarta.faces.view.ViewScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Settings → Integrations → Outlook, for every signed-in person: their connections, Connect, Add shared mailbox, Sync
+ * now and the trash icon. Everything goes through the same facades as the REST API, as the signed-in caller.
+ */
+@Named("outlook")
+@ViewScoped
+public class OutlookIntegration implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+    static final String PAGE = "/admin/outlook.xhtml";
+
+    @Inject
+    OutlookConnections connections;
+
+    @Inject
+    SharedMailboxes sharedMailboxes;
+
+    @Inject
+    PushDelivery delivery;
+
+    @Inject
+    Instance<Caller> callers;
+
+    private List<ConnectionRow> rows = List.of();
+    private Toast notice;
+    private Toast toast;
+    private UUID addingTo;
+    private String address;
+    private String addError;
+    private UUID confirming;
+
+    @PostConstruct
+    void load() {
+        reload();
+        Map<String, String> parameters = FacesContext.getCurrentInstance().getExternalContext().getRequestParameterMap();
+        notice = landing(parameters.get("connection"), parameters.get("error"));
+    }
+
+    /** Where the Outlook sign-in sent the browser back: ?connection= on success, ?error= otherwise. */
+    private Toast landing(String connection, String error) {
+        if (error != null) {
+            return Toast.failed(switch (error) {
+                case "CONSENT_DENIED" -> "You cancelled the Microsoft sign-in, so nothing was connected. Click Connect to try again.";
+                case "STATE_EXPIRED" -> "The Microsoft sign-in took too long, so nothing was connected. Click Connect to try again.";
+                case "STATE_INVALID" -> "This Microsoft sign-in was already used or is unknown, so nothing was connected. Click Connect to try again.";
+                case "OUTLOOK_NOT_CONFIGURED" -> "The Outlook integration is not configured on this server yet. Ask your Workestra administrator.";
+                default -> "Microsoft did not complete the sign-in, so nothing was connected. Click Connect to try again.";
+            });
+        }
+        if (connection != null) {
+            Optional<ConnectionRow> connected = rows.stream().filter(row -> row.id().toString().equals(connection)).findFirst();
+            return connected.map(row -> Toast.ok("Your Outlook account " + row.address() + " is connected."))
+                    .orElse(null);
+        }
+        return null;
+    }
+
+    private void reload() {
+        rows = ConnectionRow.grouped(connections.list(caller()));
+        if (addingTo != null && rows.stream().noneMatch(row -> row.id().equals(addingTo))) {
+            addingTo = null;
+        }
+        if (confirming != null && rows.stream().noneMatch(row -> row.id().equals(confirming))) {
+            confirming = null;
+        }
+    }
+
+    private Caller caller() {
+        return callers.get();
+    }
+
+    /** The page's timer: fresh badges while a mailbox waits for its first sync. */
+    public void refresh() {
+        reload();
+    }
+
+    public void connect() throws IOException {
+        startSignIn(null);
+    }
+
+    public void reconnect(UUID id) throws IOException {
+        startSignIn(id);
+    }
+
+    private void startSignIn(UUID reconnect) throws IOException {
+        try {
+            String url = connections.startAuthorization(caller(), new AuthorizationRequest(PAGE, reconnect)).authorizationUrl();
+            ExternalContext external = FacesContext.getCurrentInstance().getExternalContext();
+            external.redirect(url);
+        } catch (RuntimeException e) {
+            toast = Toast.failed(failure(e));
+        }
+    }
+
+    public void openAdd(UUID parent) {
+        addingTo = parent;
+        address = null;
+        addError = null;
+        confirming = null;
+    }
+
+    public void cancelAdd() {
+        addingTo = null;
+        address = null;
+        addError = null;
+    }
+
+    public void add() {
+        UUID parent = addingTo;
+        if (parent == null) {
+            return;
+        }
+        try {
+            UUID id = sharedMailboxes.add(caller(), parent, address);
+            delivery.setUp(id);
+            String added = connections.get(caller(), id).address();
+            toast = Toast.ok(added + " was added. It shows Never synced until its first sync completes.");
+            addingTo = null;
+            address = null;
+            addError = null;
+        } catch (RuntimeException e) {
+            addError = failure(e);
+        }
+        reload();
+    }
+
+    public void syncNow(UUID id) {
+        ConnectionRow row = row(id);
+        try {
+            connections.requestSync(caller(), id);
+            toast = Toast.ok("Sync requested for " + (row == null ? "the mailbox" : row.address()) + ".");
+        } catch (RuntimeException e) {
+            toast = Toast.failed("Sync now failed for " + (row == null ? "this mailbox" : row.address()) + ": " + failure(e));
+        }
+        reload();
+    }
+
+    public void askRemove(UUID id) {
+        confirming = id;
+        addingTo = null;
+    }
+
+    public void cancelRemove() {
+        confirming = null;
+    }
+
+    public void remove() {
+        ConnectionRow row = row(confirming);
+        if (row == null) {
+            confirming = null;
+            return;
+        }
+        try {
+            connections.disconnect(caller(), row.id());
+            toast = Toast.ok(row.shared()
+                    ? "The shared mailbox " + row.address() + " was removed. Your personal Outlook connection is untouched."
+                    : row.address() + " was disconnected" + (row.sharedAddresses().isEmpty() ? "."
+                    : ", and with it the shared mailboxes " + row.sharedAddressList() + "."));
+        } catch (RuntimeException e) {
+            toast = Toast.failed("Removing " + row.address() + " failed: " + failure(e));
+        }
+        confirming = null;
+        reload();
+    }
+
+    private ConnectionRow row(UUID id) {
+        return id == null ? null : rows.stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
+    }
+
+    static String failure(RuntimeException e) {
+        Optional<ServiceException> service = ServiceFailures.of(e);
+        if (service.isPresent()) {
+            return service.get().detail();
+        }
+        java.util.logging.Logger.getLogger(OutlookIntegration.class.getName())
+                .log(java.util.logging.Level.WARNING, "console action failed", e);
+        return "Something went wrong on our side. Try again in a moment.";
+    }
+
+    public List<ConnectionRow> getRows() {
+        return rows;
+    }
+
+    public List<ConnectionRow.Group> getGroups() {
+        return ConnectionRow.groups(rows);
+    }
+
+    public boolean isConnected() {
+        return rows.stream().anyMatch(ConnectionRow::personal);
+    }
+
+    /** The page keeps refreshing while a row waits for its first sync, unless the person is typing an address. */
+    public boolean isAwaitingSync() {
+        return addingTo == null && rows.stream().anyMatch(row -> row.neverSynced() || row.progress() != null);
+    }
+
+    public boolean adding(UUID id) {
+        return id != null && id.equals(addingTo);
+    }
+
+    public boolean confirming(UUID id) {
+        return id != null && id.equals(confirming);
+    }
+
+    public Toast getNotice() {
+        return notice;
+    }
+
+    public Toast getToast() {
+        return toast;
+    }
+
+    public String getAddress() {
+        return address;
+    }
+
+    public void setAddress(String address) {
+        this.address = address;
+    }
+
+    public String getAddError() {
+        return addError;
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The Jakarta Faces console under {@code /admin/}: each person's Settings → Integrations → Outlook page and the
+ * workspace admins' mailbox health page. Pages call the boundary facades of the other components and never the
+ * database; the sign-in is the console half of {@code callers}' authentication mechanism.
+ */
+package com.workestra.sharedmailboxes.admin;

@@ -1,0 +1,35 @@
+package com.workestra.sharedmailboxes.sync.control;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
+
+import java.time.Duration;
+
+/**
+ * What an operator graphs about syncing: {@code syncs_total{outcome}}, {@code sync_duration} (a timer) and
+ * {@code messages_synced_total}. The sync engine calls {@link #recordSync} once per finished sync run of a connection.
+ */
+@ApplicationScoped
+public class SyncMetrics {
+
+    public static final String SYNCS = "syncs_total";
+    public static final String DURATION = "sync_duration";
+    public static final String MESSAGES = "messages_synced_total";
+
+    @Inject
+    MetricRegistry metrics;
+
+    /**
+     * @param outcome  {@code succeeded}, or what stopped it ({@code throttled}, {@code failed}, ...)
+     * @param messages messages stored or updated by this run
+     */
+    public void recordSync(Duration duration, int messages, String outcome) {
+        metrics.counter(SYNCS, new Tag("outcome", outcome)).inc();
+        metrics.timer(DURATION).update(duration);
+        if (messages > 0) {
+            metrics.counter(MESSAGES).inc(messages);
+        }
+    }
+}
