@@ -258,13 +258,21 @@ class ConsoleBrowserIT {
         UUID healthyId = bob.asApiPerson().addSharedOk(personal, healthy);
         UUID staleId = bob.asApiPerson().addSharedOk(personal, stale);
         UUID brokenId = bob.asApiPerson().addSharedOk(personal, broken);
-        bob.asApiPerson().addSharedOk(personal, fresh);
+        UUID freshId = bob.asApiPerson().addSharedOk(personal, fresh);
+        for (UUID id : List.of(personal, healthyId, staleId, brokenId, freshId)) {
+            bob.asApiPerson().awaitConnection(id, view -> "healthy".equals(view.get("health").get("badge").asText()), Duration.ofSeconds(60));
+        }
+        // From here on Microsoft answers 503 for these mailboxes: syncs fail transiently, which changes no badge,
+        // so the states set below stay put while the page is looked at.
+        for (String mailbox : List.of(stale, broken, fresh)) {
+            workspace.tenant.failNext(mailbox, 100_000, 503);
+        }
         String markup = "<b>Bob</b> & <script>window.injected = true;</script>";
-        Sql.update("UPDATE outlook_connection SET display_name = ?, last_sync_at = now() WHERE id = ?", markup, personal);
-        Sql.update("UPDATE outlook_connection SET last_sync_at = now() WHERE id = ?", healthyId);
+        Sql.update("UPDATE outlook_connection SET display_name = ? WHERE id = ?", markup, personal);
         Sql.update("UPDATE outlook_connection SET last_sync_at = now() - interval '2 days' WHERE id = ?", staleId);
         Sql.update("UPDATE outlook_connection SET error_code = 'MAILBOX_ACCESS_DENIED', error_message = ?, error_at = now() WHERE id = ?",
                 "Microsoft rejected access to this mailbox <img src=x onerror=\"window.injected=true\">", brokenId);
+        Sql.update("UPDATE outlook_connection SET last_sync_at = NULL WHERE id = ?", freshId);
         TestWorkspace other = new TestWorkspace(base);
         ConsolePerson stranger = other.consolePerson("stranger", false);
         stranger.asApiPerson().connect();

@@ -60,7 +60,7 @@ public class ConsoleSignIn {
     Optional<String> clientSecret;
 
     @Inject
-    @ConfigProperty(name = "console.oidc.scopes", defaultValue = "openid profile")
+    @ConfigProperty(name = "console.oidc.scopes")
     String scopes;
 
     @Inject
@@ -68,15 +68,15 @@ public class ConsoleSignIn {
     Optional<String> trustedCertificate;
 
     @Inject
-    @ConfigProperty(name = "console.oidc.timeout-seconds", defaultValue = "15")
+    @ConfigProperty(name = "console.oidc.timeout-seconds")
     int timeoutSeconds;
 
     @Inject
-    @ConfigProperty(name = "console.sign-in-lifetime", defaultValue = "PT10M")
+    @ConfigProperty(name = "console.sign-in-lifetime")
     Duration signInLifetime;
 
     @Inject
-    @ConfigProperty(name = "service.public-base-url", defaultValue = "http://localhost:8080")
+    @ConfigProperty(name = "service.public-base-url")
     String publicBaseUrl;
 
     @Inject

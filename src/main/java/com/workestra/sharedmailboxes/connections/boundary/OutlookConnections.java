@@ -79,7 +79,7 @@ public class OutlookConnections {
     Event<ConnectionRemoval> removals;
 
     @Inject
-    @ConfigProperty(name = "outlook.authorization-lifetime", defaultValue = "PT10M")
+    @ConfigProperty(name = "outlook.authorization-lifetime")
     Duration authorizationLifetime;
 
     public AuthorizationStarted startAuthorization(Caller caller, AuthorizationRequest request) {

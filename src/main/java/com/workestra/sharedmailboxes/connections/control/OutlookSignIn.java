@@ -69,15 +69,15 @@ public class OutlookSignIn {
     StoredTokens storedTokens;
 
     @Inject
-    @ConfigProperty(name = "service.public-base-url", defaultValue = "http://localhost:8080")
+    @ConfigProperty(name = "service.public-base-url")
     String publicBaseUrl;
 
     @Inject
-    @ConfigProperty(name = "outlook.token-timeout-seconds", defaultValue = "30")
+    @ConfigProperty(name = "outlook.token-timeout-seconds")
     int timeoutSeconds;
 
     @Inject
-    @ConfigProperty(name = "outlook.cached-applications", defaultValue = "2000")
+    @ConfigProperty(name = "outlook.cached-applications")
     int cachedApplications;
 
     private final Map<UUID, ConfidentialClientApplication> applications = Collections.synchronizedMap(

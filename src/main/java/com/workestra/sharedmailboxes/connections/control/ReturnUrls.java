@@ -22,11 +22,11 @@ import java.util.stream.Collectors;
 public class ReturnUrls {
 
     @Inject
-    @ConfigProperty(name = "service.public-base-url", defaultValue = "http://localhost:8080")
+    @ConfigProperty(name = "service.public-base-url")
     String publicBaseUrl;
 
     @Inject
-    @ConfigProperty(name = "outlook.default-return-url", defaultValue = "/")
+    @ConfigProperty(name = "outlook.default-return-url")
     String defaultReturnUrl;
 
     @Inject

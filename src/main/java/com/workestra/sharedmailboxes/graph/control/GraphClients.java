@@ -24,7 +24,7 @@ public class GraphClients {
     MicrosoftEndpoints endpoints;
 
     @Inject
-    @ConfigProperty(name = "graph.timeout-seconds", defaultValue = "30")
+    @ConfigProperty(name = "graph.timeout-seconds")
     int timeoutSeconds;
 
     @Inject

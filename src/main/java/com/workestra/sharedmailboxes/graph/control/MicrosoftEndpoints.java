@@ -39,11 +39,11 @@ import java.util.concurrent.ExecutorService;
 public class MicrosoftEndpoints {
 
     @Inject
-    @ConfigProperty(name = "outlook.authority", defaultValue = "https://login.microsoftonline.com/organizations/")
+    @ConfigProperty(name = "outlook.authority")
     String authority;
 
     @Inject
-    @ConfigProperty(name = "outlook.graph-base-url", defaultValue = "https://graph.microsoft.com/v1.0")
+    @ConfigProperty(name = "outlook.graph-base-url")
     String graphBaseUrl;
 
     @Inject
@@ -59,8 +59,7 @@ public class MicrosoftEndpoints {
     Optional<String> trustedCertificate;
 
     @Inject
-    @ConfigProperty(name = "outlook.scopes",
-            defaultValue = "User.Read Mail.ReadWrite Mail.Send Mail.Read.Shared Mail.ReadWrite.Shared Mail.Send.Shared")
+    @ConfigProperty(name = "outlook.scopes")
     String scopes;
 
     private volatile Trust trust;

@@ -40,7 +40,7 @@ public class ConnectionGauges {
     Clock clock;
 
     @Inject
-    @ConfigProperty(name = "metrics.badge-counts-max-age", defaultValue = "PT15S")
+    @ConfigProperty(name = "metrics.badge-counts-max-age")
     Duration maxAge;
 
     private volatile Map<Badge, Long> counts = new EnumMap<>(Badge.class);

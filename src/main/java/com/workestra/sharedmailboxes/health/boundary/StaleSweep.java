@@ -43,11 +43,11 @@ public class StaleSweep {
     Clock clock;
 
     @Inject
-    @ConfigProperty(name = "health.sweep-interval", defaultValue = "PT5M")
+    @ConfigProperty(name = "health.sweep-interval")
     Duration interval;
 
     @Inject
-    @ConfigProperty(name = "health.stale-after", defaultValue = "PT25H")
+    @ConfigProperty(name = "health.stale-after")
     Duration staleAfter;
 
     @PostConstruct

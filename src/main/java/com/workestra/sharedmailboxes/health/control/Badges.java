@@ -25,7 +25,7 @@ public class Badges {
     Clock clock;
 
     @Inject
-    @ConfigProperty(name = "health.stale-after", defaultValue = "PT25H")
+    @ConfigProperty(name = "health.stale-after")
     Duration staleAfter;
 
     public ConnectionHealth of(OutlookConnection connection) {

@@ -38,11 +38,11 @@ public class Inbox {
     MessageQueries queries;
 
     @Inject
-    @ConfigProperty(name = "inbox.default-page-size", defaultValue = "50")
+    @ConfigProperty(name = "inbox.default-page-size")
     int defaultPageSize;
 
     @Inject
-    @ConfigProperty(name = "inbox.max-page-size", defaultValue = "200")
+    @ConfigProperty(name = "inbox.max-page-size")
     int maxPageSize;
 
     public MessagePage list(Caller caller, String mailbox, String folder, Boolean unread, String q, Integer limit,

@@ -60,15 +60,15 @@ public class PushDelivery {
     Clock clock;
 
     @Inject
-    @ConfigProperty(name = "notifications.subscription-lifetime", defaultValue = "PT4200M")
+    @ConfigProperty(name = "notifications.subscription-lifetime")
     Duration lifetime;
 
     @Inject
-    @ConfigProperty(name = "notifications.max-failures", defaultValue = "3")
+    @ConfigProperty(name = "notifications.max-failures")
     int maxFailures;
 
     @Inject
-    @ConfigProperty(name = "sync.poll-interval", defaultValue = "PT60S")
+    @ConfigProperty(name = "sync.poll-interval")
     Duration pollInterval;
 
     /** Push where possible, polling otherwise. Never throws: a failure leaves the connection polled, with a note. */

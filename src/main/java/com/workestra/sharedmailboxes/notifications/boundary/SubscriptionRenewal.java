@@ -45,11 +45,11 @@ public class SubscriptionRenewal {
     Clock clock;
 
     @Inject
-    @ConfigProperty(name = "notifications.renewal-interval", defaultValue = "PT5M")
+    @ConfigProperty(name = "notifications.renewal-interval")
     Duration interval;
 
     @Inject
-    @ConfigProperty(name = "notifications.renew-before", defaultValue = "PT24H")
+    @ConfigProperty(name = "notifications.renew-before")
     Duration renewBefore;
 
     private final AtomicBoolean running = new AtomicBoolean();

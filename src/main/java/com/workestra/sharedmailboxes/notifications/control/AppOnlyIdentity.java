@@ -40,11 +40,11 @@ public class AppOnlyIdentity {
     Optional<String> authority;
 
     @Inject
-    @ConfigProperty(name = "outlook.app-only.scope", defaultValue = "https://graph.microsoft.com/.default")
+    @ConfigProperty(name = "outlook.app-only.scope")
     String scope;
 
     @Inject
-    @ConfigProperty(name = "outlook.token-timeout-seconds", defaultValue = "30")
+    @ConfigProperty(name = "outlook.token-timeout-seconds")
     int timeoutSeconds;
 
     private volatile ConfidentialClientApplication application;

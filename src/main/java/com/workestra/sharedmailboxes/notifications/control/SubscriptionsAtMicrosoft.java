@@ -20,11 +20,11 @@ public class SubscriptionsAtMicrosoft {
     GraphClients graph;
 
     @Inject
-    @ConfigProperty(name = "service.public-base-url", defaultValue = "http://localhost:8080")
+    @ConfigProperty(name = "service.public-base-url")
     String publicBaseUrl;
 
     @Inject
-    @ConfigProperty(name = "notifications.change-types", defaultValue = "created,updated,deleted")
+    @ConfigProperty(name = "notifications.change-types")
     String changeTypes;
 
     public String notificationUrl() {

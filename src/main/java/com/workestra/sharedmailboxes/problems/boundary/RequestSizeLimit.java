@@ -22,7 +22,7 @@ import java.nio.charset.StandardCharsets;
 public class RequestSizeLimit extends HttpFilter {
 
     @Inject
-    @ConfigProperty(name = "api.max-body-bytes", defaultValue = "1048576")
+    @ConfigProperty(name = "api.max-body-bytes")
     long maxBodyBytes;
 
     @Override

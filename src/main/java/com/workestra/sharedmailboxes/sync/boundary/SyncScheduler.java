@@ -56,15 +56,15 @@ public class SyncScheduler {
     Clock clock;
 
     @Inject
-    @ConfigProperty(name = "sync.workers", defaultValue = "8")
+    @ConfigProperty(name = "sync.workers")
     int workers;
 
     @Inject
-    @ConfigProperty(name = "sync.poll-interval", defaultValue = "PT60S")
+    @ConfigProperty(name = "sync.poll-interval")
     Duration pollInterval;
 
     @Inject
-    @ConfigProperty(name = "sync.safety-interval", defaultValue = "PT15M")
+    @ConfigProperty(name = "sync.safety-interval")
     Duration safetyInterval;
 
     private final String owner = nodeName() + "/" + UUID.randomUUID().toString().substring(0, 8);

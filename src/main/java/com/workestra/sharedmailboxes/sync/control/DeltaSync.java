@@ -65,7 +65,7 @@ public class DeltaSync {
     Clock clock;
 
     @Inject
-    @ConfigProperty(name = "sync.page-size", defaultValue = "250")
+    @ConfigProperty(name = "sync.page-size")
     int pageSize;
 
     @Inject
@@ -73,35 +73,35 @@ public class DeltaSync {
     Optional<Duration> historyDepth;
 
     @Inject
-    @ConfigProperty(name = "sync.run-budget", defaultValue = "PT15S")
+    @ConfigProperty(name = "sync.run-budget")
     Duration runBudget;
 
     @Inject
-    @ConfigProperty(name = "sync.lease", defaultValue = "PT5M")
+    @ConfigProperty(name = "sync.lease")
     Duration lease;
 
     @Inject
-    @ConfigProperty(name = "sync.poll-interval", defaultValue = "PT60S")
+    @ConfigProperty(name = "sync.poll-interval")
     Duration pollInterval;
 
     @Inject
-    @ConfigProperty(name = "sync.safety-interval", defaultValue = "PT15M")
+    @ConfigProperty(name = "sync.safety-interval")
     Duration safetyInterval;
 
     @Inject
-    @ConfigProperty(name = "sync.backoff-base", defaultValue = "PT2S")
+    @ConfigProperty(name = "sync.backoff-base")
     Duration backoffBase;
 
     @Inject
-    @ConfigProperty(name = "sync.backoff-max", defaultValue = "PT5M")
+    @ConfigProperty(name = "sync.backoff-max")
     Duration backoffMax;
 
     @Inject
-    @ConfigProperty(name = "sync.token-reuse", defaultValue = "PT30S")
+    @ConfigProperty(name = "sync.token-reuse")
     Duration tokenReuse;
 
     @Inject
-    @ConfigProperty(name = "sync.sent-items-interval", defaultValue = "PT60S")
+    @ConfigProperty(name = "sync.sent-items-interval")
     Duration sentItemsInterval;
 
     /** Access tokens handed out by MSAL, reused by back-to-back runs for a short while (MSAL hands out tokens valid for minutes). */

@@ -25,11 +25,11 @@ import java.util.function.Supplier;
 public class MailboxGate {
 
     @Inject
-    @ConfigProperty(name = "sync.max-requests-per-mailbox", defaultValue = "4")
+    @ConfigProperty(name = "sync.max-requests-per-mailbox")
     int maxInFlight;
 
     @Inject
-    @ConfigProperty(name = "sync.gate-wait", defaultValue = "PT60S")
+    @ConfigProperty(name = "sync.gate-wait")
     Duration maxWait;
 
     @Inject
