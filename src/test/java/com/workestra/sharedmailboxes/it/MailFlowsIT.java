@@ -25,6 +25,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -304,7 +305,8 @@ class MailFlowsIT {
         Person alice = workspace.person("alice");
         String support = workspace.sharedMailbox("support");
         workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
-        UUID shared = alice.addSharedOk(alice.connect(), support);
+        UUID personal = alice.connect();
+        UUID shared = alice.addSharedOk(personal, support);
         awaitCurrent(alice, shared);
         String subject = "Read me " + workspace.suffix;
         workspace.tenant.deliver(support, "customer@example.com", subject, "text");
@@ -332,6 +334,7 @@ class MailFlowsIT {
         JsonNode red = alice.awaitConnection(shared, view -> "error".equals(view.get("health").get("badge").asText()), WAIT);
         assertEquals("MAILBOX_ACCESS_DENIED", red.get("health").get("error").get("code").asText(), red.toString());
         assertEquals("Microsoft rejected access to this mailbox", red.get("health").get("error").get("message").asText());
+        assertNotEquals("error", alice.badge(personal), "only the shared row Exchange refused turns red");
         workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
         syncNow(alice, shared);
         JsonNode green = alice.awaitConnection(shared, view -> "healthy".equals(view.get("health").get("badge").asText()), WAIT);
