@@ -258,7 +258,16 @@ class ConsoleBrowserIT {
         UUID healthyId = bob.asApiPerson().addSharedOk(personal, healthy);
         UUID staleId = bob.asApiPerson().addSharedOk(personal, stale);
         UUID brokenId = bob.asApiPerson().addSharedOk(personal, broken);
-        bob.asApiPerson().addSharedOk(personal, fresh);
+        UUID freshId = bob.asApiPerson().addSharedOk(personal, fresh);
+        // The real scheduler syncs the new rows at once: let those first runs finish before faking each badge's state
+        // (the next routine sync is a poll interval away).
+        List<UUID> rows = List.of(personal, healthyId, staleId, brokenId, freshId);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && rows.stream().anyMatch(id -> Sql.count("SELECT count(*) FROM outlook_connection"
+                + " WHERE id = ? AND last_sync_at IS NOT NULL AND sync_lease_owner IS NULL AND (sync_requested_at IS NULL OR sync_requested_at > now())", id) == 0)) {
+            TestWorkspace.sleep(200);
+        }
+        Sql.update("UPDATE outlook_connection SET last_sync_at = NULL WHERE id = ?", freshId);
         String markup = "<b>Bob</b> & <script>window.injected = true;</script>";
         Sql.update("UPDATE outlook_connection SET display_name = ?, last_sync_at = now() WHERE id = ?", markup, personal);
         Sql.update("UPDATE outlook_connection SET last_sync_at = now() WHERE id = ?", healthyId);
