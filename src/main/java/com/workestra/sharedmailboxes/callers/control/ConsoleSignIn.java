@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.callers.control;
 
+import com.workestra.sharedmailboxes.connections.entity.OAuthSecrets;
 import com.workestra.sharedmailboxes.callers.entity.ConsolePrincipal;
 import com.workestra.sharedmailboxes.graph.control.MicrosoftEndpoints;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,13 +19,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +41,6 @@ public class ConsoleSignIn {
     public static final String SIGNED_OUT_PATH = "/admin/signed-out.xhtml";
 
     private static final Logger LOG = Logger.getLogger(ConsoleSignIn.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration KEY_REFRESH_PAUSE = Duration.ofMinutes(1);
 
     @Inject
@@ -121,8 +117,8 @@ public class ConsoleSignIn {
     /** A new sign-in: what to remember in the session, and where to send the browser. */
     public Started start(String returnTo) throws SignInFailed {
         Provider current = provider();
-        String verifier = random(48);
-        PendingSignIn pending = new PendingSignIn(random(32), random(32), verifier, returnTo, clock.instant());
+        String verifier = OAuthSecrets.random(48);
+        PendingSignIn pending = new PendingSignIn(OAuthSecrets.random(32), OAuthSecrets.random(32), verifier, returnTo, clock.instant());
         Map<String, String> query = new LinkedHashMap<>();
         query.put("client_id", clientId.orElseThrow());
         query.put("response_type", "code");
@@ -131,7 +127,7 @@ public class ConsoleSignIn {
         query.put("scope", scopes);
         query.put("state", pending.state());
         query.put("nonce", pending.nonce());
-        query.put("code_challenge", challenge(verifier));
+        query.put("code_challenge", OAuthSecrets.s256Challenge(verifier));
         query.put("code_challenge_method", "S256");
         return new Started(pending, withQuery(current.authorizationEndpoint(), query));
     }
@@ -308,20 +304,5 @@ public class ConsoleSignIn {
 
     private static String withQuery(String endpoint, Map<String, String> query) {
         return endpoint + (endpoint.contains("?") ? "&" : "?") + form(query);
-    }
-
-    static String random(int bytes) {
-        byte[] value = new byte[bytes];
-        RANDOM.nextBytes(value);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
-    }
-
-    static String challenge(String verifier) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

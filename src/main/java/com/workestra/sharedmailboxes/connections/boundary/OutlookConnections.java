@@ -8,6 +8,7 @@ import com.workestra.sharedmailboxes.connections.control.ReturnUrls;
 import com.workestra.sharedmailboxes.connections.control.StoredTokens;
 import com.workestra.sharedmailboxes.connections.entity.MicrosoftAccount;
 import com.workestra.sharedmailboxes.connections.entity.OAuthAuthorization;
+import com.workestra.sharedmailboxes.connections.entity.OAuthSecrets;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.health.control.Badges;
 import com.workestra.sharedmailboxes.messages.control.Mailboxes;
@@ -26,14 +27,9 @@ import jakarta.persistence.PersistenceContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.URI;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -43,7 +39,6 @@ import java.util.logging.Logger;
 public class OutlookConnections {
 
     private static final Logger LOG = Logger.getLogger(OutlookConnections.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @PersistenceContext
     EntityManager em;
@@ -94,11 +89,11 @@ public class OutlookConnections {
             }
             loginHint = existing.microsoftUpn();
         }
-        String state = randomToken(32);
-        String verifier = randomToken(48);
+        String state = OAuthSecrets.random(32);
+        String verifier = OAuthSecrets.random(48);
         Instant now = clock.instant();
         Instant expiresAt = now.plus(authorizationLifetime);
-        String url = signIn.authorizationUrl(state, challenge(verifier), loginHint);
+        String url = signIn.authorizationUrl(state, OAuthSecrets.s256Challenge(verifier), loginHint);
         em.persist(new OAuthAuthorization(state, caller.workspaceId(), caller.userId(), caller.upn(), verifier,
                 returnUrl, reconnect, now, expiresAt));
         return new AuthorizationStarted(url, expiresAt);
@@ -281,21 +276,6 @@ public class OutlookConnections {
     public record Completion(URI returnTo, UUID connectionId) {
         static Completion failed(URI returnTo) {
             return new Completion(returnTo, null);
-        }
-    }
-
-    static String randomToken(int bytes) {
-        byte[] random = new byte[bytes];
-        RANDOM.nextBytes(random);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-    }
-
-    static String challenge(String verifier) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

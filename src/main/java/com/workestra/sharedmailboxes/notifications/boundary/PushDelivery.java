@@ -2,6 +2,7 @@ package com.workestra.sharedmailboxes.notifications.boundary;
 
 import com.workestra.sharedmailboxes.connections.boundary.ConnectionRemoval;
 import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
+import com.workestra.sharedmailboxes.connections.entity.OAuthSecrets;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
 import com.workestra.sharedmailboxes.notifications.control.AppOnlyIdentity;
@@ -19,11 +20,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -39,7 +38,6 @@ import java.util.logging.Logger;
 public class PushDelivery {
 
     private static final Logger LOG = Logger.getLogger(PushDelivery.class.getName());
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     @PersistenceContext
     EntityManager em;
@@ -86,7 +84,7 @@ public class PushDelivery {
         SubscriptionIdentity identity = connection.isPersonal() ? SubscriptionIdentity.DELEGATED : SubscriptionIdentity.APP_ONLY;
         String resource = connection.isPersonal() ? "me/mailFolders('inbox')/messages"
                 : "users/" + connection.mailbox().address() + "/mailFolders('inbox')/messages";
-        String clientState = secret();
+        String clientState = OAuthSecrets.random(48);
         try {
             var created = microsoft.create(token(connection, identity), resource, clientState, now.plus(lifetime));
             em.persist(new GraphSubscription(created.id(), connectionId, resource, identity, clientState, created.expiresAt(), now));
@@ -208,12 +206,6 @@ public class PushDelivery {
 
     private Supplier<String> token(OutlookConnection connection, SubscriptionIdentity identity) {
         return identity == SubscriptionIdentity.APP_ONLY ? appOnly::accessToken : () -> signIn.accessToken(connection.tokenHolder());
-    }
-
-    private static String secret() {
-        byte[] bytes = new byte[48];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static String describe(Throwable e) {
