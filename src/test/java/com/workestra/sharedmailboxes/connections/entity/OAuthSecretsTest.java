@@ -9,9 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class OAuthSecretsTest {
 
     @Test
-    void theChallengeIsTheUnpaddedBase64urlOfTheVerifiersSha256() {
-        // computed independently: base64.urlsafe_b64encode(hashlib.sha256(verifier).digest()).rstrip(b'=')
-        assertEquals("VYFANLqdx_HDV6BqEhluZJ63rtrIPROSSFdB3P6G83I", OAuthSecrets.s256Challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWjOEjXk"));
+    void theChallengeIsRfc7636sS256() {
+        assertEquals("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", OAuthSecrets.s256Challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
     }
 
     @Test
