@@ -6,6 +6,7 @@ import com.workestra.sharedmailboxes.callers.entity.Caller;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.messages.control.GraphMail;
 import com.workestra.sharedmailboxes.messages.entity.Mailbox;
+import com.workestra.sharedmailboxes.messages.entity.MailboxUserKey;
 import com.workestra.sharedmailboxes.messages.entity.Recipient;
 import com.workestra.sharedmailboxes.messages.entity.Signature;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
@@ -97,7 +98,7 @@ public class MailActions {
 
     public SignatureView signature(Caller caller, String address) {
         OutlookConnection connection = sendingConnection(caller, Mailbox.normalize(address));
-        Signature signature = em.find(Signature.class, new Signature.Key(connection.mailbox().id(), caller.userId()));
+        Signature signature = em.find(Signature.class, new MailboxUserKey(connection.mailbox().id(), caller.userId()));
         if (signature == null) {
             throw new ServiceException(ProblemCode.NOT_FOUND, "You have no signature for " + connection.mailbox().address() + ".");
         }
@@ -107,7 +108,7 @@ public class MailActions {
     public SignatureView changeSignature(Caller caller, String address, SignatureInput input) {
         OutlookConnection connection = sendingConnection(caller, Mailbox.normalize(address));
         Mailbox mailbox = connection.mailbox();
-        Signature signature = em.find(Signature.class, new Signature.Key(mailbox.id(), caller.userId()));
+        Signature signature = em.find(Signature.class, new MailboxUserKey(mailbox.id(), caller.userId()));
         if (signature == null) {
             signature = new Signature(mailbox, caller.userId(), input.contentType, input.content, clock.instant());
             em.persist(signature);
@@ -119,7 +120,7 @@ public class MailActions {
 
     public void removeSignature(Caller caller, String address) {
         OutlookConnection connection = sendingConnection(caller, Mailbox.normalize(address));
-        Signature signature = em.find(Signature.class, new Signature.Key(connection.mailbox().id(), caller.userId()));
+        Signature signature = em.find(Signature.class, new MailboxUserKey(connection.mailbox().id(), caller.userId()));
         if (signature != null) {
             em.remove(signature);
         }
@@ -130,7 +131,7 @@ public class MailActions {
     }
 
     private Signature.Body withSignature(Caller caller, Mailbox mailbox, String type, String content) {
-        Signature signature = em.find(Signature.class, new Signature.Key(mailbox.id(), caller.userId()));
+        Signature signature = em.find(Signature.class, new MailboxUserKey(mailbox.id(), caller.userId()));
         return signature == null ? new Signature.Body(type, content) : signature.appendTo(type, content);
     }
 

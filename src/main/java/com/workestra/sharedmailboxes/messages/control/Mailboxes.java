@@ -2,6 +2,7 @@ package com.workestra.sharedmailboxes.messages.control;
 
 import com.workestra.sharedmailboxes.messages.entity.Mailbox;
 import com.workestra.sharedmailboxes.messages.entity.MailboxAccess;
+import com.workestra.sharedmailboxes.messages.entity.MailboxUserKey;
 import com.workestra.sharedmailboxes.messages.entity.MailboxKind;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -48,7 +49,7 @@ public class Mailboxes {
     }
 
     public void grantReading(Mailbox mailbox, String userId) {
-        MailboxAccess access = em.find(MailboxAccess.class, new MailboxAccess.Key(mailbox.id(), userId));
+        MailboxAccess access = em.find(MailboxAccess.class, new MailboxUserKey(mailbox.id(), userId));
         if (access == null) {
             em.persist(new MailboxAccess(mailbox, userId, clock.instant()));
         } else {

@@ -6,7 +6,6 @@ import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
@@ -14,7 +13,7 @@ import java.util.UUID;
 /** A Workestra user may read a mailbox's history: granted on connect, kept after disconnect, revoked when Exchange denies them. */
 @Entity
 @Table(name = "mailbox_access")
-@IdClass(MailboxAccess.Key.class)
+@IdClass(MailboxUserKey.class)
 public class MailboxAccess {
 
     @Id
@@ -55,28 +54,5 @@ public class MailboxAccess {
 
     public boolean isRevoked() {
         return revokedAt != null;
-    }
-
-    public static class Key implements Serializable {
-        private UUID mailboxId;
-        private String userId;
-
-        public Key() {
-        }
-
-        public Key(UUID mailboxId, String userId) {
-            this.mailboxId = mailboxId;
-            this.userId = userId;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key key && Objects.equals(mailboxId, key.mailboxId) && Objects.equals(userId, key.userId);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(mailboxId, userId);
-        }
     }
 }

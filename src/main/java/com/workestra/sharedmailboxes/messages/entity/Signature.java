@@ -6,7 +6,6 @@ import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
 import jakarta.persistence.Table;
 
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
@@ -15,7 +14,7 @@ import java.util.UUID;
 /** One user's signature for one mailbox, appended to what that user sends (and replies) from it. */
 @Entity
 @Table(name = "signature")
-@IdClass(Signature.Key.class)
+@IdClass(MailboxUserKey.class)
 public class Signature {
 
     @Id
@@ -100,28 +99,5 @@ public class Signature {
 
     public Instant updatedAt() {
         return updatedAt;
-    }
-
-    public static class Key implements Serializable {
-        private UUID mailboxId;
-        private String userId;
-
-        public Key() {
-        }
-
-        public Key(UUID mailboxId, String userId) {
-            this.mailboxId = mailboxId;
-            this.userId = userId;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Key key && Objects.equals(mailboxId, key.mailboxId) && Objects.equals(userId, key.userId);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(mailboxId, userId);
-        }
     }
 }
