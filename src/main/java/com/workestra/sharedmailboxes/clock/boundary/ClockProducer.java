@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.clock.boundary;
 
+import com.workestra.sharedmailboxes.clock.control.ServiceClock;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 
@@ -8,9 +9,16 @@ import java.time.Clock;
 @ApplicationScoped
 public class ClockProducer {
 
+    private final ServiceClock clock = new ServiceClock();
+
     @Produces
     @ApplicationScoped
     public Clock clock() {
-        return Clock.systemUTC();
+        return clock;
+    }
+
+    /** For the testing controls only. */
+    public ServiceClock serviceClock() {
+        return clock;
     }
 }

@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.health.boundary;
 
+import com.workestra.sharedmailboxes.clock.control.BackgroundWork;
 import com.workestra.sharedmailboxes.sync.control.SyncRequests;
 import com.workestra.sharedmailboxes.sync.entity.SyncReason;
 import jakarta.annotation.PostConstruct;
@@ -43,6 +44,9 @@ public class StaleSweep {
     Clock clock;
 
     @Inject
+    BackgroundWork background;
+
+    @Inject
     @ConfigProperty(name = "health.sweep-interval")
     Duration interval;
 
@@ -57,6 +61,9 @@ public class StaleSweep {
 
     @Timeout
     public void sweep() {
+        if (background.isHeld()) {
+            return;
+        }
         List<UUID> late = em.createQuery("SELECT c.id FROM OutlookConnection c LEFT JOIN c.parent p"
                         + " WHERE c.errorCode IS NULL AND (p IS NULL OR p.errorCode IS NULL)"
                         + " AND (c.lastSyncAt IS NULL OR c.lastSyncAt < :staleBefore)", UUID.class)

@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.notifications.boundary;
 
+import com.workestra.sharedmailboxes.clock.control.BackgroundWork;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
@@ -45,6 +46,9 @@ public class SubscriptionRenewal {
     Clock clock;
 
     @Inject
+    BackgroundWork background;
+
+    @Inject
     @ConfigProperty(name = "notifications.renewal-interval")
     Duration interval;
 
@@ -61,7 +65,7 @@ public class SubscriptionRenewal {
 
     @Timeout
     public void renewDue() {
-        if (!running.compareAndSet(false, true)) {
+        if (background.isHeld() || !running.compareAndSet(false, true)) {
             return;
         }
         try {

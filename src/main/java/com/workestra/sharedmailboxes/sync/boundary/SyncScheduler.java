@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.sync.boundary;
 
+import com.workestra.sharedmailboxes.clock.control.BackgroundWork;
 import com.workestra.sharedmailboxes.sync.control.DeltaSync;
 import com.workestra.sharedmailboxes.sync.control.SyncLedger;
 import jakarta.annotation.PostConstruct;
@@ -56,6 +57,9 @@ public class SyncScheduler {
     Clock clock;
 
     @Inject
+    BackgroundWork background;
+
+    @Inject
     @ConfigProperty(name = "sync.workers")
     int workers;
 
@@ -104,8 +108,16 @@ public class SyncScheduler {
         dispatch();
     }
 
+    /** Runs in flight on this server (the testing controls wait for none before they look at a state). */
+    public int runsInFlight() {
+        return Math.max(1, workers) - free.availablePermits();
+    }
+
     @Schedule(second = "*/10", minute = "*", hour = "*", persistent = false, timezone = "UTC")
     void sweep() {
+        if (background.isHeld()) {
+            return;
+        }
         try {
             Instant now = clock.instant();
             int requested = ledger.sweep(now, now.minus(pollInterval), now.minus(safetyInterval), now.plus(pollInterval));
@@ -125,6 +137,9 @@ public class SyncScheduler {
     }
 
     void dispatch() {
+        if (background.isHeld()) {
+            return;
+        }
         if (!dispatching.tryLock()) {
             dispatchAgain = true;
             return;

@@ -1,0 +1,40 @@
+package com.workestra.sharedmailboxes.it;
+
+import java.net.URL;
+import java.time.Duration;
+
+/**
+ * The service's testing controls (enabled for the integration tests only): hold background work so a test can look at
+ * a state without racing the scheduler, release it, and let time pass on the service's clock.
+ */
+public final class ServiceControls {
+
+    private final ApiClient anonymous;
+
+    public ServiceControls(URL base) {
+        this.anonymous = ApiClient.at(base);
+    }
+
+    /** Stops the timers from starting work and waits until this server has no sync run in flight. */
+    public void holdBackgroundWork() {
+        ApiClient.Reply reply = anonymous.post("/api/v1/testing/background/hold", "");
+        if (reply.status() != 200) {
+            throw new AssertionError("background work did not become quiet: " + reply);
+        }
+    }
+
+    public void releaseBackgroundWork() {
+        ApiClient.Reply reply = anonymous.post("/api/v1/testing/background/release", "");
+        if (reply.status() != 200) {
+            throw new AssertionError("releasing background work answered " + reply);
+        }
+    }
+
+    /** Moves the service's clock forward (Microsoft's emulator keeps its own time). */
+    public void advanceClock(Duration by) {
+        ApiClient.Reply reply = anonymous.post("/api/v1/testing/clock?advance=" + by, "");
+        if (reply.status() != 200) {
+            throw new AssertionError("moving the clock answered " + reply);
+        }
+    }
+}
