@@ -180,6 +180,7 @@ class ConnectionsIT {
     @Test
     void tokensAreStoredEncryptedAndRotatedRefreshTokensArePersisted() {
         DirectoryUser gina = microsoftUser("gina");
+        tenant.setAccessTokenLifetime(gina.upn(), IntegrationEnvironment.SHORT_ACCESS_TOKEN_LIFETIME);
         ApiClient api = as("u-gina");
         UUID id = OutlookSignInFlow.connect(api, gina.upn()).connection();
         byte[] before = (byte[]) Sql.single("SELECT token_cache FROM outlook_connection WHERE id = ?", id);

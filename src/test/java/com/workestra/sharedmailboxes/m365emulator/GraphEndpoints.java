@@ -249,18 +249,18 @@ final class GraphEndpoints {
         if (first.equals("mailfolders")) {
             if (remaining == 1) {
                 requireMethod(call, "GET");
-                authorizeRead(caller, target.recipient(), mailbox);
+                authorizeRead(caller, target.recipient(), mailbox, false);
                 listFolders(call, mailbox);
                 return;
             }
             MailFolder folder = mailbox.folder(request.get(at + 1));
             if (folder == null) {
-                authorizeRead(caller, target.recipient(), mailbox);
+                authorizeRead(caller, target.recipient(), mailbox, true);
                 throw new GraphException(404, "ErrorInvalidIdMalformed", "Id is malformed.");
             }
             if (remaining == 2) {
                 requireMethod(call, "GET");
-                authorizeRead(caller, target.recipient(), mailbox);
+                authorizeRead(caller, target.recipient(), mailbox, true);
                 call.respondJson(200, folderJson(mailbox, folder, true));
                 return;
             }
@@ -282,13 +282,13 @@ final class GraphEndpoints {
         int remaining = request.size() - at;
         if (remaining == 0) {
             requireMethod(call, "GET");
-            authorizeRead(caller, target.recipient(), mailbox);
+            authorizeRead(caller, target.recipient(), mailbox, folder != null);
             listMessages(call, target, mailbox, folder);
             return;
         }
         if (request.name(at).equals("delta") && remaining == 1) {
             requireMethod(call, "GET");
-            authorizeRead(caller, target.recipient(), mailbox);
+            authorizeRead(caller, target.recipient(), mailbox, folder != null);
             if (folder == null) {
                 throw GraphException.badRequest("Change tracking is not supported against 'microsoft.graph.message'.");
             }
@@ -299,7 +299,7 @@ final class GraphEndpoints {
         if (remaining == 1) {
             switch (call.method) {
                 case "GET" -> {
-                    authorizeRead(caller, target.recipient(), mailbox);
+                    authorizeRead(caller, target.recipient(), mailbox, folder != null);
                     MailMessage message = findMessage(mailbox, messageId);
                     call.respondJsonBytes(200, single(target, mailbox, message, call));
                 }
@@ -329,7 +329,7 @@ final class GraphEndpoints {
 
     // ---- authorization as Exchange applies it
 
-    private void authorizeRead(TokenService.Caller caller, Recipient owner, Mailbox mailbox) {
+    private void authorizeRead(TokenService.Caller caller, Recipient owner, Mailbox mailbox, boolean folderScoped) {
         if (caller.appOnly()) {
             if (READ_ROLES.stream().noneMatch(caller::hasRole)) {
                 throw GraphException.accessDenied();
@@ -343,8 +343,13 @@ final class GraphEndpoints {
             }
             return;
         }
-        if (SHARED_READ_SCOPES.stream().noneMatch(caller::hasScope) || !tenant.hasRight(owner, user, Tenant.Right.FULL_ACCESS)) {
+        if (SHARED_READ_SCOPES.stream().noneMatch(caller::hasScope)) {
             throw GraphException.accessDenied();
+        }
+        if (!tenant.hasRight(owner, user, Tenant.Right.FULL_ACCESS)) {
+            // A folder of another mailbox that this person may not open is "not found" to them (python-o365 #170,
+            // microsoft-graph-docs #11233); the mailbox's unscoped message collection answers 403.
+            throw folderScoped ? GraphException.folderHidden() : GraphException.accessDenied();
         }
     }
 
@@ -666,7 +671,8 @@ final class GraphEndpoints {
         DeltaToken state;
         if (skipToken != null || deltaToken != null) {
             DeltaToken decoded = DeltaToken.decode(skipToken != null ? skipToken : deltaToken);
-            if (decoded == null || decoded.mailbox() != mailbox.number || decoded.folder() != folder.number) {
+            if (decoded == null || decoded.mailbox() != mailbox.number || decoded.folder() != folder.number
+                    || decoded.generation() == mailbox.corruptGeneration) {
                 throw new GraphException(400, "ErrorInvalidSyncStateData",
                         "The sync state data is corrupt or otherwise invalid.");
             }

@@ -31,6 +31,12 @@ final class GraphException extends RuntimeException {
         return new GraphException(404, "ErrorItemNotFound", "The specified object was not found in the store.");
     }
 
+    /** What a mailbox folder answers to a delegated caller without rights on it. */
+    static GraphException folderHidden() {
+        return new GraphException(404, "ErrorItemNotFound",
+                "The specified object was not found in the store., The process failed to get the correct properties.");
+    }
+
     static GraphException invalidUser(String user) {
         return new GraphException(404, "ErrorInvalidUser", "The requested user '" + user + "' is invalid.");
     }

@@ -516,6 +516,7 @@ final class IdentityEndpoints {
                     + " application with ID '" + settings.clientId() + "' named '" + settings.applicationDisplayName()
                     + "'. Send an interactive authorization request for this user and resource.", "consent_required");
         }
+        user.refreshes.incrementAndGet();
         return userTokenResponse(user, graph, grant.oidcScopes(), null, form);
     }
 
@@ -523,7 +524,7 @@ final class IdentityEndpoints {
             Map<String, String> form) {
         waitPastRevocationSecond(user);
         long now = tenant.nowMillis();
-        long lifetime = settings.accessTokenLifetime().toSeconds();
+        long lifetime = tokens.lifetime(user).toSeconds();
         ObjectNode response = Json.object();
         response.put("token_type", "Bearer");
         response.put("scope", Scopes.responseScope(graph, oidc));

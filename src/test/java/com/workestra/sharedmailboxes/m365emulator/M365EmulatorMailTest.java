@@ -111,7 +111,14 @@ class M365EmulatorMailTest {
         DirectoryUser bob = tenant.createUser(unique("bob"), "Bob");
         Mailbox shared = tenant.createSharedMailbox(unique("sales"), "Sales");
         String sharedScopes = clients.signInToken(bob.upn(), "https://graph.microsoft.com/Mail.Read.Shared");
-        HttpResponse<String> noFullAccess = clients.graphGet(sharedScopes, "/users/" + shared.address() + "/mailFolders/inbox/messages");
+        // Without Full Access the mailbox's folders are "not found" to bob, its unscoped message collection is denied.
+        HttpResponse<String> hiddenFolder = clients.graphGet(sharedScopes, "/users/" + shared.address() + "/mailFolders/inbox/messages");
+        assertEquals(404, hiddenFolder.statusCode());
+        JsonNode hidden = EmulatorTestClients.json(hiddenFolder).get("error");
+        assertEquals("ErrorItemNotFound", hidden.get("code").asText());
+        assertEquals("The specified object was not found in the store., The process failed to get the correct properties.",
+                hidden.get("message").asText());
+        HttpResponse<String> noFullAccess = clients.graphGet(sharedScopes, "/users/" + shared.address() + "/messages");
         assertEquals(403, noFullAccess.statusCode());
         JsonNode error = EmulatorTestClients.json(noFullAccess).get("error");
         assertEquals("ErrorAccessDenied", error.get("code").asText());
@@ -142,13 +149,13 @@ class M365EmulatorMailTest {
             Mailbox shared = slow.tenant().createSharedMailbox("hr@contoso.test", "HR");
             String token = slowClients.signInToken(user.upn(), "https://graph.microsoft.com/Mail.Read.Shared");
             slow.tenant().grantFullAccess(shared.address(), user.upn());
-            assertEquals(403, slowClients.graphGet(token, "/users/hr@contoso.test/mailFolders/inbox/messages").statusCode());
+            assertEquals(404, slowClients.graphGet(token, "/users/hr@contoso.test/mailFolders/inbox/messages").statusCode());
             Thread.sleep(1600);
             assertEquals(200, slowClients.graphGet(token, "/users/hr@contoso.test/mailFolders/inbox/messages").statusCode());
             slow.tenant().revokeFullAccess(shared.address(), user.upn());
             assertEquals(200, slowClients.graphGet(token, "/users/hr@contoso.test/mailFolders/inbox/messages").statusCode());
             Thread.sleep(1600);
-            assertEquals(403, slowClients.graphGet(token, "/users/hr@contoso.test/mailFolders/inbox/messages").statusCode());
+            assertEquals(404, slowClients.graphGet(token, "/users/hr@contoso.test/mailFolders/inbox/messages").statusCode());
         }
     }
 

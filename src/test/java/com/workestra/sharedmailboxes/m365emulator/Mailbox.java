@@ -27,6 +27,8 @@ public final class Mailbox {
     volatile String address;
     volatile long committedSeq;
     volatile int syncGeneration;
+    /** Tokens of this generation are answered as corrupt rather than expired (-1: none). */
+    volatile int corruptGeneration = -1;
     private long nextKey = 1;
     private long nextSeq = 1;
 

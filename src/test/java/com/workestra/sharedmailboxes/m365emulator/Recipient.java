@@ -13,6 +13,10 @@ final class Recipient {
     volatile Set<String> grantableScopes;
     volatile boolean refusesConsent;
     volatile long tokensRevokedAtMillis;
+    /** A token lifetime policy assigned to this user (Entra: configurable token lifetimes); null: the tenant's default. */
+    volatile java.time.Duration accessTokenLifetime;
+    /** Refresh-token redemptions, so tests can see that the service really refreshed. */
+    final java.util.concurrent.atomic.AtomicInteger refreshes = new java.util.concurrent.atomic.AtomicInteger();
     /** Directory (extension) attributes a claims-mapping policy can put into ID tokens, by claim name. */
     final java.util.Map<String, String> directoryAttributes = new java.util.concurrent.ConcurrentHashMap<>();
     /** Display names of the (cloud-only) groups the user is a member of. */

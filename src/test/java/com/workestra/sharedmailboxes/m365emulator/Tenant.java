@@ -271,6 +271,19 @@ public final class Tenant {
         require(userUpnOrOid).refusesConsent = true;
     }
 
+    /**
+     * Access tokens issued to this user from now on live this long (Entra's configurable token lifetimes; the default
+     * is the tenant's, about an hour). Tests use a short one to make the service refresh on every call.
+     */
+    public void setAccessTokenLifetime(String userUpnOrOid, Duration lifetime) {
+        require(userUpnOrOid).accessTokenLifetime = lifetime;
+    }
+
+    /** How often the user's refresh tokens were redeemed (each a refresh by the app). */
+    public int refreshTokenRedemptions(String userUpnOrOid) {
+        return require(userUpnOrOid).refreshes.get();
+    }
+
     public void revokeTokens(String userUpnOrOid) {
         require(userUpnOrOid).tokensRevokedAtMillis = clock.millis();
     }
@@ -321,6 +334,13 @@ public final class Tenant {
 
     public void expireDeltaTokens(String mailbox) {
         requireMailbox(mailbox).syncGeneration++;
+    }
+
+    /** The mailbox's current delta and skip tokens become unreadable to Exchange: 400 ErrorInvalidSyncStateData. */
+    public void corruptDeltaTokens(String mailbox) {
+        Mailbox target = requireMailbox(mailbox);
+        target.corruptGeneration = target.syncGeneration;
+        target.syncGeneration++;
     }
 
     /** Fast bulk load for performance tests: no notifications. */
@@ -410,6 +430,11 @@ public final class Tenant {
             throw new IllegalArgumentException("status must be 5xx: " + status);
         }
         faults.put(requireMailbox(mailbox).oid, new Fault(requests, status, null));
+    }
+
+    /** Microsoft answers this mailbox normally again. */
+    public void clearFaults(String mailbox) {
+        faults.remove(requireMailbox(mailbox).oid);
     }
 
     public void addLatency(Duration latency) {

@@ -135,7 +135,7 @@ final class TokenService {
     // ---- JWTs
 
     String accessToken(Recipient user, Set<String> graphScopes, Set<String> oidcScopes, long nowMillis) {
-        long expires = nowMillis + settings.accessTokenLifetime().toMillis();
+        long expires = nowMillis + lifetime(user).toMillis();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .audience(Scopes.GRAPH_RESOURCE)
                 .issuer(issuerV1)
@@ -161,6 +161,11 @@ final class TokenService {
                 .claim("ver", "1.0")
                 .build();
         return sign(claims);
+    }
+
+    java.time.Duration lifetime(Recipient user) {
+        java.time.Duration own = user.accessTokenLifetime;
+        return own != null ? own : settings.accessTokenLifetime();
     }
 
     String appOnlyAccessToken(long nowMillis) {

@@ -2,6 +2,7 @@ package com.workestra.sharedmailboxes.connections.control;
 
 import com.microsoft.aad.msal4j.AuthorizationCodeParameters;
 import com.microsoft.aad.msal4j.AuthorizationRequestUrlParameters;
+import com.microsoft.aad.msal4j.ClaimsRequest;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAccount;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
@@ -15,6 +16,7 @@ import com.microsoft.aad.msal4j.ResponseMode;
 import com.microsoft.aad.msal4j.SilentParameters;
 import com.workestra.sharedmailboxes.connections.entity.MicrosoftAccount;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.graph.control.AccessTokens;
 import com.workestra.sharedmailboxes.graph.control.MicrosoftEndpoints;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
@@ -30,13 +32,16 @@ import java.io.StringReader;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,6 +62,8 @@ public class OutlookSignIn {
     private static final Logger LOG = Logger.getLogger(OutlookSignIn.class.getName());
     public static final String RECONNECT_SENTENCE =
             "Your Outlook sign-in has expired or was revoked at Microsoft. Reconnect your Outlook account to resume syncing.";
+    public static final String TOKENS_UNREADABLE_SENTENCE = "This server can no longer open your stored Outlook sign-in"
+            + " (its encryption key is no longer configured). Reconnect your Outlook account to resume syncing.";
 
     @Inject
     MicrosoftEndpoints endpoints;
@@ -88,6 +95,13 @@ public class OutlookSignIn {
                 }
             });
     private final Map<UUID, Object> refreshLocks = new ConcurrentHashMap<>();
+    private final Map<UUID, IssuedToken> issued = new ConcurrentHashMap<>();
+
+    /** MSAL's own margin: a token with less left is refreshed rather than handed out. */
+    private static final Duration REFRESH_MARGIN = Duration.ofMinutes(5);
+
+    private record IssuedToken(String value, Instant expiresOn) {
+    }
 
     public URI redirectUri() {
         return URI.create(publicBaseUrl.replaceAll("/+$", "") + "/api/v1/outlook/callback");
@@ -127,14 +141,53 @@ public class OutlookSignIn {
         }
     }
 
+    /** Graph tokens of a personal connection: the current access token, or a refreshed one after Graph refused it. */
+    public AccessTokens tokensFor(OutlookConnection personal) {
+        return new AccessTokens() {
+            @Override
+            public String current() {
+                return accessToken(personal);
+            }
+
+            @Override
+            public String refreshed(String claims) {
+                return refreshedAccessToken(personal, claims);
+            }
+        };
+    }
+
     /**
-     * A valid access token for the personal connection's Microsoft account, refreshed when needed.
-     * An expired or revoked sign-in marks the connection RECONNECT_REQUIRED.
+     * A valid access token for the personal connection's Microsoft account: the one this server holds while it has more
+     * than MSAL's five minutes left, else one MSAL hands out (refreshed when needed). An expired or revoked sign-in, or
+     * stored tokens this server can no longer open, mark the connection RECONNECT_REQUIRED.
      */
     public String accessToken(OutlookConnection personal) {
+        IssuedToken token = issued.get(personal.id());
+        if (token != null && token.expiresOn().isAfter(Instant.now().plus(REFRESH_MARGIN))) {
+            return token.value();
+        }
+        return acquire(personal, false, null);
+    }
+
+    /**
+     * A new access token from the refresh token, whatever MSAL holds: Graph refused the last one (401), for example
+     * after the person's sessions were revoked. {@code claims} (JSON) answer a continuous-access-evaluation challenge.
+     */
+    public String refreshedAccessToken(OutlookConnection personal, String claims) {
+        issued.remove(personal.id());
+        return acquire(personal, true, claims);
+    }
+
+    private String acquire(OutlookConnection personal, boolean forceRefresh, String claims) {
         UUID id = personal.id();
         String homeAccountId = personal.microsoftOid() + "." + personal.microsoftTid();
         synchronized (refreshLocks.computeIfAbsent(id, key -> new Object())) {
+            if (!forceRefresh) {
+                IssuedToken held = issued.get(id);
+                if (held != null && held.expiresOn().isAfter(Instant.now().plus(REFRESH_MARGIN))) {
+                    return held.value();
+                }
+            }
             ConfidentialClientApplication app = applications.computeIfAbsent(id, this::application);
             try {
                 IAccount account = app.getAccounts().get(timeoutSeconds, TimeUnit.SECONDS).stream()
@@ -142,21 +195,34 @@ public class OutlookSignIn {
                         .findFirst()
                         .orElse(null);
                 if (account == null) {
-                    throw reconnectRequired(id);
+                    throw reconnectRequired(id, RECONNECT_SENTENCE);
                 }
-                return app.acquireTokenSilently(SilentParameters.builder(endpoints.delegatedScopes(), account).build())
-                        .get(timeoutSeconds, TimeUnit.SECONDS)
-                        .accessToken();
+                SilentParameters.SilentParametersBuilder parameters = SilentParameters.builder(grantedScopes(personal), account)
+                        .forceRefresh(forceRefresh);
+                if (claims != null && !claims.isBlank()) {
+                    parameters.claims(ClaimsRequest.formatAsClaimsRequest(claims));
+                }
+                IAuthenticationResult result = app.acquireTokenSilently(parameters.build()).get(timeoutSeconds, TimeUnit.SECONDS);
+                Instant expiresOn = result.expiresOnDate() == null ? Instant.now() : result.expiresOnDate().toInstant();
+                issued.put(id, new IssuedToken(result.accessToken(), expiresOn));
+                return result.accessToken();
             } catch (ExecutionException | CompletionException e) {
                 Throwable cause = e.getCause();
+                if (unreadableTokens(e)) {
+                    LOG.warning(() -> "connection " + id + ": stored tokens cannot be opened on this server");
+                    throw reconnectRequired(id, TOKENS_UNREADABLE_SENTENCE);
+                }
                 if (cause instanceof MsalInteractionRequiredException
                         || cause instanceof MsalServiceException service && "invalid_grant".equals(service.errorCode())) {
-                    LOG.info(() -> "connection " + id + " needs a reconnect: " + ((MsalException) cause).errorCode());
-                    throw reconnectRequired(id);
+                    LOG.info(() -> "connection " + id + " needs a reconnect: " + describe(cause));
+                    throw reconnectRequired(id, RECONNECT_SENTENCE);
                 }
                 LOG.log(Level.WARNING, "token refresh failed for connection " + id + ": " + describe(cause));
                 throw new ServiceException(ProblemCode.MICROSOFT_UNAVAILABLE,
                         "Microsoft's sign-in service did not answer. Try again in a moment.");
+            } catch (TokenVault.Unreadable e) {
+                LOG.warning(() -> "connection " + id + ": stored tokens cannot be opened on this server");
+                throw reconnectRequired(id, TOKENS_UNREADABLE_SENTENCE);
             } catch (TimeoutException e) {
                 throw new ServiceException(ProblemCode.MICROSOFT_UNAVAILABLE,
                         "Microsoft's sign-in service did not answer in time. Try again in a moment.");
@@ -169,16 +235,38 @@ public class OutlookSignIn {
         }
     }
 
+    /**
+     * The delegated scopes to ask for when refreshing: those configured that this person actually granted. A connection
+     * made before the .Shared scopes existed refreshes with what it has; asking for more fails at Microsoft (AADSTS65001).
+     */
+    Set<String> grantedScopes(OutlookConnection personal) {
+        Set<String> granted = personal.scopes().stream().map(scope -> scope.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        Set<String> configured = endpoints.delegatedScopes();
+        Set<String> asked = configured.stream().filter(scope -> granted.contains(scope.toLowerCase(Locale.ROOT)))
+                .collect(Collectors.toCollection(TreeSet::new));
+        return asked.isEmpty() ? configured : asked;
+    }
+
+    private static boolean unreadableTokens(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TokenVault.Unreadable) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Drops what this server keeps in memory for a connection (after disconnect or reconnect). */
     public void forget(UUID connectionId) {
+        issued.remove(connectionId);
         applications.remove(connectionId);
         refreshLocks.remove(connectionId);
     }
 
-    private ServiceException reconnectRequired(UUID connectionId) {
-        storedTokens.markReconnectRequired(connectionId, RECONNECT_SENTENCE);
+    private ServiceException reconnectRequired(UUID connectionId, String sentence) {
+        storedTokens.markReconnectRequired(connectionId, sentence);
         forget(connectionId);
-        return new ServiceException(ProblemCode.RECONNECT_REQUIRED, RECONNECT_SENTENCE);
+        return new ServiceException(ProblemCode.RECONNECT_REQUIRED, sentence);
     }
 
     private ConfidentialClientApplication application(UUID connectionId) {

@@ -89,7 +89,7 @@ public class TokenVault {
     public String open(byte[] sealed, String keyId, String boundTo) {
         SecretKeySpec key = keys.get(keyId);
         if (key == null) {
-            throw new IllegalStateException("token-vault key " + keyId + " is no longer configured");
+            throw new Unreadable("token-vault key " + keyId + " is no longer configured");
         }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -97,10 +97,17 @@ public class TokenVault {
             cipher.updateAAD(boundTo.getBytes(StandardCharsets.UTF_8));
             return new String(cipher.doFinal(sealed, IV_BYTES, sealed.length - IV_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("stored tokens could not be decrypted", e);
+            throw new Unreadable("stored tokens could not be decrypted (" + e.getClass().getSimpleName() + ")");
         }
     }
 
     public record Sealed(byte[] ciphertext, String keyId) {
+    }
+
+    /** Stored tokens this server cannot open: their key is gone from the configuration, or they were tampered with. */
+    public static class Unreadable extends IllegalStateException {
+        public Unreadable(String reason) {
+            super(reason);
+        }
     }
 }

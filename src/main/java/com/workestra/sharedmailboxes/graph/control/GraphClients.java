@@ -33,11 +33,23 @@ public class GraphClients {
     private volatile OkHttpClient http;
 
     public GraphServiceClient withToken(Supplier<String> accessToken) {
+        return withTokens(AccessTokens.fixed(accessToken));
+    }
+
+    /**
+     * A client that answers Graph's claims challenge: after a 401 carrying {@code WWW-Authenticate ... claims="…"}
+     * (continuous access evaluation, e.g. after the person's sessions were revoked) the SDK asks once more for a token
+     * with those claims, and gets a freshly refreshed one rather than the same cached token.
+     */
+    public GraphServiceClient withTokens(AccessTokens tokens) {
         var validator = new AllowedHostsValidator(endpoints.graphHost());
         var authentication = new BaseBearerTokenAuthenticationProvider(new AccessTokenProvider() {
             @Override
             public String getAuthorizationToken(URI uri, Map<String, Object> context) {
-                return accessToken.get();
+                Object claims = context == null ? null : context.get("claims");
+                return claims instanceof String challenge && !challenge.isBlank()
+                        ? tokens.refreshed(ClaimsChallenge.decode(challenge))
+                        : tokens.current();
             }
 
             @Override
@@ -45,7 +57,8 @@ public class GraphClients {
                 return validator;
             }
         });
-        GraphServiceClient client = new GraphServiceClient(authentication, http());
+        OkHttpClient perTokens = http().newBuilder().addInterceptor(new RefreshOnUnauthorized(tokens)).build();
+        GraphServiceClient client = new GraphServiceClient(authentication, perTokens);
         client.getRequestAdapter().setBaseUrl(endpoints.graphBaseUrl());
         return client;
     }

@@ -7,6 +7,7 @@ import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -17,7 +18,10 @@ import java.util.concurrent.CompletionException;
  */
 public record GraphFailure(int status, String code, Duration retryAfter) {
 
-    private static final Set<String> SYNC_STATE_LOST = Set.of("syncstatenotfound", "resyncrequired", "syncstateinvalid");
+    private static final Set<String> SYNC_STATE_LOST = Set.of("syncstatenotfound", "resyncrequired", "syncstateinvalid",
+            "errorinvalidsyncstatedata");
+    /** Exchange hides a mailbox folder the caller may not open behind "not found" (GRAPH-FACTS.md §8). */
+    private static final Set<String> FOLDER_HIDDEN = Set.of("erroritemnotfound", "errorfoldernotfound");
 
     public static GraphFailure of(Throwable failure) {
         Throwable cause = failure;
@@ -66,12 +70,31 @@ public record GraphFailure(int status, String code, Duration retryAfter) {
         return status == 404;
     }
 
+    /**
+     * Exchange refused this person on the mailbox: a 403, or the 404 {@code ErrorItemNotFound}/{@code ErrorFolderNotFound}
+     * that a mailbox folder answers to someone without rights on it.
+     */
+    public boolean isMailboxAccessDenied() {
+        return status == 403 || status == 404 && FOLDER_HIDDEN.contains(code.toLowerCase(Locale.ROOT));
+    }
+
+    /** No mailbox at that address ({@code ErrorInvalidUser}, {@code ResourceNotFound}, {@code MailboxNotEnabledForRESTAPI}, …). */
+    public boolean isMailboxNotFound() {
+        return status == 404 && !isMailboxAccessDenied();
+    }
+
+    /** A request Graph refused as malformed or unsupported (a 4xx that is none of the above), such as a delta link it no longer takes. */
+    public boolean isRefusedRequest() {
+        return status >= 400 && status < 500 && status != 401 && status != 403 && status != 404 && status != 429
+                && !isSyncStateLost();
+    }
+
     public boolean isUnauthorized() {
         return status == 401;
     }
 
     public boolean isSyncStateLost() {
-        return status == 410 || SYNC_STATE_LOST.contains(code.toLowerCase());
+        return status == 410 || SYNC_STATE_LOST.contains(code.toLowerCase(Locale.ROOT));
     }
 
     public boolean isSendAsDenied() {

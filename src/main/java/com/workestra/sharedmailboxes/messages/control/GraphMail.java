@@ -102,15 +102,12 @@ public class GraphMail {
     }
 
     private void call(OutlookConnection acting, Consumer<UserItemRequestBuilder> request) {
-        String token = signIn.accessToken(acting.tokenHolder());
-        GraphServiceClient client = graph.withToken(() -> token);
+        GraphServiceClient client = graph.withTokens(signIn.tokensFor(acting.tokenHolder()));
         UserItemRequestBuilder user = acting.isPersonal() ? client.me() : client.users().byUserId(acting.mailbox().address());
         try {
             gate.run(acting.mailbox().id(), () -> request.accept(user));
-        } catch (ServiceException e) {
-            throw e;
         } catch (RuntimeException e) {
-            throw translate(e, acting);
+            throw ServiceException.within(e).<RuntimeException>map(refused -> refused).orElseGet(() -> translate(e, acting));
         }
     }
 

@@ -35,6 +35,19 @@ public class ServiceException extends RuntimeException {
         return retryAfter;
     }
 
+    /** The ServiceException behind a failure that came back wrapped (through the Graph SDK, a future), if any. */
+    public static java.util.Optional<ServiceException> within(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ServiceException service) {
+                return java.util.Optional.of(service);
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     public Problem problem() {
         return Problem.of(code, detail);
     }

@@ -29,16 +29,14 @@ public class SharedMailboxProbe {
 
     public void probe(OutlookConnection personal, String address) {
         try {
-            graph.withToken(() -> signIn.accessToken(personal))
+            graph.withTokens(signIn.tokensFor(personal))
                     .users().byUserId(address).mailFolders().byMailFolderId("inbox").messages()
                     .get(request -> {
                         request.queryParameters.top = 1;
                         request.queryParameters.select = new String[]{"id"};
                     });
-        } catch (ServiceException e) {
-            throw e;
         } catch (RuntimeException e) {
-            throw translate(e, address);
+            throw ServiceException.within(e).orElseGet(() -> translate(e, address));
         }
     }
 
@@ -54,10 +52,10 @@ public class SharedMailboxProbe {
             throw e;
         }
         LOG.info(() -> "probe of " + address + ": Graph answered " + failure);
-        if (failure.isAccessDenied()) {
+        if (failure.isMailboxAccessDenied()) {
             return accessDenied(address);
         }
-        if (failure.isNotFound()) {
+        if (failure.isMailboxNotFound()) {
             return new ServiceException(ProblemCode.MAILBOX_NOT_FOUND, "Microsoft 365 could not find a mailbox at " + address
                     + ". Double-check the spelling and use the exact UPN from Exchange (a distribution list has no mailbox).");
         }

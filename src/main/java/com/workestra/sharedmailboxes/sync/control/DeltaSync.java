@@ -18,13 +18,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -97,18 +95,8 @@ public class DeltaSync {
     Duration backoffMax;
 
     @Inject
-    @ConfigProperty(name = "sync.token-reuse")
-    Duration tokenReuse;
-
-    @Inject
     @ConfigProperty(name = "sync.sent-items-interval")
     Duration sentItemsInterval;
-
-    /** Access tokens handed out by MSAL, reused by back-to-back runs for a short while (MSAL hands out tokens valid for minutes). */
-    private final Map<UUID, IssuedToken> tokens = new ConcurrentHashMap<>();
-
-    private record IssuedToken(GraphServiceClient client, Instant issuedAt) {
-    }
 
     public Duration lease() {
         return lease;
@@ -133,7 +121,7 @@ public class DeltaSync {
             return Outcome.SKIPPED;
         }
         try {
-            GraphServiceClient client = client(target);
+            GraphServiceClient client = graph.withTokens(signIn.tokensFor(target.tokenHolder()));
             Instant deadline = clock.instant().plus(runBudget);
             boolean inboxOnly = "WEBHOOK".equals(reason);
             for (Folder folder : Folder.values()) {
@@ -153,48 +141,34 @@ public class DeltaSync {
         } catch (SyncLedger.LeaseLost lost) {
             LOG.info(() -> lost.getMessage());
             return Outcome.LOST;
-        } catch (ServiceException refused) {
-            tokens.remove(target.tokenHolder().id());
+        } catch (RuntimeException failure) {
+            ServiceException refused = ServiceException.within(failure).orElse(null);
+            if (refused == null) {
+                return classify(target, owner, failure);
+            }
             if (refused.code() == ProblemCode.RECONNECT_REQUIRED) {
-                // OutlookSignIn has marked the personal connection; nothing to do until the user reconnects.
+                // OutlookSignIn has marked the personal connection (its shared rows show it); nothing to do until the
+                // person reconnects.
                 ledger.released(connectionId, owner);
                 return Outcome.SKIPPED;
             }
-            return defer(target, owner, refused.code().name(), refused.retryAfter());
-        } catch (RuntimeException failure) {
-            return classify(target, owner, failure);
+            return defer(target, owner, refused.detail(), refused.retryAfter());
         }
-    }
-
-    /** A Graph client with the token holder's current access token (reused with its client for a short while). */
-    private GraphServiceClient client(SyncTarget target) {
-        UUID holder = target.tokenHolder().id();
-        Instant now = clock.instant();
-        IssuedToken issued = tokens.get(holder);
-        if (issued == null || Duration.between(issued.issuedAt(), now).compareTo(tokenReuse) >= 0) {
-            String token = signIn.accessToken(target.tokenHolder());
-            issued = new IssuedToken(graph.withToken(() -> token), now);
-            tokens.put(holder, issued);
-        }
-        return issued.client();
     }
 
     private Outcome classify(SyncTarget target, String owner, RuntimeException failure) {
         GraphFailure graphFailure = GraphFailure.of(failure);
-        if (graphFailure != null && graphFailure.isUnauthorized()) {
-            tokens.remove(target.tokenHolder().id());
-        }
         if (graphFailure == null) {
             LOG.log(Level.WARNING, "sync of connection " + target.connectionId() + " failed", failure);
-            return defer(target, owner, "INTERNAL_ERROR", null);
+            return defer(target, owner, "an unexpected error on this server", null);
         }
         Instant now = clock.instant();
         Instant next = now.plus(target.delivery() == Delivery.POLLING ? pollInterval : safetyInterval);
-        if (graphFailure.isAccessDenied()) {
+        if (graphFailure.isMailboxAccessDenied()) {
             ledger.failed(target.connectionId(), owner, now, ACCESS_DENIED, ACCESS_DENIED_SENTENCE, next);
             return Outcome.FAILED;
         }
-        if (graphFailure.isNotFound()) {
+        if (graphFailure.isMailboxNotFound()) {
             ledger.failed(target.connectionId(), owner, now, NOT_FOUND,
                     "Microsoft 365 could not find a mailbox at " + target.address(), next);
             return Outcome.FAILED;
@@ -202,7 +176,24 @@ public class DeltaSync {
         if (graphFailure.isThrottled()) {
             gate.coolDown(target.mailboxId(), graphFailure.retryAfter());
         }
-        return defer(target, owner, "Microsoft answered " + graphFailure, graphFailure.retryAfter());
+        return defer(target, owner, sentence(graphFailure), graphFailure.retryAfter());
+    }
+
+    /** What a transient failure means to the person reading the row (lastTransientFailure, the Stale reason). */
+    static String sentence(GraphFailure failure) {
+        if (failure.isThrottled()) {
+            return "Microsoft is throttling requests to this mailbox (429)";
+        }
+        if (failure.status() == 0) {
+            return "Microsoft 365 did not answer";
+        }
+        if (failure.status() >= 500) {
+            return "Microsoft 365 answered with an error (" + failure + ")";
+        }
+        if (failure.isUnauthorized()) {
+            return "Microsoft refused the sign-in even after it was refreshed (" + failure + ")";
+        }
+        return "Microsoft refused the sync request (" + failure + ")";
     }
 
     private Outcome defer(SyncTarget target, String owner, String failure, Duration retryAfter) {
@@ -297,8 +288,9 @@ public class DeltaSync {
         }
     }
 
+    /** Graph no longer takes the stored link: it lost the sync state, or refuses the link outright (an unknown 4xx). */
     private static boolean isSyncStateLost(RuntimeException failure) {
         GraphFailure graphFailure = GraphFailure.of(failure);
-        return graphFailure != null && graphFailure.isSyncStateLost();
+        return graphFailure != null && (graphFailure.isSyncStateLost() || graphFailure.isRefusedRequest());
     }
 }

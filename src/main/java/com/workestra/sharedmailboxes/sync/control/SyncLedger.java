@@ -204,7 +204,7 @@ public class SyncLedger {
         Timestamp at = Timestamp.from(now);
         update("""
                 UPDATE outlook_connection SET last_sync_at = ?, error_code = NULL, error_message = NULL, error_at = NULL,
-                       sync_failures = 0, sync_backoff_until = NULL,
+                       sync_failures = 0, sync_backoff_until = NULL, sync_failing_since = NULL,
                        sync_requested_at = LEAST(COALESCE(sync_requested_at, ?), ?),
                        sync_reason = COALESCE(sync_reason, ?),
                        sync_lease_owner = NULL, sync_lease_until = NULL
@@ -230,7 +230,7 @@ public class SyncLedger {
         update("""
                 UPDATE outlook_connection SET error_code = ?, error_message = ?,
                        error_at = CASE WHEN error_code IS NOT DISTINCT FROM ? THEN COALESCE(error_at, ?) ELSE ? END,
-                       sync_failures = 0, sync_backoff_until = NULL,
+                       sync_failures = 0, sync_backoff_until = NULL, sync_failing_since = NULL,
                        sync_requested_at = LEAST(COALESCE(sync_requested_at, ?), ?), sync_reason = COALESCE(sync_reason, 'RECOVERY'),
                        sync_lease_owner = NULL, sync_lease_until = NULL
                  WHERE id = ? AND sync_lease_owner = ?
@@ -243,10 +243,11 @@ public class SyncLedger {
         Timestamp until = Timestamp.from(backoffUntil);
         update("""
                 UPDATE outlook_connection SET sync_failures = sync_failures + 1, sync_failure = ?, sync_failure_at = ?,
+                       sync_failing_since = COALESCE(sync_failing_since, ?),
                        sync_backoff_until = ?, sync_requested_at = LEAST(COALESCE(sync_requested_at, ?), ?),
                        sync_reason = COALESCE(sync_reason, 'RECOVERY'), sync_lease_owner = NULL, sync_lease_until = NULL
                  WHERE id = ? AND sync_lease_owner = ?
-                """, failure, Timestamp.from(now), until, until, until, connectionId, owner);
+                """, failure, Timestamp.from(now), Timestamp.from(now), until, until, until, connectionId, owner);
     }
 
     /** Ends a run that did nothing (parent in error, sign-in expired): no new schedule; the sweep looks again later. */

@@ -53,4 +53,27 @@ class BadgesTest {
         personal.clearError(T0);
         assertEquals(Badge.HEALTHY, Badges.of(shared, T0, STALE_AFTER).badge());
     }
+
+    @Test
+    void syncsThatKeepFailingShowStaleWithTheReasonOnceTheyHaveFailedLongEnough() {
+        Duration failingAfter = Duration.ofMinutes(30);
+        shared.synced(T0);
+        shared.syncFailed("Microsoft 365 did not answer", T0.plusSeconds(60));
+        shared.syncFailed("Microsoft is throttling requests to this mailbox (429)", T0.plusSeconds(600));
+        assertEquals(Badge.HEALTHY, Badges.of(shared, T0.plusSeconds(60).plus(failingAfter).minusSeconds(1), STALE_AFTER, failingAfter).badge());
+        var health = Badges.of(shared, T0.plusSeconds(60).plus(failingAfter), STALE_AFTER, failingAfter);
+        assertEquals(Badge.STALE, health.badge());
+        assertEquals("SYNC_FAILING", health.errorCode());
+        assertEquals("Syncing has failed since 24 Nov 2026 08:01 UTC: Microsoft is throttling requests to this mailbox (429)."
+                + " Workestra keeps retrying by itself; click Sync now to try at once.", health.errorMessage());
+        shared.synced(T0.plus(Duration.ofHours(1)));
+        assertEquals(Badge.HEALTHY, Badges.of(shared, T0.plus(Duration.ofHours(2)), STALE_AFTER, failingAfter).badge());
+    }
+
+    @Test
+    void aRowInErrorShowsTheErrorEvenWhileItsSyncsAlsoFail() {
+        shared.syncFailed("Microsoft 365 did not answer", T0);
+        personal.failWith("RECONNECT_REQUIRED", "Reconnect", T0);
+        assertEquals(Badge.ERROR, Badges.of(shared, T0.plus(Duration.ofHours(3)), STALE_AFTER, Duration.ofMinutes(30)).badge());
+    }
 }

@@ -1,0 +1,170 @@
+package com.workestra.sharedmailboxes.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.workestra.sharedmailboxes.it.TestWorkspace.Person;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+
+import static com.workestra.sharedmailboxes.it.MailFlowsIT.awaitCurrent;
+import static com.workestra.sharedmailboxes.it.MailFlowsIT.awaitMessage;
+import static com.workestra.sharedmailboxes.it.MailFlowsIT.encode;
+import static com.workestra.sharedmailboxes.it.MailFlowsIT.syncNow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Health tells the truth against Microsoft's real token lifetimes (access tokens live an hour here, as at Microsoft):
+ * a revoked sign-in turns red within one sync, a legacy connection keeps syncing through refreshes, a mailbox whose
+ * syncs keep failing shows Stale with the reason, and a delta link Graph no longer takes restarts its folder.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class HealthTruthIT {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ServiceDeployment.war();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    TestWorkspace workspace;
+    ServiceControls controls;
+
+    @BeforeEach
+    void setUp() {
+        workspace = new TestWorkspace(base);
+        controls = new ServiceControls(base);
+    }
+
+    @AfterEach
+    void releaseBackgroundWork() {
+        controls.releaseBackgroundWork();
+    }
+
+    @Test
+    void revokedSessionsTurnThePersonalRowAndItsSharedRowsRedWithinOneSyncAndReconnectingHealsBoth() {
+        Person dave = workspace.person("dave");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.grantFullAccess(support, dave.microsoft().upn());
+        UUID personal = dave.connect();
+        UUID shared = dave.addSharedOk(personal, support);
+        awaitCurrent(dave, personal);
+        awaitCurrent(dave, shared);
+        int refreshesBefore = workspace.tenant.refreshTokenRedemptions(dave.microsoft().upn());
+
+        // The service holds an access token valid for about an hour; Microsoft now refuses it (continuous access evaluation).
+        workspace.tenant.revokeTokens(dave.microsoft().upn());
+        syncNow(dave, personal);
+
+        JsonNode red = dave.awaitConnection(personal, view -> "error".equals(view.get("health").get("badge").asText()), WAIT);
+        assertEquals("error", red.get("health").get("badge").asText(), red.toString());
+        assertEquals("RECONNECT_REQUIRED", red.get("health").get("error").get("code").asText());
+        assertTrue(red.get("health").get("error").get("message").asText().contains("Reconnect your Outlook account"), red.toString());
+        JsonNode sharedRow = dave.connection(shared);
+        assertEquals("error", sharedRow.get("health").get("badge").asText(), sharedRow.toString());
+        assertEquals("PARENT_NOT_HEALTHY", sharedRow.get("health").get("error").get("code").asText());
+        assertEquals(refreshesBefore, workspace.tenant.refreshTokenRedemptions(dave.microsoft().upn()),
+                "the revoked refresh token was refused, never redeemed");
+
+        assertEquals(personal, dave.reconnect(personal));
+        syncNow(dave, personal);
+        syncNow(dave, shared);
+        awaitCurrent(dave, personal);
+        awaitCurrent(dave, shared);
+    }
+
+    @Test
+    void aLegacyConnectionKeepsSyncingPersonalMailThroughHoursOfRefreshes() {
+        Person carol = workspace.person("carol");
+        workspace.tenant.setConsentPolicy(carol.microsoft().upn(),
+                Set.of("openid", "profile", "offline_access", "User.Read", "Mail.ReadWrite", "Mail.Send"));
+        workspace.tenant.setAccessTokenLifetime(carol.microsoft().upn(), IntegrationEnvironment.SHORT_ACCESS_TOKEN_LIFETIME);
+        UUID personal = carol.connect();
+        JsonNode row = awaitCurrent(carol, personal);
+        assertFalse(row.get("canAddSharedMailbox").asBoolean());
+        assertTrue(row.get("addSharedMailboxDisabledReason").asText().contains("authorised before shared-mailbox access"), row.toString());
+        int refreshesBefore = workspace.tenant.refreshTokenRedemptions(carol.microsoft().upn());
+
+        String address = carol.microsoft().upn().toLowerCase();
+        for (int hour = 2; hour <= 8; hour += 2) {
+            controls.advanceClock(Duration.ofHours(2));
+            workspace.tenant.deliver(address, "customer@example.com", "Legacy check hour " + hour, "Still here?");
+            syncNow(carol, personal);
+            awaitMessage(carol, "q=" + encode("Legacy check hour " + hour), message -> true);
+            JsonNode view = carol.connection(personal);
+            assertEquals("healthy", view.get("health").get("badge").asText(), view.toString());
+        }
+        assertTrue(workspace.tenant.refreshTokenRedemptions(carol.microsoft().upn()) >= refreshesBefore + 4,
+                "each sync refreshed the short-lived token with the scopes carol granted");
+        JsonNode after = carol.connection(personal);
+        assertFalse(after.get("canAddSharedMailbox").asBoolean());
+        assertTrue(after.get("health").get("error").isNull(), after.toString());
+    }
+
+    @Test
+    void aMailboxWhoseSyncsKeepFailingShowsStaleWithTheReasonAndRecoversByItself() {
+        Person erin = workspace.person("erin");
+        UUID personal = erin.connect();
+        awaitCurrent(erin, personal);
+        String address = erin.microsoft().upn().toLowerCase();
+
+        // Microsoft throttles every request to the mailbox, for as long as it takes.
+        workspace.tenant.throttleNext(address, 100_000, Duration.ofSeconds(1));
+        syncNow(erin, personal);
+        JsonNode failing = erin.awaitConnection(personal, view -> !view.get("sync").get("lastTransientFailure").isNull(), WAIT);
+        assertTrue(failing.get("sync").get("lastTransientFailure").asText().contains("throttling"), failing.toString());
+        assertEquals("healthy", failing.get("health").get("badge").asText(), "a short outage is not yet worth a badge");
+
+        controls.holdBackgroundWork();
+        controls.advanceClock(Duration.ofMinutes(31));
+        JsonNode stale = erin.connection(personal);
+        assertEquals("stale", stale.get("health").get("badge").asText(), stale.toString());
+        assertEquals("SYNC_FAILING", stale.get("health").get("error").get("code").asText());
+        String sentence = stale.get("health").get("error").get("message").asText();
+        assertTrue(sentence.startsWith("Syncing has failed since") && sentence.contains("throttling") && sentence.contains("Sync now"),
+                sentence);
+
+        workspace.tenant.clearFaults(address);
+        controls.releaseBackgroundWork();
+        syncNow(erin, personal);
+        JsonNode recovered = awaitCurrent(erin, personal);
+        assertTrue(recovered.get("health").get("error").isNull(), recovered.toString());
+    }
+
+    @Test
+    void aDeltaLinkGraphNoLongerAcceptsRestartsThatFolderWithoutDuplicates() {
+        Person finn = workspace.person("finn");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.seedMessages(support, "inbox", 30);
+        workspace.tenant.grantFullAccess(support, finn.microsoft().upn());
+        UUID shared = finn.addSharedOk(finn.connect(), support);
+        awaitCurrent(finn, shared);
+
+        workspace.tenant.corruptDeltaTokens(support);
+        workspace.tenant.deliver(support, "customer@example.com", "After the corrupt token", "Hello");
+        syncNow(finn, shared);
+        awaitMessage(finn, "q=" + encode("After the corrupt token"), message -> true);
+        JsonNode view = awaitCurrent(finn, shared);
+        assertTrue(view.get("health").get("error").isNull(), view.toString());
+        assertEquals(31, Sql.count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id"
+                + " WHERE b.address = ? AND m.folder = 'INBOX'", support), "the restarted round wrote each message once");
+        assertTrue(Sql.count("SELECT coalesce(sum(resyncs), 0) FROM sync_cursor WHERE connection_id = ?", shared) >= 1);
+    }
+}
