@@ -54,7 +54,8 @@ class HealthTruthIT {
     }
 
     @AfterEach
-    void releaseBackgroundWork() {
+    void releaseBackgroundWorkAndResetTheClock() {
+        controls.resetClock();
         controls.releaseBackgroundWork();
     }
 

@@ -30,6 +30,14 @@ public final class ServiceControls {
         }
     }
 
+    /** Back to system time: a test that moved the clock resets it so the next test meets Microsoft's time again. */
+    public void resetClock() {
+        ApiClient.Reply reply = anonymous.delete("/api/v1/testing/clock");
+        if (reply.status() != 200) {
+            throw new AssertionError("resetting the clock answered " + reply);
+        }
+    }
+
     /** Moves the service's clock forward (Microsoft's emulator keeps its own time). */
     public void advanceClock(Duration by) {
         ApiClient.Reply reply = anonymous.post("/api/v1/testing/clock?advance=" + by, "");

@@ -93,6 +93,15 @@ public class TestingControls {
         return clock();
     }
 
+    @jakarta.ws.rs.DELETE
+    @Path("clock")
+    @Operation(hidden = true)
+    public JsonObject resetClock() {
+        requireEnabled();
+        clocks.serviceClock().reset();
+        return clock();
+    }
+
     @GET
     @Path("clock")
     @Operation(hidden = true)
