@@ -1,2 +1,5 @@
-/** The message store: mailboxes of a workspace, who may read them, messages, inbox queries, read state, sending. */
+/**
+ * The message store: mailboxes of a workspace, who may read them, messages, inbox queries, bodies made safe to display,
+ * read state, sending.
+ */
 package com.workestra.sharedmailboxes.messages;

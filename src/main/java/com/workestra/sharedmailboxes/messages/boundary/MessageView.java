@@ -15,11 +15,25 @@ public record MessageView(String id, String mailbox, String folder, String subje
                           boolean hasAttachments, String conversationId, String internetMessageId, boolean removed,
                           BodyView body) {
 
-    public record BodyView(String contentType, String content) {
+    /**
+     * {@code remoteImagesBlocked}: the sanitiser withheld remote images (tracking pixels, most of them); asking again with
+     * {@code remoteImages=true} shows them.
+     */
+    @JsonbPropertyOrder({"contentType", "content", "remoteImagesBlocked"})
+    public record BodyView(String contentType, String content, boolean remoteImagesBlocked) {
+
+        /** The body as Microsoft 365 delivered it: for {@code raw=true} only, never to be rendered as it is. */
+        public static BodyView original(StoredMessage message) {
+            return new BodyView(message.bodyType() == null ? "text" : message.bodyType(), message.body(), false);
+        }
     }
 
+    /** A message of a list: no body. */
     public static MessageView of(StoredMessage message) {
-        BodyView body = message.body() == null ? null : new BodyView(message.bodyType() == null ? "text" : message.bodyType(), message.body());
+        return of(message, null);
+    }
+
+    public static MessageView of(StoredMessage message, BodyView body) {
         return new MessageView(Long.toString(message.id()), message.mailboxAddress(), message.folder().apiName(), message.subject(),
                 message.from(), message.sender(), message.to(), message.cc(), message.receivedAt(), message.isRead(),
                 message.preview(), message.hasAttachments(), message.conversationId(), message.internetMessageId(),

@@ -19,6 +19,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 @Path("messages")
@@ -48,9 +49,17 @@ public class MessagesResource {
 
     @GET
     @Path("{id}")
-    @Operation(summary = "One message with its body")
-    public MessageView get(@PathParam("id") String id) {
-        return inbox.get(caller, id);
+    @Operation(summary = "One message with its body: HTML sanitised for display (no scripts, event handlers, forms, frames,"
+            + " redirects, url() or expression() in styles; links get rel=\"noopener noreferrer nofollow\" and"
+            + " target=\"_blank\"; cid: inline images stay; remote images withheld unless remoteImages=true, and"
+            + " body.remoteImagesBlocked says so), text as it is (the UI escapes it)")
+    public MessageView get(@PathParam("id") String id,
+                           @Parameter(description = "true: the body exactly as Microsoft 365 delivered it, unsanitised;"
+                                   + " never render it as HTML") @QueryParam("raw") @DefaultValue("false") boolean raw,
+                           @Parameter(description = "true: keep http(s) images in the sanitised HTML body; by default they"
+                                   + " are removed, because remote images in mail are mostly tracking pixels")
+                           @QueryParam("remoteImages") @DefaultValue("false") boolean remoteImages) {
+        return inbox.get(caller, id, raw, remoteImages);
     }
 
     @PATCH
