@@ -168,4 +168,23 @@ class HealthTruthIT {
                 + " WHERE b.address = ? AND m.folder = 'INBOX'", support), "the restarted round wrote each message once");
         assertTrue(Sql.count("SELECT coalesce(sum(resyncs), 0) FROM sync_cursor WHERE connection_id = ?", shared) >= 1);
     }
+
+    @Test
+    void tokensThisServerCanNoLongerOpenTurnTheRowRedWithASentenceNotASilentRetry() {
+        Person gwen = workspace.person("gwen");
+        workspace.tenant.setAccessTokenLifetime(gwen.microsoft().upn(), IntegrationEnvironment.SHORT_ACCESS_TOKEN_LIFETIME);
+        UUID personal = gwen.connect();
+        awaitCurrent(gwen, personal);
+
+        // The operator retired the vault key these tokens were sealed with (it is no longer in token-vault.keys).
+        Sql.update("UPDATE outlook_connection SET token_key_id = 'retired' WHERE id = ?", personal);
+        syncNow(gwen, personal);
+        JsonNode red = gwen.awaitConnection(personal, view -> "error".equals(view.get("health").get("badge").asText()), WAIT);
+        assertEquals("RECONNECT_REQUIRED", red.get("health").get("error").get("code").asText(), red.toString());
+        assertTrue(red.get("health").get("error").get("message").asText().contains("can no longer open your stored Outlook sign-in"),
+                red.toString());
+
+        assertEquals(personal, gwen.reconnect(personal));
+        awaitCurrent(gwen, personal);
+    }
 }

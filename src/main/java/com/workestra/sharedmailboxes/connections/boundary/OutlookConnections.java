@@ -218,9 +218,11 @@ public class OutlookConnections {
         OutlookConnection connection = owned(caller, id);
         removals.fire(new ConnectionRemoval(connection));
         for (OutlookConnection shared : List.copyOf(connection.sharedMailboxes())) {
+            mailboxes.endReading(shared.mailbox().id(), shared.userId());
             audit.record(caller.workspaceId(), caller.userId(), caller.upn(), AuditEvent.Action.SHARED_MAILBOX_REMOVED,
                     shared.mailbox().address(), shared.id(), "with its personal connection");
         }
+        mailboxes.endReading(connection.mailbox().id(), connection.userId());
         if (connection.parent() != null) {
             connection.parent().sharedMailboxes().remove(connection);
         }

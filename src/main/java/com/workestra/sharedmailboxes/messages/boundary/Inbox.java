@@ -19,6 +19,9 @@ import jakarta.persistence.PersistenceContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.EnumSet;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -68,14 +71,15 @@ public class Inbox {
             throw new ServiceException(ProblemCode.INVALID_REQUEST, "q is limited to 200 characters.");
         }
         InboxCursor after = InboxCursor.decode(cursor);
-        Map<UUID, String> readable = readable(caller);
+        Readable readable = readable(caller);
         if (mailbox != null && !mailbox.isBlank()) {
             String address = Mailbox.normalize(mailbox);
-            readable.values().removeIf(candidate -> !candidate.equals(address));
+            readable.addresses().values().removeIf(candidate -> !candidate.equals(address));
         }
-        List<StoredMessage> rows = queries.page(new InboxQuery(caller.workspaceId(), readable.keySet(), folders, Boolean.TRUE.equals(unread),
-                q == null || q.isBlank() ? null : q.trim(), includeRemoved, after == null ? null : after.receivedAt(),
-                after == null ? null : after.id(), size + 1), readable);
+        List<StoredMessage> rows = queries.page(new InboxQuery(caller.workspaceId(), readable.addresses().keySet(), folders,
+                Boolean.TRUE.equals(unread), q == null || q.isBlank() ? null : q.trim(), includeRemoved,
+                after == null ? null : after.receivedAt(), after == null ? null : after.id(), size + 1, readable.before()),
+                readable.addresses());
         String next = null;
         if (rows.size() > size) {
             rows = rows.subList(0, size);
@@ -118,31 +122,50 @@ public class Inbox {
         } catch (NumberFormatException e) {
             throw notFound(id);
         }
-        StoredMessage message = queries.find(key, readable(caller));
+        Readable readable = readable(caller);
+        StoredMessage message = queries.find(key, readable.addresses(), readable.before());
         if (message == null) {
             throw notFound(id);
         }
         return message;
     }
 
-    /** The mailboxes the caller has connected now: what they can send from (the From dropdown). */
+    /**
+     * The mailboxes the caller has connected now and Exchange has not refused them on: what they can send from (the From
+     * dropdown).
+     */
     public List<MailboxView> mailboxes(Caller caller) {
+        Set<UUID> ended = new HashSet<>();
+        queries.readableMailboxes(caller.workspaceId(), caller.userId()).stream()
+                .filter(mailbox -> mailbox.readableBefore() != null).forEach(mailbox -> ended.add(mailbox.id()));
         return em.createNamedQuery(OutlookConnection.OF_USER, OutlookConnection.class)
                 .setParameter("workspaceId", caller.workspaceId())
                 .setParameter("userId", caller.userId())
                 .getResultList().stream()
+                .filter(connection -> !ended.contains(connection.mailbox().id()))
                 .map(connection -> new MailboxView(connection.mailbox().address(), connection.kind().name().toLowerCase(Locale.ROOT),
                         connection.id(), connection.mailbox().displayName() == null ? connection.displayName()
                         : connection.mailbox().displayName()))
                 .toList();
     }
 
-    private Map<UUID, String> readable(Caller caller) {
+    /**
+     * The mailboxes the caller may read: every message while they hold a working connection to it, else those received
+     * before their access ended (they disconnected it, or Exchange refused them).
+     */
+    private Readable readable(Caller caller) {
         Map<UUID, String> addresses = new LinkedHashMap<>();
+        Map<UUID, Instant> before = new HashMap<>();
         for (ReadableMailbox mailbox : queries.readableMailboxes(caller.workspaceId(), caller.userId())) {
             addresses.put(mailbox.id(), mailbox.address());
+            if (mailbox.readableBefore() != null) {
+                before.put(mailbox.id(), mailbox.readableBefore());
+            }
         }
-        return addresses;
+        return new Readable(addresses, before);
+    }
+
+    private record Readable(Map<UUID, String> addresses, Map<UUID, Instant> before) {
     }
 
     private static ServiceException notFound(String id) {

@@ -4,6 +4,7 @@ import com.workestra.sharedmailboxes.audit.control.AuditTrail;
 import com.workestra.sharedmailboxes.audit.entity.AuditEvent;
 import com.workestra.sharedmailboxes.callers.entity.Caller;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.messages.control.ExchangeRefusals;
 import com.workestra.sharedmailboxes.messages.control.GraphMail;
 import com.workestra.sharedmailboxes.messages.entity.Mailbox;
 import com.workestra.sharedmailboxes.messages.entity.MailboxUserKey;
@@ -42,6 +43,9 @@ public class MailActions {
     GraphMail graphMail;
 
     @Inject
+    ExchangeRefusals refusals;
+
+    @Inject
     AuditTrail audit;
 
     @Inject
@@ -53,7 +57,7 @@ public class MailActions {
     public MessageView markRead(Caller caller, String id, boolean isRead) {
         StoredMessage message = inbox.find(caller, id);
         OutlookConnection acting = acting(caller, message.mailboxId(), message.mailboxAddress());
-        graphMail.markRead(acting, message.graphId(), isRead);
+        toExchange(acting, () -> graphMail.markRead(acting, message.graphId(), isRead));
         em.createNativeQuery("UPDATE message SET is_read = ?1 WHERE id = ?2")
                 .setParameter(1, isRead)
                 .setParameter(2, message.id())
@@ -74,8 +78,8 @@ public class MailActions {
         String from = Mailbox.normalize(outgoing.from);
         OutlookConnection acting = sendingConnection(caller, from);
         Signature.Body body = withSignature(caller, acting.mailbox(), outgoing.body.type(), outgoing.body.content);
-        graphMail.send(acting, new GraphMail.Outgoing(outgoing.subject == null ? "" : outgoing.subject, body.contentType(),
-                body.content(), to, cc, bcc));
+        toExchange(acting, () -> graphMail.send(acting, new GraphMail.Outgoing(outgoing.subject == null ? "" : outgoing.subject,
+                body.contentType(), body.content(), to, cc, bcc)));
         audit.record(caller.workspaceId(), caller.userId(), caller.upn(), AuditEvent.Action.SENT, from, acting.id(),
                 (to.size() + cc.size() + bcc.size()) + " recipient(s)");
         syncRequests.request(acting.id(), SyncReason.SENT);
@@ -90,10 +94,22 @@ public class MailActions {
         OutlookConnection acting = acting(caller, message.mailboxId(), message.mailboxAddress());
         Signature.Body body = withSignature(caller, acting.mailbox(), reply.body.type(), reply.body.content);
         boolean all = Boolean.TRUE.equals(reply.replyAll);
-        graphMail.reply(acting, message.graphId(), all, body.content());
+        toExchange(acting, () -> graphMail.reply(acting, message.graphId(), all, body.content()));
         audit.record(caller.workspaceId(), caller.userId(), caller.upn(), AuditEvent.Action.REPLIED, message.mailboxAddress(),
                 acting.id(), (all ? "reply all to message " : "reply to message ") + message.id());
         syncRequests.request(acting.id(), SyncReason.SENT);
+    }
+
+    /** Asks Exchange; a refusal of the mailbox itself (not of sending) ends the caller's reading of new mail there. */
+    private void toExchange(OutlookConnection acting, Runnable call) {
+        try {
+            call.run();
+        } catch (ServiceException refused) {
+            if (refused.code() == ProblemCode.MAILBOX_ACCESS_DENIED) {
+                refusals.refused(acting.id());
+            }
+            throw refused;
+        }
     }
 
     public SignatureView signature(Caller caller, String address) {

@@ -35,6 +35,7 @@ public class GraphMail {
             + "They are separate permissions: ask your admin to add you to the Send as (or Send on behalf of) list for the "
             + "shared mailbox. No Workestra-side change is needed — the next send attempt will work once Exchange propagates the change.";
     public static final String ACCESS_DENIED_SENTENCE = "Microsoft rejected access to this mailbox";
+    public static final String ACCESS_DENIED_CODE = "MAILBOX_ACCESS_DENIED";
 
     @Inject
     GraphClients graph;

@@ -9,10 +9,19 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.UUID;
 
-/** A workspace's mailboxes (one row per address) and who may read their history. */
+/** A workspace's mailboxes (one row per address) and who may read them, over time. */
 @ApplicationScoped
 public class Mailboxes {
 
@@ -54,6 +63,47 @@ public class Mailboxes {
             em.persist(new MailboxAccess(mailbox, userId, clock.instant()));
         } else {
             access.grantAgain(clock.instant());
+        }
+    }
+
+    /**
+     * The person's access to the mailbox ended (they disconnected it, or Exchange refused them): from now on they read
+     * only what was received before. Ending it again keeps the first end.
+     */
+    public void endReading(UUID mailboxId, String userId) {
+        em.createNativeQuery("UPDATE mailbox_access SET revoked_at = COALESCE(revoked_at, ?1) WHERE mailbox_id = ?2 AND user_id = ?3")
+                .setParameter(1, OffsetDateTime.ofInstant(accessEnd(clock.instant()), ZoneOffset.UTC))
+                .setParameter(2, mailboxId)
+                .setParameter(3, userId)
+                .executeUpdate();
+    }
+
+    /** Exchange refused the person on the mailbox of this connection (written on the caller's JDBC connection, in its transaction). */
+    public static void endReadingThrough(Connection connection, UUID connectionId, Instant now) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE mailbox_access a SET revoked_at = COALESCE(a.revoked_at, ?)"
+                + " FROM outlook_connection c WHERE c.id = ? AND a.mailbox_id = c.mailbox_id AND a.user_id = c.user_id")) {
+            statement.setTimestamp(1, Timestamp.from(accessEnd(now)));
+            statement.setObject(2, connectionId);
+            statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Exchange gives receive times in whole seconds: access ends at the start of the current second, so a message that
+     * arrives in the same second as the end is never shown (rather one earlier message too few than one too many).
+     */
+    static Instant accessEnd(Instant now) {
+        return now.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /** Exchange lets the person in again through this connection: they read the whole mailbox again, without a gap. */
+    public static void resumeReadingThrough(Connection connection, UUID connectionId, Instant now) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE mailbox_access a SET revoked_at = NULL, granted_at = ?"
+                + " FROM outlook_connection c WHERE c.id = ? AND a.mailbox_id = c.mailbox_id AND a.user_id = c.user_id"
+                + " AND a.revoked_at IS NOT NULL")) {
+            statement.setTimestamp(1, Timestamp.from(now));
+            statement.setObject(2, connectionId);
+            statement.executeUpdate();
         }
     }
 }

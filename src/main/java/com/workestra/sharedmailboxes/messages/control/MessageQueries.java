@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -50,8 +51,8 @@ public class MessageQueries {
 
     static List<ReadableMailbox> readableMailboxes(Connection connection, String workspaceId, String userId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT b.id, b.address, b.kind, b.display_name FROM mailbox_access a JOIN mailbox b ON b.id = a.mailbox_id"
-                        + " WHERE a.workspace_id = ? AND a.user_id = ? AND a.revoked_at IS NULL AND b.workspace_id = ?"
+                "SELECT b.id, b.address, b.kind, b.display_name, a.revoked_at FROM mailbox_access a JOIN mailbox b ON b.id = a.mailbox_id"
+                        + " WHERE a.workspace_id = ? AND a.user_id = ? AND b.workspace_id = ?"
                         + " ORDER BY b.address")) {
             statement.setString(1, workspaceId);
             statement.setString(2, userId);
@@ -59,8 +60,9 @@ public class MessageQueries {
             try (ResultSet rows = statement.executeQuery()) {
                 List<ReadableMailbox> mailboxes = new ArrayList<>();
                 while (rows.next()) {
+                    Timestamp ended = rows.getTimestamp(5);
                     mailboxes.add(new ReadableMailbox(rows.getObject(1, UUID.class), rows.getString(2),
-                            MailboxKind.valueOf(rows.getString(3)), rows.getString(4)));
+                            MailboxKind.valueOf(rows.getString(3)), rows.getString(4), ended == null ? null : ended.toInstant()));
                 }
                 return mailboxes;
             }
@@ -89,9 +91,13 @@ public class MessageQueries {
             return List.of();
         }
         boolean perMailbox = query.mailboxIds().size() <= mergeLimit;
-        StringBuilder keys = new StringBuilder("SELECT m.id, m.received_at FROM message m WHERE ")
-                .append(perMailbox ? "m.mailbox_id = b.mailbox_id AND m.folder = f.folder"
-                        : "m.workspace_id = ? AND m.mailbox_id = ANY (?::uuid[]) AND m.folder = ANY (?::text[])");
+        // b(mailbox_id, before): the readable mailboxes, each with the end of the caller's access (null: still reading).
+        String readable = "unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before)";
+        StringBuilder keys = new StringBuilder(perMailbox
+                ? "SELECT m.id, m.received_at FROM message m WHERE m.mailbox_id = b.mailbox_id AND m.folder = f.folder"
+                : "SELECT m.id, m.received_at FROM message m JOIN " + readable + " ON b.mailbox_id = m.mailbox_id"
+                + " WHERE m.workspace_id = ? AND m.folder = ANY (?::text[])");
+        keys.append(" AND (b.before IS NULL OR m.received_at < b.before)");
         boolean keyset = query.afterReceivedAt() != null && query.afterId() != null;
         if (keyset) {
             keys.append(" AND (m.received_at, m.id) < (?, ?)");
@@ -107,17 +113,20 @@ public class MessageQueries {
         }
         keys.append(" ORDER BY m.received_at DESC, m.id DESC LIMIT ?");
         String top = perMailbox
-                ? "SELECT x.id, x.received_at FROM unnest(?::uuid[]) AS b(mailbox_id) CROSS JOIN unnest(?::text[]) AS f(folder)"
+                ? "SELECT x.id, x.received_at FROM " + readable + " CROSS JOIN unnest(?::text[]) AS f(folder)"
                 + " CROSS JOIN LATERAL (" + keys + ") x ORDER BY x.received_at DESC, x.id DESC LIMIT ?"
                 : keys.toString();
         String sql = "WITH top AS (" + top + ") SELECT " + LIST_COLUMNS
                 + " FROM top JOIN message m ON m.id = top.id ORDER BY top.received_at DESC, top.id DESC";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int p = 1;
+            List<UUID> ids = new ArrayList<>(query.mailboxIds());
+            statement.setArray(p++, connection.createArrayOf("uuid", ids.toArray()));
+            statement.setArray(p++, connection.createArrayOf("timestamptz", ids.stream()
+                    .map(id -> query.readableBefore(id) == null ? null : Timestamp.from(query.readableBefore(id))).toArray()));
             if (!perMailbox) {
                 statement.setString(p++, query.workspaceId());
             }
-            statement.setArray(p++, connection.createArrayOf("uuid", query.mailboxIds().toArray()));
             statement.setArray(p++, connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
             if (keyset) {
                 statement.setTimestamp(p++, Timestamp.from(query.afterReceivedAt()));
@@ -143,23 +152,32 @@ public class MessageQueries {
         }
     }
 
-    /** One message with its body, if it is in one of {@code mailboxIds}. */
-    public StoredMessage find(long id, Map<UUID, String> addresses) {
+    /** One message with its body, if the caller may read it (in one of the mailboxes, received before their access ended). */
+    public StoredMessage find(long id, Map<UUID, String> addresses, Map<UUID, Instant> readableBefore) {
         try (Connection connection = dataSource.getConnection()) {
-            return find(connection, id, addresses);
+            return find(connection, id, addresses, readableBefore);
         } catch (SQLException e) {
             throw new IllegalStateException("message read failed", e);
         }
     }
 
     static StoredMessage find(Connection connection, long id, Map<UUID, String> addresses) throws SQLException {
+        return find(connection, id, addresses, Map.of());
+    }
+
+    static StoredMessage find(Connection connection, long id, Map<UUID, String> addresses, Map<UUID, Instant> readableBefore)
+            throws SQLException {
         if (addresses.isEmpty()) {
             return null;
         }
+        List<UUID> ids = new ArrayList<>(addresses.keySet());
         try (PreparedStatement statement = connection.prepareStatement("SELECT " + LIST_COLUMNS + ", m.body_type, m.body"
-                + " FROM message m WHERE m.id = ? AND m.mailbox_id = ANY (?::uuid[])")) {
-            statement.setLong(1, id);
-            statement.setArray(2, connection.createArrayOf("uuid", addresses.keySet().toArray()));
+                + " FROM message m JOIN unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before) ON b.mailbox_id = m.mailbox_id"
+                + " WHERE m.id = ? AND (b.before IS NULL OR m.received_at < b.before)")) {
+            statement.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            statement.setArray(2, connection.createArrayOf("timestamptz", ids.stream()
+                    .map(mailbox -> readableBefore.get(mailbox) == null ? null : Timestamp.from(readableBefore.get(mailbox))).toArray()));
+            statement.setLong(3, id);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? read(rows, addresses, true) : null;
             }

@@ -2,6 +2,7 @@ package com.workestra.sharedmailboxes.messages.entity;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -10,5 +11,17 @@ import java.util.UUID;
  * page starts (null for the first page). {@code limit} rows are asked for; one more is read to know whether more follow.
  */
 public record InboxQuery(String workspaceId, Collection<UUID> mailboxIds, Set<Folder> folders, boolean unreadOnly, String search,
-                         boolean includeRemoved, Instant afterReceivedAt, Long afterId, int limit) {
+                         boolean includeRemoved, Instant afterReceivedAt, Long afterId, int limit,
+                         Map<UUID, Instant> readableBefore) {
+
+    /** Every message of the mailboxes is readable (a working connection to each). */
+    public InboxQuery(String workspaceId, Collection<UUID> mailboxIds, Set<Folder> folders, boolean unreadOnly, String search,
+                      boolean includeRemoved, Instant afterReceivedAt, Long afterId, int limit) {
+        this(workspaceId, mailboxIds, folders, unreadOnly, search, includeRemoved, afterReceivedAt, afterId, limit, Map.of());
+    }
+
+    /** The end of the caller's access to a mailbox: only messages received before it are readable; null: all of them. */
+    public Instant readableBefore(UUID mailboxId) {
+        return readableBefore.get(mailboxId);
+    }
 }

@@ -1,7 +1,11 @@
 package com.workestra.sharedmailboxes.messages.entity;
 
+import java.time.Instant;
 import java.util.UUID;
 
-/** A mailbox whose history a user may read (connected now, or connected before). */
-public record ReadableMailbox(UUID id, String address, MailboxKind kind, String displayName) {
+/**
+ * A mailbox whose messages a user may read: all of them while they hold a working connection to it
+ * ({@code readableBefore} null), else those received before their access ended.
+ */
+public record ReadableMailbox(UUID id, String address, MailboxKind kind, String displayName, Instant readableBefore) {
 }

@@ -1,6 +1,7 @@
 package com.workestra.sharedmailboxes.sync.control;
 
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.messages.control.Mailboxes;
 import com.workestra.sharedmailboxes.messages.control.MessageStore;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.sync.entity.DeltaPage;
@@ -202,7 +203,7 @@ public class SyncLedger {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void succeeded(UUID connectionId, String owner, Instant now, Instant next, String nextReason) {
         Timestamp at = Timestamp.from(now);
-        update("""
+        int updated = update("""
                 UPDATE outlook_connection SET last_sync_at = ?, error_code = NULL, error_message = NULL, error_at = NULL,
                        sync_failures = 0, sync_backoff_until = NULL, sync_failing_since = NULL,
                        sync_requested_at = LEAST(COALESCE(sync_requested_at, ?), ?),
@@ -210,6 +211,9 @@ public class SyncLedger {
                        sync_lease_owner = NULL, sync_lease_until = NULL
                  WHERE id = ? AND sync_lease_owner = ?
                 """, at, Timestamp.from(next), Timestamp.from(next), nextReason, connectionId, owner);
+        if (updated > 0) {
+            accessChanged(connectionId, now, true);
+        }
     }
 
     /** The run used its time budget with pages left: it is due again at once, behind those already waiting. */
@@ -223,11 +227,14 @@ public class SyncLedger {
                 """, at, at, connectionId, owner);
     }
 
-    /** Microsoft refused the mailbox: the row shows the error until a later sync succeeds. */
+    /**
+     * Microsoft refused the mailbox: the row shows the error until a later sync succeeds, and the person reads only
+     * what was received before (a later success lets them read everything again).
+     */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void failed(UUID connectionId, String owner, Instant now, String code, String message, Instant next) {
         Timestamp at = Timestamp.from(now);
-        update("""
+        int updated = update("""
                 UPDATE outlook_connection SET error_code = ?, error_message = ?,
                        error_at = CASE WHEN error_code IS NOT DISTINCT FROM ? THEN COALESCE(error_at, ?) ELSE ? END,
                        sync_failures = 0, sync_backoff_until = NULL, sync_failing_since = NULL,
@@ -235,6 +242,9 @@ public class SyncLedger {
                        sync_lease_owner = NULL, sync_lease_until = NULL
                  WHERE id = ? AND sync_lease_owner = ?
                 """, code, message, code, at, at, Timestamp.from(next), Timestamp.from(next), connectionId, owner);
+        if (updated > 0) {
+            accessChanged(connectionId, now, false);
+        }
     }
 
     /** A transient failure (throttled, unavailable, timed out): state kept, retried after {@code backoffUntil}. */
@@ -248,6 +258,18 @@ public class SyncLedger {
                        sync_reason = COALESCE(sync_reason, 'RECOVERY'), sync_lease_owner = NULL, sync_lease_until = NULL
                  WHERE id = ? AND sync_lease_owner = ?
                 """, failure, Timestamp.from(now), Timestamp.from(now), until, until, until, connectionId, owner);
+    }
+
+    private void accessChanged(UUID connectionId, Instant now, boolean working) {
+        try (Connection connection = dataSource.getConnection()) {
+            if (working) {
+                Mailboxes.resumeReadingThrough(connection, connectionId, now);
+            } else {
+                Mailboxes.endReadingThrough(connection, connectionId, now);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("recording mailbox access failed", e);
+        }
     }
 
     /** Ends a run that did nothing (parent in error, sign-in expired): no new schedule; the sweep looks again later. */

@@ -164,20 +164,43 @@ class MessageStoreTest {
     }
 
     @Test
-    void onlyGrantedAndUnrevokedMailboxesOfTheWorkspaceAreReadable() throws SQLException {
+    void grantedMailboxesOfTheWorkspaceAreReadableAndAnEndedAccessCarriesItsEnd() throws SQLException {
         UUID mine = database.mailbox("w3", "mine@acme.test");
-        UUID revoked = database.mailbox("w3", "revoked@acme.test");
+        UUID ended = database.mailbox("w3", "ended@acme.test");
         UUID foreign = database.mailbox("w4", "mine@acme.test");
         database.grant(mine, "w3", "u1");
-        database.grant(revoked, "w3", "u1");
+        database.grant(ended, "w3", "u1");
         database.grant(foreign, "w3", "u1"); // a row pointing at another workspace's mailbox must not leak it
         try (Connection connection = database.connect()) {
-            connection.createStatement().executeUpdate("UPDATE mailbox_access SET revoked_at = now() WHERE mailbox_id = '" + revoked + "'");
+            connection.createStatement().executeUpdate("UPDATE mailbox_access SET revoked_at = now() WHERE mailbox_id = '" + ended + "'");
             List<ReadableMailbox> readable = MessageQueries.readableMailboxes(connection, "w3", "u1");
-            assertEquals(List.of(mine), readable.stream().map(ReadableMailbox::id).toList());
+            assertEquals(List.of(ended, mine), readable.stream().map(ReadableMailbox::id).toList());
+            assertNotNull(readable.get(0).readableBefore(), "ended access: only what was received before");
+            assertEquals(null, readable.get(1).readableBefore(), "a working connection: everything");
             assertTrue(MessageQueries.readableMailboxes(connection, "w4", "u1").isEmpty());
             assertFalse(MessageQueries.readableMailboxes(connection, "w3", "u2").iterator().hasNext());
             assertNotNull(readable.get(0).address());
+        }
+    }
+
+    @Test
+    void afterAccessEndedOnlyMessagesReceivedBeforeItAreListedOrFound() throws SQLException {
+        UUID mailbox = database.mailbox("w2", "ended-access@acme.test");
+        try (Connection connection = database.connect()) {
+            store.apply(connection, mailbox, Folder.INBOX, List.of(message("old", "Before", 1, false), message("new", "After", 3, false)),
+                    Instant.now(), null);
+            Map<UUID, String> addresses = Map.of(mailbox, "ended-access@acme.test");
+            List<StoredMessage> all = MessageQueries.page(connection, query(Set.of(mailbox), false, null, false, null, null, 10), addresses);
+            assertEquals(List.of("After", "Before"), all.stream().map(StoredMessage::subject).toList());
+            Instant end = all.get(1).receivedAt().plusSeconds(1);
+            Map<UUID, Instant> before = Map.of(mailbox, end);
+            for (int mergeLimit : new int[]{40, 0}) {
+                List<StoredMessage> readable = MessageQueries.page(connection, new InboxQuery("w2", Set.of(mailbox),
+                        EnumSet.allOf(Folder.class), false, null, false, null, null, 10, before), addresses, mergeLimit);
+                assertEquals(List.of("Before"), readable.stream().map(StoredMessage::subject).toList(), "merge limit " + mergeLimit);
+            }
+            assertNotNull(MessageQueries.find(connection, all.get(1).id(), addresses, before));
+            assertEquals(null, MessageQueries.find(connection, all.get(0).id(), addresses, before), "received after the end");
         }
     }
 
