@@ -6,6 +6,7 @@ import com.workestra.sharedmailboxes.callers.entity.Caller;
 import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
 import com.workestra.sharedmailboxes.connections.control.ReturnUrls;
 import com.workestra.sharedmailboxes.connections.control.StoredTokens;
+import com.workestra.sharedmailboxes.connections.control.TokenVault;
 import com.workestra.sharedmailboxes.connections.entity.MicrosoftAccount;
 import com.workestra.sharedmailboxes.connections.entity.OAuthAuthorization;
 import com.workestra.sharedmailboxes.connections.entity.OAuthSecrets;
@@ -53,6 +54,9 @@ public class OutlookConnections {
     Mailboxes mailboxes;
 
     @Inject
+    TokenVault vault;
+
+    @Inject
     ReturnUrls returnUrls;
 
     @Inject
@@ -78,6 +82,10 @@ public class OutlookConnections {
     Duration authorizationLifetime;
 
     public AuthorizationStarted startAuthorization(Caller caller, AuthorizationRequest request) {
+        if (!vault.isConfigured()) {
+            throw new ServiceException(ProblemCode.OUTLOOK_NOT_CONFIGURED,
+                    "This server cannot store Outlook sign-ins yet (token-vault.keys is not configured); nothing was started.");
+        }
         String returnUrl = returnUrls.validated(request == null ? null : request.returnUrl);
         UUID reconnect = request == null ? null : request.reconnectConnectionId;
         String loginHint = null;
