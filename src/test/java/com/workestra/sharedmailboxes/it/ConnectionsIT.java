@@ -210,7 +210,8 @@ class ConnectionsIT {
         assertEquals(404, api.get("/api/v1/outlook/connections/" + id).status());
         assertEquals(0, Sql.count("SELECT count(*) FROM outlook_connection WHERE id = ?", id));
         assertEquals(1, Sql.count("SELECT count(*) FROM mailbox WHERE id = ?", mailboxId));
-        assertEquals(1, Sql.count("SELECT count(*) FROM mailbox_access WHERE mailbox_id = ? AND revoked_at IS NULL", mailboxId));
+        assertEquals(1, Sql.count("SELECT count(*) FROM mailbox_access WHERE mailbox_id = ? AND revoked_at IS NOT NULL", mailboxId),
+                "the access ended: what arrived before stays readable, nothing later");
         assertEquals(1, Sql.count("SELECT count(*) FROM audit_event WHERE connection_id = ? AND action = 'DISCONNECTED'", id));
     }
 

@@ -66,6 +66,7 @@ class PlatformIT {
         assertUnauthenticated(api.as(tokens.expired("u-ada", "ada@workestra.test", "w-acme")).get("/api/v1/me"));
         assertUnauthenticated(api.as(tokens.withIssuer("https://evil.example", "u-ada", "ada@workestra.test", "w-acme")).get("/api/v1/me"));
         assertUnauthenticated(api.as("not-a-jwt").get("/api/v1/me"));
+        assertUnauthenticated(api.as(tokens.forAudience("workestra-billing", "u-ada", "ada@workestra.test", "w-acme")).get("/api/v1/me"));
     }
 
     @Test

@@ -65,6 +65,7 @@ public final class LocalDemo {
             tokens = WorkestraTokens.inDirectory(data.resolve("jwt"), ISSUER);
             env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", data.resolve("jwt").resolve(WorkestraTokens.PUBLIC_KEY_FILE).toUri().toString());
             env.put("MP_JWT_VERIFY_ISSUER", ISSUER);
+            env.put("MP_JWT_VERIFY_AUDIENCES", WorkestraTokens.AUDIENCE);
         }
 
         M365Emulator emulator = M365Emulator.start(EmulatorSettings.defaults()
