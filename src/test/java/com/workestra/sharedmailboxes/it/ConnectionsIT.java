@@ -264,6 +264,27 @@ class ConnectionsIT {
         }
     }
 
+    @Test
+    void openApiDescribesTheBindingCookieAndTheCallbacksErrorCodes() {
+        var reply = ApiClient.at(base).send(ApiClient.at(base).request("/openapi").header("Accept", "application/json").GET());
+        assertEquals(200, reply.status());
+        JsonNode paths = reply.json().get("paths");
+        JsonNode cookie = paths.get("/api/v1/outlook/authorizations").get("post").get("responses").get("201").get("headers").get("Set-Cookie");
+        assertNotNull(cookie, paths.get("/api/v1/outlook/authorizations").toString());
+        for (String attribute : List.of("HttpOnly", "Path=/api/v1/outlook/callback", "Secure", "SameSite=None", "SameSite=Lax")) {
+            assertTrue(cookie.get("description").asText().contains(attribute), attribute + " in " + cookie);
+        }
+        for (String method : List.of("get", "post")) {
+            JsonNode seeOther = paths.get("/api/v1/outlook/callback").get(method).get("responses").get("303");
+            assertNotNull(seeOther, method + " " + paths.get("/api/v1/outlook/callback"));
+            for (String code : List.of("BROWSER_MISMATCH", "TENANT_NOT_ALLOWED", "STATE_INVALID", "STATE_EXPIRED", "CONSENT_DENIED",
+                    "AUTHORIZATION_FAILED", "SIGN_IN_FAILED", "OUTLOOK_NOT_CONFIGURED")) {
+                assertTrue(seeOther.get("description").asText().contains(code), method + " names " + code);
+            }
+            assertNotNull(seeOther.get("headers").get("Set-Cookie"), method + " says it clears the cookie");
+        }
+    }
+
     /** Nothing of the Microsoft account reached the service: no connection, no mailbox, no audit event for the user. */
     private void assertNothingStoredFor(DirectoryUser account, String userId) {
         assertEquals(0, Sql.count("SELECT count(*) FROM outlook_connection WHERE user_id = ? OR microsoft_oid = ?", userId, account.oid()));
