@@ -486,6 +486,11 @@ public final class Tenant {
         faults.put(requireMailbox(mailbox).oid, new Fault(requests, status, null));
     }
 
+    /** Graph answers the mailbox's requests normally again (pending throttling or failures are dropped). */
+    public void clearFaults(String mailbox) {
+        faults.remove(requireMailbox(mailbox).oid);
+    }
+
     public void addLatency(Duration latency) {
         latencyMillis.set(latency == null ? 0 : latency.toMillis());
     }
