@@ -196,6 +196,12 @@ public final class Browser implements AutoCloseable {
         return cookie == null ? null : cookie.getValue();
     }
 
+    /** Whether the browser holds the cookie as Secure (sent over https only) and HttpOnly (no script reads it). */
+    public boolean cookieIsSecureAndHttpOnly(String name) {
+        var cookie = driver.manage().getCookieNamed(name);
+        return cookie != null && cookie.isSecure() && cookie.isHttpOnly();
+    }
+
     @Override
     public void close() {
         driver.quit();

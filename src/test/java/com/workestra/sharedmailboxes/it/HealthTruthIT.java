@@ -54,9 +54,8 @@ class HealthTruthIT {
     }
 
     @AfterEach
-    void releaseBackgroundWorkAndResetTheClock() {
-        controls.resetClock();
-        controls.releaseBackgroundWork();
+    void backToRealTimeWithBackgroundWorkReleased() {
+        controls.backToRealTime();
     }
 
     @Test

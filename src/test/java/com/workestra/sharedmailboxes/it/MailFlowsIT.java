@@ -268,6 +268,44 @@ class MailFlowsIT {
     }
 
     @Test
+    void ccAndBccRecipientsGetTheMessageAndNoCopyShowsTheBcc() {
+        Person alice = workspace.person("alice");
+        Person bob = workspace.person("bob");
+        Person carol = workspace.person("carol");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        workspace.tenant.grantSendAs(support, alice.microsoft().upn());
+        alice.addSharedOk(alice.connect(), support);
+        UUID bobPersonal = bob.connect();
+        UUID carolPersonal = carol.connect();
+        awaitCurrent(bob, bobPersonal);
+        awaitCurrent(carol, carolPersonal);
+        String bobAddress = bob.microsoft().upn().toLowerCase();
+        String carolAddress = carol.microsoft().upn().toLowerCase();
+
+        String subject = "Copies " + workspace.suffix;
+        var sent = alice.api().post("/api/v1/messages", "{\"from\":\"" + support + "\",\"to\":[{\"address\":\"customer@example.com\"}],"
+                + "\"cc\":[{\"address\":\"" + bobAddress + "\",\"name\":\"Bob\"}],\"bcc\":[\"" + carolAddress + "\"],"
+                + "\"subject\":\"" + subject + "\",\"body\":{\"contentType\":\"text\",\"content\":\"For your information\"}}");
+        assertEquals(202, sent.status(), sent.body());
+        SentMail atMicrosoft = sentMail(subject);
+        assertEquals(List.of("customer@example.com"), atMicrosoft.to());
+        assertEquals(List.of(bobAddress), atMicrosoft.cc());
+        assertEquals(List.of(carolAddress), atMicrosoft.bcc(), "the Bcc reaches Microsoft");
+        assertEquals(support, atMicrosoft.from().toLowerCase());
+
+        // Exchange delivers to both; each one's own connection syncs the copy. Neither copy names the Bcc recipient.
+        for (Person recipient : List.of(bob, carol)) {
+            JsonNode copy = awaitMessage(recipient, "folder=inbox&q=" + encode(subject),
+                    m -> recipient.microsoft().upn().equalsIgnoreCase(m.get("mailbox").asText()));
+            assertEquals(List.of("customer@example.com"), addresses(copy.get("to")), copy.toString());
+            assertEquals(List.of(bobAddress), addresses(copy.get("cc")), copy.toString());
+            assertFalse(addresses(copy.get("to")).contains(carolAddress) || addresses(copy.get("cc")).contains(carolAddress),
+                    "no copy shows the Bcc: " + copy);
+        }
+    }
+
+    @Test
     void repliesThreadAndSignaturesAreApplied() {
         Person alice = workspace.person("alice");
         String support = workspace.sharedMailbox("support");
@@ -301,6 +339,44 @@ class MailFlowsIT {
     }
 
     @Test
+    void replyAllAnswersTheSenderAndEveryRecipientButTheSharedMailboxItself() {
+        Person alice = workspace.person("alice");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        workspace.tenant.grantSendAs(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        awaitCurrent(alice, shared);
+
+        String subject = "Team question " + workspace.suffix;
+        workspace.tenant.deliver(support, "customer@example.com", List.of(support, "colleague@example.com"),
+                List.of("manager@example.com"), subject, "Who can help?");
+        syncNow(alice, shared);
+        JsonNode original = awaitMessage(alice, "q=" + encode(subject), m -> true);
+        assertEquals(List.of(support, "colleague@example.com"), addresses(original.get("to")), original.toString());
+        assertEquals(List.of("manager@example.com"), addresses(original.get("cc")), original.toString());
+        String id = original.get("id").asText();
+
+        var answered = alice.api().post("/api/v1/messages/" + id + "/reply", "{\"body\":{\"contentType\":\"text\",\"content\":\"Only you.\"}}");
+        assertEquals(202, answered.status(), answered.body());
+        SentMail reply = sentMails("RE: " + subject, 1).get(0);
+        assertEquals(List.of("customer@example.com"), reply.to(), "a reply answers the sender");
+        assertEquals(List.of(), reply.cc());
+
+        var answeredAll = alice.api().post("/api/v1/messages/" + id + "/reply",
+                "{\"replyAll\":true,\"body\":{\"contentType\":\"text\",\"content\":\"All of you.\"}}");
+        assertEquals(202, answeredAll.status(), answeredAll.body());
+        SentMail replyAll = sentMails("RE: " + subject, 2).get(1);
+        assertEquals(List.of("customer@example.com", "colleague@example.com"), replyAll.to(),
+                "reply all keeps the sender and the other recipients, without the shared mailbox itself");
+        assertEquals(List.of("manager@example.com"), replyAll.cc());
+        assertEquals(support, replyAll.from().toLowerCase());
+        assertEquals(original.get("internetMessageId").asText(), replyAll.inReplyTo(), "in the same thread");
+        assertTrue(replyAll.body().contains("All of you."), replyAll.body());
+        assertEquals(1, Sql.count("SELECT count(*) FROM audit_event WHERE action = 'REPLIED' AND user_id = ? AND detail LIKE 'reply all%'",
+                alice.userId()));
+    }
+
+    @Test
     void readStateIsWrittenToExchangeAndARefusalIsReported() {
         Person alice = workspace.person("alice");
         String support = workspace.sharedMailbox("support");
@@ -318,16 +394,15 @@ class MailFlowsIT {
         assertTrue(marked.json().get("isRead").asBoolean());
         assertEquals(1, Sql.count("SELECT count(*) FROM audit_event WHERE action = 'MARKED_READ' AND user_id = ? AND mailbox = ?",
                 alice.userId(), support));
-        // Proof that Exchange has it: forget it locally, and the next delta brings it back as read.
-        Sql.update("UPDATE message SET is_read = false WHERE id = ?", Long.parseLong(id));
-        syncNow(alice, shared);
-        awaitMessage(alice, "q=" + encode(subject), m -> m.get("isRead").asBoolean());
+        String graphId = (String) Sql.single("SELECT graph_id FROM message WHERE id = ?", Long.parseLong(id));
+        assertTrue(workspace.tenant.isRead(support, graphId), "Exchange has it as read (what Outlook shows)");
 
         workspace.tenant.revokeFullAccess(support, alice.microsoft().upn());
         var refused = alice.api().patch("/api/v1/messages/" + id, "{\"isRead\":false}");
         assertEquals(403, refused.status(), refused.body());
         assertEquals("MAILBOX_ACCESS_DENIED", refused.json().get("code").asText());
         assertTrue(alice.api().get("/api/v1/messages/" + id).json().get("isRead").asBoolean(), "nothing changed locally");
+        assertTrue(workspace.tenant.isRead(support, graphId), "nor at Exchange");
 
         // The sync of the shared row turns red with the product's sentence, and recovers once access is back.
         syncNow(alice, shared);
@@ -377,6 +452,18 @@ class MailFlowsIT {
     static String sendBody(String from, String to, String subject, String text) {
         return "{\"from\":\"" + from + "\",\"to\":[{\"address\":\"" + to + "\"}],\"subject\":\"" + subject
                 + "\",\"body\":{\"contentType\":\"text\",\"content\":\"" + text + "\"}}";
+    }
+
+    /** The first {@code count} messages Microsoft sent with this subject, oldest first (waits until there are as many). */
+    List<SentMail> sentMails(String subject, int count) {
+        return await(() -> workspace.tenant.sentMail().stream().filter(mail -> subject.equals(mail.subject())).toList(),
+                mails -> mails.size() >= count);
+    }
+
+    static List<String> addresses(JsonNode recipients) {
+        List<String> addresses = new ArrayList<>();
+        recipients.forEach(recipient -> addresses.add(recipient.get("address").asText().toLowerCase()));
+        return addresses;
     }
 
     SentMail sentMail(String subject) {

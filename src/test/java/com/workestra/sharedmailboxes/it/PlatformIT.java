@@ -22,6 +22,10 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -124,8 +128,45 @@ class PlatformIT {
     }
 
     @Test
-    void metricsAreExposed() {
-        assertEquals(200, api.get("/metrics").status());
+    void metricsShowWhatTheReadmePromisesAnOperator() {
+        Metrics before = Metrics.of(api);
+        TestWorkspace workspace = new TestWorkspace(base);
+        TestWorkspace.Person ada = workspace.person("ada");
+        UUID personal = ada.connect();
+        Await.until("the first sync", () -> ada.connection(personal),
+                view -> "healthy".equals(view.get("health").get("badge").asText()), Duration.ofSeconds(60));
+        // Exchange hides a mailbox's Inbox from someone without rights (404 ErrorItemNotFound: our 403), then Graph throttles
+        // one (429, retried by the SDK after Retry-After).
+        assertEquals(403, ada.addShared(personal, workspace.sharedMailbox("closed")).status());
+        String busy = workspace.sharedMailbox("busy");
+        workspace.tenant.grantFullAccess(busy, ada.microsoft().upn());
+        workspace.tenant.throttleNext(busy, 1, Duration.ofSeconds(1));
+        assertEquals(201, ada.addShared(personal, busy).status());
+        // Graph posts a notification naming no subscription of this service: acknowledged and ignored.
+        assertEquals(202, api.post("/api/v1/graph/notifications", "{\"value\":[{\"subscriptionId\":\"" + UUID.randomUUID()
+                + "\",\"clientState\":\"x\",\"changeType\":\"created\",\"resource\":\"Users/x/Messages/y\"}]}").status());
+
+        // The badge gauges reuse one count for metrics.badge-counts-max-age (15 s): ada's healthy row shows within that.
+        Metrics after = Await.until("ada's healthy connection in connections{badge=healthy}", () -> Metrics.of(api),
+                metrics -> metrics.value("connections", Map.of("badge", "healthy")) >= 1, Duration.ofSeconds(30));
+        for (String badge : List.of("healthy", "never_synced", "stale", "error")) {
+            assertTrue(after.has("connections", Map.of("badge", badge)), "connections{badge=" + badge + "}: " + after);
+        }
+        assertIncreased(before, after, "graph_errors_total", Map.of("status", "404", "code", "ErrorItemNotFound"));
+        assertIncreased(before, after, "graph_errors_total", Map.of("status", "429"));
+        assertIncreased(before, after, "graph_throttled_total", Map.of());
+        assertIncreased(before, after, "webhook_notifications_total", Map.of("outcome", "ignored"));
+        // Acknowledging took milliseconds, well inside the 3 s Graph allows, and the timer says so in seconds.
+        double slowest = after.value("webhook_acknowledgement_seconds_max");
+        assertTrue(after.value("webhook_acknowledgement_seconds_count") >= 1, "webhook_acknowledgement: " + after);
+        assertTrue(slowest > 0 && slowest < 3, "the slowest acknowledgement in seconds: " + slowest + "\n" + after);
+        double mean = after.value("webhook_acknowledgement_seconds_mean");
+        assertTrue(mean > 0 && mean <= slowest, "the mean acknowledgement in seconds: " + mean + "\n" + after);
+    }
+
+    private static void assertIncreased(Metrics before, Metrics after, String name, Map<String, String> labels) {
+        assertTrue(after.value(name, labels) > before.value(name, labels),
+                name + labels + " went from " + before.value(name, labels) + " to " + after.value(name, labels) + ":\n" + after);
     }
 
     @Test

@@ -30,12 +30,29 @@ public final class ServiceControls {
         }
     }
 
-    /** Back to system time: a test that moved the clock resets it so the next test meets Microsoft's time again. */
-    public void resetClock() {
-        ApiClient.Reply reply = anonymous.delete("/api/v1/testing/clock");
-        if (reply.status() != 200) {
-            throw new AssertionError("resetting the clock answered " + reply);
+    /**
+     * Puts the service's clock back at real time, with background work held meanwhile, and leaves background work
+     * released: what a test that moved the clock does when it ends, so that the next test starts at real time.
+     */
+    public void backToRealTime() {
+        holdBackgroundWork();
+        try {
+            ApiClient.Reply reply = anonymous.send(anonymous.request("/api/v1/testing/clock").DELETE());
+            if (reply.status() != 200) {
+                throw new AssertionError("resetting the clock answered " + reply);
+            }
+        } finally {
+            releaseBackgroundWork();
         }
+    }
+
+    /** The time on the service's clock. */
+    public java.time.Instant now() {
+        ApiClient.Reply reply = anonymous.get("/api/v1/testing/clock");
+        if (reply.status() != 200) {
+            throw new AssertionError("reading the clock answered " + reply);
+        }
+        return java.time.Instant.parse(reply.json().get("now").asText());
     }
 
     /** Moves the service's clock forward (Microsoft's emulator keeps its own time). */

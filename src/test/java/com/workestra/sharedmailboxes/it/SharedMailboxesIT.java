@@ -7,6 +7,7 @@ import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.URL;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -26,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @RunAsClient
 class SharedMailboxesIT {
 
+    static final Duration WAIT = Duration.ofSeconds(60);
+
     @Deployment(testable = false)
     static WebArchive deployment() {
         return ServiceDeployment.war();
@@ -35,39 +40,58 @@ class SharedMailboxesIT {
     URL base;
 
     TestWorkspace workspace;
+    ServiceControls controls;
 
     @BeforeEach
     void setUp() {
         workspace = new TestWorkspace(base);
+        controls = new ServiceControls(base);
+    }
+
+    @AfterEach
+    void releaseBackgroundWork() {
+        controls.releaseBackgroundWork();
     }
 
     @Test
-    void addingASharedMailboxCreatesASharedRowThatPollsAndStartsNeverSynced() {
+    void addingASharedMailboxCreatesAPolledSharedRowThatShowsNeverSyncedUntilItsFirstSyncMakesItHealthy() {
         Person alice = workspace.person("alice");
         String support = workspace.sharedMailbox("support");
         workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
         UUID parent = alice.connect();
 
-        var added = alice.addShared(parent, support.toUpperCase());
-        assertEquals(201, added.status(), added.body());
-        JsonNode row = added.json();
-        assertEquals("shared", row.get("kind").asText());
-        assertEquals(support, row.get("address").asText());
-        assertEquals(parent.toString(), row.get("parentId").asText());
-        assertEquals("polling", row.get("delivery").asText());
-        assertTrue(row.get("deliveryNote").asText().contains("app-only identity"), row.toString());
-        assertTrue(Set.of("never_synced", "healthy").contains(row.get("health").get("badge").asText()));
-        assertFalse(row.get("canAddSharedMailbox").asBoolean());
-        assertEquals(2, alice.api().get("/api/v1/outlook/connections").json().size());
-        assertTrue(workspace.tenant.subscriptions().stream().noneMatch(s -> s.resource().toLowerCase().contains(support)),
-                "a delegated subscription is never attempted on a shared mailbox");
-        UUID id = UUID.fromString(row.get("id").asText());
-        // Requested, or already claimed by the scheduler (started), or even finished.
-        assertTrue(Sql.single("SELECT COALESCE(sync_requested_at, sync_started_at, last_sync_at) FROM outlook_connection WHERE id = ?", id)
-                != null, "an initial sync is requested");
-        assertEquals(1, Sql.count("SELECT count(*) FROM mailbox_access a JOIN mailbox m ON m.id = a.mailbox_id"
-                + " WHERE m.address = ? AND a.user_id = ?", support, alice.userId()));
-        assertEquals(1, Sql.count("SELECT count(*) FROM audit_event WHERE connection_id = ? AND action = 'SHARED_MAILBOX_ADDED'", id));
+        // Background work held: the row is looked at before any sync can have run.
+        controls.holdBackgroundWork();
+        UUID id;
+        try {
+            var added = alice.addShared(parent, support.toUpperCase());
+            assertEquals(201, added.status(), added.body());
+            JsonNode row = added.json();
+            id = UUID.fromString(row.get("id").asText());
+            assertEquals("shared", row.get("kind").asText());
+            assertEquals(support, row.get("address").asText());
+            assertEquals(parent.toString(), row.get("parentId").asText());
+            assertEquals("polling", row.get("delivery").asText());
+            assertTrue(row.get("deliveryNote").asText().contains("app-only identity"), row.toString());
+            assertEquals("never_synced", row.get("health").get("badge").asText(), row.toString());
+            assertTrue(row.get("health").get("lastSyncAt").isNull(), row.toString());
+            assertFalse(row.get("canAddSharedMailbox").asBoolean());
+            assertEquals(2, alice.api().get("/api/v1/outlook/connections").json().size());
+            assertTrue(workspace.tenant.subscriptions().stream().noneMatch(s -> s.resource().toLowerCase().contains(support)),
+                    "a delegated subscription is never attempted on a shared mailbox");
+            assertEquals("INITIAL", Sql.single("SELECT sync_reason FROM outlook_connection WHERE id = ? AND sync_requested_at IS NOT NULL", id),
+                    "an initial sync is requested");
+            assertEquals(1, Sql.count("SELECT count(*) FROM mailbox_access a JOIN mailbox m ON m.id = a.mailbox_id"
+                    + " WHERE m.address = ? AND a.user_id = ?", support, alice.userId()));
+            assertEquals(1, Sql.count("SELECT count(*) FROM audit_event WHERE connection_id = ? AND action = 'SHARED_MAILBOX_ADDED'", id));
+            assertEquals("never_synced", alice.badge(id), "nothing has synced it yet");
+        } finally {
+            controls.releaseBackgroundWork();
+        }
+
+        JsonNode synced = alice.awaitConnection(id, view -> "healthy".equals(badge(view)), WAIT);
+        assertEquals("healthy", badge(synced), "the first sync turns it Healthy: " + synced);
+        assertFalse(synced.get("health").get("lastSyncAt").isNull(), synced.toString());
     }
 
     @Test
@@ -191,22 +215,81 @@ class SharedMailboxesIT {
         assertProblem(jon.addShared(parent, support), 409, "PARENT_NOT_HEALTHY", "reconnect");
 
         jon.reconnect(parent);
-        assertFalse("error".equals(jon.badge(shared)), "the shared row recovers without being re-added");
-        assertFalse("error".equals(jon.badge(parent)));
+        JsonNode recovered = jon.awaitConnection(shared, view -> "healthy".equals(badge(view)), WAIT);
+        assertEquals("healthy", badge(recovered), "the shared row recovers without being re-added: " + recovered);
+        assertTrue(recovered.get("health").get("error").isNull(), recovered.toString());
+        assertEquals("healthy", badge(jon.awaitConnection(parent, view -> "healthy".equals(badge(view)), WAIT)));
     }
 
     @Test
-    void badgesFollowTheLastSuccessfulSync() {
+    void aGrantThatHasNotPropagatedYetIsRefusedAndAddingAgainWorksOnceItHas() {
+        Person mia = workspace.person("mia");
+        String support = workspace.sharedMailbox("support");
+        UUID parent = mia.connect();
+        Duration propagation = Duration.ofSeconds(6);
+        workspace.tenant.setPermissionPropagationDelay(propagation);
+        try {
+            long granted = System.nanoTime();
+            workspace.tenant.grantFullAccess(support, mia.microsoft().upn());
+            var tooEarly = mia.addShared(parent, support);
+            assertProblem(tooEarly, 403, "MAILBOX_ACCESS_DENIED", "Microsoft rejected access to this mailbox");
+            assertTrue(tooEarly.json().get("detail").asText().contains("60 minutes"), tooEarly.body());
+            assertEquals(0, Sql.count("SELECT count(*) FROM mailbox WHERE address = ?", support), "a refusal stores nothing");
+
+            // What the sentence tells the person to do: try again, until Exchange has propagated the grant.
+            var added = Await.until("adding " + support + " once the grant has propagated", () -> mia.addShared(parent, support),
+                    reply -> reply.status() != 403, Duration.ofSeconds(60));
+            assertEquals(201, added.status(), added.body());
+            assertTrue(System.nanoTime() - granted >= propagation.toNanos(), "not before Exchange propagated the grant");
+            UUID shared = UUID.fromString(added.json().get("id").asText());
+            assertEquals("healthy", badge(mia.awaitConnection(shared, view -> "healthy".equals(badge(view)), WAIT)));
+        } finally {
+            workspace.tenant.setPermissionPropagationDelay(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void badgesFollowTheLastSuccessfulSyncAndExchangeRefusingTheMailboxTurnsItsRowRed() {
         Person kai = workspace.person("kai");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.grantFullAccess(support, kai.microsoft().upn());
         UUID parent = kai.connect();
-        Sql.update("UPDATE outlook_connection SET last_sync_at = now() - interval '1 hour', sync_requested_at = NULL WHERE id = ?", parent);
-        assertEquals("healthy", kai.badge(parent));
-        Sql.update("UPDATE outlook_connection SET last_sync_at = now() - interval '26 hours' WHERE id = ?", parent);
-        assertEquals("stale", kai.badge(parent));
-        Sql.update("UPDATE outlook_connection SET error_code = 'MAILBOX_ACCESS_DENIED', error_message = 'Microsoft rejected access to this mailbox' WHERE id = ?", parent);
-        JsonNode health = kai.connection(parent).get("health");
-        assertEquals("error", health.get("badge").asText());
-        assertEquals("Microsoft rejected access to this mailbox", health.get("error").get("message").asText());
+        UUID shared = kai.addSharedOk(parent, support);
+        JsonNode first = kai.awaitConnection(parent, view -> "healthy".equals(badge(view)), WAIT);
+        assertEquals("healthy", badge(first), "a real first sync: " + first);
+        assertEquals("healthy", badge(kai.awaitConnection(shared, view -> "healthy".equals(badge(view)), WAIT)));
+        try {
+            // 26 hours pass without a sync (background work held): both rows are late.
+            controls.holdBackgroundWork();
+            controls.advanceClock(Duration.ofHours(26));
+            JsonNode late = kai.connection(parent);
+            assertEquals("stale", badge(late), late.toString());
+            assertTrue(late.get("health").get("error").isNull(), late.toString());
+            assertEquals("stale", kai.badge(shared));
+
+            // Sync now: the row is due now (a late row already is: requests coalesce); the run makes it Healthy again.
+            assertEquals(202, kai.api().post("/api/v1/outlook/connections/" + parent + "/sync", "").status());
+            assertEquals(1, Sql.count("SELECT count(*) FROM outlook_connection WHERE id = ? AND sync_requested_at <= ?", parent,
+                    java.sql.Timestamp.from(controls.now())), "due now");
+            assertEquals("stale", kai.badge(parent), "until the sync has run");
+            controls.releaseBackgroundWork();
+            JsonNode again = kai.awaitConnection(parent, view -> "healthy".equals(badge(view)), WAIT);
+            assertEquals("healthy", badge(again), again.toString());
+            assertTrue(Instant.parse(again.get("health").get("lastSyncAt").asText())
+                    .isAfter(Instant.parse(first.get("health").get("lastSyncAt").asText()).plus(Duration.ofHours(25))), again.toString());
+
+            // The Exchange admin removes kai's Full Access: the shared row's next sync is refused and it turns red.
+            workspace.tenant.revokeFullAccess(support, kai.microsoft().upn());
+            assertEquals(202, kai.api().post("/api/v1/outlook/connections/" + shared + "/sync", "").status());
+            JsonNode red = kai.awaitConnection(shared, view -> "error".equals(badge(view)), WAIT);
+            JsonNode health = red.get("health");
+            assertEquals("error", health.get("badge").asText(), red.toString());
+            assertEquals("MAILBOX_ACCESS_DENIED", health.get("error").get("code").asText());
+            assertEquals("Microsoft rejected access to this mailbox", health.get("error").get("message").asText());
+            assertEquals("healthy", kai.badge(parent), "the personal connection is not affected");
+        } finally {
+            controls.backToRealTime();
+        }
     }
 
     @Test
@@ -220,17 +303,47 @@ class SharedMailboxesIT {
         assertEquals(200, anonymous.send(anonymous.request("/api/v1/graph/lifecycle?validationToken=abc")
                 .POST(HttpRequest.BodyPublishers.noBody())).status());
 
+        // lea's personal mailbox has a real subscription; once her first sync is done her next sync is scheduled.
         Person lea = workspace.person("lea");
         UUID parent = lea.connect();
-        Sql.update("UPDATE outlook_connection SET sync_requested_at = NULL WHERE id = ?", parent);
-        var forged = anonymous.post("/api/v1/graph/notifications", "{\"value\":[{\"subscriptionId\":\"" + UUID.randomUUID()
-                + "\",\"clientState\":\"guess\",\"changeType\":\"created\",\"resource\":\"Users/x/Messages/y\"}]}");
-        assertEquals(202, forged.status());
-        assertEquals(202, anonymous.post("/api/v1/graph/notifications", "not json").status());
-        assertEquals(null, Sql.single("SELECT sync_requested_at FROM outlook_connection WHERE id = ?", parent));
-        assertTrue(anonymous.request("/metrics").build() != null);
-        String metrics = anonymous.send(anonymous.request("/metrics?scope=application").header("Accept", "text/plain").GET()).body();
-        assertTrue(metrics.contains("webhook_notifications_total") && metrics.contains("ignored"), metrics);
+        assertEquals("healthy", badge(lea.awaitConnection(parent, view -> "healthy".equals(badge(view)), WAIT)));
+        String subscriptionId = (String) Sql.single("SELECT id FROM graph_subscription WHERE connection_id = ?", parent);
+        String clientState = workspace.tenant.subscriptions().stream().filter(s -> s.id().equals(subscriptionId)).findFirst()
+                .orElseThrow(() -> new AssertionError("no subscription " + subscriptionId + " at Microsoft")).clientState();
+        Metrics before = Metrics.of(anonymous);
+        controls.holdBackgroundWork();
+        try {
+            String scheduled = dueState(parent);
+            assertEquals(202, anonymous.post("/api/v1/graph/notifications", notification(subscriptionId, "guess")).status());
+            assertEquals(202, anonymous.post("/api/v1/graph/notifications", notification(UUID.randomUUID().toString(), clientState)).status());
+            assertEquals(202, anonymous.post("/api/v1/graph/notifications", "not json").status());
+            assertEquals(scheduled, dueState(parent), "a wrong clientState, an unknown subscription and garbage mark nothing due");
+            Metrics after = Metrics.of(anonymous);
+            Map<String, String> ignored = Map.of("outcome", "ignored");
+            assertTrue(after.value("webhook_notifications_total", ignored) - before.value("webhook_notifications_total", ignored) >= 3,
+                    "counted as ignored: " + after);
+
+            // The same notification with the subscription's own clientState is acted upon: the mailbox is due now.
+            assertEquals(202, anonymous.post("/api/v1/graph/notifications", notification(subscriptionId, clientState)).status());
+            assertEquals("WEBHOOK", Sql.single("SELECT sync_reason FROM outlook_connection WHERE id = ? AND sync_requested_at <= now()", parent));
+        } finally {
+            controls.releaseBackgroundWork();
+        }
+    }
+
+    private static String notification(String subscriptionId, String clientState) {
+        return "{\"value\":[{\"subscriptionId\":\"" + subscriptionId + "\",\"clientState\":\"" + clientState
+                + "\",\"changeType\":\"created\",\"resource\":\"Users/x/Messages/y\"}]}";
+    }
+
+    /** When the connection's next sync is due and why (what a notification would change). */
+    private static String dueState(UUID connection) {
+        return String.valueOf(Sql.single("SELECT sync_requested_at::text || ' ' || COALESCE(sync_reason, '-') FROM outlook_connection"
+                + " WHERE id = ?", connection));
+    }
+
+    static String badge(JsonNode view) {
+        return view.get("health").get("badge").asText();
     }
 
     static void assertProblem(ApiClient.Reply reply, int status, String code, String sentence) {

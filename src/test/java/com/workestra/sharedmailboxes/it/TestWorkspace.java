@@ -49,13 +49,18 @@ public final class TestWorkspace {
      * provider's sub), so the console and the API show them the same connections.
      */
     public ConsolePerson consolePerson(String name, boolean admin) {
+        return consolePerson(name, admin, "User " + name);
+    }
+
+    /** The same, with the display name their Microsoft account has in Entra ID (what Microsoft's sign-in reports). */
+    public ConsolePerson consolePerson(String name, boolean admin, String microsoftDisplayName) {
         M365Emulator idp = IntegrationEnvironment.identityProvider();
         String login = name + "-" + suffix + "@workestra.test";
         idp.tenant().createUser(login, "Person " + name);
         idp.tenant().setDirectoryAttribute(login, "wid", id);
         idp.tenant().setGroups(login, admin ? List.of("member", "admin") : List.of("member"));
         String userId = idp.idTokenSubject(login);
-        DirectoryUser microsoft = tenant.createUser(address(name), "User " + name);
+        DirectoryUser microsoft = tenant.createUser(address(name), microsoftDisplayName);
         var tokens = IntegrationEnvironment.tokens();
         ApiClient api = ApiClient.at(base).as(admin ? tokens.admin(userId, login, id) : tokens.member(userId, login, id));
         return new ConsolePerson(login, userId, microsoft, api);

@@ -9,6 +9,7 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,7 +32,10 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * The subscriptions and the delivery of their change and lifecycle notifications. Notifications are
  * queued per endpoint URL and POSTed from background threads, batched as Graph does, never on the request
- * that caused the change; failures are retried with doubling delays for the retry period.
+ * that caused the change; failures are retried with doubling delays for the retry period. A change notification
+ * leaves only after the notification latency (Graph, for Outlook messages: under a minute on average, at most three
+ * minutes); lifecycle notifications leave at once. Dropping loses change notifications only: a lifecycle
+ * {@code missed} is how Graph tells an app that it lost some.
  */
 final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
 
@@ -39,8 +43,11 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
     private static final long SLOW_MILLIS = 2900;
     private static final int MAX_BATCH = 1000;
 
-    private record Pending(String subscriptionId, ObjectNode item) {
+    private record Pending(String subscriptionId, ObjectNode item, boolean lifecycle, Instant occurredAt) {
     }
+
+    /** Deliveries kept for tests to look at (the newest; the benchmark delivers thousands). */
+    private static final int DELIVERY_LOG = 20_000;
 
     private static final class Endpoint {
         final String url;
@@ -65,10 +72,13 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
     private final AtomicLong slow = new AtomicLong();
     private final AtomicLong posts = new AtomicLong();
     private volatile boolean dropping;
+    private volatile Duration latency;
+    private final java.util.Deque<NotificationDelivery> deliveries = new java.util.ArrayDeque<>();
 
     ChangeNotifier(EmulatorSettings settings, Tenant tenant) {
         this.settings = settings;
         this.tenant = tenant;
+        this.latency = settings.notificationLatency();
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(4, runnable -> {
             Thread thread = new Thread(runnable, "m365-emulator-notifications");
             thread.setDaemon(true);
@@ -132,6 +142,39 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
         dropping = drop;
     }
 
+    @Override
+    public void notificationLatency(Duration value) {
+        latency = value;
+    }
+
+    @Override
+    public Duration notificationLatency() {
+        return latency;
+    }
+
+    @Override
+    public List<NotificationDelivery> deliveries() {
+        synchronized (deliveries) {
+            return List.copyOf(deliveries);
+        }
+    }
+
+    private void delivered(List<Pending> batch) {
+        Instant now = tenant.now();
+        synchronized (deliveries) {
+            for (Pending pending : batch) {
+                ObjectNode item = pending.item();
+                deliveries.addLast(new NotificationDelivery(Json.text(item, "subscriptionId"),
+                        pending.lifecycle() ? "lifecycle" : "change",
+                        Json.text(item, pending.lifecycle() ? "lifecycleEvent" : "changeType"),
+                        Json.text(item, "resource"), pending.occurredAt(), now));
+                if (deliveries.size() > DELIVERY_LOG) {
+                    deliveries.removeFirst();
+                }
+            }
+        }
+    }
+
     // ---- change notifications
 
     @Override
@@ -160,7 +203,7 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
             resourceData.put("id", id);
             item.put("clientState", subscription.clientState);
             item.put("tenantId", settings.tenantId());
-            enqueue(subscription.notificationUrl, new Pending(subscription.id, item));
+            enqueueAfter(latency, subscription.notificationUrl, new Pending(subscription.id, item, false, now));
         }
     }
 
@@ -189,10 +232,22 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
         item.put("lifecycleEvent", lifecycleEvent);
         // A removal notice is about a subscription that no longer exists, so it is not tied to one.
         enqueue(subscription.lifecycleNotificationUrl,
-                new Pending(lifecycleEvent.equals("subscriptionRemoved") ? null : subscription.id, item));
+                new Pending(lifecycleEvent.equals("subscriptionRemoved") ? null : subscription.id, item, true, tenant.now()));
     }
 
     // ---- delivery
+
+    private void enqueueAfter(Duration delay, String url, Pending pending) {
+        if (delay.isZero()) {
+            enqueue(url, pending);
+            return;
+        }
+        try {
+            executor.schedule(() -> enqueue(url, pending), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // the emulator is shutting down
+        }
+    }
 
     private void enqueue(String url, Pending pending) {
         Endpoint endpoint = endpoints.computeIfAbsent(url, Endpoint::new);
@@ -222,8 +277,7 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
         batch.removeIf(pending -> pending.subscriptionId() != null && get(pending.subscriptionId()) == null
                 && countDropped(1));
         if (dropping && !batch.isEmpty()) {
-            dropped.addAndGet(batch.size());
-            batch = List.of();
+            batch.removeIf(pending -> !pending.lifecycle() && countDropped(1));
         }
         if (!batch.isEmpty()) {
             long started = firstAttemptMillis == 0 ? System.currentTimeMillis() : firstAttemptMillis;
@@ -246,6 +300,7 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
                 }
             } else {
                 delivered.addAndGet(batch.size());
+                delivered(batch);
             }
         }
         if (!endpoint.queue.isEmpty()) {

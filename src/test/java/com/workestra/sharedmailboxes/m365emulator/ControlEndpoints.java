@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -66,8 +68,11 @@ final class ControlEndpoints {
                     call.respondEmpty(204);
                 }
                 case "POST /deliver" -> {
-                    String id = tenant.deliver(required(body, "mailbox"), required(body, "from"),
-                            required(body, "subject"), Json.text(body, "body") == null ? "" : Json.text(body, "body"));
+                    String mailbox = required(body, "mailbox");
+                    List<String> to = addresses(body, "to");
+                    String id = tenant.deliver(mailbox, required(body, "from"), to.isEmpty() ? List.of(mailbox) : to,
+                            addresses(body, "cc"), required(body, "subject"),
+                            Json.text(body, "body") == null ? "" : Json.text(body, "body"));
                     call.respondJson(201, Map.of("id", id));
                 }
                 case "POST /mark-read" -> {
@@ -107,6 +112,14 @@ final class ControlEndpoints {
                     tenant.dropNotifications(drop == null || drop.asBoolean());
                     call.respondEmpty(204);
                 }
+                case "POST /settings/notification-latency" -> {
+                    tenant.setNotificationLatency(Duration.ofMillis(intField(body, "millis", 0)));
+                    call.respondEmpty(204);
+                }
+                case "POST /settings/permission-propagation-delay" -> {
+                    tenant.setPermissionPropagationDelay(Duration.ofMillis(intField(body, "millis", 0)));
+                    call.respondEmpty(204);
+                }
                 case "POST /lifecycle" -> {
                     tenant.fireLifecycleEvent(required(body, "subscriptionId"), required(body, "lifecycleEvent"));
                     call.respondEmpty(204);
@@ -114,6 +127,8 @@ final class ControlEndpoints {
                 case "GET /sent" -> call.respondJson(200, Map.of("value", tenant.sentMail()));
                 case "GET /subscriptions" -> call.respondJson(200, Map.of("value", tenant.subscriptions()));
                 case "GET /notification-stats" -> call.respondJson(200, tenant.notificationStats());
+                case "GET /notifications" -> call.respondJson(200, Map.of("value", tenant.notificationDeliveries()));
+                case "GET /subscription-calls" -> call.respondJson(200, Map.of("value", tenant.subscriptionCalls()));
                 case "GET /count" -> call.respondJson(200, Map.of("count", tenant.messageCount(
                         requiredQuery(call, "mailbox"), call.query.getOrDefault("folder", "inbox"))));
                 default -> call.respondJson(404, Map.of("error", "unknown control route " + route));
@@ -174,6 +189,15 @@ final class ControlEndpoints {
             throw new IllegalArgumentException("'" + name + "' is required");
         }
         return value;
+    }
+
+    private static List<String> addresses(JsonNode body, String name) {
+        JsonNode list = Json.field(body, name);
+        List<String> addresses = new ArrayList<>();
+        if (list != null && list.isArray()) {
+            list.forEach(address -> addresses.add(address.asText()));
+        }
+        return addresses;
     }
 
     private static String requiredQuery(HttpCall call, String name) {

@@ -22,6 +22,9 @@ import java.util.Set;
  * @param idTokenOptionalClaims the app registration's optional ID-token claims (Entra's {@code optionalClaims.idToken},
  *        group claims and claims-mapping policy): {@code upn}, {@code groups} (group display names, as with
  *        {@code cloud_displayname}), or the name of a directory attribute set with {@link Tenant#setDirectoryAttribute}
+ * @param notificationLatency how long after a change its notification is sent (Graph, for Outlook messages: under a
+ *        minute on average, at most three minutes); small by default so tests run fast, and changeable at runtime with
+ *        {@link Tenant#setNotificationLatency}
  */
 public record EmulatorSettings(
         int port,
@@ -45,7 +48,8 @@ public record EmulatorSettings(
         Duration notificationRetryDelay,
         Duration notificationRetryPeriod,
         int serverThreads,
-        Set<String> idTokenOptionalClaims) {
+        Set<String> idTokenOptionalClaims,
+        Duration notificationLatency) {
 
     public static final String DEFAULT_TENANT_ID = "4f1c7d2a-9b3e-4c6f-8a15-2d7e9b0c1a11";
     public static final String DEFAULT_CLIENT_ID = "9d3a6e1f-5c2b-4e8a-b7d4-1f0e2c3b4a55";
@@ -61,6 +65,7 @@ public record EmulatorSettings(
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port " + port);
         }
+        Objects.requireNonNull(notificationLatency, "notificationLatency");
         if (maxConcurrentRequestsPerMailbox < 1 || maxRequestsPerWindowPerMailbox < 1 || serverThreads < 2) {
             throw new IllegalArgumentException("limits must be positive");
         }
@@ -73,7 +78,7 @@ public record EmulatorSettings(
                 4, 10_000, Duration.ofMinutes(10), Duration.ofSeconds(1),
                 Duration.ofMinutes(4230), Duration.ZERO,
                 Duration.ofSeconds(3), Duration.ofSeconds(10),
-                Duration.ofSeconds(1), Duration.ofHours(4), 32, Set.of());
+                Duration.ofSeconds(1), Duration.ofHours(4), 32, Set.of(), Duration.ZERO);
     }
 
     public EmulatorSettings withPort(int value) {
@@ -81,7 +86,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
     }
 
     public EmulatorSettings withTenantId(String value) {
@@ -89,7 +94,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
     }
 
     public EmulatorSettings withClient(String id, String secret) {
@@ -97,7 +102,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
     }
 
     public EmulatorSettings withApplicationDisplayName(String value) {
@@ -105,7 +110,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
     }
 
     public EmulatorSettings withAllowedRedirectUris(Set<String> value) {
@@ -113,7 +118,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
     }
 
     public EmulatorSettings withApplicationPermissions(Set<String> value) {
@@ -121,7 +126,7 @@ public record EmulatorSettings(
                 value, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
     }
 
     public EmulatorSettings withAccessTokenLifetime(Duration value) {
@@ -129,7 +134,7 @@ public record EmulatorSettings(
                 applicationPermissions, value, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
     }
 
     public EmulatorSettings withAuthorizationCodeLifetime(Duration value) {
@@ -137,7 +142,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, value, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
     }
 
     public EmulatorSettings withAutoSignInWithLoginHint(boolean value) {
@@ -145,7 +150,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, value,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
     }
 
     public EmulatorSettings withThrottleLimits(int concurrentRequests, int requestsPerWindow, Duration window) {
@@ -153,7 +158,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 concurrentRequests, requestsPerWindow, window, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
     }
 
     public EmulatorSettings withConcurrencyRetryAfter(Duration value) {
@@ -161,7 +166,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, value,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
     }
 
     public EmulatorSettings withSubscriptionMaxLifetime(Duration value) {
@@ -169,7 +174,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 value, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
     }
 
     public EmulatorSettings withPermissionPropagationDelay(Duration value) {
@@ -177,7 +182,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, value, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
     }
 
     public EmulatorSettings withNotificationTimeouts(Duration notification, Duration validation) {
@@ -185,7 +190,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notification, validation,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
     }
 
     public EmulatorSettings withNotificationRetry(Duration firstDelay, Duration period) {
@@ -193,7 +198,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                firstDelay, period, serverThreads, idTokenOptionalClaims);
+                firstDelay, period, serverThreads, idTokenOptionalClaims, notificationLatency);
     }
 
     public EmulatorSettings withServerThreads(int value) {
@@ -201,7 +206,7 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, value, idTokenOptionalClaims);
+                notificationRetryDelay, notificationRetryPeriod, value, idTokenOptionalClaims, notificationLatency);
     }
 
     public EmulatorSettings withIdTokenOptionalClaims(Set<String> value) {
@@ -209,6 +214,14 @@ public record EmulatorSettings(
                 applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
                 maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
                 subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, value);
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, value, notificationLatency);
+    }
+
+    public EmulatorSettings withNotificationLatency(Duration value) {
+        return new EmulatorSettings(port, tenantId, clientId, clientSecret, applicationDisplayName, allowedRedirectUris,
+                applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
+                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
+                subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
+                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, value);
     }
 }

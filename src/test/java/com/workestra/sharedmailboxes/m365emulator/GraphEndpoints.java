@@ -964,7 +964,7 @@ final class GraphEndpoints {
             tenant.fire(recipientMailbox, delivered, "created");
         }
         tenant.recordSent(new SentMail(mailbox.address, submission.from().address(), submission.sender().address(),
-                addresses(to), addresses(cc), subject, contentType, content, inReplyTo, conversationId, internetMessageId,
+                addresses(to), addresses(cc), addresses(bcc), subject, contentType, content, inReplyTo, conversationId, internetMessageId,
                 saveToSentItems ? mailbox.address : null, Instant.ofEpochMilli(now)));
     }
 

@@ -107,7 +107,7 @@ class M365EmulatorControlAndPagesTest {
         assertEquals(400, control("POST", "/permissions/grant", "{\"mailbox\":\"desk@contoso.test\"}").statusCode());
         assertEquals(204, control("POST", "/faults/latency", "{\"millis\":0}").statusCode());
         emulator.tenant().recordSent(new SentMail("desk@contoso.test", "desk@contoso.test", "ray@contoso.test",
-                List.of("a@example.com"), List.of(), "S", "text", "B", null, "c", "<m@x>", null, java.time.Instant.EPOCH));
+                List.of("a@example.com"), List.of(), List.of(), "S", "text", "B", null, "c", "<m@x>", null, java.time.Instant.EPOCH));
         HttpResponse<String> sent = control("GET", "/sent", null);
         assertEquals(200, sent.statusCode(), sent.body());
         assertEquals("1970-01-01T00:00:00Z", EmulatorTestClients.json(sent).get("value").get(0).get("sentAt").asText());

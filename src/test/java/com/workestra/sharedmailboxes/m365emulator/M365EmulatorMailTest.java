@@ -160,6 +160,54 @@ class M365EmulatorMailTest {
     }
 
     @Test
+    void thePropagationDelayCanBeChangedWhileTheTenantRuns() {
+        Scene scene = scene();
+        DirectoryUser late = tenant.createUser(unique("late"), "Late");
+        String token = clients.signInToken(late.upn(), "https://graph.microsoft.com/Mail.Read.Shared");
+        String inbox = "/users/" + scene.shared().address() + "/mailFolders/inbox/messages";
+        Duration delay = Duration.ofSeconds(3);
+        tenant.setPermissionPropagationDelay(delay);
+        try {
+            long granted = System.nanoTime();
+            tenant.grantFullAccess(scene.shared().address(), late.upn());
+            assertEquals(403, clients.graphGet(token, inbox).statusCode(), "a grant is not effective at once");
+            assertEquals(200, awaitStatus(token, inbox, 200), "the grant becomes effective");
+            assertTrue(System.nanoTime() - granted >= delay.toNanos(), "not before the delay");
+
+            long revoked = System.nanoTime();
+            tenant.revokeFullAccess(scene.shared().address(), late.upn());
+            assertEquals(200, clients.graphGet(token, inbox).statusCode(), "a revocation takes as long");
+            assertEquals(403, awaitStatus(token, inbox, 403));
+            assertTrue(System.nanoTime() - revoked >= delay.toNanos());
+        } finally {
+            tenant.setPermissionPropagationDelay(Duration.ZERO);
+        }
+        tenant.grantFullAccess(scene.shared().address(), late.upn());
+        assertEquals(200, clients.graphGet(token, inbox).statusCode(), "without a delay a change is effective at once");
+        assertThrows(IllegalArgumentException.class, () -> tenant.setPermissionPropagationDelay(Duration.ofSeconds(-1)));
+    }
+
+    /** Polls a Graph GET until it answers {@code expected} (at most ten seconds); the last status otherwise. */
+    private static int awaitStatus(String token, String path, int expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        int status = clients.graphGet(token, path).statusCode();
+        while (status != expected && System.nanoTime() < deadline) {
+            pause();
+            status = clients.graphGet(token, path).statusCode();
+        }
+        return status;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void unknownAddressesDistributionListsAndOldUpnsAreNotFound() {
         Scene scene = scene();
         String unknown = unique("nobody");
@@ -337,6 +385,47 @@ class M365EmulatorMailTest {
         JsonNode copy = sent.get("value").get(0);
         assertEquals(scene.user().upn(), copy.get("sender").get("emailAddress").get("address").asText());
         assertEquals(scene.shared().address(), copy.get("from").get("emailAddress").get("address").asText());
+    }
+
+    @Test
+    void ccAndBccRecipientsGetTheMailButNoCopyNamesTheBcc() {
+        Scene scene = scene();
+        tenant.grantSendAs(scene.shared().address(), scene.user().upn());
+        DirectoryUser copied = tenant.createUser(unique("cc"), "Copied");
+        DirectoryUser blind = tenant.createUser(unique("bcc"), "Blind");
+        SendMailPostRequestBody request = sendMailBody("With copies", "customer@example.com", scene.shared().address());
+        request.getMessage().setCcRecipients(List.of(recipient(copied.upn())));
+        request.getMessage().setBccRecipients(List.of(recipient(blind.upn())));
+        clients.graph(scene.token()).users().byUserId(scene.shared().address()).sendMail().post(request);
+
+        SentMail sent = lastSent("With copies");
+        assertEquals(List.of("customer@example.com"), sent.to());
+        assertEquals(List.of(copied.upn()), sent.cc());
+        assertEquals(List.of(blind.upn()), sent.bcc());
+        ReceivedMail atCopied = tenant.inbox(copied.upn()).get(0);
+        assertEquals("With copies", atCopied.subject());
+        assertEquals(List.of("customer@example.com"), atCopied.to());
+        assertEquals(List.of(copied.upn()), atCopied.cc());
+        ReceivedMail atBlind = tenant.inbox(blind.upn()).get(0);
+        assertEquals("With copies", atBlind.subject(), "the Bcc recipient gets the mail");
+        assertEquals(atCopied.to(), atBlind.to());
+        assertEquals(atCopied.cc(), atBlind.cc(), "and no copy names the Bcc recipient");
+        assertEquals(atCopied.internetMessageId(), atBlind.internetMessageId());
+    }
+
+    @Test
+    void replyAllAnswersTheSenderAndEveryRecipientButTheMailboxItself() {
+        Scene scene = scene();
+        String shared = scene.shared().address();
+        tenant.grantSendAs(shared, scene.user().upn());
+        String original = tenant.deliver(shared, "customer@example.com", List.of(shared, "colleague@example.com"),
+                List.of("boss@example.com", shared), "Order question", "Where is it?");
+        clients.graph(scene.token()).users().byUserId(shared).messages().byMessageId(original).replyAll()
+                .post(new com.microsoft.graph.users.item.messages.item.replyall.ReplyAllPostRequestBody());
+        SentMail sent = lastSent("RE: Order question");
+        assertEquals(List.of("customer@example.com", "colleague@example.com"), sent.to());
+        assertEquals(List.of("boss@example.com"), sent.cc());
+        assertEquals(shared, sent.from());
     }
 
     @Test

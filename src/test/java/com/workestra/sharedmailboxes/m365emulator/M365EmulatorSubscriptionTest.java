@@ -225,6 +225,82 @@ class M365EmulatorSubscriptionTest {
     }
 
     @Test
+    void droppingLosesChangeNotificationsButGraphStillSaysItMissedSome() throws Exception {
+        Mailbox shared = tenant.createSharedMailbox(unique("lossy"), "Lossy");
+        GraphServiceClient graph = clients.graph(clients.appOnlyToken());
+        Subscription created = graph.subscriptions().post(subscription("/users/" + shared.address() + "/messages", "l",
+                inMinutes(60)));
+        tenant.dropNotifications(true);
+        try {
+            tenant.deliver(shared.address(), "x@example.com", "Lost", "Body");
+            assertNull(receiver.next(Duration.ofMillis(500)), "the change notification is lost");
+            tenant.fireLifecycleEvent(created.getId(), "missed");
+            JsonNode missed = receiver.next(WAIT);
+            assertNotNull(missed, "the lifecycle notification is not");
+            assertEquals("missed", missed.get("value").get(0).get("lifecycleEvent").asText());
+        } finally {
+            tenant.dropNotifications(false);
+        }
+    }
+
+    @Test
+    void changeNotificationsLeaveAfterTheNotificationLatencyAndAreLogged() throws Exception {
+        Mailbox shared = tenant.createSharedMailbox(unique("latent"), "Latent");
+        GraphServiceClient graph = clients.graph(clients.appOnlyToken());
+        Subscription created = graph.subscriptions().post(subscription("/users/" + shared.address() + "/messages", "t",
+                inMinutes(60)));
+        Duration latency = Duration.ofMillis(1500);
+        tenant.setNotificationLatency(latency);
+        try {
+            assertEquals(latency, tenant.notificationLatency());
+            tenant.deliver(shared.address(), "x@example.com", "Later", "Body");
+            assertNull(receiver.next(Duration.ofMillis(700)), "nothing before the latency");
+            JsonNode payload = receiver.next(WAIT);
+            assertNotNull(payload, "the notification arrives after it");
+            assertEquals(created.getId(), payload.get("value").get(0).get("subscriptionId").asText());
+        } finally {
+            tenant.setNotificationLatency(Duration.ZERO);
+        }
+        // The endpoint has the POST before the emulator has its answer: wait for the log to catch up.
+        NotificationDelivery delivery = null;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (delivery == null && System.nanoTime() < deadline) {
+            delivery = tenant.notificationDeliveries().stream().filter(d -> created.getId().equals(d.subscriptionId()))
+                    .reduce((first, second) -> second).orElse(null);
+            if (delivery == null) {
+                Thread.sleep(20);
+            }
+        }
+        assertNotNull(delivery, "the delivery is logged");
+        assertEquals("change", delivery.kind());
+        assertEquals("created", delivery.event());
+        assertTrue(delivery.resource().startsWith("Users/" + shared.oid() + "/Messages/"), delivery.resource());
+        assertTrue(Duration.between(delivery.occurredAt(), delivery.deliveredAt()).compareTo(latency) >= 0, delivery.toString());
+        assertThrows(IllegalArgumentException.class, () -> tenant.setNotificationLatency(Duration.ofSeconds(-1)));
+    }
+
+    @Test
+    void everyCallOnSubscriptionsIsRecordedWithWhatGraphAnswered() {
+        Mailbox shared = tenant.createSharedMailbox(unique("audit"), "Audit");
+        GraphServiceClient graph = clients.graph(clients.appOnlyToken());
+        Subscription created = graph.subscriptions().post(subscription("/users/" + shared.address() + "/messages", "a",
+                inMinutes(60)));
+        graph.subscriptions().bySubscriptionId(created.getId()).reauthorize().post();
+        Subscription renewal = new Subscription();
+        renewal.setExpirationDateTime(inMinutes(90));
+        graph.subscriptions().bySubscriptionId(created.getId()).patch(renewal);
+        graph.subscriptions().bySubscriptionId(created.getId()).delete();
+        Subscription again = new Subscription();
+        again.setExpirationDateTime(inMinutes(90));
+        assertThrows(ODataError.class, () -> graph.subscriptions().bySubscriptionId(created.getId()).patch(again));
+
+        var calls = tenant.subscriptionCalls().stream().filter(call -> created.getId().equals(call.subscriptionId())).toList();
+        assertEquals(java.util.List.of("create 201", "reauthorize 204", "renew 200", "delete 204", "renew 404"),
+                calls.stream().map(call -> call.operation() + " " + call.status()).toList());
+        assertTrue(calls.stream().allMatch(SubscriptionCall::appOnly));
+    }
+
+    @Test
     void slowAnswersAreCountedAndExpiredSubscriptionsDisappear() throws Exception {
         Mailbox shared = tenant.createSharedMailbox(unique("slow"), "Slow");
         GraphServiceClient graph = clients.graph(clients.appOnlyToken());

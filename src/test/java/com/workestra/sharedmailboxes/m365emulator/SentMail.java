@@ -9,6 +9,7 @@ import java.util.List;
  * @param mailbox the mailbox the request addressed (/me resolves to the signed-in user's)
  * @param from the address the message appears to be from
  * @param sender the address that actually sent it (differs from {@code from} for Send on Behalf)
+ * @param bcc the blind copies: delivered, but on no recipient's copy (only the sender's request names them)
  * @param inReplyTo the internetMessageId of the message replied to, or null
  * @param savedToSentItemsOf the mailbox whose Sent Items holds the copy, or null when not saved
  */
@@ -18,6 +19,7 @@ public record SentMail(
         String sender,
         List<String> to,
         List<String> cc,
+        List<String> bcc,
         String subject,
         String bodyContentType,
         String body,

@@ -20,6 +20,9 @@ final class SubscriptionEndpoints {
     private static final Set<String> APPLICATION_ROLES = Set.of("Mail.ReadBasic.All", "Mail.ReadBasic", "Mail.Read",
             "Mail.ReadWrite");
 
+    private static final java.util.Map<String, Integer> SUCCESS = java.util.Map.of("create", 201, "renew", 200,
+            "delete", 204, "reauthorize", 204);
+
     private final EmulatorSettings settings;
     private final Tenant tenant;
     private final ChangeNotifier notifier;
@@ -32,14 +35,50 @@ final class SubscriptionEndpoints {
         this.graphBase = baseUrl + "/v1.0";
     }
 
+    /** Serves the call and records what was asked and answered, for tests to look at ({@link Tenant#subscriptionCalls}). */
     void handle(HttpCall call, TokenService.Caller caller, GraphRequest request) {
+        String operation = operation(call.method, request);
+        String named = request.size() >= 2 ? request.get(1) : null;
+        try {
+            String createdId = serve(call, caller, request);
+            if (operation != null) {
+                tenant.recordSubscriptionCall(new SubscriptionCall(operation, named != null ? named : createdId,
+                        caller.appOnly(), SUCCESS.get(operation), tenant.now()));
+            }
+        } catch (GraphException refused) {
+            if (operation != null) {
+                tenant.recordSubscriptionCall(new SubscriptionCall(operation, named, caller.appOnly(), refused.status,
+                        tenant.now()));
+            }
+            throw refused;
+        }
+    }
+
+    private static String operation(String method, GraphRequest request) {
+        if (request.size() == 1) {
+            return method.equals("POST") ? "create" : null;
+        }
+        if (request.size() == 2) {
+            return switch (method) {
+                case "PATCH" -> "renew";
+                case "DELETE" -> "delete";
+                default -> null;
+            };
+        }
+        return request.size() == 3 && request.name(2).equals("reauthorize") && method.equals("POST") ? "reauthorize" : null;
+    }
+
+    /** @return the id of the subscription created, if the call created one */
+    private String serve(HttpCall call, TokenService.Caller caller, GraphRequest request) {
         if (request.size() == 1) {
             switch (call.method) {
-                case "POST" -> create(call, caller);
+                case "POST" -> {
+                    return create(call, caller);
+                }
                 case "GET" -> list(call, caller);
                 default -> throw methodNotAllowed();
             }
-            return;
+            return null;
         }
         Subscription subscription = notifier.get(request.get(1));
         if (subscription == null || !visibleTo(subscription, caller)) {
@@ -55,13 +94,13 @@ final class SubscriptionEndpoints {
                 }
                 default -> throw methodNotAllowed();
             }
-            return;
+            return null;
         }
         if (request.size() == 3 && request.name(2).equals("reauthorize") && call.method.equals("POST")) {
             authorize(caller, subscription.mailbox, "Reauthorize");
             subscription.reauthorizationRequired = false;
             call.respondEmpty(204);
-            return;
+            return null;
         }
         throw GraphException.noResource(request.get(request.size() - 1));
     }
@@ -77,7 +116,7 @@ final class SubscriptionEndpoints {
         return caller.appOnly() ? subscription.appOnly : !subscription.appOnly && subscription.creatorId.equals(caller.oid());
     }
 
-    private void create(HttpCall call, TokenService.Caller caller) {
+    private String create(HttpCall call, TokenService.Caller caller) {
         GraphException fault = tenant.takeSubscriptionCreateFault();
         if (fault != null) {
             throw fault;
@@ -122,6 +161,7 @@ final class SubscriptionEndpoints {
                 caller.appId(), caller.oid(), caller.appOnly(), immutable, tls == null ? "v1_2" : tls);
         notifier.add(subscription);
         call.respondJson(201, json(subscription, true));
+        return subscription.id;
     }
 
     private void update(HttpCall call, TokenService.Caller caller, Subscription subscription) {

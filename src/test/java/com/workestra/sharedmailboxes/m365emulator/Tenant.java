@@ -40,6 +40,12 @@ public final class Tenant {
         void dropNotifications(boolean drop);
 
         boolean forget(String subscriptionId);
+
+        void notificationLatency(Duration latency);
+
+        Duration notificationLatency();
+
+        List<NotificationDelivery> deliveries();
     }
 
     private record PermissionState(boolean current, boolean previous, long effectiveAtMillis) {
@@ -59,6 +65,8 @@ public final class Tenant {
     private final Map<String, PermissionState> permissions = new ConcurrentHashMap<>();
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final List<SentMail> sent = new CopyOnWriteArrayList<>();
+    private final List<SubscriptionCall> subscriptionCalls = new CopyOnWriteArrayList<>();
+    private volatile Duration permissionPropagationDelay;
     private final AtomicInteger mailboxNumbers = new AtomicInteger();
     private final AtomicLong latencyMillis = new AtomicLong();
     private volatile MailboxEvents events;
@@ -68,6 +76,7 @@ public final class Tenant {
     Tenant(EmulatorSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
+        this.permissionPropagationDelay = settings.permissionPropagationDelay();
     }
 
     void listen(MailboxEvents listener) {
@@ -211,6 +220,22 @@ public final class Tenant {
         setRight(mailbox, userUpnOrOid, Right.SEND_ON_BEHALF, false);
     }
 
+    /**
+     * How long Exchange keeps answering as before after a permission change, from now on (grants and revocations
+     * alike). Microsoft: "Permission changes can take up to 60 minutes to propagate"; tests use seconds. Changes made
+     * before keep the delay they were made with.
+     */
+    public void setPermissionPropagationDelay(Duration delay) {
+        if (delay == null || delay.isNegative()) {
+            throw new IllegalArgumentException("the propagation delay must be zero or positive");
+        }
+        permissionPropagationDelay = delay;
+    }
+
+    public Duration permissionPropagationDelay() {
+        return permissionPropagationDelay;
+    }
+
     private void setRight(String mailboxOrList, String userUpnOrOid, Right right, boolean granted) {
         Recipient target = require(mailboxOrList);
         Recipient user = require(userUpnOrOid);
@@ -221,7 +246,7 @@ public final class Tenant {
             throw new IllegalArgumentException(mailboxOrList + " has no mailbox");
         }
         long now = clock.millis();
-        long effectiveAt = now + settings.permissionPropagationDelay().toMillis();
+        long effectiveAt = now + permissionPropagationDelay.toMillis();
         permissions.compute(permissionKey(target.oid, user.oid, right), (key, old) -> {
             boolean before = old != null && old.value(now);
             return new PermissionState(granted, before, effectiveAt);
@@ -291,24 +316,65 @@ public final class Tenant {
     // ---- mail
 
     public String deliver(String mailbox, String fromAddress, String subject, String textBody) {
-        return deliver(mailbox, fromAddress, subject, "text", textBody);
+        return deliver(mailbox, fromAddress, List.of(requireMailbox(mailbox).address), List.of(), subject, textBody);
+    }
+
+    /**
+     * A message from outside arriving in {@code mailbox}'s Inbox, addressed as its headers say: {@code to} and
+     * {@code cc} are what every recipient sees (the mailbox may be on either list, or on neither when it was a Bcc).
+     */
+    public String deliver(String mailbox, String fromAddress, List<String> to, List<String> cc, String subject, String textBody) {
+        return deliver(mailbox, fromAddress, to, cc, subject, "text", textBody);
     }
 
     /** Mail whose body is HTML, as newsletters and most Outlook mail are. */
     public String deliverHtml(String mailbox, String fromAddress, String subject, String htmlBody) {
-        return deliver(mailbox, fromAddress, subject, "html", htmlBody);
+        return deliver(mailbox, fromAddress, List.of(requireMailbox(mailbox).address), List.of(), subject, "html", htmlBody);
     }
 
-    private String deliver(String mailbox, String fromAddress, String subject, String contentType, String body) {
+    private String deliver(String mailbox, String fromAddress, List<String> to, List<String> cc, String subject,
+                           String contentType, String body) {
         Mailbox target = requireMailbox(mailbox);
-        Recipient known = find(fromAddress);
-        EmailAddress from = known != null ? known.emailAddress() : new EmailAddress(fromAddress, fromAddress);
+        EmailAddress from = emailAddress(fromAddress);
+        List<EmailAddress> shownTo = to.stream().map(this::emailAddress).toList();
+        List<EmailAddress> shownCc = cc.stream().map(this::emailAddress).toList();
         long now = clock.millis();
         MailMessage message = target.add((key, seq) -> new MailMessage(key, Mailbox.INBOX, seq, seq, false, subject,
-                contentType, body, from, from, List.of(target.emailAddress()), List.of(), now, now, now, false, false,
+                contentType, body, from, from, shownTo, shownCc, now, now, now, false, false,
                 newConversationId(), newInternetMessageId(fromAddress), null));
         fire(target, message, "created");
         return MessageIds.message(target.number, message.key(), true);
+    }
+
+    private EmailAddress emailAddress(String address) {
+        Recipient known = find(address);
+        return known != null ? known.emailAddress() : new EmailAddress(address, address);
+    }
+
+    /** Whether Exchange has the message as read (what Outlook shows), by its Graph id. */
+    public boolean isRead(String mailbox, String messageId) {
+        Mailbox target = requireMailbox(mailbox);
+        MailMessage message = target.message(requireRef(target, messageId).key());
+        if (message == null || message.deleted()) {
+            throw new IllegalArgumentException("no message " + messageId + " in " + mailbox);
+        }
+        return message.isRead();
+    }
+
+    /** What a mailbox's Inbox holds, newest first: each message as its recipients see it. */
+    public List<ReceivedMail> inbox(String mailbox) {
+        MailFolder found = requireMailbox(mailbox).folder("inbox");
+        List<ReceivedMail> received = new ArrayList<>();
+        for (MailMessage message : found.byReceived.descendingMap().values()) {
+            received.add(new ReceivedMail(message.subject(), message.from() == null ? null : message.from().address(),
+                    message.sender() == null ? null : message.sender().address(), addresses(message.to()),
+                    addresses(message.cc()), message.internetMessageId(), Instant.ofEpochMilli(message.receivedMillis())));
+        }
+        return received;
+    }
+
+    private static List<String> addresses(List<EmailAddress> list) {
+        return list.stream().map(EmailAddress::address).toList();
     }
 
     public void markRead(String mailbox, String messageId, boolean isRead) {
@@ -407,6 +473,15 @@ public final class Tenant {
         sent.add(mail);
     }
 
+    /** Every call the app made on /subscriptions (create, renew, reauthorize, delete), in order, refusals included. */
+    public List<SubscriptionCall> subscriptionCalls() {
+        return List.copyOf(subscriptionCalls);
+    }
+
+    void recordSubscriptionCall(SubscriptionCall call) {
+        subscriptionCalls.add(call);
+    }
+
     void fire(Mailbox mailbox, MailMessage message, String changeType) {
         MailboxEvents listener = events;
         if (listener != null) {
@@ -441,7 +516,7 @@ public final class Tenant {
         faults.put(requireMailbox(mailbox).oid, new Fault(requests, status, null));
     }
 
-    /** Microsoft answers this mailbox normally again. */
+    /** Graph answers the mailbox's requests normally again (pending throttling or failures are dropped). */
     public void clearFaults(String mailbox) {
         faults.remove(requireMailbox(mailbox).oid);
     }
@@ -480,6 +555,31 @@ public final class Tenant {
         if (listener != null) {
             listener.dropNotifications(drop);
         }
+    }
+
+    /**
+     * How long Graph takes from a change to POSTing its notification, from now on. Microsoft documents for Outlook
+     * messages an average under one minute and at most three minutes; the default is small so tests run fast.
+     */
+    public void setNotificationLatency(Duration latency) {
+        if (latency == null || latency.isNegative()) {
+            throw new IllegalArgumentException("the notification latency must be zero or positive");
+        }
+        MailboxEvents listener = events;
+        if (listener != null) {
+            listener.notificationLatency(latency);
+        }
+    }
+
+    public Duration notificationLatency() {
+        MailboxEvents listener = events;
+        return listener == null ? Duration.ZERO : listener.notificationLatency();
+    }
+
+    /** The notifications Graph delivered (answered 2xx), oldest first: change and lifecycle notifications. */
+    public List<NotificationDelivery> notificationDeliveries() {
+        MailboxEvents listener = events;
+        return listener == null ? List.of() : listener.deliveries();
     }
 
     public void fireLifecycleEvent(String subscriptionId, String lifecycleEvent) {

@@ -24,13 +24,15 @@
  * {@code /users/rename} {oid, upn}, {@code /shared-mailboxes} {address, displayName},
  * {@code /distribution-lists} {address, displayName}, {@code /permissions/grant|revoke}
  * {mailbox, user, right: fullAccess|sendAs|sendOnBehalf}, {@code /consent-policy} {user, grantableScopes[]},
- * {@code /refuse-consent} {user}, {@code /revoke-tokens} {user}, {@code /deliver} {mailbox, from, subject, body},
+ * {@code /refuse-consent} {user}, {@code /revoke-tokens} {user}, {@code /deliver} {mailbox, from, subject, body, to[]?, cc[]?},
  * {@code /mark-read} {mailbox, messageId, isRead}, {@code /delete-message} {mailbox, messageId},
  * {@code /expire-delta-tokens} {mailbox}, {@code /seed} {mailbox, folder, count},
  * {@code /faults/throttle} {mailbox, requests, retryAfterSeconds}, {@code /faults/fail} {mailbox, requests, status},
- * {@code /faults/latency} {millis}, {@code /faults/drop-notifications} {drop},
- * {@code /lifecycle} {subscriptionId, lifecycleEvent}; GET {@code /_emulator/directory}, {@code /sent},
- * {@code /subscriptions}, {@code /notification-stats}, {@code /count?mailbox=&folder=}.</li>
+ * {@code /faults/latency} {millis}, {@code /faults/drop-notifications} {drop} (change notifications only),
+ * {@code /settings/notification-latency} {millis}, {@code /settings/permission-propagation-delay} {millis},
+ * {@code /lifecycle} {subscriptionId, lifecycleEvent}; GET {@code /_emulator/directory}, {@code /sent} (with bcc),
+ * {@code /subscriptions}, {@code /subscription-calls} (create, renew, reauthorize, delete and what Graph answered),
+ * {@code /notifications} (the notifications delivered), {@code /notification-stats}, {@code /count?mailbox=&folder=}.</li>
  * </ul>
  */
 package com.workestra.sharedmailboxes.m365emulator;

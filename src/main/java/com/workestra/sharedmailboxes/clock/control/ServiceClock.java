@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * UTC system time, plus an offset that only the testing controls move (so a test can let hours pass for badges and
- * schedules). In production the offset stays zero.
+ * schedules, and then go back to real time). In production the offset stays zero.
  */
 public final class ServiceClock extends Clock {
 
@@ -24,7 +24,12 @@ public final class ServiceClock extends Clock {
         return instant();
     }
 
-    /** Back to system time, for the next test (rows written meanwhile keep their times). */
+    /**
+     * Back to the system's time, for the testing controls once a test that let time pass is done (the next test must
+     * not inherit its hours: ID tokens and subscription expiries are checked against this clock). Instants taken
+     * meanwhile (a sync's last run, a reused token's hand-out) then lie in the future until real time catches up; hold
+     * background work around it.
+     */
     public void reset() {
         offset.set(Duration.ZERO);
     }

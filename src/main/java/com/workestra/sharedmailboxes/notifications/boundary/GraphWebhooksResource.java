@@ -15,7 +15,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.annotation.Timed;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
@@ -48,7 +47,7 @@ public class GraphWebhooksResource {
     @POST
     @Path("notifications")
     @Consumes(MediaType.WILDCARD)
-    @Timed(name = "webhook_acknowledgement", unit = MetricUnits.MILLISECONDS, absolute = true,
+    @Timed(name = "webhook_acknowledgement", absolute = true,
             description = "Time to acknowledge a Graph change notification")
     @Operation(summary = "Graph change notifications (and their validation handshake)")
     public Response notifications(@QueryParam("validationToken") String validationToken, String body) {

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -24,7 +25,8 @@ import java.time.format.DateTimeParseException;
 
 /**
  * What the integration tests need to look at a state without racing background work: hold the timers (and wait for
- * this server's sync runs in flight to end), release them, and move the service's clock forward. Answers 404 unless
+ * this server's sync runs in flight to end), release them, move the service's clock forward and back to real time.
+ * Answers 404 unless
  * {@code testing.controls-enabled} is true, which no production deployment sets.
  */
 @Path("testing")
@@ -93,7 +95,8 @@ public class TestingControls {
         return clock();
     }
 
-    @jakarta.ws.rs.DELETE
+    /** The service's clock back at the system's time (hold background work first). */
+    @DELETE
     @Path("clock")
     @Operation(hidden = true)
     public JsonObject resetClock() {

@@ -1,0 +1,17 @@
+package com.workestra.sharedmailboxes.m365emulator;
+
+import java.time.Instant;
+
+/**
+ * One notification Graph delivered to an app (its endpoint answered 2xx), as a test sees it afterwards.
+ *
+ * @param subscriptionId the subscription it was for
+ * @param kind {@code change} or {@code lifecycle}
+ * @param event the change type ({@code created}, {@code updated}, {@code deleted}) or the lifecycle event
+ * @param resource the changed resource ({@code Users/{id}/Messages/{id}}), null for a lifecycle event
+ * @param occurredAt when the change (or lifecycle event) happened in Exchange
+ * @param deliveredAt when the endpoint acknowledged it
+ */
+public record NotificationDelivery(String subscriptionId, String kind, String event, String resource, Instant occurredAt,
+                                   Instant deliveredAt) {
+}
