@@ -156,6 +156,7 @@ class PlatformIT {
         assertIncreased(before, after, "graph_errors_total", Map.of("status", "429"));
         assertIncreased(before, after, "graph_throttled_total", Map.of());
         assertIncreased(before, after, "webhook_notifications_total", Map.of("outcome", "ignored"));
+        assertIncreased(before, after, "syncs_total", Map.of("outcome", "current"));
         // Acknowledging took milliseconds, well inside the 3 s Graph allows, and the timer says so in seconds.
         double slowest = after.value("webhook_acknowledgement_seconds_max");
         assertTrue(after.value("webhook_acknowledgement_seconds_count") >= 1, "webhook_acknowledgement: " + after);

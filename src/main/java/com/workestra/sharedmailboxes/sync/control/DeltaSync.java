@@ -60,6 +60,9 @@ public class DeltaSync {
     MailboxGate gate;
 
     @Inject
+    SyncMetrics metrics;
+
+    @Inject
     Clock clock;
 
     @Inject
@@ -111,6 +114,16 @@ public class DeltaSync {
      *               reads Sent Items only when it was last read more than {@code sync.sent-items-interval} ago
      */
     public Outcome run(UUID connectionId, String reason, String owner, Executor prefetch) {
+        long started = System.nanoTime();
+        int[] stored = {0};
+        Outcome outcome = run(connectionId, reason, owner, prefetch, stored);
+        if (outcome != Outcome.LOST && outcome != Outcome.SKIPPED) {
+            metrics.recordSync(Duration.ofNanos(System.nanoTime() - started), stored[0], outcome.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return outcome;
+    }
+
+    private Outcome run(UUID connectionId, String reason, String owner, Executor prefetch, int[] stored) {
         SyncTarget target = ledger.target(connectionId);
         if (target == null) {
             return Outcome.LOST;
@@ -128,7 +141,7 @@ public class DeltaSync {
                 if (inboxOnly && folder == Folder.SENT && ledger.recentlySynced(connectionId, folder, clock.instant().minus(sentItemsInterval))) {
                     continue;
                 }
-                if (!syncFolder(target, folder, client, owner, deadline, prefetch)) {
+                if (!syncFolder(target, folder, client, owner, deadline, prefetch, stored)) {
                     ledger.yielded(connectionId, owner, clock.instant());
                     return Outcome.YIELDED;
                 }
@@ -213,7 +226,7 @@ public class DeltaSync {
 
     /** @return true when the folder is current (its round finished), false when the time budget ran out first */
     boolean syncFolder(SyncTarget target, Folder folder, GraphServiceClient client, String owner, Instant deadline,
-                       Executor prefetch) {
+                       Executor prefetch, int[] stored) {
         Instant notBefore = historyDepth.map(depth -> clock.instant().minus(depth)).orElse(null);
         SyncCursor cursor = ledger.cursor(target.connectionId(), folder, clock.instant());
         boolean restarted = false;
@@ -235,7 +248,7 @@ public class DeltaSync {
                 ahead = CompletableFuture.supplyAsync(() -> fetch(client, target, folder, next), prefetch);
             }
             try {
-                ledger.commitPage(owner, target.connectionId(), folder, target.mailboxId(), page, clock.instant(), notBefore);
+                stored[0] += ledger.commitPage(owner, target.connectionId(), folder, target.mailboxId(), page, clock.instant(), notBefore);
             } catch (RuntimeException failure) {
                 if (ahead != null) {
                     ahead.cancel(true);

@@ -133,10 +133,10 @@ public class SyncLedger {
     /**
      * Writes one page and moves the cursor past it, atomically, while this server still holds the connection's lease.
      *
-     * @return false (and nothing written) when the lease was lost or the connection is gone
+     * @return the messages stored or updated; a lost lease (nothing written) throws {@link LeaseLost}
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public boolean commitPage(String owner, UUID connectionId, Folder folder, UUID mailboxId, DeltaPage page, Instant now,
+    public int commitPage(String owner, UUID connectionId, Folder folder, UUID mailboxId, DeltaPage page, Instant now,
                               Instant notBefore) {
         try (Connection connection = dataSource.getConnection()) {
             int applied = store.apply(connection, mailboxId, folder, page.changes(), now, notBefore);
@@ -163,7 +163,7 @@ public class SyncLedger {
                     throw new LeaseLost(connectionId);
                 }
             }
-            return true;
+            return applied;
         } catch (SQLException e) {
             throw new IllegalStateException("committing a delta page failed", e);
         }
