@@ -257,7 +257,7 @@ public class DeltaSync {
             if (cursor.link() == null || !isSyncStateLost(failure) && !isMailboxNotFound(failure)) {
                 throw failure;
             }
-            page = restart(target, folder, client, check);
+            page = restart(target, folder, client, check, failure);
             restarted = true;
         }
         Instant leaseRenewedAt = clock.instant();
@@ -294,14 +294,16 @@ public class DeltaSync {
                 if (restarted || !isSyncStateLost(failure)) {
                     throw failure;
                 }
-                page = restart(target, folder, client, check);
+                page = restart(target, folder, client, check, failure);
                 restarted = true;
             }
         }
     }
 
-    private DeltaPage restart(SyncTarget target, Folder folder, GraphServiceClient client, MailboxCheck check) {
-        LOG.info(() -> "Graph lost the sync state of connection " + target.connectionId() + " " + folder + ": full resync");
+    private DeltaPage restart(SyncTarget target, Folder folder, GraphServiceClient client, MailboxCheck check,
+                              RuntimeException refusal) {
+        LOG.info(() -> "Graph no longer takes the stored link of connection " + target.connectionId() + " " + folder + " ("
+                + GraphFailure.of(refusal) + "): full resync");
         confirmMailbox(target, client, check);
         ledger.restartFolder(target.connectionId(), folder, clock.instant());
         return fetch(client, target, folder, null);
