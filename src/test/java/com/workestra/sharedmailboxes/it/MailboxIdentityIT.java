@@ -183,4 +183,32 @@ class MailboxIdentityIT {
         assertEquals(2, Sql.count("SELECT count(*) FROM mailbox WHERE workspace_id = ? AND address = ?", workspace.id,
                 upn.toLowerCase()));
     }
+
+    @Test
+    void aSharedMailboxFromBeforeIdentitiesIsAdoptedByTheNextProbeAndLearnsItsIdentityFromTheNextSync() {
+        Person erin = workspace.person("erin");
+        Person fay = workspace.person("fay");
+        String support = workspace.address("support");
+        Mailbox exchange = workspace.tenant.createSharedMailbox(support, "Support");
+        workspace.tenant.grantFullAccess(support, erin.microsoft().upn());
+        workspace.tenant.grantFullAccess(support, fay.microsoft().upn());
+        UUID erinShared = erin.addSharedOk(erin.connect(), support);
+        awaitCurrent(erin, erinShared); // no sync of it is due for a poll interval now: only the probe below can adopt the row
+        String inbox = "inbox:" + exchange.inboxId();
+        assertEquals(inbox, Sql.single("SELECT exchange_identity FROM mailbox WHERE workspace_id = ? AND address = ?", workspace.id, support));
+
+        // As V6 leaves a shared mailbox: no identity until Microsoft is asked again.
+        Sql.update("UPDATE mailbox SET exchange_identity = NULL WHERE workspace_id = ? AND address = ?", workspace.id, support);
+        fay.addSharedOk(fay.connect(), support);
+        assertEquals(1, Sql.count("SELECT count(*) FROM mailbox WHERE workspace_id = ? AND address = ?", workspace.id, support),
+                "the probe takes the row from before identities for this mailbox");
+        assertEquals(inbox, Sql.single("SELECT exchange_identity FROM mailbox WHERE workspace_id = ? AND address = ?", workspace.id, support));
+
+        Sql.update("UPDATE mailbox SET exchange_identity = NULL WHERE workspace_id = ? AND address = ?", workspace.id, support);
+        syncNow(erin, erinShared);
+        Object learned = MailFlowsIT.await(() -> Sql.single("SELECT exchange_identity FROM mailbox WHERE workspace_id = ? AND address = ?",
+                workspace.id, support), identity -> identity != null);
+        assertEquals(inbox, learned);
+        assertEquals("healthy", awaitCurrent(erin, erinShared).get("health").get("badge").asText());
+    }
 }
