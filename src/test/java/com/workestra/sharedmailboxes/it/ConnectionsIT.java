@@ -3,6 +3,7 @@ package com.workestra.sharedmailboxes.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.workestra.sharedmailboxes.localrun.WorkestraTokens;
 import com.workestra.sharedmailboxes.m365emulator.DirectoryUser;
+import com.workestra.sharedmailboxes.m365emulator.FormPostResponse;
 import com.workestra.sharedmailboxes.m365emulator.Tenant;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
@@ -13,19 +14,30 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.URI;
 import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Issue 4: connect, reconnect and disconnect a personal Outlook account, end to end against the emulator. */
+/**
+ * Issue 4: connect, reconnect and disconnect a personal Outlook account, end to end against the emulator; issue 11: the
+ * sign-in completes only in the browser that started it, only for the workspace's tenants, and expired ones go.
+ */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
 class ConnectionsIT {
@@ -35,8 +47,16 @@ class ConnectionsIT {
         return ServiceDeployment.war();
     }
 
+    /** Workspaces pom.xml limits through outlook.allowed-tenants: to a tenant that is not the emulator's, and to the emulator's. */
+    static final String FABRIKAM_ONLY = "w-fabrikam-only";
+    static final String CONTOSO_ONLY = "w-contoso-only";
+    /** Microsoft's answer to a code presented with a verifier that does not match its challenge. */
+    static final int MICROSOFT_PKCE_MISMATCH = 501481;
+
     @ArquillianResource
     URL base;
+
+    ServiceControls controls;
 
     Tenant tenant;
     WorkestraTokens tokens;
@@ -49,6 +69,7 @@ class ConnectionsIT {
         tokens = IntegrationEnvironment.tokens();
         suffix = UUID.randomUUID().toString().substring(0, 8);
         workspace = "w-" + suffix;
+        controls = new ServiceControls(base);
     }
 
     ApiClient as(String userId) {
@@ -109,13 +130,15 @@ class ConnectionsIT {
     void aStateWorksOnceAndUnknownStatesAreRefused() {
         DirectoryUser bob = microsoftUser("bob");
         ApiClient api = as("u-bob");
-        var answer = OutlookSignInFlow.signInAtMicrosoft(api, bob.upn(), null);
-        assertNotNull(OutlookSignInFlow.postBack(api, answer).connectionId());
-        assertEquals("STATE_INVALID", OutlookSignInFlow.postBack(api, answer).error());
+        var started = OutlookSignInFlow.signInAtMicrosoft(api, bob.upn(), null);
+        var browser = started.browser();
+        var binding = browser.only();
+        assertNotNull(OutlookSignInFlow.finish(api, started).connectionId());
+        browser.put(binding.name(), binding.value(), binding.path());
+        assertEquals("STATE_INVALID", OutlookSignInFlow.postBack(api, started.answer(), browser).error());
 
-        var forged = new com.workestra.sharedmailboxes.m365emulator.FormPostResponse(answer.action(),
-                java.util.Map.of("code", answer.code(), "state", "made-up-state"));
-        assertEquals("STATE_INVALID", OutlookSignInFlow.postBack(api, forged).error());
+        var forged = new FormPostResponse(started.answer().action(), Map.of("code", started.answer().code(), "state", "made-up-state"));
+        assertEquals("STATE_INVALID", OutlookSignInFlow.postBack(api, forged, browser).error());
         assertEquals(1, api.get("/api/v1/outlook/connections").json().size());
     }
 
@@ -123,12 +146,183 @@ class ConnectionsIT {
     void aCodeThatFailsLeavesNoConnection() {
         DirectoryUser carol = microsoftUser("carol");
         ApiClient api = as("u-carol");
-        var answer = OutlookSignInFlow.signInAtMicrosoft(api, carol.upn(), null);
-        var tampered = new com.workestra.sharedmailboxes.m365emulator.FormPostResponse(answer.action(),
-                java.util.Map.of("code", "not-a-code", "state", answer.state()));
-        assertEquals("SIGN_IN_FAILED", OutlookSignInFlow.postBack(api, tampered).error());
+        var started = OutlookSignInFlow.signInAtMicrosoft(api, carol.upn(), null);
+        var tampered = new FormPostResponse(started.answer().action(), Map.of("code", "not-a-code", "state", started.answer().state()));
+        assertEquals("SIGN_IN_FAILED", OutlookSignInFlow.postBack(api, tampered, started.browser()).error());
         assertEquals(0, api.get("/api/v1/outlook/connections").json().size());
         assertEquals(0, Sql.count("SELECT count(*) FROM outlook_connection WHERE workspace_id = ?", workspace));
+    }
+
+    @Test
+    void theStartAnswerBindsTheSignInToThisBrowserWithAnHttpOnlyCookieOnlyTheCallbackSees() {
+        DirectoryUser oscar = microsoftUser("oscar");
+        ApiClient api = as("u-oscar");
+        var started = OutlookSignInFlow.signInAtMicrosoft(api, oscar.upn(), null);
+        var binding = started.browser().only();
+        assertTrue(binding.name().startsWith("outlook_sign_in_"), binding.name());
+        assertEquals(OutlookSignInFlow.CALLBACK, binding.path());
+        assertTrue(binding.has("HttpOnly"), binding.toString());
+        // The service's public base URL is https in the tests, as in production: Microsoft's cross-site form_post
+        // carries only a SameSite=None cookie, and browsers keep those only when Secure.
+        assertTrue(binding.has("Secure"), binding.toString());
+        assertEquals("None", binding.attribute("SameSite"));
+        assertEquals("600", binding.attribute("Max-Age"));
+        assertEquals(43, binding.value().length(), "a 32-byte random secret, base64url");
+        assertFalse(started.answer().state().contains(binding.value()));
+
+        Object stored = Sql.single("SELECT browser_binding_hash FROM oauth_authorization WHERE state = ?", started.answer().state());
+        assertNotNull(stored, "the started sign-in is kept");
+        assertNotEquals(binding.value(), stored, "only the secret's hash is stored");
+        assertEquals(0, Sql.count("SELECT count(*) FROM oauth_authorization WHERE browser_binding_hash = ? OR code_verifier = ?",
+                binding.value(), binding.value()));
+
+        var landing = OutlookSignInFlow.finish(api, started);
+        assertNotNull(landing.connectionId(), landing.location().toString());
+        assertEquals(Set.of(), started.browser().names(), "the binding is cleared once the sign-in is over");
+        assertEquals(1, api.get("/api/v1/outlook/connections").json().size());
+    }
+
+    @Test
+    void someoneElsesSignInLinkCompletedInAnotherBrowserConnectsNothingSpendsNothingAndIsDeadAfterwards() {
+        // Mallory starts a sign-in and sends the genuine Microsoft link to Alice; Alice signs in, in her own browser.
+        DirectoryUser alice = microsoftUser("alice");
+        ApiClient mallory = as("u-mallory");
+        var started = OutlookSignInFlow.signInAtMicrosoft(mallory, alice.upn(), null);
+        var alicesBrowser = new OutlookSignInFlow.CookieJar();
+
+        var landing = OutlookSignInFlow.postBack(mallory, started.answer(), alicesBrowser);
+        assertEquals("BROWSER_MISMATCH", landing.error(), landing.location().toString());
+        assertNull(landing.connectionId());
+        assertTrue(landing.description().contains("click Connect in Workestra yourself"), landing.description());
+        assertNothingStoredFor(alice, "u-mallory");
+        assertEquals(MICROSOFT_PKCE_MISMATCH, redeemingWithAWrongVerifier(started.answer()),
+                "Alice's code was never redeemed at Microsoft");
+
+        // Mallory's own browser cannot finish it afterwards either: the sign-in was used up.
+        assertEquals("STATE_INVALID", OutlookSignInFlow.finish(mallory, started).error());
+        assertNothingStoredFor(alice, "u-mallory");
+        assertEquals(0, mallory.get("/api/v1/outlook/connections").json().size());
+    }
+
+    @Test
+    void aForgedBindingCookieIsAnotherBrowser() {
+        DirectoryUser nina = microsoftUser("nina");
+        ApiClient api = as("u-nina");
+        var started = OutlookSignInFlow.signInAtMicrosoft(api, nina.upn(), null);
+        var binding = started.browser().only();
+        var tamperedBrowser = new OutlookSignInFlow.CookieJar();
+        tamperedBrowser.put(binding.name(), binding.value().substring(1) + "A", binding.path());
+
+        var landing = OutlookSignInFlow.postBack(api, started.answer(), tamperedBrowser);
+        assertEquals("BROWSER_MISMATCH", landing.error(), landing.location().toString());
+        assertNothingStoredFor(nina, "u-nina");
+        assertEquals(MICROSOFT_PKCE_MISMATCH, redeemingWithAWrongVerifier(started.answer()));
+        assertEquals("STATE_INVALID", OutlookSignInFlow.finish(api, started).error());
+        assertNothingStoredFor(nina, "u-nina");
+    }
+
+    @Test
+    void anAccountOfATenantTheWorkspaceDoesNotAllowIsRefusedAndNothingIsStored() {
+        assertTrue(System.getenv("OUTLOOK_ALLOWED_TENANTS").contains(FABRIKAM_ONLY + ":"), "pom.xml limits " + FABRIKAM_ONLY);
+        DirectoryUser quinn = microsoftUser("quinn");
+        String userId = "u-quinn-" + suffix;
+        ApiClient api = ApiClient.at(base).as(tokens.member(userId, userId + "@workestra.test", FABRIKAM_ONLY));
+
+        var landing = OutlookSignInFlow.connect(api, quinn.upn());
+        assertEquals("TENANT_NOT_ALLOWED", landing.error(), landing.location().toString());
+        assertTrue(landing.description().contains("ask your Workestra administrator to allow this organisation"), landing.description());
+        assertEquals(0, api.get("/api/v1/outlook/connections").json().size());
+        assertNothingStoredFor(quinn, userId);
+    }
+
+    @Test
+    void anAccountOfAnAllowedTenantConnects() {
+        assertTrue(System.getenv("OUTLOOK_ALLOWED_TENANTS").contains(CONTOSO_ONLY + ":" + tenantId()), "pom.xml limits " + CONTOSO_ONLY);
+        DirectoryUser rosa = microsoftUser("rosa");
+        String userId = "u-rosa-" + suffix;
+        ApiClient api = ApiClient.at(base).as(tokens.member(userId, userId + "@workestra.test", CONTOSO_ONLY));
+
+        UUID id = OutlookSignInFlow.connect(api, rosa.upn()).connection();
+        assertEquals(id.toString(), api.get("/api/v1/outlook/connections").json().get(0).get("id").asText());
+    }
+
+    @Test
+    void expiredSignInsArePurgedWhenTheNextSignInStarts() {
+        ApiClient api = as("u-sam");
+        var abandoned = OutlookSignInFlow.signInAtMicrosoft(api, microsoftUser("sam").upn(), null);
+        String state = abandoned.answer().state();
+        assertEquals(1, Sql.count("SELECT count(*) FROM oauth_authorization WHERE state = ?", state));
+        controls.advanceClock(Duration.ofMinutes(11));
+        try {
+            var next = OutlookSignInFlow.start(as("u-tess"), new OutlookSignInFlow.CookieJar(), null);
+            assertEquals(201, next.status(), next.body());
+            assertEquals(0, Sql.count("SELECT count(*) FROM oauth_authorization WHERE state = ?", state), "the expired sign-in is gone");
+            assertEquals(1, Sql.count("SELECT count(*) FROM oauth_authorization WHERE user_id = 'u-tess' AND workspace_id = ?", workspace));
+            assertEquals("STATE_INVALID", OutlookSignInFlow.finish(api, abandoned).error());
+        } finally {
+            controls.resetClock();
+        }
+    }
+
+    @Test
+    void openApiDescribesTheBindingCookieAndTheCallbacksErrorCodes() {
+        var reply = ApiClient.at(base).send(ApiClient.at(base).request("/openapi").header("Accept", "application/json").GET());
+        assertEquals(200, reply.status());
+        JsonNode paths = reply.json().get("paths");
+        JsonNode cookie = paths.get("/api/v1/outlook/authorizations").get("post").get("responses").get("201").get("headers").get("Set-Cookie");
+        assertNotNull(cookie, paths.get("/api/v1/outlook/authorizations").toString());
+        for (String attribute : List.of("HttpOnly", "Path=/api/v1/outlook/callback", "Secure", "SameSite=None", "SameSite=Lax")) {
+            assertTrue(cookie.get("description").asText().contains(attribute), attribute + " in " + cookie);
+        }
+        for (String method : List.of("get", "post")) {
+            JsonNode seeOther = paths.get("/api/v1/outlook/callback").get(method).get("responses").get("303");
+            assertNotNull(seeOther, method + " " + paths.get("/api/v1/outlook/callback"));
+            for (String code : List.of("BROWSER_MISMATCH", "TENANT_NOT_ALLOWED", "STATE_INVALID", "STATE_EXPIRED", "CONSENT_DENIED",
+                    "AUTHORIZATION_FAILED", "SIGN_IN_FAILED", "OUTLOOK_NOT_CONFIGURED")) {
+                assertTrue(seeOther.get("description").asText().contains(code), method + " names " + code);
+            }
+            assertNotNull(seeOther.get("headers").get("Set-Cookie"), method + " says it clears the cookie");
+        }
+    }
+
+    /** Nothing of the Microsoft account reached the service: no connection, no mailbox, no audit event for the user. */
+    private void assertNothingStoredFor(DirectoryUser account, String userId) {
+        assertEquals(0, Sql.count("SELECT count(*) FROM outlook_connection WHERE user_id = ? OR microsoft_oid = ?", userId, account.oid()));
+        assertEquals(0, Sql.count("SELECT count(*) FROM mailbox WHERE address = ?", account.upn().toLowerCase()));
+        assertEquals(0, Sql.count("SELECT count(*) FROM audit_event WHERE user_id = ?", userId));
+    }
+
+    /**
+     * Presents Microsoft's code at Microsoft's token endpoint with a verifier that cannot match. An unspent code fails
+     * on PKCE (AADSTS501481) and stays unspent; a code the service already redeemed fails as redeemed (AADSTS54005).
+     */
+    private int redeemingWithAWrongVerifier(FormPostResponse answer) {
+        var emulator = IntegrationEnvironment.emulator();
+        String form = "grant_type=authorization_code&client_id=" + enc(emulator.clientId()) + "&client_secret=" + enc(emulator.clientSecret())
+                + "&code=" + enc(answer.code()) + "&redirect_uri=" + enc(answer.action())
+                + "&code_verifier=" + "x".repeat(43) + "&scope=" + enc("openid offline_access");
+        HttpClient http = HttpClient.newBuilder().sslContext(emulator.clientSslContext()).connectTimeout(Duration.ofSeconds(10)).build();
+        try {
+            HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/" + emulator.tenantId()
+                                    + "/oauth2/v2.0/token"))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return ApiClient.JSON.readTree(reply.body()).get("error_codes").get(0).asInt();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static String tenantId() {
+        return IntegrationEnvironment.emulator().tenantId();
     }
 
     @Test
@@ -210,7 +404,8 @@ class ConnectionsIT {
         assertEquals(404, api.get("/api/v1/outlook/connections/" + id).status());
         assertEquals(0, Sql.count("SELECT count(*) FROM outlook_connection WHERE id = ?", id));
         assertEquals(1, Sql.count("SELECT count(*) FROM mailbox WHERE id = ?", mailboxId));
-        assertEquals(1, Sql.count("SELECT count(*) FROM mailbox_access WHERE mailbox_id = ? AND revoked_at IS NULL", mailboxId));
+        assertEquals(1, Sql.count("SELECT count(*) FROM mailbox_access WHERE mailbox_id = ? AND revoked_at IS NOT NULL", mailboxId),
+                "the access ended: what arrived before stays readable, nothing later");
         assertEquals(1, Sql.count("SELECT count(*) FROM audit_event WHERE connection_id = ? AND action = 'DISCONNECTED'", id));
     }
 

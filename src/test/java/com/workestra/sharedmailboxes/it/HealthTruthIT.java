@@ -141,12 +141,24 @@ class HealthTruthIT {
         String sentence = stale.get("health").get("error").get("message").asText();
         assertTrue(sentence.startsWith("Syncing has failed since") && sentence.contains("throttling") && sentence.contains("Sync now"),
                 sentence);
+        long staleCounted = staleInReadiness();
+        assertTrue(staleCounted >= 1, "the operators' count (in SQL) agrees with the row: " + staleCounted);
 
         workspace.tenant.clearFaults(address);
         controls.releaseBackgroundWork();
         syncNow(erin, personal);
         JsonNode recovered = awaitCurrent(erin, personal);
         assertTrue(recovered.get("health").get("error").isNull(), recovered.toString());
+    }
+
+    long staleInReadiness() {
+        JsonNode checks = ApiClient.at(base).get("/health/ready").json().get("checks");
+        for (JsonNode check : checks) {
+            if ("mailboxes".equals(check.get("name").asText())) {
+                return check.get("data").get("stale").asLong();
+            }
+        }
+        throw new AssertionError("no mailboxes check in " + checks);
     }
 
     @Test

@@ -12,6 +12,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URL;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+
 import java.net.http.HttpRequest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,6 +75,7 @@ class PlatformIT {
         assertUnauthenticated(api.as(tokens.expired("u-ada", "ada@workestra.test", "w-acme")).get("/api/v1/me"));
         assertUnauthenticated(api.as(tokens.withIssuer("https://evil.example", "u-ada", "ada@workestra.test", "w-acme")).get("/api/v1/me"));
         assertUnauthenticated(api.as("not-a-jwt").get("/api/v1/me"));
+        assertUnauthenticated(api.as(tokens.forAudience("workestra-billing", "u-ada", "ada@workestra.test", "w-acme")).get("/api/v1/me"));
     }
 
     @Test
@@ -116,6 +126,55 @@ class PlatformIT {
     @Test
     void metricsAreExposed() {
         assertEquals(200, api.get("/metrics").status());
+    }
+
+    @Test
+    void aPersonsMistakesAreAnsweredWithoutAStackTraceInTheServerLog() throws IOException {
+        Path log = serverLog();
+        long before = Files.size(log);
+        ApiClient client = api.as(tokens.member("u-bo", "bo@workestra.test", "w-acme"));
+        assertEquals(404, client.get("/api/v1/outlook/connections/" + UUID.randomUUID()).status());
+        assertEquals(404, client.delete("/api/v1/outlook/connections/" + UUID.randomUUID()).status());
+        assertEquals(404, client.post("/api/v1/outlook/connections/" + UUID.randomUUID() + "/sync", "").status());
+        assertEquals(404, client.get("/api/v1/messages/987654321").status());
+        assertEquals(403, client.post("/api/v1/messages", "{\"from\":\"nobody@contoso.test\",\"to\":[\"x@example.com\"],"
+                + "\"subject\":\"s\",\"body\":{\"contentType\":\"text\",\"content\":\"x\"}}").status());
+
+        // A line the service logs after those requests: once it is in the file, everything before it is too.
+        TestWorkspace workspace = new TestWorkspace(base);
+        TestWorkspace.Person marker = workspace.person("marker");
+        String nowhere = workspace.address("log-marker");
+        assertEquals(404, marker.addShared(marker.connect(), nowhere).status());
+        String written = "";
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!written.contains(nowhere) && System.nanoTime() < deadline) {
+            TestWorkspace.sleep(100);
+            written = appendedSince(log, before);
+        }
+        assertTrue(written.contains(nowhere), "the marker reached the server log");
+        assertFalse(written.contains("A system exception occurred"), written);
+        assertFalse(written.contains("\tat com.workestra"), written);
+    }
+
+    /** The log file of the Payara Micro process Arquillian started for this class (--logtofile in arquillian.xml). */
+    private static Path serverLog() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("it.dir")))) {
+            return files.filter(file -> file.getFileName().toString().startsWith("payara-polling.log"))
+                    .max(Comparator.comparingLong(file -> file.toFile().lastModified()))
+                    .orElseThrow(() -> new AssertionError("no server log in " + System.getProperty("it.dir")));
+        }
+    }
+
+    private static String appendedSince(Path log, long offset) {
+        try (var file = new java.io.RandomAccessFile(log.toFile(), "r")) {
+            long length = file.length();
+            byte[] bytes = new byte[(int) Math.max(0, length - offset)];
+            file.seek(Math.min(offset, length));
+            file.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static void assertUnauthenticated(ApiClient.Reply reply) {

@@ -65,6 +65,7 @@ public final class LocalDemo {
             tokens = WorkestraTokens.inDirectory(data.resolve("jwt"), ISSUER);
             env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", data.resolve("jwt").resolve(WorkestraTokens.PUBLIC_KEY_FILE).toUri().toString());
             env.put("MP_JWT_VERIFY_ISSUER", ISSUER);
+            env.put("MP_JWT_VERIFY_AUDIENCES", WorkestraTokens.AUDIENCE);
         }
 
         M365Emulator emulator = M365Emulator.start(EmulatorSettings.defaults()
@@ -160,9 +161,9 @@ public final class LocalDemo {
             out.append("  carol (admin,  workspace acme):   ").append(tokens.admin(people.subject("carol"), "carol@acme.example", "acme")).append('\n');
             out.append("  dave  (member, workspace globex): ").append(tokens.member(people.subject("dave"), "dave@globex.example", "globex")).append('\n');
         }
-        out.append("\nTry: curl -s -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{}' ")
-                .append(localBase).append("/api/v1/outlook/authorizations\n")
-                .append("     then open the authorizationUrl in a browser and sign in as alice@").append(DOMAIN).append('\n')
+        out.append("\nTry: open the console, click Connect and sign in as alice@").append(DOMAIN).append(".\n")
+                .append("     A sign-in completes only in the browser that started it (a cookie set by POST /api/v1/outlook/authorizations,\n")
+                .append("     which the UI calls from that browser with credentials): one started with curl ends with ?error=BROWSER_MISMATCH.\n")
                 .append("New mail arrives in support@").append(DOMAIN).append(" every 45 s. Ctrl-C stops everything.\n");
         System.out.println(out);
         server.waitFor();

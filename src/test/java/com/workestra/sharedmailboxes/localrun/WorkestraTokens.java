@@ -29,6 +29,8 @@ import java.util.UUID;
 public final class WorkestraTokens {
 
     public static final String PUBLIC_KEY_FILE = "workestra-jwt-public.pem";
+    /** The audience Workestra's tokens for this service carry ({@code mp.jwt.verify.audiences} in the tests and the demo). */
+    public static final String AUDIENCE = "workestra-shared-mailboxes";
     private static final String KEY_FILE = "workestra-jwt-key.json";
 
     private final RSAKey key;
@@ -79,6 +81,7 @@ public final class WorkestraTokens {
         Instant now = Instant.now();
         return sign(new JWTClaimsSet.Builder()
                 .issuer(issuer)
+                .audience(AUDIENCE)
                 .subject(userId)
                 .claim("upn", upn)
                 .claim("wid", workspaceId)
@@ -94,7 +97,7 @@ public final class WorkestraTokens {
         try {
             RSAKey stranger = new RSAKeyGenerator(2048).keyID(key.getKeyID()).generate();
             Instant now = Instant.now();
-            return sign(new JWTClaimsSet.Builder().issuer(issuer).subject(userId).claim("upn", upn).claim("wid", workspaceId)
+            return sign(new JWTClaimsSet.Builder().issuer(issuer).audience(AUDIENCE).subject(userId).claim("upn", upn).claim("wid", workspaceId)
                     .claim("groups", List.of("member")).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)))
                     .build(), stranger);
         } catch (JOSEException e) {
@@ -104,14 +107,22 @@ public final class WorkestraTokens {
 
     public String withIssuer(String otherIssuer, String userId, String upn, String workspaceId) {
         Instant now = Instant.now();
-        return sign(new JWTClaimsSet.Builder().issuer(otherIssuer).subject(userId).claim("upn", upn).claim("wid", workspaceId)
+        return sign(new JWTClaimsSet.Builder().issuer(otherIssuer).audience(AUDIENCE).subject(userId).claim("upn", upn).claim("wid", workspaceId)
+                .claim("groups", List.of("member")).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)))
+                .build(), key);
+    }
+
+    /** A token for another service of Workestra's: right issuer and key, another audience. */
+    public String forAudience(String audience, String userId, String upn, String workspaceId) {
+        Instant now = Instant.now();
+        return sign(new JWTClaimsSet.Builder().issuer(issuer).audience(audience).subject(userId).claim("upn", upn).claim("wid", workspaceId)
                 .claim("groups", List.of("member")).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)))
                 .build(), key);
     }
 
     public String expired(String userId, String upn, String workspaceId) {
         Instant then = Instant.now().minus(Duration.ofHours(2));
-        return sign(new JWTClaimsSet.Builder().issuer(issuer).subject(userId).claim("upn", upn).claim("wid", workspaceId)
+        return sign(new JWTClaimsSet.Builder().issuer(issuer).audience(AUDIENCE).subject(userId).claim("upn", upn).claim("wid", workspaceId)
                 .claim("groups", List.of("member")).issueTime(Date.from(then)).expirationTime(Date.from(then.plusSeconds(600)))
                 .build(), key);
     }

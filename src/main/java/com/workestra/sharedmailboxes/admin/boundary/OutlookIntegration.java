@@ -6,6 +6,7 @@ import com.workestra.sharedmailboxes.admin.control.Toast;
 import com.workestra.sharedmailboxes.callers.entity.Caller;
 import com.workestra.sharedmailboxes.connections.boundary.AuthorizationRequest;
 import com.workestra.sharedmailboxes.connections.boundary.OutlookConnections;
+import com.workestra.sharedmailboxes.connections.entity.SignInRefusal;
 import com.workestra.sharedmailboxes.notifications.boundary.PushDelivery;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
 import com.workestra.sharedmailboxes.sharedmailboxes.boundary.SharedMailboxes;
@@ -70,6 +71,7 @@ public class OutlookIntegration implements Serializable {
                 case "STATE_EXPIRED" -> "The Microsoft sign-in took too long, so nothing was connected. Click Connect to try again.";
                 case "STATE_INVALID" -> "This Microsoft sign-in was already used or is unknown, so nothing was connected. Click Connect to try again.";
                 case "OUTLOOK_NOT_CONFIGURED" -> "The Outlook integration is not configured on this server yet. Ask your Workestra administrator.";
+                case "BROWSER_MISMATCH", "TENANT_NOT_ALLOWED" -> SignInRefusal.sentenceFor(error);
                 default -> "Microsoft did not complete the sign-in, so nothing was connected. Click Connect to try again.";
             });
         }
@@ -110,9 +112,12 @@ public class OutlookIntegration implements Serializable {
 
     private void startSignIn(UUID reconnect) throws IOException {
         try {
-            String url = connections.startAuthorization(caller(), new AuthorizationRequest(PAGE, reconnect)).authorizationUrl();
             ExternalContext external = FacesContext.getCurrentInstance().getExternalContext();
-            external.redirect(url);
+            OutlookConnections.SignInStart started = connections.startAuthorization(caller(), new AuthorizationRequest(PAGE, reconnect),
+                    "https".equalsIgnoreCase(external.getRequestScheme()));
+            // This browser is the one that signs in: it keeps the binding, as it would from the API's answer.
+            external.addResponseHeader("Set-Cookie", started.binding().header());
+            external.redirect(started.answer().authorizationUrl());
         } catch (RuntimeException e) {
             toast = Toast.failed(failure(e));
         }

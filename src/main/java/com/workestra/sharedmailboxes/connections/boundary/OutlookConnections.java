@@ -3,13 +3,19 @@ package com.workestra.sharedmailboxes.connections.boundary;
 import com.workestra.sharedmailboxes.audit.control.AuditTrail;
 import com.workestra.sharedmailboxes.audit.entity.AuditEvent;
 import com.workestra.sharedmailboxes.callers.entity.Caller;
+import com.workestra.sharedmailboxes.connections.control.AllowedTenants;
 import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
 import com.workestra.sharedmailboxes.connections.control.ReturnUrls;
+import com.workestra.sharedmailboxes.connections.control.SignInCookies;
+import com.workestra.sharedmailboxes.connections.control.StartedSignIns;
 import com.workestra.sharedmailboxes.connections.control.StoredTokens;
+import com.workestra.sharedmailboxes.connections.control.TokenVault;
 import com.workestra.sharedmailboxes.connections.entity.MicrosoftAccount;
 import com.workestra.sharedmailboxes.connections.entity.OAuthAuthorization;
 import com.workestra.sharedmailboxes.connections.entity.OAuthSecrets;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.connections.entity.SignInCookie;
+import com.workestra.sharedmailboxes.connections.entity.SignInRefusal;
 import com.workestra.sharedmailboxes.health.control.Badges;
 import com.workestra.sharedmailboxes.messages.control.Mailboxes;
 import com.workestra.sharedmailboxes.messages.entity.Mailbox;
@@ -52,6 +58,9 @@ public class OutlookConnections {
     Mailboxes mailboxes;
 
     @Inject
+    TokenVault vault;
+
+    @Inject
     ReturnUrls returnUrls;
 
     @Inject
@@ -73,10 +82,27 @@ public class OutlookConnections {
     Event<ConnectionRemoval> removals;
 
     @Inject
+    StartedSignIns startedSignIns;
+
+    @Inject
+    SignInCookies signInCookies;
+
+    @Inject
+    AllowedTenants allowedTenants;
+
+    @Inject
     @ConfigProperty(name = "outlook.authorization-lifetime")
     Duration authorizationLifetime;
 
-    public AuthorizationStarted startAuthorization(Caller caller, AuthorizationRequest request) {
+    /**
+     * Starts a sign-in for the caller: Microsoft's URL, and the cookie that binds the sign-in to the browser of this
+     * request (the callback completes only where it is presented). Expired sign-ins are purged on the way.
+     */
+    public SignInStart startAuthorization(Caller caller, AuthorizationRequest request, boolean httpsRequest) {
+        if (!vault.isConfigured()) {
+            throw new ServiceException(ProblemCode.OUTLOOK_NOT_CONFIGURED,
+                    "This server cannot store Outlook sign-ins yet (token-vault.keys is not configured); nothing was started.");
+        }
         String returnUrl = returnUrls.validated(request == null ? null : request.returnUrl);
         UUID reconnect = request == null ? null : request.reconnectConnectionId;
         String loginHint = null;
@@ -90,68 +116,67 @@ public class OutlookConnections {
         }
         String state = OAuthSecrets.random(32);
         String verifier = OAuthSecrets.random(48);
+        String browserSecret = OAuthSecrets.random(32);
         Instant now = clock.instant();
         Instant expiresAt = now.plus(authorizationLifetime);
         String url = signIn.authorizationUrl(state, OAuthSecrets.s256Challenge(verifier), loginHint);
-        em.persist(new OAuthAuthorization(state, caller.workspaceId(), caller.userId(), caller.upn(), verifier,
-                returnUrl, reconnect, now, expiresAt));
-        return new AuthorizationStarted(url, expiresAt);
+        startedSignIns.keep(new OAuthAuthorization(state, caller.workspaceId(), caller.userId(), caller.upn(), verifier,
+                returnUrl, reconnect, now, expiresAt, OAuthSecrets.fingerprint(browserSecret)), now);
+        return new SignInStart(new AuthorizationStarted(url, expiresAt),
+                signInCookies.binding(state, browserSecret, authorizationLifetime, httpsRequest));
     }
 
     /**
-     * Microsoft's answer to a sign-in. The state is consumed whatever happens next, so it can be used once. Only a
-     * redeemed code creates or updates a connection; every other outcome leaves no row and sends an error code back.
+     * Microsoft's answer to a sign-in, in the browser that presented {@code browserSecret} (null: none). The state is
+     * consumed whatever happens next, so it can be used once. A browser without the binding of the browser that
+     * started the sign-in gets BROWSER_MISMATCH before the code is redeemed: the code stays unspent and nothing is
+     * stored. Only a redeemed code of an accepted tenant creates or updates a connection; every other outcome leaves no
+     * row and sends an error code back.
      */
-    public Completion completeAuthorization(String state, String code, String error) {
-        OAuthAuthorization authorization = state == null || state.isBlank() ? null : consume(state);
+    public Completion completeAuthorization(String state, String browserSecret, String code, String error) {
+        OAuthAuthorization authorization = state == null || state.isBlank() ? null : startedSignIns.take(state);
         if (authorization == null) {
-            return Completion.failed(returnUrls.withParameter(returnUrls.fallback(), "error", "STATE_INVALID"));
+            return refused(returnUrls.fallback(), SignInRefusal.STATE_INVALID);
         }
         String back = authorization.returnUrl();
         if (authorization.isExpiredAt(clock.instant())) {
-            return Completion.failed(returnUrls.withParameter(back, "error", "STATE_EXPIRED"));
+            return refused(back, SignInRefusal.STATE_EXPIRED);
+        }
+        if (!authorization.isBoundTo(browserSecret)) {
+            LOG.warning(() -> "Outlook sign-in started by user " + authorization.userId() + " of workspace "
+                    + authorization.workspaceId() + " came back in a browser " + (browserSecret == null ? "without" : "with another")
+                    + " binding: refused, code not redeemed");
+            return refused(back, SignInRefusal.BROWSER_MISMATCH);
         }
         if (error != null && !error.isBlank()) {
-            return Completion.failed(returnUrls.withParameter(back, "error", "access_denied".equals(error) ? "CONSENT_DENIED" : "AUTHORIZATION_FAILED"));
+            return refused(back, "access_denied".equals(error) ? SignInRefusal.CONSENT_DENIED : SignInRefusal.AUTHORIZATION_FAILED);
         }
         if (code == null || code.isBlank()) {
-            return Completion.failed(returnUrls.withParameter(back, "error", "AUTHORIZATION_FAILED"));
+            return refused(back, SignInRefusal.AUTHORIZATION_FAILED);
         }
         OutlookSignIn.Redemption redemption;
         try {
             redemption = signIn.redeem(code, authorization.codeVerifier());
         } catch (OutlookSignIn.SignInFailed failed) {
             LOG.info(() -> "Outlook sign-in failed for user " + authorization.userId() + ": " + failed.getMessage());
-            return Completion.failed(returnUrls.withParameter(back, "error", "SIGN_IN_FAILED"));
+            return refused(back, SignInRefusal.SIGN_IN_FAILED);
         } catch (ServiceException notConfigured) {
-            return Completion.failed(returnUrls.withParameter(back, "error", notConfigured.code().name()));
+            return refused(back, notConfigured.code() == ProblemCode.OUTLOOK_NOT_CONFIGURED
+                    ? SignInRefusal.OUTLOOK_NOT_CONFIGURED : SignInRefusal.SIGN_IN_FAILED);
+        }
+        if (!allowedTenants.allows(authorization.workspaceId(), redemption.account().tid())) {
+            LOG.info(() -> "Outlook sign-in by user " + authorization.userId() + " of workspace " + authorization.workspaceId()
+                    + " with an account of tenant " + redemption.account().tid() + ": not allowed for the workspace, nothing stored");
+            return refused(back, SignInRefusal.TENANT_NOT_ALLOWED);
         }
         OutlookConnection connection = connect(authorization, redemption);
         return new Completion(returnUrls.withParameter(back, "connection", connection.id().toString()), connection.id());
     }
 
-    /** Deletes the state and returns what it held, atomically: of two callbacks with one state, only one gets it. */
-    private OAuthAuthorization consume(String state) {
-        List<?> rows = em.createNativeQuery("DELETE FROM oauth_authorization WHERE state = ?1 RETURNING state, workspace_id, user_id,"
-                        + " user_upn, code_verifier, return_url, reconnect_connection_id, created_at, expires_at")
-                .setParameter(1, state)
-                .getResultList();
-        if (rows.isEmpty()) {
-            return null;
-        }
-        Object[] row = (Object[]) rows.get(0);
-        return new OAuthAuthorization((String) row[0], (String) row[1], (String) row[2], (String) row[3], (String) row[4],
-                (String) row[5], row[6] == null ? null : UUID.fromString(row[6].toString()), instant(row[7]), instant(row[8]));
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof java.sql.Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        if (value instanceof java.time.OffsetDateTime offset) {
-            return offset.toInstant();
-        }
-        throw new IllegalStateException("unexpected timestamp type " + value.getClass());
+    /** Back to the return URL with the refusal's code and its sentence; no connection. */
+    private Completion refused(String back, SignInRefusal refusal) {
+        URI withCode = returnUrls.withParameter(back, "error", refusal.name());
+        return new Completion(returnUrls.withParameter(withCode.toString(), "error_description", refusal.sentence()), null);
     }
 
     private OutlookConnection connect(OAuthAuthorization authorization, OutlookSignIn.Redemption redemption) {
@@ -275,8 +300,12 @@ public class OutlookConnections {
 
     /** Where the browser goes next, and the connection that was created or reconnected (null on failure). */
     public record Completion(URI returnTo, UUID connectionId) {
-        static Completion failed(URI returnTo) {
-            return new Completion(returnTo, null);
+        Completion failed(String back, SignInRefusal refusal) {
+            return null;
         }
+    }
+
+    /** The answer to a started sign-in, and the binding cookie the browser that asked must keep. */
+    public record SignInStart(AuthorizationStarted answer, SignInCookie binding) {
     }
 }

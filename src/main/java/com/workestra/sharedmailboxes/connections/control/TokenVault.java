@@ -69,6 +69,23 @@ public class TokenVault {
         }
     }
 
+    public boolean isConfigured() {
+        return activeKeyId != null;
+    }
+
+    /** What is wrong with these settings (missing or malformed keys), or null when tokens can be sealed with them. */
+    public static String problemWith(String keyList, String active) {
+        if (keyList == null || keyList.isBlank()) {
+            return "token-vault.keys is not configured";
+        }
+        try {
+            new TokenVault().configure(keyList, active);
+            return null;
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            return e.getMessage() == null || e.getMessage().contains("base64") ? "token-vault.keys is not valid base64" : e.getMessage();
+        }
+    }
+
     public Sealed seal(String plaintext, String boundTo) {
         if (activeKeyId == null) {
             throw new IllegalStateException("token-vault.keys is not configured: tokens cannot be stored");

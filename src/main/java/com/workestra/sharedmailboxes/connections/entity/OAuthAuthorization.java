@@ -5,10 +5,16 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.UUID;
 
-/** A started Outlook sign-in: the single-use state, bound to the Workestra user who started it, with its PKCE verifier. */
+/**
+ * A started Outlook sign-in: the single-use state with its PKCE verifier, bound to the Workestra user who started it
+ * and to the browser they started it in (the hash of a secret only that browser holds).
+ */
 @Entity
 @Table(name = "oauth_authorization")
 public class OAuthAuthorization {
@@ -40,11 +46,15 @@ public class OAuthAuthorization {
     @Column(name = "expires_at", nullable = false)
     private Instant expiresAt;
 
+    @Column(name = "browser_binding_hash", nullable = false)
+    private String browserBindingHash;
+
     protected OAuthAuthorization() {
     }
 
     public OAuthAuthorization(String state, String workspaceId, String userId, String userUpn, String codeVerifier,
-                              String returnUrl, UUID reconnectConnectionId, Instant now, Instant expiresAt) {
+                              String returnUrl, UUID reconnectConnectionId, Instant now, Instant expiresAt,
+                              String browserBindingHash) {
         this.state = state;
         this.workspaceId = workspaceId;
         this.userId = userId;
@@ -54,6 +64,19 @@ public class OAuthAuthorization {
         this.reconnectConnectionId = reconnectConnectionId;
         this.createdAt = now;
         this.expiresAt = expiresAt;
+        this.browserBindingHash = Objects.requireNonNull(browserBindingHash, "browserBindingHash");
+    }
+
+    /**
+     * Whether the browser finishing the sign-in presented the secret that was given to the browser that started it.
+     * Compared in constant time; no secret, or another one, is another browser.
+     */
+    public boolean isBoundTo(String browserSecret) {
+        if (browserSecret == null || browserSecret.isEmpty()) {
+            return false;
+        }
+        return MessageDigest.isEqual(OAuthSecrets.fingerprint(browserSecret).getBytes(StandardCharsets.US_ASCII),
+                browserBindingHash.getBytes(StandardCharsets.US_ASCII));
     }
 
     public boolean isExpiredAt(Instant now) {

@@ -5,11 +5,17 @@ import com.workestra.sharedmailboxes.health.entity.Badge;
 import com.workestra.sharedmailboxes.health.entity.ConnectionHealth;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -38,6 +44,38 @@ public class Badges {
     @Inject
     @ConfigProperty(name = "health.failing-after")
     Duration failingAfter;
+
+    /** {@link #of} for every connection at once, counted in the database: bounded work whatever the number of rows. */
+    static final String COUNT = """
+            SELECT CASE
+                     WHEN c.error_code IS NOT NULL OR p.error_code IS NOT NULL THEN 'ERROR'
+                     WHEN c.sync_failing_since IS NOT NULL AND c.sync_failing_since <= ? THEN 'STALE'
+                     WHEN c.last_sync_at IS NULL THEN 'NEVER_SYNCED'
+                     WHEN c.last_sync_at > ? THEN 'HEALTHY'
+                     ELSE 'STALE' END, count(*)
+              FROM outlook_connection c LEFT JOIN outlook_connection p ON p.id = c.parent_id
+             GROUP BY 1
+            """;
+
+    @PersistenceContext
+    EntityManager em;
+
+    public Map<Badge, Long> count() {
+        Instant now = clock.instant();
+        Map<Badge, Long> counts = new EnumMap<>(Badge.class);
+        for (Badge badge : Badge.values()) {
+            counts.put(badge, 0L);
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery(COUNT)
+                .setParameter(1, OffsetDateTime.ofInstant(now.minus(failingAfter), ZoneOffset.UTC))
+                .setParameter(2, OffsetDateTime.ofInstant(now.minus(staleAfter), ZoneOffset.UTC))
+                .getResultList();
+        for (Object[] row : rows) {
+            counts.put(Badge.valueOf((String) row[0]), ((Number) row[1]).longValue());
+        }
+        return counts;
+    }
 
     public ConnectionHealth of(OutlookConnection connection) {
         return of(connection, clock.instant(), staleAfter, failingAfter);

@@ -13,6 +13,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.annotation.Timed;
@@ -40,6 +41,10 @@ public class GraphWebhooksResource {
     @Inject
     MetricRegistry metrics;
 
+    @Inject
+    @ConfigProperty(name = "notifications.max-items-per-post")
+    int maxItems;
+
     @POST
     @Path("notifications")
     @Consumes(MediaType.WILDCARD)
@@ -66,6 +71,11 @@ public class GraphWebhooksResource {
             return Response.ok(validationToken, MediaType.TEXT_PLAIN_TYPE).header("X-Content-Type-Options", "nosniff").build();
         }
         JsonObject batch = parse(body);
+        if (batch != null && batch.getJsonArray("value").size() > maxItems) {
+            // More than Graph ever batches: refused before a single subscription is looked up.
+            metrics.counter("webhook_notifications_total", new org.eclipse.microprofile.metrics.Tag("outcome", "refused")).inc();
+            return Response.status(Response.Status.REQUEST_ENTITY_TOO_LARGE).build();
+        }
         if (batch == null) {
             metrics.counter("webhook_notifications_total", new org.eclipse.microprofile.metrics.Tag("outcome", "ignored")).inc();
         } else {

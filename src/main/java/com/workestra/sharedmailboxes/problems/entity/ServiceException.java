@@ -1,11 +1,16 @@
 package com.workestra.sharedmailboxes.problems.entity;
 
+import jakarta.ejb.ApplicationException;
+
 import java.time.Duration;
 
 /**
  * A refusal or failure a person can act on: a stable code and the sentence shown to them.
  * The detail is what the caller reads, so it never carries tokens, stack traces or internal messages.
+ * An application exception: an enterprise bean rolls its transaction back and passes it on as it is, without logging
+ * a person's mistake (someone else's id, a refused add) as a system failure with a stack trace.
  */
+@ApplicationException(rollback = true)
 public class ServiceException extends RuntimeException {
 
     private final ProblemCode code;
