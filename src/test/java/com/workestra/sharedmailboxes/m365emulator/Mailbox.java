@@ -56,6 +56,11 @@ public final class Mailbox {
         return oid;
     }
 
+    /** The Inbox folder's id: the same for the mailbox's whole life, whatever its address. */
+    public String inboxId() {
+        return folders[INBOX].id;
+    }
+
     public boolean isShared() {
         return kind == RecipientKind.SHARED_MAILBOX;
     }

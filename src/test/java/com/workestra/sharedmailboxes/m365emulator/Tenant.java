@@ -133,14 +133,47 @@ public final class Tenant {
         if (user == null || user.kind != RecipientKind.USER) {
             throw new IllegalArgumentException("no user " + oid);
         }
-        String key = newUpn.toLowerCase(Locale.ROOT);
-        if (byAddress.containsKey(key)) {
-            throw new IllegalArgumentException(newUpn + " already exists");
+        readdress(user, newUpn);
+    }
+
+    /**
+     * An admin changes a shared mailbox's address (its UPN and primary SMTP address): same object, same mailbox and
+     * folders, new address. As in Microsoft 365, the old address no longer resolves ({@code /users/{old}} is 404
+     * {@code ErrorInvalidUser}).
+     */
+    public synchronized void renameSharedMailbox(String address, String newAddress) {
+        Recipient shared = find(address);
+        if (shared == null || shared.kind != RecipientKind.SHARED_MAILBOX) {
+            throw new IllegalArgumentException("no shared mailbox " + address);
         }
-        byAddress.remove(user.address.toLowerCase(Locale.ROOT));
-        user.address = newUpn;
-        user.mailbox.address = newUpn;
-        byAddress.put(key, user);
+        readdress(shared, newAddress);
+    }
+
+    private void readdress(Recipient recipient, String newAddress) {
+        String key = newAddress.toLowerCase(Locale.ROOT);
+        if (byAddress.containsKey(key)) {
+            throw new IllegalArgumentException(newAddress + " already exists");
+        }
+        byAddress.remove(recipient.address.toLowerCase(Locale.ROOT));
+        recipient.address = newAddress;
+        recipient.mailbox.address = newAddress;
+        byAddress.put(key, recipient);
+    }
+
+    /**
+     * An admin deletes a user or a shared mailbox, with its mailbox: its address is free for a new object (a new hire
+     * with a former colleague's UPN, a shared mailbox created again), which gets a new object id, a new mailbox and new
+     * folder ids. The old object's tokens stop working and its address resolves to the new object, if any.
+     */
+    public synchronized void deleteMailbox(String address) {
+        Recipient recipient = find(address);
+        if (recipient == null || recipient.mailbox == null) {
+            throw new IllegalArgumentException("no user or shared mailbox " + address);
+        }
+        byAddress.remove(recipient.address.toLowerCase(Locale.ROOT));
+        byOid.remove(recipient.oid);
+        mailboxesByNumber.remove(recipient.mailbox.number);
+        permissions.keySet().removeIf(key -> key.startsWith(recipient.oid + '|') || key.contains('|' + recipient.oid + '|'));
     }
 
     public List<DirectoryUser> users() {

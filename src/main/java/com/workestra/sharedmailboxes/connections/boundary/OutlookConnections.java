@@ -19,7 +19,6 @@ import com.workestra.sharedmailboxes.connections.entity.SignInRefusal;
 import com.workestra.sharedmailboxes.health.control.Badges;
 import com.workestra.sharedmailboxes.messages.control.Mailboxes;
 import com.workestra.sharedmailboxes.messages.entity.Mailbox;
-import com.workestra.sharedmailboxes.messages.entity.MailboxKind;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
 import com.workestra.sharedmailboxes.sync.control.SyncLedger;
@@ -191,7 +190,7 @@ public class OutlookConnections {
         OutlookConnection connection;
         AuditEvent.Action action;
         if (existing.isEmpty()) {
-            Mailbox mailbox = mailboxes.findOrCreate(authorization.workspaceId(), account.upn(), account.displayName(), MailboxKind.PERSONAL);
+            Mailbox mailbox = mailboxes.findOrCreatePersonal(authorization.workspaceId(), account.oid(), account.upn(), account.displayName());
             connection = OutlookConnection.personal(authorization.workspaceId(), authorization.userId(), authorization.userUpn(),
                     mailbox, account, now);
             storedTokens.sealInto(connection, redemption.serializedCache());

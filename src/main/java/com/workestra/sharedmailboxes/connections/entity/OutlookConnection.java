@@ -185,6 +185,22 @@ public class OutlookConnection {
         this.updatedAt = now;
     }
 
+    /**
+     * A shared row added again by its person: it reaches its mailbox at a new address (the same mailbox, renamed), or the
+     * new mailbox at the address it was added for (the earlier one was deleted). Same row, any error cleared.
+     */
+    public void reachesAgain(Mailbox reached, Instant now) {
+        if (kind != ConnectionKind.SHARED) {
+            throw new IllegalStateException("a personal connection reaches its own user's mailbox");
+        }
+        this.mailbox = Objects.requireNonNull(reached);
+        this.displayName = reached.displayName();
+        this.errorCode = null;
+        this.errorMessage = null;
+        this.errorAt = null;
+        this.updatedAt = now;
+    }
+
     public void storeTokens(byte[] encryptedCache, String keyId, Instant now) {
         if (kind != ConnectionKind.PERSONAL) {
             throw new IllegalStateException("only a personal connection holds tokens");

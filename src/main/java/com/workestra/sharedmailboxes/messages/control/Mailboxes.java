@@ -2,6 +2,7 @@ package com.workestra.sharedmailboxes.messages.control;
 
 import com.workestra.sharedmailboxes.messages.entity.Mailbox;
 import com.workestra.sharedmailboxes.messages.entity.MailboxAccess;
+import com.workestra.sharedmailboxes.messages.entity.MailboxIdentity;
 import com.workestra.sharedmailboxes.messages.entity.MailboxUserKey;
 import com.workestra.sharedmailboxes.messages.entity.MailboxKind;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,10 +19,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.UUID;
 
-/** A workspace's mailboxes (one row per address) and who may read them, over time. */
+/** A workspace's mailboxes, as Exchange identifies them, and who may read them over time. */
 @ApplicationScoped
 public class Mailboxes {
 
@@ -31,29 +31,69 @@ public class Mailboxes {
     @Inject
     Clock clock;
 
-    public Mailbox findOrCreate(String workspaceId, String address, String displayName, MailboxKind kind) {
-        List<Mailbox> found = em.createNamedQuery(Mailbox.BY_ADDRESS, Mailbox.class)
-                .setParameter("workspaceId", workspaceId)
-                .setParameter("address", Mailbox.normalize(address))
-                .getResultList();
-        if (!found.isEmpty()) {
-            Mailbox mailbox = found.get(0);
-            mailbox.nameAs(displayName);
+    /**
+     * The workspace's row for the mailbox Exchange identifies so, at the address it has now: found by its identity (its
+     * address follows a rename), else the row from before identities that carries this address (it gets the identity),
+     * else a new row. A new mailbox at a reused address is thus a new row, and never sees the old one's history.
+     */
+    public Mailbox findOrCreate(String workspaceId, MailboxIdentity identity, String address, String displayName, MailboxKind kind) {
+        Mailbox mailbox = find(workspaceId, identity);
+        if (mailbox == null) {
+            mailbox = em.createNamedQuery(Mailbox.UNIDENTIFIED_BY_ADDRESS, Mailbox.class)
+                    .setParameter("workspaceId", workspaceId)
+                    .setParameter("address", Mailbox.normalize(address))
+                    .setMaxResults(1)
+                    .getResultList().stream().findFirst().orElse(null);
+            if (mailbox != null) {
+                mailbox.identifiedAs(identity);
+            }
+        }
+        if (mailbox == null) {
+            mailbox = new Mailbox(workspaceId, identity, address, displayName, kind, clock.instant());
+            em.persist(mailbox);
             return mailbox;
         }
-        Mailbox mailbox = new Mailbox(workspaceId, address, displayName, kind, clock.instant());
-        em.persist(mailbox);
+        if (!mailbox.address().equals(Mailbox.normalize(address))) {
+            mailbox.renamedTo(address, null);
+        }
+        mailbox.nameAs(displayName);
         return mailbox;
     }
 
-    /** A personal mailbox whose owner's UPN changed at Microsoft: same mailbox, same history, new address. */
+    /** A personal mailbox: its user's object id is its identity, the UPN its address. */
+    public Mailbox findOrCreatePersonal(String workspaceId, String oid, String upn, String displayName) {
+        return findOrCreate(workspaceId, MailboxIdentity.ofUser(oid), upn, displayName, MailboxKind.PERSONAL);
+    }
+
+    public Mailbox find(String workspaceId, MailboxIdentity identity) {
+        return em.createNamedQuery(Mailbox.BY_IDENTITY, Mailbox.class)
+                .setParameter("workspaceId", workspaceId)
+                .setParameter("identity", identity.value())
+                .getResultList().stream().findFirst().orElse(null);
+    }
+
+    /**
+     * A personal mailbox whose owner's UPN changed at Microsoft: same mailbox, same history, new address (another row
+     * may still carry the address, as the history of an earlier mailbox there).
+     */
     public void rename(Mailbox mailbox, String newAddress, String displayName) {
-        boolean taken = !em.createNamedQuery(Mailbox.BY_ADDRESS, Mailbox.class)
-                .setParameter("workspaceId", mailbox.workspaceId())
-                .setParameter("address", Mailbox.normalize(newAddress))
-                .getResultList().isEmpty();
-        if (!taken) {
-            mailbox.renamedTo(newAddress, displayName);
+        mailbox.renamedTo(newAddress, displayName);
+    }
+
+    /**
+     * Records the identity a sync read for a mailbox from before identities, written on the caller's JDBC connection;
+     * left unknown when another row of the workspace already has it (the sync reads it again next time).
+     *
+     * @return whether the mailbox now has that identity
+     */
+    public static boolean identifyThrough(Connection connection, UUID mailboxId, MailboxIdentity identity) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE mailbox m SET exchange_identity = ?"
+                + " WHERE m.id = ? AND m.exchange_identity IS NULL AND NOT EXISTS (SELECT 1 FROM mailbox o"
+                + " WHERE o.workspace_id = m.workspace_id AND o.exchange_identity = ?)")) {
+            statement.setString(1, identity.value());
+            statement.setObject(2, mailboxId);
+            statement.setString(3, identity.value());
+            return statement.executeUpdate() == 1;
         }
     }
 

@@ -13,13 +13,22 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 
-/** One mailbox of a workspace, by address. Messages hang off it, so they outlive every connection to it. */
+/**
+ * One mailbox of a workspace, as Exchange identifies it (see {@link MailboxIdentity}); its address is an attribute that
+ * may change, and a new mailbox at a reused address is another row. Messages hang off it, so they outlive every
+ * connection to it.
+ */
 @Entity
 @Table(name = "mailbox")
-@NamedQuery(name = Mailbox.BY_ADDRESS, query = "SELECT m FROM Mailbox m WHERE m.workspaceId = :workspaceId AND m.address = :address")
+@NamedQuery(name = Mailbox.BY_IDENTITY,
+        query = "SELECT m FROM Mailbox m WHERE m.workspaceId = :workspaceId AND m.exchangeIdentity = :identity")
+@NamedQuery(name = Mailbox.UNIDENTIFIED_BY_ADDRESS, query = "SELECT m FROM Mailbox m WHERE m.workspaceId = :workspaceId"
+        + " AND m.address = :address AND m.exchangeIdentity IS NULL ORDER BY m.createdAt, m.id")
 public class Mailbox {
 
-    public static final String BY_ADDRESS = "Mailbox.byAddress";
+    public static final String BY_IDENTITY = "Mailbox.byIdentity";
+    /** A row from before mailboxes had identities (at most one per address then). */
+    public static final String UNIDENTIFIED_BY_ADDRESS = "Mailbox.unidentifiedByAddress";
 
     @Id
     private UUID id;
@@ -29,6 +38,9 @@ public class Mailbox {
 
     @Column(nullable = false)
     private String address;
+
+    @Column(name = "exchange_identity")
+    private String exchangeIdentity;
 
     @Column(name = "display_name")
     private String displayName;
@@ -43,9 +55,11 @@ public class Mailbox {
     protected Mailbox() {
     }
 
-    public Mailbox(String workspaceId, String address, String displayName, MailboxKind kind, Instant createdAt) {
+    public Mailbox(String workspaceId, MailboxIdentity identity, String address, String displayName, MailboxKind kind,
+                   Instant createdAt) {
         this.id = UUID.randomUUID();
         this.workspaceId = Objects.requireNonNull(workspaceId);
+        this.exchangeIdentity = Objects.requireNonNull(identity).value();
         this.address = normalize(address);
         this.displayName = displayName;
         this.kind = Objects.requireNonNull(kind);
@@ -61,6 +75,14 @@ public class Mailbox {
         if (newDisplayName != null) {
             this.displayName = newDisplayName;
         }
+    }
+
+    /** A row from before identities, now known to be this mailbox of Exchange's. */
+    public void identifiedAs(MailboxIdentity identity) {
+        if (exchangeIdentity != null && !exchangeIdentity.equals(identity.value())) {
+            throw new IllegalStateException("mailbox " + id + " is already " + exchangeIdentity);
+        }
+        this.exchangeIdentity = identity.value();
     }
 
     public void nameAs(String newDisplayName) {
@@ -79,6 +101,11 @@ public class Mailbox {
 
     public String address() {
         return address;
+    }
+
+    /** Null for a shared mailbox from before identities whose identity no sync or probe has read yet. */
+    public MailboxIdentity identity() {
+        return MailboxIdentity.stored(exchangeIdentity);
     }
 
     public String displayName() {

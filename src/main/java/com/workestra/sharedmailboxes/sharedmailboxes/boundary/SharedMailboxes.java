@@ -7,6 +7,7 @@ import com.workestra.sharedmailboxes.connections.boundary.OutlookConnections;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.messages.control.Mailboxes;
 import com.workestra.sharedmailboxes.messages.entity.Mailbox;
+import com.workestra.sharedmailboxes.messages.entity.MailboxIdentity;
 import com.workestra.sharedmailboxes.messages.entity.MailboxKind;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
@@ -20,9 +21,13 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 
-/** Adds a shared mailbox under the caller's personal connection, after Exchange has said yes to the probe. */
+/**
+ * Adds a shared mailbox under the caller's personal connection, after Exchange has said yes to the probe and told which
+ * mailbox it is.
+ */
 @Stateless
 public class SharedMailboxes {
 
@@ -47,7 +52,13 @@ public class SharedMailboxes {
     @Inject
     Clock clock;
 
-    /** @return the new shared row's id; nothing is stored when any check or the probe fails */
+    /**
+     * Adds the mailbox Exchange shows at this address. When the caller already has a row for it, that row is kept and
+     * updated in place if the mailbox changed address (renamed: same mailbox, same history) or if the address now holds
+     * a new mailbox (the earlier one was deleted): the row reaches it there from now on, with fresh cursors.
+     *
+     * @return the shared row's id; nothing is stored when any check or the probe fails
+     */
     public UUID add(Caller caller, UUID parentId, String requestedAddress) {
         String address = MailboxAddress.valid(requestedAddress);
         OutlookConnection parent = connections.owned(caller, parentId);
@@ -63,25 +74,73 @@ public class SharedMailboxes {
             throw new ServiceException(ProblemCode.PARENT_NOT_HEALTHY,
                     "Your personal Outlook connection needs attention: reconnect it first, then add the shared mailbox.");
         }
-        if (alreadyConnected(caller, address)) {
+        MailboxIdentity identity = probe.probe(parent, address);
+        Mailbox known = mailboxes.find(caller.workspaceId(), identity);
+        String formerAddress = known == null || known.address().equals(address) ? null : known.address();
+        Mailbox mailbox = mailboxes.findOrCreate(caller.workspaceId(), identity, address, address, MailboxKind.SHARED);
+        if (formerAddress != null) {
+            // Renamed at Microsoft: everyone's rows to it read the new address from now on; their links name the old one.
+            connectionsTo(mailbox).forEach(id -> syncRequests.restart(id, SyncReason.RECOVERY));
+        }
+        OutlookConnection row = sharedRow(caller, mailbox);
+        if (row != null && formerAddress == null) {
             throw new ServiceException(ProblemCode.ALREADY_CONNECTED, "You have already connected " + address + ".");
         }
-        probe.probe(parent, address);
-        Mailbox mailbox = mailboxes.findOrCreate(caller.workspaceId(), address, address, MailboxKind.SHARED);
-        OutlookConnection shared = OutlookConnection.shared(parent, mailbox, clock.instant());
-        em.persist(shared);
+        String again = row == null ? null : "again, at its new address (it was " + formerAddress + ")";
+        if (row == null) {
+            row = rowForEarlierMailboxAt(caller, address, mailbox);
+            if (row != null) {
+                mailboxes.endReading(row.mailbox().id(), caller.userId());
+                again = "again: a new mailbox at this address replaced the one added before";
+            }
+        }
+        if (row != null) {
+            row.reachesAgain(mailbox, clock.instant());
+            if (formerAddress == null) {
+                syncRequests.restart(row.id(), SyncReason.INITIAL);
+            }
+        } else {
+            row = OutlookConnection.shared(parent, mailbox, clock.instant());
+            em.persist(row);
+            syncRequests.request(row.id(), SyncReason.INITIAL);
+        }
         mailboxes.grantReading(mailbox, caller.userId());
-        syncRequests.request(shared.id(), SyncReason.INITIAL);
-        audit.record(caller.workspaceId(), caller.userId(), caller.upn(), AuditEvent.Action.SHARED_MAILBOX_ADDED, address, shared.id(), null);
-        return shared.id();
+        audit.record(caller.workspaceId(), caller.userId(), caller.upn(), AuditEvent.Action.SHARED_MAILBOX_ADDED, address, row.id(), again);
+        return row.id();
     }
 
-    private boolean alreadyConnected(Caller caller, String address) {
-        return !em.createQuery("SELECT c.id FROM OutlookConnection c WHERE c.workspaceId = :workspaceId AND c.userId = :userId"
-                        + " AND c.mailbox.address = :address", UUID.class)
+    /** The caller's shared row to this mailbox, if any. */
+    private OutlookConnection sharedRow(Caller caller, Mailbox mailbox) {
+        return em.createQuery("SELECT c FROM OutlookConnection c WHERE c.workspaceId = :workspaceId AND c.userId = :userId"
+                        + " AND c.kind = com.workestra.sharedmailboxes.connections.entity.ConnectionKind.SHARED"
+                        + " AND c.mailbox.id = :mailboxId", OutlookConnection.class)
+                .setParameter("workspaceId", caller.workspaceId())
+                .setParameter("userId", caller.userId())
+                .setParameter("mailboxId", mailbox.id())
+                .getResultList().stream().findFirst().orElse(null);
+    }
+
+    /**
+     * The caller's shared row for another shared mailbox that had this address (known by its Inbox, so surely another
+     * one): the mailbox they added was deleted and the address given to a new one.
+     */
+    private OutlookConnection rowForEarlierMailboxAt(Caller caller, String address, Mailbox current) {
+        return em.createQuery("SELECT c FROM OutlookConnection c WHERE c.workspaceId = :workspaceId AND c.userId = :userId"
+                        + " AND c.kind = com.workestra.sharedmailboxes.connections.entity.ConnectionKind.SHARED"
+                        + " AND c.mailbox.address = :address AND c.mailbox.id <> :current", OutlookConnection.class)
                 .setParameter("workspaceId", caller.workspaceId())
                 .setParameter("userId", caller.userId())
                 .setParameter("address", address)
-                .getResultList().isEmpty();
+                .setParameter("current", current.id())
+                .getResultList().stream()
+                .filter(row -> row.mailbox().identity() != null && row.mailbox().identity().isInbox())
+                .findFirst().orElse(null);
+    }
+
+    private List<UUID> connectionsTo(Mailbox mailbox) {
+        return em.createQuery("SELECT c.id FROM OutlookConnection c WHERE c.mailbox.id = :mailboxId"
+                        + " AND c.kind = com.workestra.sharedmailboxes.connections.entity.ConnectionKind.SHARED", UUID.class)
+                .setParameter("mailboxId", mailbox.id())
+                .getResultList();
     }
 }

@@ -40,7 +40,8 @@ public class SharedMailboxesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Add a shared mailbox under this personal connection, after Microsoft confirms access with a probe")
-    @APIResponse(responseCode = "201", description = "The new shared row, Never synced until its first sync")
+    @APIResponse(responseCode = "201", description = "The new shared row, Never synced until its first sync; or the caller's"
+            + " existing row for this mailbox, updated in place, when the mailbox was renamed or its address now holds a new mailbox")
     public Response add(@PathParam("id") UUID parentId, SharedMailboxRequest request) {
         UUID id = sharedMailboxes.add(caller, parentId, request == null ? null : request.address);
         delivery.setUp(id);

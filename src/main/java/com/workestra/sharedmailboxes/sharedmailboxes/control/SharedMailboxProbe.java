@@ -1,9 +1,12 @@
 package com.workestra.sharedmailboxes.sharedmailboxes.control;
 
+import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.graph.control.GraphClients;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
+import com.workestra.sharedmailboxes.messages.control.MailboxIdentities;
+import com.workestra.sharedmailboxes.messages.entity.MailboxIdentity;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +16,9 @@ import java.util.logging.Logger;
 
 /**
  * Reads one message of the shared mailbox's inbox with the parent's delegated token: Exchange decides, on this very
- * request, whether this person may open the mailbox. Graph's answer becomes the product's sentence.
+ * request, whether this person may open the mailbox. Then reads which mailbox it is (its Inbox folder's id), so that a
+ * renamed mailbox is recognised and a new mailbox at a reused address is not taken for the old one. Graph's answer
+ * becomes the product's sentence.
  */
 @ApplicationScoped
 public class SharedMailboxProbe {
@@ -27,14 +32,19 @@ public class SharedMailboxProbe {
     @Inject
     OutlookSignIn signIn;
 
-    public void probe(OutlookConnection personal, String address) {
+    @Inject
+    MailboxIdentities identities;
+
+    /** @return the identity Exchange gives the mailbox at this address */
+    public MailboxIdentity probe(OutlookConnection personal, String address) {
         try {
-            graph.withTokens(signIn.tokensFor(personal))
-                    .users().byUserId(address).mailFolders().byMailFolderId("inbox").messages()
+            GraphServiceClient client = graph.withTokens(signIn.tokensFor(personal));
+            client.users().byUserId(address).mailFolders().byMailFolderId("inbox").messages()
                     .get(request -> {
                         request.queryParameters.top = 1;
                         request.queryParameters.select = new String[]{"id"};
                     });
+            return identities.ofShared(client, address);
         } catch (RuntimeException e) {
             throw ServiceException.within(e).orElseGet(() -> translate(e, address));
         }

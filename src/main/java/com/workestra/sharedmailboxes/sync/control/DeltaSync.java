@@ -5,7 +5,9 @@ import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
 import com.workestra.sharedmailboxes.connections.entity.Delivery;
 import com.workestra.sharedmailboxes.graph.control.GraphClients;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
+import com.workestra.sharedmailboxes.messages.control.MailboxIdentities;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.messages.entity.MailboxIdentity;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
 import com.workestra.sharedmailboxes.sync.entity.DeltaPage;
@@ -41,6 +43,7 @@ public class DeltaSync {
     public static final String ACCESS_DENIED = "MAILBOX_ACCESS_DENIED";
     public static final String ACCESS_DENIED_SENTENCE = "Microsoft rejected access to this mailbox";
     public static final String NOT_FOUND = "MAILBOX_NOT_FOUND";
+    public static final String REPLACED = "MAILBOX_REPLACED";
 
     public enum Outcome { CURRENT, YIELDED, FAILED, DEFERRED, SKIPPED, LOST }
 
@@ -61,6 +64,9 @@ public class DeltaSync {
 
     @Inject
     SyncMetrics metrics;
+
+    @Inject
+    MailboxIdentities identities;
 
     @Inject
     Clock clock;
@@ -136,12 +142,16 @@ public class DeltaSync {
         try {
             GraphServiceClient client = graph.withTokens(signIn.tokensFor(target.tokenHolder()));
             Instant deadline = clock.instant().plus(runBudget);
+            MailboxCheck check = new MailboxCheck();
+            if (target.identity() == null) {
+                confirmMailbox(target, client, check);
+            }
             boolean inboxOnly = "WEBHOOK".equals(reason);
             for (Folder folder : Folder.values()) {
                 if (inboxOnly && folder == Folder.SENT && ledger.recentlySynced(connectionId, folder, clock.instant().minus(sentItemsInterval))) {
                     continue;
                 }
-                if (!syncFolder(target, folder, client, owner, deadline, prefetch, stored)) {
+                if (!syncFolder(target, folder, client, owner, deadline, prefetch, check, stored)) {
                     ledger.yielded(connectionId, owner, clock.instant());
                     return Outcome.YIELDED;
                 }
@@ -154,6 +164,11 @@ public class DeltaSync {
         } catch (SyncLedger.LeaseLost lost) {
             LOG.info(() -> lost.getMessage());
             return Outcome.LOST;
+        } catch (MailboxReplaced replaced) {
+            Instant now = clock.instant();
+            ledger.failed(connectionId, owner, now, REPLACED, replacedSentence(target.address()),
+                    now.plus(target.delivery() == Delivery.POLLING ? pollInterval : safetyInterval));
+            return Outcome.FAILED;
         } catch (RuntimeException failure) {
             ServiceException refused = ServiceException.within(failure).orElse(null);
             if (refused == null) {
@@ -182,14 +197,28 @@ public class DeltaSync {
             return Outcome.FAILED;
         }
         if (graphFailure.isMailboxNotFound()) {
-            ledger.failed(target.connectionId(), owner, now, NOT_FOUND,
-                    "Microsoft 365 could not find a mailbox at " + target.address(), next);
+            ledger.failed(target.connectionId(), owner, now, NOT_FOUND, notFoundSentence(target), next);
             return Outcome.FAILED;
         }
         if (graphFailure.isThrottled()) {
             gate.coolDown(target.mailboxId(), graphFailure.retryAfter());
         }
         return defer(target, owner, sentence(graphFailure), graphFailure.retryAfter());
+    }
+
+    /**
+     * PRODUCT.md's sentence for an unknown address; for a shared mailbox, also what to do when the address was changed at
+     * Microsoft (the old one no longer resolves, and nothing in the delegated scopes tells the new one).
+     */
+    static String notFoundSentence(SyncTarget target) {
+        String sentence = "Microsoft 365 could not find a mailbox at " + target.address();
+        return target.personal() ? sentence : sentence + ". If its address was changed, add it again under the new address:"
+                + " it keeps its history.";
+    }
+
+    static String replacedSentence(String address) {
+        return address + " is now another mailbox: the one you added was deleted in Microsoft 365 and a new one was created at"
+                + " this address. Add it again to read the new one; what was synced before stays readable.";
     }
 
     /** What a transient failure means to the person reading the row (lastTransientFailure, the Stale reason). */
@@ -226,18 +255,22 @@ public class DeltaSync {
 
     /** @return true when the folder is current (its round finished), false when the time budget ran out first */
     boolean syncFolder(SyncTarget target, Folder folder, GraphServiceClient client, String owner, Instant deadline,
-                       Executor prefetch, int[] stored) {
+                       Executor prefetch, MailboxCheck check, int[] stored) {
         Instant notBefore = historyDepth.map(depth -> clock.instant().minus(depth)).orElse(null);
         SyncCursor cursor = ledger.cursor(target.connectionId(), folder, clock.instant());
         boolean restarted = false;
         DeltaPage page;
+        if (cursor.link() == null) {
+            confirmMailbox(target, client, check);
+        }
         try {
             page = fetch(client, target, folder, cursor.link());
         } catch (RuntimeException failure) {
-            if (!isSyncStateLost(failure) || cursor.link() == null) {
+            // A stored link that no longer resolves may name an address the mailbox had before: start the folder again.
+            if (cursor.link() == null || !isSyncStateLost(failure) && !isMailboxNotFound(failure)) {
                 throw failure;
             }
-            page = restart(target, folder, client);
+            page = restart(target, folder, client, check, failure);
             restarted = true;
         }
         Instant leaseRenewedAt = clock.instant();
@@ -274,16 +307,52 @@ public class DeltaSync {
                 if (restarted || !isSyncStateLost(failure)) {
                     throw failure;
                 }
-                page = restart(target, folder, client);
+                page = restart(target, folder, client, check, failure);
                 restarted = true;
             }
         }
     }
 
-    private DeltaPage restart(SyncTarget target, Folder folder, GraphServiceClient client) {
-        LOG.info(() -> "Graph lost the sync state of connection " + target.connectionId() + " " + folder + ": full resync");
+    private DeltaPage restart(SyncTarget target, Folder folder, GraphServiceClient client, MailboxCheck check,
+                              RuntimeException refusal) {
+        LOG.info(() -> "Graph no longer takes the stored link of connection " + target.connectionId() + " " + folder + " ("
+                + GraphFailure.of(refusal) + "): full resync");
+        confirmMailbox(target, client, check);
         ledger.restartFolder(target.connectionId(), folder, clock.instant());
         return fetch(client, target, folder, null);
+    }
+
+    /**
+     * Before a shared mailbox is read from the start (a first round, or Graph lost the sync state), and once for a mailbox
+     * from before identities: is the address still the mailbox this row was added for? Exchange's identity of it is read
+     * at most once a run; a different one means the mailbox was deleted and a new one created at its address, whose mail
+     * must not land in the old one's history. An unknown identity is recorded.
+     */
+    private void confirmMailbox(SyncTarget target, GraphServiceClient client, MailboxCheck check) {
+        if (target.personal() || check.confirmed) {
+            return;
+        }
+        MailboxIdentity current = gate.call(target.mailboxId(), () -> identities.ofShared(client, target.graphUser()));
+        check.confirmed = true;
+        if (target.identity() == null) {
+            if (!ledger.identified(target.mailboxId(), current)) {
+                LOG.info(() -> "mailbox " + target.mailboxId() + " stays unidentified: another mailbox of the workspace is " + current);
+            }
+        } else if (target.identity().isInbox() && !target.identity().equals(current)) {
+            throw new MailboxReplaced();
+        }
+    }
+
+    /** Whether this run has confirmed its shared mailbox already. */
+    static final class MailboxCheck {
+        private boolean confirmed;
+    }
+
+    /** The address of a shared row now holds another mailbox than the one it was added for. */
+    static final class MailboxReplaced extends RuntimeException {
+        MailboxReplaced() {
+            super("the address holds another mailbox", null, false, false);
+        }
     }
 
     private DeltaPage fetch(GraphServiceClient client, SyncTarget target, Folder folder, String link) {
@@ -299,6 +368,11 @@ public class DeltaSync {
             }
             throw e;
         }
+    }
+
+    private static boolean isMailboxNotFound(RuntimeException failure) {
+        GraphFailure graphFailure = GraphFailure.of(failure);
+        return graphFailure != null && graphFailure.isMailboxNotFound();
     }
 
     /** Graph no longer takes the stored link: it lost the sync state, or refuses the link outright (an unknown 4xx). */

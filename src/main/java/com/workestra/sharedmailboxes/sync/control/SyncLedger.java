@@ -4,6 +4,7 @@ import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.messages.control.Mailboxes;
 import com.workestra.sharedmailboxes.messages.control.MessageStore;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.messages.entity.MailboxIdentity;
 import com.workestra.sharedmailboxes.sync.entity.DeltaPage;
 import com.workestra.sharedmailboxes.sync.entity.SyncCursor;
 import com.workestra.sharedmailboxes.sync.entity.SyncProgress;
@@ -166,6 +167,16 @@ public class SyncLedger {
             return applied;
         } catch (SQLException e) {
             throw new IllegalStateException("committing a delta page failed", e);
+        }
+    }
+
+    /** Records the identity Exchange gave a mailbox from before identities (see {@link Mailboxes#identifyThrough}). */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public boolean identified(UUID mailboxId, MailboxIdentity identity) {
+        try (Connection connection = dataSource.getConnection()) {
+            return Mailboxes.identifyThrough(connection, mailboxId, identity);
+        } catch (SQLException e) {
+            throw new IllegalStateException("recording a mailbox's identity failed", e);
         }
     }
 

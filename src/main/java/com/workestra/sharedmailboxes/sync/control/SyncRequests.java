@@ -53,6 +53,20 @@ public class SyncRequests {
         return updated > 0;
     }
 
+    /**
+     * The connection reads its mailbox at another address, or another mailbox, from now on: its stored delta links (which
+     * name the old address) are dropped, so its next run reads each folder from the start (the upserts dedupe), and that
+     * run is requested.
+     */
+    public void restart(UUID connectionId, SyncReason reason) {
+        em.createNativeQuery("UPDATE sync_cursor SET next_link = NULL, delta_link = NULL, resyncs = resyncs + 1, updated_at = ?1"
+                        + " WHERE connection_id = ?2")
+                .setParameter(1, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .setParameter(2, connectionId)
+                .executeUpdate();
+        request(connectionId, reason);
+    }
+
     public void requestAll(Collection<UUID> connectionIds, SyncReason reason) {
         connectionIds.forEach(id -> request(id, reason));
     }

@@ -4,6 +4,7 @@ import com.workestra.sharedmailboxes.connections.entity.MicrosoftAccount;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.health.entity.Badge;
 import com.workestra.sharedmailboxes.messages.entity.Mailbox;
+import com.workestra.sharedmailboxes.messages.entity.MailboxIdentity;
 import com.workestra.sharedmailboxes.messages.entity.MailboxKind;
 import org.junit.jupiter.api.Test;
 
@@ -19,9 +20,9 @@ class BadgesTest {
     static final Instant T0 = Instant.parse("2026-11-24T08:00:00Z");
     static final Duration STALE_AFTER = Duration.ofHours(25);
 
-    OutlookConnection personal = OutlookConnection.personal("w", "u", "u@w", new Mailbox("w", "alice@contoso.test", "Alice", MailboxKind.PERSONAL, T0),
+    OutlookConnection personal = OutlookConnection.personal("w", "u", "u@w", new Mailbox("w", MailboxIdentity.ofUser("oid-alice"), "alice@contoso.test", "Alice", MailboxKind.PERSONAL, T0),
             new MicrosoftAccount("oid", "tid", "alice@contoso.test", "Alice", Set.of("Mail.Read.Shared")), T0);
-    OutlookConnection shared = OutlookConnection.shared(personal, new Mailbox("w", "support@contoso.test", "Support", MailboxKind.SHARED, T0), T0);
+    OutlookConnection shared = OutlookConnection.shared(personal, new Mailbox("w", MailboxIdentity.ofInbox("inbox-support"), "support@contoso.test", "Support", MailboxKind.SHARED, T0), T0);
 
     @Test
     void neverSyncedUntilTheFirstSyncSucceedsThenHealthyUnder25HoursThenStale() {

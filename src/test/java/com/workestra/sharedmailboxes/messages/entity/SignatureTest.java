@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class SignatureTest {
 
-    final Mailbox support = new Mailbox("w1", "support@acme.test", "Support", MailboxKind.SHARED, Instant.EPOCH);
+    final Mailbox support = new Mailbox("w1", MailboxIdentity.ofInbox("inbox-support"), "support@acme.test", "Support", MailboxKind.SHARED, Instant.EPOCH);
 
     @Test
     void aTextSignatureFollowsATextBodyAfterTheSignatureSeparator() {
