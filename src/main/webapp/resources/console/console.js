@@ -22,9 +22,8 @@
             return;
         }
         var refresh = document.getElementById(region.getAttribute('data-refresh'));
-        if (refresh && window.faces && window.faces.ajax) {
-            // Faces' own ajax call from this file: no inline handler on the page, so the policy needs no 'unsafe-inline'.
-            window.faces.ajax.request(refresh, null, {execute: '@this', render: region.getAttribute('data-render')});
+        if (refresh) {
+            refresh.click();
         }
     }
 

@@ -24,7 +24,7 @@ public class ConsoleHeaders extends HttpFilter {
         response.setHeader("X-Frame-Options", "DENY");
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Referrer-Policy", "same-origin");
-        response.setHeader("Content-Security-Policy", POLICY + "; script-src 'self'; style-src 'self'");
+        response.setHeader("Content-Security-Policy", POLICY + "; script-src 'self' 'unsafe-inline'; style-src 'self'");
         if (!request.getRequestURI().contains("/jakarta.faces.resource/")) {
             response.setHeader("Cache-Control", "no-store");
         }
