@@ -91,13 +91,20 @@ public class MessageQueries {
             return List.of();
         }
         boolean perMailbox = query.mailboxIds().size() <= mergeLimit;
-        // b(mailbox_id, before): the readable mailboxes, each with the end of the caller's access (null: still reading).
-        String readable = "unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before)";
+        List<UUID> ids = new ArrayList<>(query.mailboxIds());
+        // Mailboxes whose access ended: only what was received before the end. Usually none, and then the query is the
+        // plain one, so the common case keeps its index-only plan.
+        List<UUID> ended = ids.stream().filter(id -> query.readableBefore(id) != null).toList();
+        boolean cutoffs = !ended.isEmpty();
         StringBuilder keys = new StringBuilder(perMailbox
                 ? "SELECT m.id, m.received_at FROM message m WHERE m.mailbox_id = b.mailbox_id AND m.folder = f.folder"
-                : "SELECT m.id, m.received_at FROM message m JOIN " + readable + " ON b.mailbox_id = m.mailbox_id"
-                + " WHERE m.workspace_id = ? AND m.folder = ANY (?::text[])");
-        keys.append(" AND (b.before IS NULL OR m.received_at < b.before)");
+                : "SELECT m.id, m.received_at FROM message m WHERE m.workspace_id = ? AND m.mailbox_id = ANY (?::uuid[])"
+                + " AND m.folder = ANY (?::text[])");
+        if (cutoffs) {
+            keys.append(perMailbox ? " AND (b.before IS NULL OR m.received_at < b.before)"
+                    : " AND (m.mailbox_id <> ALL (?::uuid[]) OR m.received_at < (SELECT e.before FROM"
+                    + " unnest(?::uuid[], ?::timestamptz[]) AS e(mailbox_id, before) WHERE e.mailbox_id = m.mailbox_id))");
+        }
         boolean keyset = query.afterReceivedAt() != null && query.afterId() != null;
         if (keyset) {
             keys.append(" AND (m.received_at, m.id) < (?, ?)");
@@ -112,22 +119,28 @@ public class MessageQueries {
             keys.append(" AND (m.subject ILIKE ? OR m.from_address ILIKE ? OR m.from_name ILIKE ?)");
         }
         keys.append(" ORDER BY m.received_at DESC, m.id DESC LIMIT ?");
+        String mailboxes = cutoffs ? "unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before)" : "unnest(?::uuid[]) AS b(mailbox_id)";
         String top = perMailbox
-                ? "SELECT x.id, x.received_at FROM " + readable + " CROSS JOIN unnest(?::text[]) AS f(folder)"
+                ? "SELECT x.id, x.received_at FROM " + mailboxes + " CROSS JOIN unnest(?::text[]) AS f(folder)"
                 + " CROSS JOIN LATERAL (" + keys + ") x ORDER BY x.received_at DESC, x.id DESC LIMIT ?"
                 : keys.toString();
         String sql = "WITH top AS (" + top + ") SELECT " + LIST_COLUMNS
                 + " FROM top JOIN message m ON m.id = top.id ORDER BY top.received_at DESC, top.id DESC";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int p = 1;
-            List<UUID> ids = new ArrayList<>(query.mailboxIds());
-            statement.setArray(p++, connection.createArrayOf("uuid", ids.toArray()));
-            statement.setArray(p++, connection.createArrayOf("timestamptz", ids.stream()
-                    .map(id -> query.readableBefore(id) == null ? null : Timestamp.from(query.readableBefore(id))).toArray()));
             if (!perMailbox) {
                 statement.setString(p++, query.workspaceId());
             }
+            statement.setArray(p++, connection.createArrayOf("uuid", ids.toArray()));
+            if (perMailbox && cutoffs) {
+                statement.setArray(p++, connection.createArrayOf("timestamptz", befores(ids, query)));
+            }
             statement.setArray(p++, connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
+            if (!perMailbox && cutoffs) {
+                statement.setArray(p++, connection.createArrayOf("uuid", ended.toArray()));
+                statement.setArray(p++, connection.createArrayOf("uuid", ended.toArray()));
+                statement.setArray(p++, connection.createArrayOf("timestamptz", befores(ended, query)));
+            }
             if (keyset) {
                 statement.setTimestamp(p++, Timestamp.from(query.afterReceivedAt()));
                 statement.setLong(p++, query.afterId());
@@ -150,6 +163,10 @@ public class MessageQueries {
                 return messages;
             }
         }
+    }
+
+    private static Object[] befores(List<UUID> mailboxIds, InboxQuery query) {
+        return mailboxIds.stream().map(id -> query.readableBefore(id) == null ? null : Timestamp.from(query.readableBefore(id))).toArray();
     }
 
     /** One message with its body, if the caller may read it (in one of the mailboxes, received before their access ended). */
