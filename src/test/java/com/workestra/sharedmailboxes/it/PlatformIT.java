@@ -171,6 +171,21 @@ class PlatformIT {
     }
 
     @Test
+    void aWebhookPostWithMoreNotificationsThanGraphBatchesIsRefusedBeforeAnyLookup() {
+        Metrics before = Metrics.of(api);
+        StringBuilder batch = new StringBuilder("{\"value\":[");
+        for (int i = 0; i < 1_001; i++) {
+            batch.append(i == 0 ? "" : ",").append("{\"subscriptionId\":\"").append(UUID.randomUUID())
+                    .append("\",\"clientState\":\"x\",\"changeType\":\"created\",\"resource\":\"Users/x/Messages/y\"}");
+        }
+        var refused = api.post("/api/v1/graph/notifications", batch.append("]}").toString());
+        assertEquals(413, refused.status(), refused.body());
+        Metrics after = Metrics.of(api);
+        assertEquals(before.value("webhook_notifications_total", Map.of("outcome", "refused")) + 1,
+                after.value("webhook_notifications_total", Map.of("outcome", "refused")), after.toString());
+    }
+
+    @Test
     void aPersonsMistakesAreAnsweredWithoutAStackTraceInTheServerLog() throws IOException {
         Path log = serverLog();
         long before = Files.size(log);
