@@ -406,8 +406,9 @@ class ConnectionsIT {
             UUID id = OutlookSignInFlow.connect(api, gina.upn()).connection();
             byte[] before = (byte[]) Sql.single("SELECT token_cache FROM outlook_connection WHERE id = ?", id);
             String visible = new String(before, StandardCharsets.ISO_8859_1);
-            assertFalse(visible.contains("refresh_token") || visible.contains("RefreshToken") || visible.contains("eyJ")
-                    || visible.contains(gina.upn()), "token column must hold ciphertext only");
+            // Markers long enough never to turn up in random ciphertext by chance (a bare "eyJ" did, once in a few thousand runs).
+            assertFalse(visible.contains("refresh_token") || visible.contains("RefreshToken") || visible.contains("eyJ0eXAiOi")
+                    || visible.contains("eyJhbGciOi") || visible.contains(gina.upn()), "token column must hold ciphertext only");
             assertEquals("k1", Sql.single("SELECT token_key_id FROM outlook_connection WHERE id = ?", id));
             assertArrayEquals(before, (byte[]) Sql.single("SELECT token_cache FROM outlook_connection WHERE id = ?", id),
                     "nothing touched the tokens meanwhile");
