@@ -1,8 +1,8 @@
 package com.workestra.sharedmailboxes.database;
 
 import com.workestra.sharedmailboxes.localrun.EmbeddedDatabase;
-import com.workestra.sharedmailboxes.messages.control.Mailboxes;
-import com.workestra.sharedmailboxes.messages.entity.MailboxIdentity;
+import com.workestra.sharedmailboxes.mailboxes.control.Mailboxes;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

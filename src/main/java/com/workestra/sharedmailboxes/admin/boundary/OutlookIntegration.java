@@ -9,7 +9,7 @@ import com.workestra.sharedmailboxes.connections.boundary.OutlookConnections;
 import com.workestra.sharedmailboxes.connections.entity.SignInRefusal;
 import com.workestra.sharedmailboxes.notifications.boundary.PushDelivery;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
-import com.workestra.sharedmailboxes.sharedmailboxes.boundary.SharedMailboxes;
+import com.workestra.sharedmailboxes.connections.boundary.SharedMailboxes;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.inject.Instance;
 import jakarta.faces.context.ExternalContext;

@@ -1,6 +1,6 @@
 package com.workestra.sharedmailboxes.callers.control;
 
-import com.workestra.sharedmailboxes.connections.entity.OAuthSecrets;
+import com.workestra.sharedmailboxes.graph.control.OAuthSecrets;
 import com.workestra.sharedmailboxes.callers.entity.ConsolePrincipal;
 import com.workestra.sharedmailboxes.graph.control.MicrosoftEndpoints;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.connections.entity;
 
+import com.workestra.sharedmailboxes.graph.control.OAuthSecrets;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;

@@ -1,6 +1,6 @@
 package com.workestra.sharedmailboxes.connections.entity;
 
-import com.workestra.sharedmailboxes.messages.entity.Mailbox;
+import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
 import jakarta.persistence.CascadeType;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

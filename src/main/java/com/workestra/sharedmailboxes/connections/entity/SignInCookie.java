@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.connections.entity;
 
+import com.workestra.sharedmailboxes.graph.control.OAuthSecrets;
 import java.time.Duration;
 
 /**

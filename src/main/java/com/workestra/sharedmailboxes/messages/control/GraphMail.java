@@ -16,7 +16,7 @@ import com.workestra.sharedmailboxes.graph.control.GraphFailure;
 import com.workestra.sharedmailboxes.messages.entity.Recipient;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
-import com.workestra.sharedmailboxes.sync.control.MailboxGate;
+import com.workestra.sharedmailboxes.graph.control.MailboxGate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

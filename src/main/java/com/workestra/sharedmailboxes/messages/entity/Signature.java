@@ -1,5 +1,7 @@
 package com.workestra.sharedmailboxes.messages.entity;
 
+import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxUserKey;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;

@@ -2,7 +2,7 @@ package com.workestra.sharedmailboxes.notifications.boundary;
 
 import com.workestra.sharedmailboxes.connections.boundary.ConnectionRemoval;
 import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
-import com.workestra.sharedmailboxes.connections.entity.OAuthSecrets;
+import com.workestra.sharedmailboxes.graph.control.OAuthSecrets;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
 import com.workestra.sharedmailboxes.notifications.control.AppOnlyIdentity;

@@ -1,6 +1,5 @@
 package com.workestra.sharedmailboxes.problems.boundary;
 
-import com.workestra.sharedmailboxes.admin.boundary.ConsoleErrorPage;
 import com.workestra.sharedmailboxes.problems.entity.Problem;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import jakarta.servlet.RequestDispatcher;

@@ -1,10 +1,10 @@
 package com.workestra.sharedmailboxes.sync.control;
 
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
-import com.workestra.sharedmailboxes.messages.control.Mailboxes;
+import com.workestra.sharedmailboxes.mailboxes.control.Mailboxes;
 import com.workestra.sharedmailboxes.messages.control.MessageStore;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
-import com.workestra.sharedmailboxes.messages.entity.MailboxIdentity;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
 import com.workestra.sharedmailboxes.sync.entity.DeltaPage;
 import com.workestra.sharedmailboxes.sync.entity.SyncCursor;
 import com.workestra.sharedmailboxes.sync.entity.SyncProgress;

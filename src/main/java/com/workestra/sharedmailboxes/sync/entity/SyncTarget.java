@@ -2,7 +2,7 @@ package com.workestra.sharedmailboxes.sync.entity;
 
 import com.workestra.sharedmailboxes.connections.entity.Delivery;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
-import com.workestra.sharedmailboxes.messages.entity.MailboxIdentity;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
 
 import java.util.UUID;
 

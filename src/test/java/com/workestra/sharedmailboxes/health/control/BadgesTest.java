@@ -3,9 +3,9 @@ package com.workestra.sharedmailboxes.health.control;
 import com.workestra.sharedmailboxes.connections.entity.MicrosoftAccount;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.health.entity.Badge;
-import com.workestra.sharedmailboxes.messages.entity.Mailbox;
-import com.workestra.sharedmailboxes.messages.entity.MailboxIdentity;
-import com.workestra.sharedmailboxes.messages.entity.MailboxKind;
+import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxKind;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

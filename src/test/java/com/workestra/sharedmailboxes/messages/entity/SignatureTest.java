@@ -1,5 +1,8 @@
 package com.workestra.sharedmailboxes.messages.entity;
 
+import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxKind;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

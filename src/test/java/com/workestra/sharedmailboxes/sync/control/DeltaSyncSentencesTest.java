@@ -1,7 +1,7 @@
 package com.workestra.sharedmailboxes.sync.control;
 
 import com.workestra.sharedmailboxes.connections.entity.Delivery;
-import com.workestra.sharedmailboxes.messages.entity.MailboxIdentity;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
 import com.workestra.sharedmailboxes.sync.entity.SyncTarget;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package com.workestra.sharedmailboxes.connections.entity;
+package com.workestra.sharedmailboxes.graph.control;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package com.workestra.sharedmailboxes.messages.entity;
+package com.workestra.sharedmailboxes.mailboxes.entity;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

@@ -1,4 +1,4 @@
-package com.workestra.sharedmailboxes.sharedmailboxes.control;
+package com.workestra.sharedmailboxes.mailboxes.control;
 
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;

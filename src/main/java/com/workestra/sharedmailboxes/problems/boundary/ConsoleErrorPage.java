@@ -1,4 +1,4 @@
-package com.workestra.sharedmailboxes.admin.boundary;
+package com.workestra.sharedmailboxes.problems.boundary;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;

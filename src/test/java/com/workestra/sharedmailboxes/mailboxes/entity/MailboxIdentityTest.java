@@ -1,4 +1,4 @@
-package com.workestra.sharedmailboxes.messages.entity;
+package com.workestra.sharedmailboxes.mailboxes.entity;
 
 import org.junit.jupiter.api.Test;
 

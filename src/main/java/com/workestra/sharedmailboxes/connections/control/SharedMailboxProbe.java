@@ -1,12 +1,11 @@
-package com.workestra.sharedmailboxes.sharedmailboxes.control;
+package com.workestra.sharedmailboxes.connections.control;
 
 import com.microsoft.graph.serviceclient.GraphServiceClient;
-import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.graph.control.GraphClients;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
-import com.workestra.sharedmailboxes.messages.control.MailboxIdentities;
-import com.workestra.sharedmailboxes.messages.entity.MailboxIdentity;
+import com.workestra.sharedmailboxes.mailboxes.control.MailboxIdentities;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
 import jakarta.enterprise.context.ApplicationScoped;

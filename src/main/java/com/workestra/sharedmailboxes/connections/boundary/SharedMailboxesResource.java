@@ -1,8 +1,7 @@
-package com.workestra.sharedmailboxes.sharedmailboxes.boundary;
+package com.workestra.sharedmailboxes.connections.boundary;
 
 import com.workestra.sharedmailboxes.SharedMailboxesApi;
 import com.workestra.sharedmailboxes.callers.entity.Caller;
-import com.workestra.sharedmailboxes.connections.boundary.OutlookConnections;
 import com.workestra.sharedmailboxes.notifications.boundary.PushDelivery;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;

@@ -1,4 +1,4 @@
-package com.workestra.sharedmailboxes.connections.entity;
+package com.workestra.sharedmailboxes.graph.control;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

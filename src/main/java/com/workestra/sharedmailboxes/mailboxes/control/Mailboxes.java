@@ -1,10 +1,10 @@
-package com.workestra.sharedmailboxes.messages.control;
+package com.workestra.sharedmailboxes.mailboxes.control;
 
-import com.workestra.sharedmailboxes.messages.entity.Mailbox;
-import com.workestra.sharedmailboxes.messages.entity.MailboxAccess;
-import com.workestra.sharedmailboxes.messages.entity.MailboxIdentity;
-import com.workestra.sharedmailboxes.messages.entity.MailboxUserKey;
-import com.workestra.sharedmailboxes.messages.entity.MailboxKind;
+import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxAccess;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxUserKey;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxKind;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;

@@ -1,4 +1,4 @@
-package com.workestra.sharedmailboxes.sync.control;
+package com.workestra.sharedmailboxes.graph.control;
 
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;

@@ -1,8 +1,8 @@
-package com.workestra.sharedmailboxes.messages.control;
+package com.workestra.sharedmailboxes.mailboxes.control;
 
 import com.microsoft.graph.models.MailFolder;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
-import com.workestra.sharedmailboxes.messages.entity.MailboxIdentity;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

@@ -1,4 +1,4 @@
-package com.workestra.sharedmailboxes.messages.entity;
+package com.workestra.sharedmailboxes.mailboxes.entity;
 
 import java.time.Instant;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package com.workestra.sharedmailboxes.messages.entity;
+package com.workestra.sharedmailboxes.mailboxes.entity;
 
 import java.io.Serializable;
 import java.util.Objects;

@@ -1,18 +1,17 @@
-package com.workestra.sharedmailboxes.sharedmailboxes.boundary;
+package com.workestra.sharedmailboxes.connections.boundary;
 
 import com.workestra.sharedmailboxes.audit.control.AuditTrail;
 import com.workestra.sharedmailboxes.audit.entity.AuditEvent;
 import com.workestra.sharedmailboxes.callers.entity.Caller;
-import com.workestra.sharedmailboxes.connections.boundary.OutlookConnections;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
-import com.workestra.sharedmailboxes.messages.control.Mailboxes;
-import com.workestra.sharedmailboxes.messages.entity.Mailbox;
-import com.workestra.sharedmailboxes.messages.entity.MailboxIdentity;
-import com.workestra.sharedmailboxes.messages.entity.MailboxKind;
+import com.workestra.sharedmailboxes.mailboxes.control.Mailboxes;
+import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxKind;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
-import com.workestra.sharedmailboxes.sharedmailboxes.control.MailboxAddress;
-import com.workestra.sharedmailboxes.sharedmailboxes.control.SharedMailboxProbe;
+import com.workestra.sharedmailboxes.mailboxes.control.MailboxAddress;
+import com.workestra.sharedmailboxes.connections.control.SharedMailboxProbe;
 import com.workestra.sharedmailboxes.sync.control.SyncRequests;
 import com.workestra.sharedmailboxes.sync.entity.SyncReason;
 import jakarta.ejb.Stateless;

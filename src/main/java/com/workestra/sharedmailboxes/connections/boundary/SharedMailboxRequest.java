@@ -1,4 +1,4 @@
-package com.workestra.sharedmailboxes.sharedmailboxes.boundary;
+package com.workestra.sharedmailboxes.connections.boundary;
 
 /** Body of POST /outlook/connections/{id}/shared-mailboxes. The address is checked by the facade (INVALID_ADDRESS). */
 public class SharedMailboxRequest {

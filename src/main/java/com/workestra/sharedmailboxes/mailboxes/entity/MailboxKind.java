@@ -1,0 +1,5 @@
+package com.workestra.sharedmailboxes.mailboxes.entity;
+
+public enum MailboxKind {
+    PERSONAL, SHARED
+}

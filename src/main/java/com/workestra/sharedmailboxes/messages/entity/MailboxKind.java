@@ -1,5 +1,0 @@
-package com.workestra.sharedmailboxes.messages.entity;
-
-public enum MailboxKind {
-    PERSONAL, SHARED
-}
