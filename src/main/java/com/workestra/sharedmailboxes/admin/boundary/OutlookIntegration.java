@@ -7,8 +7,8 @@ import com.workestra.sharedmailboxes.callers.entity.Caller;
 import com.workestra.sharedmailboxes.connections.boundary.AuthorizationRequest;
 import com.workestra.sharedmailboxes.connections.boundary.OutlookConnections;
 import com.workestra.sharedmailboxes.connections.entity.SignInRefusal;
-import com.workestra.sharedmailboxes.notifications.boundary.PushDelivery;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import com.workestra.sharedmailboxes.sync.boundary.SyncNow;
 import com.workestra.sharedmailboxes.connections.boundary.SharedMailboxes;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.inject.Instance;
@@ -43,7 +43,7 @@ public class OutlookIntegration implements Serializable {
     SharedMailboxes sharedMailboxes;
 
     @Inject
-    PushDelivery delivery;
+    SyncNow syncNow;
 
     @Inject
     Instance<Caller> callers;
@@ -143,7 +143,6 @@ public class OutlookIntegration implements Serializable {
         }
         try {
             UUID id = sharedMailboxes.add(caller(), parent, address);
-            delivery.setUp(id);
             String added = connections.get(caller(), id).address();
             toast = Toast.ok(added + " was added. It shows Never synced until its first sync completes.");
             addingTo = null;
@@ -158,7 +157,7 @@ public class OutlookIntegration implements Serializable {
     public void syncNow(UUID id) {
         ConnectionRow row = row(id);
         try {
-            connections.requestSync(caller(), id);
+            syncNow.request(caller(), id);
             toast = Toast.ok("Sync requested for " + (row == null ? "the mailbox" : row.address()) + ".");
         } catch (RuntimeException e) {
             toast = Toast.failed("Sync now failed for " + (row == null ? "this mailbox" : row.address()) + ": " + failure(e));

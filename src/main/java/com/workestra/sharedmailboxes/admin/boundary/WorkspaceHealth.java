@@ -8,6 +8,7 @@ import com.workestra.sharedmailboxes.callers.entity.Caller;
 import com.workestra.sharedmailboxes.connections.boundary.OutlookConnections;
 import com.workestra.sharedmailboxes.connections.boundary.OwnedConnection;
 import com.workestra.sharedmailboxes.health.entity.Badge;
+import com.workestra.sharedmailboxes.sync.boundary.SyncNow;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.inject.Instance;
 import jakarta.faces.view.ViewScoped;
@@ -37,6 +38,9 @@ public class WorkspaceHealth implements Serializable {
 
     @Inject
     OutlookConnections connections;
+
+    @Inject
+    SyncNow syncNow;
 
     @Inject
     AuditLog auditLog;
@@ -170,7 +174,7 @@ public class WorkspaceHealth implements Serializable {
 
     public void syncNow(UUID id, String address) {
         try {
-            connections.requestSyncAsAdmin(caller(), id);
+            syncNow.requestAsAdmin(caller(), id);
             toast = Toast.ok("Sync requested for " + address + ".");
         } catch (RuntimeException e) {
             toast = Toast.failed("Sync now failed for " + address + ": " + OutlookIntegration.failure(e));

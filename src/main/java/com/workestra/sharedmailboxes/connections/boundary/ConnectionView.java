@@ -1,8 +1,6 @@
 package com.workestra.sharedmailboxes.connections.boundary;
 
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
-import com.workestra.sharedmailboxes.health.entity.ConnectionHealth;
-import com.workestra.sharedmailboxes.sync.entity.SyncProgress;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 
 import java.time.Instant;
@@ -21,7 +19,7 @@ public record ConnectionView(UUID id, String kind, String address, String displa
     public static final String NOT_PERSONAL_REASON = "Shared mailboxes are added under your personal Outlook connection.";
     public static final String PARENT_ERROR_REASON = "Reconnect your Outlook connection before adding shared mailboxes.";
 
-        public record HealthView(String badge, Instant lastSyncAt, ErrorView error) {
+    public record HealthView(String badge, Instant lastSyncAt, ErrorView error) {
     }
 
     public record ErrorView(String code, String message) {
@@ -30,16 +28,9 @@ public record ConnectionView(UUID id, String kind, String address, String displa
     /** Sync progress: messages synced so far (the history backfill included), whether the history is complete, and
      * the last transient failure (throttling, Microsoft unavailable), which is retried by itself and is not an error. */
     public record SyncView(long messagesSynced, boolean historyComplete, String lastTransientFailure, Instant lastTransientFailureAt) {
-        public static SyncView of(SyncProgress progress) {
-            return new SyncView(progress.messagesSynced(), progress.historyComplete(), progress.lastFailure(), progress.lastFailureAt());
-        }
     }
 
-    public static ConnectionView of(OutlookConnection connection, ConnectionHealth health) {
-        return of(connection, health, SyncProgress.NONE);
-    }
-
-    public static ConnectionView of(OutlookConnection connection, ConnectionHealth health, SyncProgress progress) {
+    public static ConnectionView of(OutlookConnection connection, HealthView health, SyncView sync) {
         String reason = null;
         if (!connection.isPersonal()) {
             reason = NOT_PERSONAL_REASON;
@@ -48,12 +39,11 @@ public record ConnectionView(UUID id, String kind, String address, String displa
         } else if (connection.isInError()) {
             reason = PARENT_ERROR_REASON;
         }
-        ErrorView error = health.errorCode() == null ? null : new ErrorView(health.errorCode(), health.errorMessage());
         return new ConnectionView(connection.id(), connection.kind().name().toLowerCase(Locale.ROOT),
                 connection.mailbox().address(), connection.displayName(),
                 connection.parent() == null ? null : connection.parent().id(), connection.createdAt(),
-                new HealthView(health.badge().apiName(), health.lastSyncAt(), error),
+                health,
                 connection.delivery().name().toLowerCase(Locale.ROOT), connection.deliveryNote(), reason == null, reason,
-                SyncView.of(progress));
+                sync);
     }
 }

@@ -7,8 +7,6 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -42,15 +40,6 @@ public class ConnectionsResource {
     @Operation(summary = "One of the caller's connections")
     public ConnectionView get(@PathParam("id") UUID id) {
         return connections.get(caller, id);
-    }
-
-    @POST
-    @Path("{id}/sync")
-    @Operation(summary = "Sync now: this connection's mailbox is synced as soon as a worker is free")
-    @APIResponse(responseCode = "202", description = "Sync requested")
-    public Response syncNow(@PathParam("id") UUID id) {
-        connections.requestSync(caller, id);
-        return Response.accepted().build();
     }
 
     @DELETE

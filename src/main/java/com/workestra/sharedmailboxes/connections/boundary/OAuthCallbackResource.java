@@ -2,7 +2,6 @@ package com.workestra.sharedmailboxes.connections.boundary;
 
 import com.workestra.sharedmailboxes.connections.control.SignInCookies;
 import com.workestra.sharedmailboxes.connections.entity.SignInCookie;
-import com.workestra.sharedmailboxes.notifications.boundary.PushDelivery;
 import jakarta.annotation.security.PermitAll;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -50,9 +49,6 @@ public class OAuthCallbackResource {
     @Inject
     SignInCookies cookies;
 
-    @Inject
-    PushDelivery delivery;
-
     @Context
     HttpHeaders headers;
 
@@ -87,9 +83,6 @@ public class OAuthCallbackResource {
     private Response seeOther(String state, String code, String error) {
         String browserSecret = bindingPresented(state);
         OutlookConnections.Completion completion = connections.completeAuthorization(state, browserSecret, code, error);
-        if (completion.connectionId() != null) {
-            delivery.setUp(completion.connectionId());
-        }
         Response.ResponseBuilder answer = Response.seeOther(completion.returnTo())
                 .header("Cache-Control", "no-store")
                 .header("Referrer-Policy", "no-referrer");

@@ -16,14 +16,10 @@ import com.workestra.sharedmailboxes.graph.control.OAuthSecrets;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.connections.entity.SignInCookie;
 import com.workestra.sharedmailboxes.connections.entity.SignInRefusal;
-import com.workestra.sharedmailboxes.health.control.Badges;
 import com.workestra.sharedmailboxes.mailboxes.control.Mailboxes;
 import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
-import com.workestra.sharedmailboxes.sync.control.SyncLedger;
-import com.workestra.sharedmailboxes.sync.control.SyncRequests;
-import com.workestra.sharedmailboxes.sync.entity.SyncReason;
 import jakarta.ejb.Stateless;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -67,16 +63,13 @@ public class OutlookConnections {
     AuditTrail audit;
 
     @Inject
-    Badges badges;
+    ConnectionStatus status;
 
     @Inject
     Clock clock;
 
     @Inject
-    SyncRequests syncRequests;
-
-    @Inject
-    SyncLedger syncLedger;
+    Event<ConnectionChanged> changes;
 
     @Inject
     Event<ConnectionRemoval> removals;
@@ -205,13 +198,14 @@ public class OutlookConnections {
             storedTokens.sealInto(connection, redemption.serializedCache());
             connection.sharedMailboxes().forEach(shared -> {
                 shared.clearError(now);
-                syncRequests.request(shared.id(), SyncReason.RECOVERY);
+                changes.fire(new ConnectionChanged(shared.id(), ConnectionChanged.Change.RECONNECTED));
             });
             signIn.forget(connection.id());
             action = AuditEvent.Action.RECONNECTED;
         }
         mailboxes.grantReading(connection.mailbox(), authorization.userId());
-        syncRequests.request(connection.id(), action == AuditEvent.Action.CONNECTED ? SyncReason.INITIAL : SyncReason.RECOVERY);
+        changes.fire(new ConnectionChanged(connection.id(), action == AuditEvent.Action.CONNECTED
+                ? ConnectionChanged.Change.CONNECTED : ConnectionChanged.Change.RECONNECTED));
         audit.record(authorization.workspaceId(), authorization.userId(), authorization.userUpn(), action,
                 connection.mailbox().address(), connection.id(), null);
         return connection;
@@ -231,7 +225,7 @@ public class OutlookConnections {
     }
 
     public ConnectionView view(OutlookConnection connection) {
-        return ConnectionView.of(connection, badges.of(connection), syncLedger.progress(connection.id()));
+        return ConnectionView.of(connection, status.health(connection), status.sync(connection.id()));
     }
 
     /**
@@ -257,12 +251,6 @@ public class OutlookConnections {
         signIn.forget(connection.id());
     }
 
-    /** Sync now: marks the connection due; the scheduler runs it as soon as a worker is free. */
-    public void requestSync(Caller caller, UUID id) {
-        OutlookConnection connection = owned(caller, id);
-        syncRequests.request(connection.id(), SyncReason.SYNC_NOW);
-    }
-
     /** Every connection of the admin's workspace, with its owner, for the admins' health page. */
     public List<OwnedConnection> ofWorkspace(Caller admin) {
         requireAdmin(admin);
@@ -273,14 +261,14 @@ public class OutlookConnections {
                 .toList();
     }
 
-    /** Sync now, by a workspace admin, for any connection of their own workspace. */
-    public void requestSyncAsAdmin(Caller admin, UUID id) {
+    /** Any connection of the admin's own workspace, or 404. */
+    public OutlookConnection ofWorkspace(Caller admin, UUID id) {
         requireAdmin(admin);
         OutlookConnection connection = id == null ? null : em.find(OutlookConnection.class, id);
         if (connection == null || !connection.workspaceId().equals(admin.workspaceId())) {
             throw new ServiceException(ProblemCode.NOT_FOUND, "There is no Outlook connection " + id + " in your workspace.");
         }
-        syncRequests.request(connection.id(), SyncReason.SYNC_NOW);
+        return connection;
     }
 
     private static void requireAdmin(Caller caller) {

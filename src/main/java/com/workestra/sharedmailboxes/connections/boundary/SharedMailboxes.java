@@ -12,9 +12,8 @@ import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
 import com.workestra.sharedmailboxes.mailboxes.control.MailboxAddress;
 import com.workestra.sharedmailboxes.connections.control.SharedMailboxProbe;
-import com.workestra.sharedmailboxes.sync.control.SyncRequests;
-import com.workestra.sharedmailboxes.sync.entity.SyncReason;
 import jakarta.ejb.Stateless;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -43,7 +42,7 @@ public class SharedMailboxes {
     Mailboxes mailboxes;
 
     @Inject
-    SyncRequests syncRequests;
+    Event<ConnectionChanged> changes;
 
     @Inject
     AuditTrail audit;
@@ -79,7 +78,7 @@ public class SharedMailboxes {
         Mailbox mailbox = mailboxes.findOrCreate(caller.workspaceId(), identity, address, address, MailboxKind.SHARED);
         if (formerAddress != null) {
             // Renamed at Microsoft: everyone's rows to it read the new address from now on; their links name the old one.
-            connectionsTo(mailbox).forEach(id -> syncRequests.restart(id, SyncReason.RECOVERY));
+            connectionsTo(mailbox).forEach(id -> changes.fire(new ConnectionChanged(id, ConnectionChanged.Change.MAILBOX_RENAMED)));
         }
         OutlookConnection row = sharedRow(caller, mailbox);
         if (row != null && formerAddress == null) {
@@ -96,12 +95,12 @@ public class SharedMailboxes {
         if (row != null) {
             row.reachesAgain(mailbox, clock.instant());
             if (formerAddress == null) {
-                syncRequests.restart(row.id(), SyncReason.INITIAL);
+                changes.fire(new ConnectionChanged(row.id(), ConnectionChanged.Change.REACHES_NEW_MAILBOX));
             }
         } else {
             row = OutlookConnection.shared(parent, mailbox, clock.instant());
             em.persist(row);
-            syncRequests.request(row.id(), SyncReason.INITIAL);
+            changes.fire(new ConnectionChanged(row.id(), ConnectionChanged.Change.SHARED_MAILBOX_ADDED));
         }
         mailboxes.grantReading(mailbox, caller.userId());
         audit.record(caller.workspaceId(), caller.userId(), caller.upn(), AuditEvent.Action.SHARED_MAILBOX_ADDED, address, row.id(), again);

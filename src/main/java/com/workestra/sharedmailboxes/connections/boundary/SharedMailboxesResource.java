@@ -2,7 +2,6 @@ package com.workestra.sharedmailboxes.connections.boundary;
 
 import com.workestra.sharedmailboxes.SharedMailboxesApi;
 import com.workestra.sharedmailboxes.callers.entity.Caller;
-import com.workestra.sharedmailboxes.notifications.boundary.PushDelivery;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -30,9 +29,6 @@ public class SharedMailboxesResource {
     SharedMailboxes sharedMailboxes;
 
     @Inject
-    PushDelivery delivery;
-
-    @Inject
     OutlookConnections connections;
 
     @POST
@@ -43,7 +39,6 @@ public class SharedMailboxesResource {
             + " existing row for this mailbox, updated in place, when the mailbox was renamed or its address now holds a new mailbox")
     public Response add(@PathParam("id") UUID parentId, SharedMailboxRequest request) {
         UUID id = sharedMailboxes.add(caller, parentId, request == null ? null : request.address);
-        delivery.setUp(id);
         return Response.status(Response.Status.CREATED).entity(connections.get(caller, id)).build();
     }
 }

@@ -13,9 +13,8 @@ import com.workestra.sharedmailboxes.messages.entity.Signature;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
-import com.workestra.sharedmailboxes.sync.control.SyncRequests;
-import com.workestra.sharedmailboxes.sync.entity.SyncReason;
 import jakarta.ejb.Stateless;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -49,7 +48,7 @@ public class MailActions {
     AuditTrail audit;
 
     @Inject
-    SyncRequests syncRequests;
+    Event<MailSent> sent;
 
     @Inject
     Clock clock;
@@ -82,7 +81,7 @@ public class MailActions {
                 body.contentType(), body.content(), to, cc, bcc)));
         audit.record(caller.workspaceId(), caller.userId(), caller.upn(), AuditEvent.Action.SENT, from, acting.id(),
                 (to.size() + cc.size() + bcc.size()) + " recipient(s)");
-        syncRequests.request(acting.id(), SyncReason.SENT);
+        sent.fire(new MailSent(acting.id()));
     }
 
     public void reply(Caller caller, String id, ReplyRequest reply) {
@@ -97,7 +96,7 @@ public class MailActions {
         toExchange(acting, () -> graphMail.reply(acting, message.graphId(), all, body.content()));
         audit.record(caller.workspaceId(), caller.userId(), caller.upn(), AuditEvent.Action.REPLIED, message.mailboxAddress(),
                 acting.id(), (all ? "reply all to message " : "reply to message ") + message.id());
-        syncRequests.request(acting.id(), SyncReason.SENT);
+        sent.fire(new MailSent(acting.id()));
     }
 
     /** Asks Exchange; a refusal of the mailbox itself (not of sending) ends the caller's reading of new mail there. */

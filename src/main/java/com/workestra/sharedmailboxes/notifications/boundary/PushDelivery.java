@@ -69,7 +69,11 @@ public class PushDelivery {
     @ConfigProperty(name = "sync.poll-interval")
     Duration pollInterval;
 
-    /** Push where possible, polling otherwise. Never throws: a failure leaves the connection polled, with a note. */
+    /**
+     * Push where possible, polling otherwise. Never throws: a failure leaves the connection polled, with a note. In a
+     * transaction of its own, since it also runs after the transaction that made the connection has committed.
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public void setUp(UUID connectionId) {
         OutlookConnection connection = em.find(OutlookConnection.class, connectionId);
         if (connection == null || !currentSubscriptions(connectionId).isEmpty()) {
