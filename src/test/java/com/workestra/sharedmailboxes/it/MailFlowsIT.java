@@ -171,8 +171,8 @@ class MailFlowsIT {
             // crash would: the page in flight is rolled back, the lease runs out, and another run resumes from the cursor.
             await(() -> Sql.count("SELECT count(*) FROM sync_cursor WHERE connection_id = ? AND next_link IS NOT NULL", shared),
                     pending -> pending > 0);
-            Sql.update("UPDATE outlook_connection SET sync_lease_owner = 'crashed-node', sync_lease_until = now() - interval '1 second'"
-                    + " WHERE id = ?", shared);
+            Sql.update("UPDATE sync_state SET lease_owner = 'crashed-node', lease_until = now() - interval '1 second'"
+                    + " WHERE connection_id = ?", shared);
         } finally {
             workspace.tenant.addLatency(Duration.ZERO);
         }

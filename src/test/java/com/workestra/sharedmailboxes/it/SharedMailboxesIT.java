@@ -79,7 +79,7 @@ class SharedMailboxesIT {
             assertEquals(2, alice.api().get("/api/v1/outlook/connections").json().size());
             assertTrue(workspace.tenant.subscriptions().stream().noneMatch(s -> s.resource().toLowerCase().contains(support)),
                     "a delegated subscription is never attempted on a shared mailbox");
-            assertEquals("INITIAL", Sql.single("SELECT sync_reason FROM outlook_connection WHERE id = ? AND sync_requested_at IS NOT NULL", id),
+            assertEquals("INITIAL", Sql.single("SELECT reason FROM sync_state WHERE connection_id = ? AND requested_at IS NOT NULL", id),
                     "an initial sync is requested");
             assertEquals(1, Sql.count("SELECT count(*) FROM mailbox_access a JOIN mailbox m ON m.id = a.mailbox_id"
                     + " WHERE m.address = ? AND a.user_id = ?", support, alice.userId()));
@@ -269,7 +269,7 @@ class SharedMailboxesIT {
 
             // Sync now: the row is due now (a late row already is: requests coalesce); the run makes it Healthy again.
             assertEquals(202, kai.api().post("/api/v1/outlook/connections/" + parent + "/sync", "").status());
-            assertEquals(1, Sql.count("SELECT count(*) FROM outlook_connection WHERE id = ? AND sync_requested_at <= ?", parent,
+            assertEquals(1, Sql.count("SELECT count(*) FROM sync_state WHERE connection_id = ? AND requested_at <= ?", parent,
                     java.sql.Timestamp.from(controls.now())), "due now");
             assertEquals("stale", kai.badge(parent), "until the sync has run");
             controls.releaseBackgroundWork();
@@ -325,7 +325,7 @@ class SharedMailboxesIT {
 
             // The same notification with the subscription's own clientState is acted upon: the mailbox is due now.
             assertEquals(202, anonymous.post("/api/v1/graph/notifications", notification(subscriptionId, clientState)).status());
-            assertEquals("WEBHOOK", Sql.single("SELECT sync_reason FROM outlook_connection WHERE id = ? AND sync_requested_at <= now()", parent));
+            assertEquals("WEBHOOK", Sql.single("SELECT reason FROM sync_state WHERE connection_id = ? AND requested_at <= now()", parent));
         } finally {
             controls.releaseBackgroundWork();
         }
@@ -338,8 +338,8 @@ class SharedMailboxesIT {
 
     /** When the connection's next sync is due and why (what a notification would change). */
     private static String dueState(UUID connection) {
-        return String.valueOf(Sql.single("SELECT sync_requested_at::text || ' ' || COALESCE(sync_reason, '-') FROM outlook_connection"
-                + " WHERE id = ?", connection));
+        return String.valueOf(Sql.single("SELECT requested_at::text || ' ' || COALESCE(reason, '-') FROM sync_state"
+                + " WHERE connection_id = ?", connection));
     }
 
     static String badge(JsonNode view) {

@@ -2,15 +2,11 @@ package com.workestra.sharedmailboxes.connections.boundary;
 
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 
-import java.util.UUID;
-
 /**
  * How a connection is doing, which only the components standing on connections can tell (health's badge, sync's
  * progress); implemented there, so that connections shows it without depending on them.
  */
 public interface ConnectionStatus {
 
-    ConnectionView.HealthView health(OutlookConnection connection);
-
-    ConnectionView.SyncView sync(UUID connectionId);
+    ConnectionView.Status of(OutlookConnection connection);
 }

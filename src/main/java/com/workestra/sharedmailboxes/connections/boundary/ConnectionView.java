@@ -30,7 +30,11 @@ public record ConnectionView(UUID id, String kind, String address, String displa
     public record SyncView(long messagesSynced, boolean historyComplete, String lastTransientFailure, Instant lastTransientFailureAt) {
     }
 
-    public static ConnectionView of(OutlookConnection connection, HealthView health, SyncView sync) {
+    /** What only the components above connections know of it: its health and its sync's progress. */
+    public record Status(HealthView health, SyncView sync) {
+    }
+
+    public static ConnectionView of(OutlookConnection connection, Status status) {
         String reason = null;
         if (!connection.isPersonal()) {
             reason = NOT_PERSONAL_REASON;
@@ -42,8 +46,8 @@ public record ConnectionView(UUID id, String kind, String address, String displa
         return new ConnectionView(connection.id(), connection.kind().name().toLowerCase(Locale.ROOT),
                 connection.mailbox().address(), connection.displayName(),
                 connection.parent() == null ? null : connection.parent().id(), connection.createdAt(),
-                health,
+                status.health(),
                 connection.delivery().name().toLowerCase(Locale.ROOT), connection.deliveryNote(), reason == null, reason,
-                sync);
+                status.sync());
     }
 }

@@ -225,7 +225,7 @@ public class OutlookConnections {
     }
 
     public ConnectionView view(OutlookConnection connection) {
-        return ConnectionView.of(connection, status.health(connection), status.sync(connection.id()));
+        return ConnectionView.of(connection, status.of(connection));
     }
 
     /**

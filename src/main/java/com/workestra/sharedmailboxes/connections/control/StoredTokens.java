@@ -31,6 +31,9 @@ public class StoredTokens {
     @Inject
     Clock clock;
 
+    @Inject
+    ConnectionErrors errors;
+
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public String load(UUID connectionId) {
         List<Object[]> rows = em.createQuery(
@@ -59,13 +62,9 @@ public class StoredTokens {
         connection.storeTokens(sealed.ciphertext(), sealed.keyId(), clock.instant());
     }
 
+    /** In a transaction of its own: the refresh that found the sign-in unusable belongs to work that may roll back. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void markReconnectRequired(UUID connectionId, String message) {
-        em.createNativeQuery("UPDATE outlook_connection SET error_code = ?1, error_message = ?2, error_at = ?3 WHERE id = ?4")
-                .setParameter(1, "RECONNECT_REQUIRED")
-                .setParameter(2, message)
-                .setParameter(3, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
-                .setParameter(4, connectionId)
-                .executeUpdate();
+        errors.reconnectRequired(connectionId, message, clock.instant());
     }
 }

@@ -103,16 +103,6 @@ public class OutlookConnection {
     @Column(name = "error_at")
     private Instant errorAt;
 
-    @Column(name = "last_sync_at")
-    private Instant lastSyncAt;
-
-    /** Written by sync (plain SQL): since when its runs keep failing, and the last failure's sentence. */
-    @Column(name = "sync_failing_since", insertable = false, updatable = false)
-    private Instant syncFailingSince;
-
-    @Column(name = "sync_failure", insertable = false, updatable = false)
-    private String syncFailure;
-
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     private Delivery delivery = Delivery.POLLING;
@@ -224,28 +214,6 @@ public class OutlookConnection {
             this.errorAt = null;
             this.updatedAt = now;
         }
-    }
-
-    public void synced(Instant at) {
-        this.lastSyncAt = at;
-        this.syncFailingSince = null;
-        clearError(at);
-    }
-
-    /** What sync records of a failed run, in memory (sync itself writes the columns). */
-    public void syncFailed(String failure, Instant at) {
-        this.syncFailure = failure;
-        if (syncFailingSince == null) {
-            this.syncFailingSince = at;
-        }
-    }
-
-    public Instant syncFailingSince() {
-        return syncFailingSince;
-    }
-
-    public String syncFailure() {
-        return syncFailure;
     }
 
     /** Push works: Graph notifies this connection's mailbox. */
@@ -381,10 +349,6 @@ public class OutlookConnection {
 
     public String errorMessage() {
         return errorMessage;
-    }
-
-    public Instant lastSyncAt() {
-        return lastSyncAt;
     }
 
     public Delivery delivery() {

@@ -2,7 +2,6 @@ package com.workestra.sharedmailboxes.health.boundary;
 
 import com.workestra.sharedmailboxes.clock.control.BackgroundWork;
 import com.workestra.sharedmailboxes.sync.control.SyncRequests;
-import com.workestra.sharedmailboxes.sync.entity.SyncReason;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.DependsOn;
@@ -12,14 +11,10 @@ import jakarta.ejb.Timeout;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
 
 /**
  * Requests a sync for every row that is stale or has never synced, so nothing stays silently late. Rows in error wait
@@ -33,9 +28,6 @@ public class StaleSweep {
 
     @Resource
     TimerService timers;
-
-    @PersistenceContext
-    EntityManager em;
 
     @Inject
     SyncRequests syncRequests;
@@ -64,11 +56,6 @@ public class StaleSweep {
         if (background.isHeld()) {
             return;
         }
-        List<UUID> late = em.createQuery("SELECT c.id FROM OutlookConnection c LEFT JOIN c.parent p"
-                        + " WHERE c.errorCode IS NULL AND (p IS NULL OR p.errorCode IS NULL)"
-                        + " AND (c.lastSyncAt IS NULL OR c.lastSyncAt < :staleBefore)", UUID.class)
-                .setParameter("staleBefore", clock.instant().minus(staleAfter))
-                .getResultList();
-        syncRequests.requestAll(late, SyncReason.STALE_SWEEP);
+        syncRequests.requestLate(clock.instant().minus(staleAfter));
     }
 }

@@ -1,6 +1,7 @@
 package com.workestra.sharedmailboxes.health.control;
 
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.sync.entity.SyncStatus;
 import com.workestra.sharedmailboxes.health.entity.Badge;
 import com.workestra.sharedmailboxes.health.entity.ConnectionHealth;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,11 +50,12 @@ public class Badges {
     static final String COUNT = """
             SELECT CASE
                      WHEN c.error_code IS NOT NULL OR p.error_code IS NOT NULL THEN 'ERROR'
-                     WHEN c.sync_failing_since IS NOT NULL AND c.sync_failing_since <= ? THEN 'STALE'
-                     WHEN c.last_sync_at IS NULL THEN 'NEVER_SYNCED'
-                     WHEN c.last_sync_at > ? THEN 'HEALTHY'
+                     WHEN s.failing_since IS NOT NULL AND s.failing_since <= ? THEN 'STALE'
+                     WHEN s.last_success_at IS NULL THEN 'NEVER_SYNCED'
+                     WHEN s.last_success_at > ? THEN 'HEALTHY'
                      ELSE 'STALE' END, count(*)
               FROM outlook_connection c LEFT JOIN outlook_connection p ON p.id = c.parent_id
+                   LEFT JOIN sync_state s ON s.connection_id = c.id
              GROUP BY 1
             """;
 
@@ -77,20 +79,16 @@ public class Badges {
         return counts;
     }
 
-    public ConnectionHealth of(OutlookConnection connection) {
-        return of(connection, clock.instant(), staleAfter, failingAfter);
-    }
-
-    static ConnectionHealth of(OutlookConnection connection, Instant now, Duration staleAfter) {
-        return of(connection, now, staleAfter, staleAfter);
+    public ConnectionHealth of(OutlookConnection connection, SyncStatus sync) {
+        return of(connection, sync, clock.instant(), staleAfter, failingAfter);
     }
 
     /**
      * As PRODUCT.md's table, and a row whose syncs have kept failing for {@code failingAfter} (Microsoft down or
      * throttling for hours, a request Graph keeps refusing) shows Stale with the reason, never Healthy.
      */
-    static ConnectionHealth of(OutlookConnection connection, Instant now, Duration staleAfter, Duration failingAfter) {
-        Instant lastSync = connection.lastSyncAt();
+    static ConnectionHealth of(OutlookConnection connection, SyncStatus sync, Instant now, Duration staleAfter, Duration failingAfter) {
+        Instant lastSync = sync.lastSuccessAt();
         if (connection.isInError()) {
             return new ConnectionHealth(Badge.ERROR, lastSync, connection.errorCode(), connection.errorMessage());
         }
@@ -98,10 +96,10 @@ public class Badges {
         if (parent != null && parent.isInError()) {
             return new ConnectionHealth(Badge.ERROR, lastSync, "PARENT_NOT_HEALTHY", PARENT_IN_ERROR);
         }
-        Instant failingSince = connection.syncFailingSince();
+        Instant failingSince = sync.failingSince();
         if (failingSince != null && Duration.between(failingSince, now).compareTo(failingAfter) >= 0) {
             return new ConnectionHealth(Badge.STALE, lastSync, SYNC_FAILING, "Syncing has failed since " + SINCE.format(failingSince)
-                    + ": " + (connection.syncFailure() == null ? "Microsoft 365 did not answer" : connection.syncFailure())
+                    + ": " + (sync.lastFailure() == null ? "Microsoft 365 did not answer" : sync.lastFailure())
                     + ". Workestra keeps retrying by itself; click Sync now to try at once.");
         }
         if (lastSync == null) {

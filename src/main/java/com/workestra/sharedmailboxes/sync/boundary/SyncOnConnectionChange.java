@@ -17,7 +17,7 @@ public class SyncOnConnectionChange {
 
     void changed(@Observes ConnectionChanged changed) {
         switch (changed.change()) {
-            case CONNECTED, SHARED_MAILBOX_ADDED -> requests.request(changed.connectionId(), SyncReason.INITIAL);
+            case CONNECTED, SHARED_MAILBOX_ADDED -> requests.begin(changed.connectionId());
             case RECONNECTED -> requests.request(changed.connectionId(), SyncReason.RECOVERY);
             case REACHES_NEW_MAILBOX -> requests.restart(changed.connectionId(), SyncReason.INITIAL);
             case MAILBOX_RENAMED -> requests.restart(changed.connectionId(), SyncReason.RECOVERY);

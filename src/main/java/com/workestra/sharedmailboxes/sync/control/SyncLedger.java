@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.sync.control;
 
+import com.workestra.sharedmailboxes.connections.control.ConnectionErrors;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.mailboxes.control.Mailboxes;
 import com.workestra.sharedmailboxes.messages.control.MessageStore;
@@ -7,7 +8,7 @@ import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
 import com.workestra.sharedmailboxes.sync.entity.DeltaPage;
 import com.workestra.sharedmailboxes.sync.entity.SyncCursor;
-import com.workestra.sharedmailboxes.sync.entity.SyncProgress;
+import com.workestra.sharedmailboxes.sync.entity.SyncStatus;
 import com.workestra.sharedmailboxes.sync.entity.SyncTarget;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,27 +30,25 @@ import java.util.UUID;
 
 /**
  * The database side of syncing, each method its own short transaction: claiming due connections under a lease,
- * cursors, committing a page together with its cursor, and recording how a run ended. Sync state on
- * outlook_connection is written with plain updates that leave the row's version alone, so a user's concurrent action on
- * the connection (disconnect, reconnect) never fails on a version conflict.
+ * cursors, committing a page together with its cursor, and recording how a run ended. Sync's schedule, lease and
+ * progress live in {@code sync_state}, which only this class writes; the connection's error is written through
+ * {@link ConnectionErrors}.
  */
 @ApplicationScoped
 public class SyncLedger {
 
     static final String CLAIM = """
             WITH due AS (
-                SELECT id, sync_reason FROM outlook_connection
-                WHERE ((sync_requested_at <= ? AND (sync_backoff_until IS NULL OR sync_backoff_until <= ?))
-                       OR sync_lease_owner IS NOT NULL)
-                  AND (sync_lease_until IS NULL OR sync_lease_until < ?)
-                ORDER BY sync_requested_at NULLS FIRST
+                SELECT connection_id, reason FROM sync_state
+                WHERE ((requested_at <= ? AND (backoff_until IS NULL OR backoff_until <= ?)) OR lease_owner IS NOT NULL)
+                  AND (lease_until IS NULL OR lease_until < ?)
+                ORDER BY requested_at NULLS FIRST
                 LIMIT ?
                 FOR UPDATE SKIP LOCKED)
-            UPDATE outlook_connection c
-               SET sync_lease_owner = ?, sync_lease_until = ?, sync_requested_at = NULL, sync_reason = NULL,
-                   sync_started_at = ?
-              FROM due WHERE c.id = due.id
-            RETURNING c.id, due.sync_reason
+            UPDATE sync_state s
+               SET lease_owner = ?, lease_until = ?, requested_at = NULL, reason = NULL, started_at = ?
+              FROM due WHERE s.connection_id = due.connection_id
+            RETURNING s.connection_id, due.reason
             """;
 
     @Resource(lookup = "jdbc/sharedMailboxes")
@@ -60,6 +59,9 @@ public class SyncLedger {
 
     @Inject
     MessageStore store;
+
+    @Inject
+    ConnectionErrors errors;
 
     public record Claim(UUID connectionId, String reason) {
     }
@@ -147,7 +149,7 @@ public class SyncLedger {
                            history_complete_at = CASE WHEN ? THEN COALESCE(history_complete_at, ?) ELSE history_complete_at END,
                            updated_at = ?
                      WHERE connection_id = ? AND folder = ?
-                       AND EXISTS (SELECT 1 FROM outlook_connection WHERE id = ? AND sync_lease_owner = ?)
+                       AND EXISTS (SELECT 1 FROM sync_state WHERE connection_id = ? AND lease_owner = ?)
                     """)) {
                 Timestamp at = Timestamp.from(now);
                 cursor.setString(1, page.nextLink());
@@ -206,7 +208,7 @@ public class SyncLedger {
     /** Keeps the lease of a long run. @return false when it was lost. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public boolean renew(UUID connectionId, String owner, Instant leaseUntil) {
-        return update("UPDATE outlook_connection SET sync_lease_until = ? WHERE id = ? AND sync_lease_owner = ?",
+        return update("UPDATE sync_state SET lease_until = ? WHERE connection_id = ? AND lease_owner = ?",
                 Timestamp.from(leaseUntil), connectionId, owner) > 0;
     }
 
@@ -215,15 +217,13 @@ public class SyncLedger {
     public void succeeded(UUID connectionId, String owner, Instant now, Instant next, String nextReason) {
         Timestamp at = Timestamp.from(now);
         int updated = update("""
-                UPDATE outlook_connection SET last_sync_at = ?, error_code = NULL, error_message = NULL, error_at = NULL,
-                       sync_failures = 0, sync_backoff_until = NULL, sync_failing_since = NULL,
-                       sync_requested_at = LEAST(COALESCE(sync_requested_at, ?), ?),
-                       sync_reason = COALESCE(sync_reason, ?),
-                       sync_lease_owner = NULL, sync_lease_until = NULL
-                 WHERE id = ? AND sync_lease_owner = ?
+                UPDATE sync_state SET last_success_at = ?, failures = 0, backoff_until = NULL, failing_since = NULL,
+                       requested_at = LEAST(COALESCE(requested_at, ?), ?), reason = COALESCE(reason, ?),
+                       lease_owner = NULL, lease_until = NULL
+                 WHERE connection_id = ? AND lease_owner = ?
                 """, at, Timestamp.from(next), Timestamp.from(next), nextReason, connectionId, owner);
         if (updated > 0) {
-            accessChanged(connectionId, now, true);
+            errors.working(connectionId, now);
         }
     }
 
@@ -232,9 +232,9 @@ public class SyncLedger {
     public void yielded(UUID connectionId, String owner, Instant now) {
         Timestamp at = Timestamp.from(now);
         update("""
-                UPDATE outlook_connection SET sync_requested_at = LEAST(COALESCE(sync_requested_at, ?), ?),
-                       sync_reason = COALESCE(sync_reason, 'CONTINUE'), sync_lease_owner = NULL, sync_lease_until = NULL
-                 WHERE id = ? AND sync_lease_owner = ?
+                UPDATE sync_state SET requested_at = LEAST(COALESCE(requested_at, ?), ?),
+                       reason = COALESCE(reason, 'CONTINUE'), lease_owner = NULL, lease_until = NULL
+                 WHERE connection_id = ? AND lease_owner = ?
                 """, at, at, connectionId, owner);
     }
 
@@ -246,15 +246,13 @@ public class SyncLedger {
     public void failed(UUID connectionId, String owner, Instant now, String code, String message, Instant next) {
         Timestamp at = Timestamp.from(now);
         int updated = update("""
-                UPDATE outlook_connection SET error_code = ?, error_message = ?,
-                       error_at = CASE WHEN error_code IS NOT DISTINCT FROM ? THEN COALESCE(error_at, ?) ELSE ? END,
-                       sync_failures = 0, sync_backoff_until = NULL, sync_failing_since = NULL,
-                       sync_requested_at = LEAST(COALESCE(sync_requested_at, ?), ?), sync_reason = COALESCE(sync_reason, 'RECOVERY'),
-                       sync_lease_owner = NULL, sync_lease_until = NULL
-                 WHERE id = ? AND sync_lease_owner = ?
-                """, code, message, code, at, at, Timestamp.from(next), Timestamp.from(next), connectionId, owner);
+                UPDATE sync_state SET failures = 0, backoff_until = NULL, failing_since = NULL,
+                       requested_at = LEAST(COALESCE(requested_at, ?), ?), reason = COALESCE(reason, 'RECOVERY'),
+                       lease_owner = NULL, lease_until = NULL
+                 WHERE connection_id = ? AND lease_owner = ?
+                """, Timestamp.from(next), Timestamp.from(next), connectionId, owner);
         if (updated > 0) {
-            accessChanged(connectionId, now, false);
+            errors.refused(connectionId, code, message, now);
         }
     }
 
@@ -263,36 +261,24 @@ public class SyncLedger {
     public void deferred(UUID connectionId, String owner, Instant now, String failure, Instant backoffUntil) {
         Timestamp until = Timestamp.from(backoffUntil);
         update("""
-                UPDATE outlook_connection SET sync_failures = sync_failures + 1, sync_failure = ?, sync_failure_at = ?,
-                       sync_failing_since = COALESCE(sync_failing_since, ?),
-                       sync_backoff_until = ?, sync_requested_at = LEAST(COALESCE(sync_requested_at, ?), ?),
-                       sync_reason = COALESCE(sync_reason, 'RECOVERY'), sync_lease_owner = NULL, sync_lease_until = NULL
-                 WHERE id = ? AND sync_lease_owner = ?
+                UPDATE sync_state SET failures = failures + 1, failure = ?, failure_at = ?,
+                       failing_since = COALESCE(failing_since, ?),
+                       backoff_until = ?, requested_at = LEAST(COALESCE(requested_at, ?), ?),
+                       reason = COALESCE(reason, 'RECOVERY'), lease_owner = NULL, lease_until = NULL
+                 WHERE connection_id = ? AND lease_owner = ?
                 """, failure, Timestamp.from(now), Timestamp.from(now), until, until, until, connectionId, owner);
-    }
-
-    private void accessChanged(UUID connectionId, Instant now, boolean working) {
-        try (Connection connection = dataSource.getConnection()) {
-            if (working) {
-                Mailboxes.resumeReadingThrough(connection, connectionId, now);
-            } else {
-                Mailboxes.endReadingThrough(connection, connectionId, now);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("recording mailbox access failed", e);
-        }
     }
 
     /** Ends a run that did nothing (parent in error, sign-in expired): no new schedule; the sweep looks again later. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void released(UUID connectionId, String owner) {
-        update("UPDATE outlook_connection SET sync_lease_owner = NULL, sync_lease_until = NULL WHERE id = ? AND sync_lease_owner = ?",
+        update("UPDATE sync_state SET lease_owner = NULL, lease_until = NULL WHERE connection_id = ? AND lease_owner = ?",
                 connectionId, owner);
     }
 
     public int consecutiveFailures(UUID connectionId) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT sync_failures FROM outlook_connection WHERE id = ?")) {
+             PreparedStatement statement = connection.prepareStatement("SELECT failures FROM sync_state WHERE connection_id = ?")) {
             statement.setObject(1, connectionId);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? rows.getInt(1) : 0;
@@ -311,41 +297,46 @@ public class SyncLedger {
     public int sweep(Instant now, Instant pollDue, Instant safetyDue, Instant pollHorizon) {
         Timestamp at = Timestamp.from(now);
         int requested = update("""
-                UPDATE outlook_connection c
-                   SET sync_requested_at = ?, sync_reason = CASE WHEN c.delivery = 'POLLING' THEN 'POLL' ELSE 'SAFETY' END
-                 WHERE c.sync_requested_at IS NULL AND c.sync_lease_owner IS NULL
-                   AND (c.sync_started_at IS NULL
-                        OR c.sync_started_at <= CASE WHEN c.delivery = 'POLLING' THEN ?::timestamptz ELSE ?::timestamptz END)
+                UPDATE sync_state s
+                   SET requested_at = ?, reason = CASE WHEN c.delivery = 'POLLING' THEN 'POLL' ELSE 'SAFETY' END
+                  FROM outlook_connection c
+                 WHERE c.id = s.connection_id AND s.requested_at IS NULL AND s.lease_owner IS NULL
+                   AND (s.started_at IS NULL
+                        OR s.started_at <= CASE WHEN c.delivery = 'POLLING' THEN ?::timestamptz ELSE ?::timestamptz END)
                    AND NOT EXISTS (SELECT 1 FROM outlook_connection h
                                     WHERE h.id = COALESCE(c.parent_id, c.id) AND h.error_code = 'RECONNECT_REQUIRED')
                 """, at, Timestamp.from(pollDue), Timestamp.from(safetyDue));
-        requested += update("UPDATE outlook_connection SET sync_requested_at = ? WHERE delivery = 'POLLING' AND sync_requested_at > ?",
+        requested += update("UPDATE sync_state s SET requested_at = ? FROM outlook_connection c"
+                        + " WHERE c.id = s.connection_id AND c.delivery = 'POLLING' AND s.requested_at > ?",
                 Timestamp.from(pollHorizon), Timestamp.from(pollHorizon));
         return requested;
     }
 
-    /** Messages synced so far (both folders), whether the history is complete, and the last transient failure. */
+    /** How the connection's syncing stands (see {@link SyncStatus}). */
     @Transactional(Transactional.TxType.SUPPORTS)
-    public SyncProgress progress(UUID connectionId) {
+    public SyncStatus status(UUID connectionId) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement("""
-                     SELECT COALESCE((SELECT sum(messages_synced) FROM sync_cursor WHERE connection_id = c.id), 0),
-                            (SELECT count(*) FROM sync_cursor WHERE connection_id = c.id AND history_complete_at IS NOT NULL),
-                            c.sync_failure, c.sync_failure_at
-                       FROM outlook_connection c WHERE c.id = ?
+                     SELECT s.last_success_at, s.failing_since, s.failure, s.failure_at,
+                            COALESCE((SELECT sum(messages_synced) FROM sync_cursor WHERE connection_id = s.connection_id), 0),
+                            (SELECT count(*) FROM sync_cursor WHERE connection_id = s.connection_id AND history_complete_at IS NOT NULL)
+                       FROM sync_state s WHERE s.connection_id = ?
                      """)) {
             statement.setObject(1, connectionId);
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
-                    return SyncProgress.NONE;
+                    return SyncStatus.NONE;
                 }
-                Timestamp failedAt = rows.getTimestamp(4);
-                return new SyncProgress(rows.getLong(1), rows.getInt(2) >= Folder.values().length, rows.getString(3),
-                        failedAt == null ? null : failedAt.toInstant());
+                return new SyncStatus(instant(rows.getTimestamp(1)), instant(rows.getTimestamp(2)), rows.getString(3),
+                        instant(rows.getTimestamp(4)), rows.getLong(5), rows.getInt(6) >= Folder.values().length);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading sync progress failed", e);
         }
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
     }
 
     private int update(String sql, Object... parameters) {

@@ -11,7 +11,8 @@ import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Collection;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -38,12 +39,9 @@ public class SyncRequests {
      * @return whether a request was recorded (false when the connection was already due, or does not exist)
      */
     public boolean request(UUID connectionId, SyncReason reason) {
-        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-        int updated = em.createNativeQuery("UPDATE outlook_connection SET"
-                        + " sync_reason = CASE WHEN sync_requested_at IS NULL OR sync_requested_at > ?1 THEN ?2 ELSE sync_reason END,"
-                        + " sync_requested_at = CASE WHEN sync_requested_at IS NULL OR sync_requested_at > ?1 THEN ?1 ELSE sync_requested_at END"
-                        + " WHERE id = ?3 AND (sync_requested_at IS NULL OR sync_requested_at > ?1)")
-                .setParameter(1, now)
+        int updated = em.createNativeQuery("UPDATE sync_state SET requested_at = ?1, reason = ?2"
+                        + " WHERE connection_id = ?3 AND (requested_at IS NULL OR requested_at > ?1)")
+                .setParameter(1, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
                 .setParameter(2, reason.name())
                 .setParameter(3, connectionId)
                 .executeUpdate();
@@ -51,6 +49,42 @@ public class SyncRequests {
             requested.fire(new SyncRequested(connectionId, reason));
         }
         return updated > 0;
+    }
+
+    /** A new connection: sync keeps its state from now on, and its first run is due at once. */
+    public void begin(UUID connectionId) {
+        em.createNativeQuery("INSERT INTO sync_state (connection_id, requested_at, reason) VALUES (?1, ?2, ?3)"
+                        + " ON CONFLICT (connection_id) DO UPDATE SET requested_at = EXCLUDED.requested_at, reason = EXCLUDED.reason")
+                .setParameter(1, connectionId)
+                .setParameter(2, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
+                .setParameter(3, SyncReason.INITIAL.name())
+                .executeUpdate();
+        requested.fire(new SyncRequested(connectionId, SyncReason.INITIAL));
+    }
+
+    /**
+     * Every row that has not synced since {@code staleBefore} (or never), except rows in error (they wait for their
+     * person) and shared rows whose personal connection is in error (they make no Graph calls).
+     *
+     * @return how many were requested
+     */
+    public int requestLate(Instant staleBefore) {
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        @SuppressWarnings("unchecked")
+        List<Object> late = em.createNativeQuery("""
+                        UPDATE sync_state s SET requested_at = ?1, reason = ?2
+                          FROM outlook_connection c LEFT JOIN outlook_connection p ON p.id = c.parent_id
+                         WHERE s.connection_id = c.id AND c.error_code IS NULL AND p.error_code IS NULL
+                           AND (s.last_success_at IS NULL OR s.last_success_at < ?3)
+                           AND (s.requested_at IS NULL OR s.requested_at > ?1)
+                        RETURNING s.connection_id
+                        """)
+                .setParameter(1, now)
+                .setParameter(2, SyncReason.STALE_SWEEP.name())
+                .setParameter(3, OffsetDateTime.ofInstant(staleBefore, ZoneOffset.UTC))
+                .getResultList();
+        late.forEach(id -> requested.fire(new SyncRequested((UUID) id, SyncReason.STALE_SWEEP)));
+        return late.size();
     }
 
     /**
@@ -65,9 +99,5 @@ public class SyncRequests {
                 .setParameter(2, connectionId)
                 .executeUpdate();
         request(connectionId, reason);
-    }
-
-    public void requestAll(Collection<UUID> connectionIds, SyncReason reason) {
-        connectionIds.forEach(id -> request(id, reason));
     }
 }

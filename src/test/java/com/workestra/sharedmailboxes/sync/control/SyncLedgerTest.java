@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.sync.control;
 
+import com.workestra.sharedmailboxes.connections.control.ConnectionErrors;
 import com.workestra.sharedmailboxes.localrun.EmbeddedDatabase;
 import com.workestra.sharedmailboxes.messages.control.StoreDatabase;
 import org.junit.jupiter.api.AfterAll;
@@ -51,6 +52,7 @@ class SyncLedgerTest {
     @BeforeEach
     void setUp() throws SQLException {
         ledger.dataSource = dataSource;
+        ledger.errors = new ConnectionErrors(dataSource);
         try (Connection connection = dataSource.getConnection()) {
             connection.createStatement().executeUpdate("DELETE FROM outlook_connection");
         }
@@ -62,18 +64,23 @@ class SyncLedgerTest {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement insert = connection.prepareStatement("""
                      INSERT INTO outlook_connection (id, workspace_id, user_id, kind, mailbox_id, microsoft_oid, microsoft_tid,
-                         microsoft_upn, granted_scopes, created_at, updated_at, sync_requested_at, sync_reason, sync_lease_owner,
-                         sync_lease_until, sync_backoff_until)
-                     VALUES (?, 'w1', 'u1', 'PERSONAL', ?, ?::text, 'tid', 'u@acme.test', '', now(), now(), ?, 'WEBHOOK', ?, ?, ?)
+                         microsoft_upn, granted_scopes, created_at, updated_at)
+                     VALUES (?, 'w1', 'u1', 'PERSONAL', ?, ?::text, 'tid', 'u@acme.test', '', now(), now())
+                     """);
+             PreparedStatement state = connection.prepareStatement("""
+                     INSERT INTO sync_state (connection_id, requested_at, reason, lease_owner, lease_until, backoff_until)
+                     VALUES (?, ?, 'WEBHOOK', ?, ?, ?)
                      """)) {
             insert.setObject(1, id);
             insert.setObject(2, mailbox);
             insert.setString(3, id.toString());
-            insert.setTimestamp(4, requestedAt == null ? null : Timestamp.from(requestedAt));
-            insert.setString(5, leaseOwner);
-            insert.setTimestamp(6, leaseUntil == null ? null : Timestamp.from(leaseUntil));
-            insert.setTimestamp(7, backoffUntil == null ? null : Timestamp.from(backoffUntil));
             insert.executeUpdate();
+            state.setObject(1, id);
+            state.setTimestamp(2, requestedAt == null ? null : Timestamp.from(requestedAt));
+            state.setString(3, leaseOwner);
+            state.setTimestamp(4, leaseUntil == null ? null : Timestamp.from(leaseUntil));
+            state.setTimestamp(5, backoffUntil == null ? null : Timestamp.from(backoffUntil));
+            state.executeUpdate();
         }
         return id;
     }

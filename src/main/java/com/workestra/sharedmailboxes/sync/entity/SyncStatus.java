@@ -1,0 +1,15 @@
+package com.workestra.sharedmailboxes.sync.entity;
+
+import java.time.Instant;
+
+/**
+ * How a connection's syncing stands: when a run last completed, since when runs keep failing and the last transient
+ * failure (Microsoft throttling or unavailable, retried by itself), messages written so far (history backfill
+ * included) and whether the history of both folders is complete.
+ */
+public record SyncStatus(Instant lastSuccessAt, Instant failingSince, String lastFailure, Instant lastFailureAt,
+                         long messagesSynced, boolean historyComplete) {
+
+    public static final SyncStatus NONE = new SyncStatus(null, null, null, null, 0, false);
+
+}
