@@ -180,8 +180,9 @@ class PushDeliveryIT {
             controls.advanceClock(Duration.between(controls.now(), expiry).minus(RENEW_BEFORE).plusMinutes(1));
             SubscriptionView renewed = Await.until("a renewal at Microsoft", () -> subscription(id),
                     now -> now.expirationDateTime().isAfter(expiry.plus(Duration.ofMinutes(30))), WAIT);
-            assertTrue(workspace.tenant.subscriptionCalls().stream()
-                    .anyMatch(call -> call.operation().equals("renew") && id.equals(call.subscriptionId()) && call.status() == 200));
+            // The emulator records a call once it has answered it: wait for the record rather than race it.
+            Await.until("the renewal recorded as answered 200", () -> workspace.tenant.subscriptionCalls().stream()
+                    .anyMatch(call -> call.operation().equals("renew") && id.equals(call.subscriptionId()) && call.status() == 200), WAIT);
             Await.until("the new expiry stored", () -> sameMoment(renewed.expirationDateTime(), expiresAt(id)), WAIT);
 
             // Graph drops it without a word (it expired unnoticed): the next renewal gets 404 and a new one is created.

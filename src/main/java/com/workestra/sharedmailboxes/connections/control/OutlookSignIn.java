@@ -16,7 +16,9 @@ import com.microsoft.aad.msal4j.ResponseMode;
 import com.microsoft.aad.msal4j.SilentParameters;
 import com.workestra.sharedmailboxes.connections.entity.MicrosoftAccount;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.workestra.sharedmailboxes.graph.control.AccessTokens;
+import com.workestra.sharedmailboxes.graph.control.GraphClients;
 import com.workestra.sharedmailboxes.graph.control.MicrosoftEndpoints;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
@@ -74,6 +76,9 @@ public class OutlookSignIn {
 
     @Inject
     StoredTokens storedTokens;
+
+    @Inject
+    GraphClients clients;
 
     @Inject
     @ConfigProperty(name = "service.public-base-url")
@@ -141,8 +146,17 @@ public class OutlookSignIn {
         }
     }
 
+    /**
+     * A Graph client acting as the personal connection's Microsoft account (also for its shared rows), kept while the
+     * account's grant stays the same.
+     */
+    public GraphServiceClient graphFor(OutlookConnection personal) {
+        String holder = personal.id() + "|" + personal.microsoftOid() + "|" + String.join(" ", personal.scopes());
+        return clients.kept(holder, () -> tokensFor(personal));
+    }
+
     /** Graph tokens of a personal connection: the current access token, or a refreshed one after Graph refused it. */
-    public AccessTokens tokensFor(OutlookConnection personal) {
+    private AccessTokens tokensFor(OutlookConnection personal) {
         return new AccessTokens() {
             @Override
             public String current() {

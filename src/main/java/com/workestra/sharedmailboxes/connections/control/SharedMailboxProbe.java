@@ -2,7 +2,6 @@ package com.workestra.sharedmailboxes.connections.control;
 
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
-import com.workestra.sharedmailboxes.graph.control.GraphClients;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
 import com.workestra.sharedmailboxes.mailboxes.control.MailboxIdentities;
 import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
@@ -26,9 +25,6 @@ public class SharedMailboxProbe {
     private static final Logger LOG = Logger.getLogger(SharedMailboxProbe.class.getName());
 
     @Inject
-    GraphClients graph;
-
-    @Inject
     OutlookSignIn signIn;
 
     @Inject
@@ -37,7 +33,7 @@ public class SharedMailboxProbe {
     /** @return the identity Exchange gives the mailbox at this address */
     public MailboxIdentity probe(OutlookConnection personal, String address) {
         try {
-            GraphServiceClient client = graph.withTokens(signIn.tokensFor(personal));
+            GraphServiceClient client = signIn.graphFor(personal);
             client.users().byUserId(address).mailFolders().byMailFolderId("inbox").messages()
                     .get(request -> {
                         request.queryParameters.top = 1;

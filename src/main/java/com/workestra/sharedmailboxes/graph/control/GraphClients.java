@@ -7,16 +7,26 @@ import com.microsoft.kiota.authentication.AllowedHostsValidator;
 import com.microsoft.kiota.authentication.BaseBearerTokenAuthenticationProvider;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The one Graph client factory: a Graph SDK client at the configured base URL that sends the given token. */
+/**
+ * The one Graph client factory: Graph SDK clients at the configured base URL that send the given tokens, answer
+ * Graph's claims challenge and retry a 401 once with a refreshed token, ask for immutable ids on every request, and are
+ * kept per token holder (building one per call cost CPU under webhook storms).
+ */
 @ApplicationScoped
 public class GraphClients {
 
@@ -32,8 +42,22 @@ public class GraphClients {
 
     private volatile OkHttpClient http;
 
-    public GraphServiceClient withToken(Supplier<String> accessToken) {
-        return withTokens(AccessTokens.fixed(accessToken));
+    private static final int MAX_CLIENTS = 2_000;
+    private static final String IMMUTABLE_IDS = "IdType=\"ImmutableId\"";
+
+    private final Map<String, GraphServiceClient> clients = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, GraphServiceClient> eldest) {
+            return size() > MAX_CLIENTS;
+        }
+    });
+
+    /**
+     * The client kept for {@code holder} (a key that changes when the holder's grant does, so a reconnect gets a new
+     * one and the old one ages out); it asks {@code tokens} on every request, so it never holds a stale token.
+     */
+    public GraphServiceClient kept(String holder, Supplier<AccessTokens> tokens) {
+        return clients.computeIfAbsent(holder, ignored -> withTokens(tokens.get()));
     }
 
     /**
@@ -41,7 +65,7 @@ public class GraphClients {
      * (continuous access evaluation, e.g. after the person's sessions were revoked) the SDK asks once more for a token
      * with those claims, and gets a freshly refreshed one rather than the same cached token.
      */
-    public GraphServiceClient withTokens(AccessTokens tokens) {
+    GraphServiceClient withTokens(AccessTokens tokens) {
         var validator = new AllowedHostsValidator(endpoints.graphHost());
         var authentication = new BaseBearerTokenAuthenticationProvider(new AccessTokenProvider() {
             @Override
@@ -63,6 +87,13 @@ public class GraphClients {
         return client;
     }
 
+    /** Every call asks for immutable ids: a message keeps its id when it moves between folders, in answers and notifications. */
+    private static Response immutableIds(Interceptor.Chain chain) throws IOException {
+        Request request = chain.request();
+        boolean asked = request.headers("Prefer").stream().anyMatch(value -> value.contains("IdType="));
+        return chain.proceed(asked ? request : request.newBuilder().addHeader("Prefer", IMMUTABLE_IDS).build());
+    }
+
     private OkHttpClient http() {
         OkHttpClient current = http;
         if (current == null) {
@@ -75,6 +106,7 @@ public class GraphClients {
                             .readTimeout(timeout)
                             .callTimeout(timeout.multipliedBy(2))
                             .addInterceptor(new GraphMetrics(metrics))
+                            .addInterceptor(GraphClients::immutableIds)
                             .build();
                 }
                 current = http;

@@ -11,7 +11,6 @@ import com.microsoft.graph.users.item.messages.item.replyall.ReplyAllPostRequest
 import com.microsoft.graph.users.item.sendmail.SendMailPostRequestBody;
 import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
-import com.workestra.sharedmailboxes.graph.control.GraphClients;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
 import com.workestra.sharedmailboxes.messages.entity.Recipient;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
@@ -36,9 +35,6 @@ public class GraphMail {
             + "shared mailbox. No Workestra-side change is needed — the next send attempt will work once Exchange propagates the change.";
     public static final String ACCESS_DENIED_SENTENCE = "Microsoft rejected access to this mailbox";
     public static final String ACCESS_DENIED_CODE = "MAILBOX_ACCESS_DENIED";
-
-    @Inject
-    GraphClients graph;
 
     @Inject
     OutlookSignIn signIn;
@@ -82,14 +78,14 @@ public class GraphMail {
                 if (message != null) {
                     request.setMessage(message);
                 }
-                item.replyAll().post(request, rc -> rc.headers.add("Prefer", "IdType=\"ImmutableId\""));
+                item.replyAll().post(request);
             } else {
                 ReplyPostRequestBody request = new ReplyPostRequestBody();
                 request.setComment(comment);
                 if (message != null) {
                     request.setMessage(message);
                 }
-                item.reply().post(request, rc -> rc.headers.add("Prefer", "IdType=\"ImmutableId\""));
+                item.reply().post(request);
             }
         });
     }
@@ -98,12 +94,12 @@ public class GraphMail {
         call(acting, user -> {
             Message change = new Message();
             change.setIsRead(isRead);
-            user.messages().byMessageId(graphMessageId).patch(change, rc -> rc.headers.add("Prefer", "IdType=\"ImmutableId\""));
+            user.messages().byMessageId(graphMessageId).patch(change);
         });
     }
 
     private void call(OutlookConnection acting, Consumer<UserItemRequestBuilder> request) {
-        GraphServiceClient client = graph.withTokens(signIn.tokensFor(acting.tokenHolder()));
+        GraphServiceClient client = signIn.graphFor(acting.tokenHolder());
         UserItemRequestBuilder user = acting.isPersonal() ? client.me() : client.users().byUserId(acting.mailbox().address());
         try {
             gate.run(acting.mailbox().id(), () -> request.accept(user));

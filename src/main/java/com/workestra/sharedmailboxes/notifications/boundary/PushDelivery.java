@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.notifications.boundary;
 
+import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.workestra.sharedmailboxes.connections.boundary.ConnectionRemoval;
 import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
 import com.workestra.sharedmailboxes.graph.control.OAuthSecrets;
@@ -25,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -90,7 +90,7 @@ public class PushDelivery {
                 : "users/" + connection.mailbox().address() + "/mailFolders('inbox')/messages";
         String clientState = OAuthSecrets.random(48);
         try {
-            var created = microsoft.create(token(connection, identity), resource, clientState, now.plus(lifetime));
+            var created = microsoft.create(client(connection, identity), resource, clientState, now.plus(lifetime));
             em.persist(new GraphSubscription(created.id(), connectionId, resource, identity, clientState, created.expiresAt(), now));
             connection.pushed(now);
         } catch (RuntimeException e) {
@@ -111,7 +111,7 @@ public class PushDelivery {
         OutlookConnection connection = em.find(OutlookConnection.class, subscription.connectionId());
         Instant now = clock.instant();
         try {
-            Instant expiry = microsoft.renew(token(connection, subscription.identity()), subscriptionId, now.plus(lifetime));
+            Instant expiry = microsoft.renew(client(connection, subscription.identity()), subscriptionId, now.plus(lifetime));
             subscription.renewedUntil(expiry, now);
         } catch (RuntimeException e) {
             GraphFailure failure = GraphFailure.of(e);
@@ -138,7 +138,7 @@ public class PushDelivery {
         }
         OutlookConnection connection = em.find(OutlookConnection.class, subscription.connectionId());
         try {
-            microsoft.reauthorize(token(connection, subscription.identity()), subscriptionId);
+            microsoft.reauthorize(client(connection, subscription.identity()), subscriptionId);
         } catch (RuntimeException e) {
             LOG.info(() -> "reauthorize of " + subscriptionId + " failed (" + describe(e) + "), renewing instead");
             renew(subscriptionId);
@@ -194,7 +194,7 @@ public class PushDelivery {
     private void deleteAtMicrosoft(OutlookConnection connection) {
         for (GraphSubscription subscription : currentSubscriptions(connection.id())) {
             try {
-                microsoft.delete(token(connection, subscription.identity()), subscription.id());
+                microsoft.delete(client(connection, subscription.identity()), subscription.id());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "subscription {0} of connection {1} could not be deleted at Microsoft: {2}",
                         new Object[]{subscription.id(), connection.id(), describe(e)});
@@ -208,8 +208,8 @@ public class PushDelivery {
                 .setParameter("connectionId", connectionId).getResultList();
     }
 
-    private Supplier<String> token(OutlookConnection connection, SubscriptionIdentity identity) {
-        return identity == SubscriptionIdentity.APP_ONLY ? appOnly::accessToken : () -> signIn.accessToken(connection.tokenHolder());
+    private GraphServiceClient client(OutlookConnection connection, SubscriptionIdentity identity) {
+        return identity == SubscriptionIdentity.APP_ONLY ? appOnly.graph() : signIn.graphFor(connection.tokenHolder());
     }
 
     private static String describe(Throwable e) {

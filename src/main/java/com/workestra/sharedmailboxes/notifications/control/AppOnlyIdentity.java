@@ -2,6 +2,9 @@ package com.workestra.sharedmailboxes.notifications.control;
 
 import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
+import com.workestra.sharedmailboxes.graph.control.AccessTokens;
+import com.workestra.sharedmailboxes.graph.control.GraphClients;
 import com.workestra.sharedmailboxes.graph.control.MicrosoftEndpoints;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
@@ -47,7 +50,15 @@ public class AppOnlyIdentity {
     @ConfigProperty(name = "outlook.token-timeout-seconds")
     int timeoutSeconds;
 
+    @Inject
+    GraphClients clients;
+
     private volatile ConfidentialClientApplication application;
+
+    /** A Graph client acting as the app-only identity (MSAL keeps its token until shortly before it expires). */
+    public GraphServiceClient graph() {
+        return clients.kept("app-only", () -> AccessTokens.fixed(this::accessToken));
+    }
 
     public boolean isConfigured() {
         return authority.filter(value -> !value.isBlank()).isPresent();

@@ -2,7 +2,6 @@ package com.workestra.sharedmailboxes.notifications.control;
 
 import com.microsoft.graph.models.Subscription;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
-import com.workestra.sharedmailboxes.graph.control.GraphClients;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -10,14 +9,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.function.Supplier;
 
-/** Graph's /subscriptions: create, renew, reauthorize and delete, with the token of the identity that owns them. */
+/** Graph's /subscriptions: create, renew, reauthorize and delete, with a client of the identity that owns them. */
 @ApplicationScoped
 public class SubscriptionsAtMicrosoft {
-
-    @Inject
-    GraphClients graph;
 
     @Inject
     @ConfigProperty(name = "service.public-base-url")
@@ -35,7 +30,7 @@ public class SubscriptionsAtMicrosoft {
         return publicBaseUrl.replaceAll("/+$", "") + "/api/v1/graph/lifecycle";
     }
 
-    public Created create(Supplier<String> token, String resource, String clientState, Instant expiresAt) {
+    public Created create(GraphServiceClient client, String resource, String clientState, Instant expiresAt) {
         Subscription subscription = new Subscription();
         subscription.setChangeType(changeTypes);
         subscription.setNotificationUrl(notificationUrl());
@@ -43,29 +38,24 @@ public class SubscriptionsAtMicrosoft {
         subscription.setResource(resource);
         subscription.setClientState(clientState);
         subscription.setExpirationDateTime(OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC));
-        Subscription created = client(token).subscriptions().post(subscription,
-                request -> request.headers.add("Prefer", "IdType=\"ImmutableId\""));
+        Subscription created = client.subscriptions().post(subscription);
         OffsetDateTime expiry = created.getExpirationDateTime();
         return new Created(created.getId(), expiry == null ? expiresAt : expiry.toInstant());
     }
 
-    public Instant renew(Supplier<String> token, String subscriptionId, Instant expiresAt) {
+    public Instant renew(GraphServiceClient client, String subscriptionId, Instant expiresAt) {
         Subscription change = new Subscription();
         change.setExpirationDateTime(OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC));
-        Subscription renewed = client(token).subscriptions().bySubscriptionId(subscriptionId).patch(change);
+        Subscription renewed = client.subscriptions().bySubscriptionId(subscriptionId).patch(change);
         return renewed == null || renewed.getExpirationDateTime() == null ? expiresAt : renewed.getExpirationDateTime().toInstant();
     }
 
-    public void reauthorize(Supplier<String> token, String subscriptionId) {
-        client(token).subscriptions().bySubscriptionId(subscriptionId).reauthorize().post();
+    public void reauthorize(GraphServiceClient client, String subscriptionId) {
+        client.subscriptions().bySubscriptionId(subscriptionId).reauthorize().post();
     }
 
-    public void delete(Supplier<String> token, String subscriptionId) {
-        client(token).subscriptions().bySubscriptionId(subscriptionId).delete();
-    }
-
-    private GraphServiceClient client(Supplier<String> token) {
-        return graph.withToken(token);
+    public void delete(GraphServiceClient client, String subscriptionId) {
+        client.subscriptions().bySubscriptionId(subscriptionId).delete();
     }
 
     public record Created(String id, Instant expiresAt) {

@@ -51,7 +51,6 @@ public class DeltaReader {
 
     static void prefer(RequestHeaders headers, int pageSize) {
         headers.add("Prefer", "odata.maxpagesize=" + pageSize);
-        headers.add("Prefer", "IdType=\"ImmutableId\"");
     }
 
     static MessageChange change(Message message) {

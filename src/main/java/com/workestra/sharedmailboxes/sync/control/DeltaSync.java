@@ -4,7 +4,6 @@ import com.workestra.sharedmailboxes.graph.control.MailboxGate;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
 import com.workestra.sharedmailboxes.connections.entity.Delivery;
-import com.workestra.sharedmailboxes.graph.control.GraphClients;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
 import com.workestra.sharedmailboxes.mailboxes.control.MailboxIdentities;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
@@ -22,9 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -56,9 +52,6 @@ public class DeltaSync {
 
     @Inject
     DeltaReader reader;
-
-    @Inject
-    GraphClients graph;
 
     @Inject
     OutlookSignIn signIn;
@@ -111,24 +104,6 @@ public class DeltaSync {
     @ConfigProperty(name = "sync.sent-items-interval")
     Duration sentItemsInterval;
 
-    /**
-     * One Graph client per token holder, kept (building one per run cost CPU under webhook storms); it asks
-     * {@link OutlookSignIn} for the token on every request, so it never holds a stale one.
-     */
-    private final Map<String, GraphServiceClient> clients = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, GraphServiceClient> eldest) {
-            return size() > MAX_CLIENTS;
-        }
-    });
-    private static final int MAX_CLIENTS = 2_000;
-
-    private GraphServiceClient client(com.workestra.sharedmailboxes.connections.entity.OutlookConnection holder) {
-        // A reconnect that changed the account's grant gets a client of its own (the old one ages out).
-        String key = holder.id() + "|" + holder.microsoftOid() + "|" + String.join(" ", holder.scopes());
-        return clients.computeIfAbsent(key, ignored -> graph.withTokens(signIn.tokensFor(holder)));
-    }
-
     public Duration lease() {
         return lease;
     }
@@ -162,7 +137,7 @@ public class DeltaSync {
             return Outcome.SKIPPED;
         }
         try {
-            GraphServiceClient client = client(target.tokenHolder());
+            GraphServiceClient client = signIn.graphFor(target.tokenHolder());
             Instant deadline = clock.instant().plus(runBudget);
             MailboxCheck check = new MailboxCheck();
             if (target.identity() == null) {
