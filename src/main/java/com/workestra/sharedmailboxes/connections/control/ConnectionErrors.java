@@ -1,6 +1,7 @@
 package com.workestra.sharedmailboxes.connections.control;
 
 import com.workestra.sharedmailboxes.mailboxes.control.Mailboxes;
+import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,8 +21,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class ConnectionErrors {
 
-    public static final String RECONNECT_REQUIRED = "RECONNECT_REQUIRED";
-
     @Resource(lookup = "jdbc/sharedMailboxes")
     DataSource dataSource;
 
@@ -36,7 +35,7 @@ public class ConnectionErrors {
      * Exchange refused the mailbox: the row shows the error, and the person reads only what was received before (until
      * {@link #working}).
      */
-    public void refused(UUID connectionId, String code, String message, Instant now) {
+    public void refused(UUID connectionId, ProblemCode code, String message, Instant now) {
         try (Connection connection = dataSource.getConnection()) {
             write(connection, connectionId, code, message, now);
             Mailboxes.endReadingThrough(connection, connectionId, now);
@@ -48,7 +47,7 @@ public class ConnectionErrors {
     /** The sign-in can no longer be used: the person must reconnect (the shared rows show their parent's error). */
     public void reconnectRequired(UUID connectionId, String message, Instant now) {
         try (Connection connection = dataSource.getConnection()) {
-            write(connection, connectionId, RECONNECT_REQUIRED, message, now);
+            write(connection, connectionId, ProblemCode.RECONNECT_REQUIRED, message, now);
         } catch (SQLException e) {
             throw new IllegalStateException("recording a connection's error failed", e);
         }
@@ -69,13 +68,13 @@ public class ConnectionErrors {
     }
 
     /** The error, since when the row has shown this same code. */
-    private static void write(Connection connection, UUID connectionId, String code, String message, Instant now) throws SQLException {
+    private static void write(Connection connection, UUID connectionId, ProblemCode code, String message, Instant now) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("UPDATE outlook_connection SET error_code = ?, error_message = ?,"
                 + " error_at = CASE WHEN error_code IS NOT DISTINCT FROM ? THEN COALESCE(error_at, ?) ELSE ? END WHERE id = ?")) {
             Timestamp at = Timestamp.from(now);
-            statement.setString(1, code);
+            statement.setString(1, code.name());
             statement.setString(2, message);
-            statement.setString(3, code);
+            statement.setString(3, code.name());
             statement.setTimestamp(4, at);
             statement.setTimestamp(5, at);
             statement.setObject(6, connectionId);

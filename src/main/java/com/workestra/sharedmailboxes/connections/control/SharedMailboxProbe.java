@@ -3,6 +3,7 @@ package com.workestra.sharedmailboxes.connections.control;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
+import com.workestra.sharedmailboxes.graph.control.MailboxRefusals;
 import com.workestra.sharedmailboxes.mailboxes.control.MailboxIdentities;
 import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
@@ -21,7 +22,6 @@ import java.util.logging.Logger;
 @ApplicationScoped
 public class SharedMailboxProbe {
 
-    public static final String ACCESS_DENIED = "Microsoft rejected access to this mailbox";
     private static final Logger LOG = Logger.getLogger(SharedMailboxProbe.class.getName());
 
     @Inject
@@ -46,7 +46,7 @@ public class SharedMailboxProbe {
     }
 
     public static ServiceException accessDenied(String address) {
-        return new ServiceException(ProblemCode.MAILBOX_ACCESS_DENIED, ACCESS_DENIED + " (" + address + "). Your Exchange admin"
+        return new ServiceException(ProblemCode.MAILBOX_ACCESS_DENIED, MailboxRefusals.ACCESS_DENIED + " (" + address + "). Your Exchange admin"
                 + " must grant you Full Access to it; new permissions can take up to 60 minutes to propagate, so if access was"
                 + " just granted, wait a few minutes and try again.");
     }
@@ -61,7 +61,7 @@ public class SharedMailboxProbe {
             return accessDenied(address);
         }
         if (failure.isMailboxNotFound()) {
-            return new ServiceException(ProblemCode.MAILBOX_NOT_FOUND, "Microsoft 365 could not find a mailbox at " + address
+            return new ServiceException(ProblemCode.MAILBOX_NOT_FOUND, MailboxRefusals.notFound(address)
                     + ". Double-check the spelling and use the exact UPN from Exchange (a distribution list has no mailbox).");
         }
         if (failure.isUnauthorized()) {
@@ -69,7 +69,7 @@ public class SharedMailboxProbe {
         }
         if (failure.isThrottled()) {
             return new ServiceException(ProblemCode.THROTTLED,
-                    "Microsoft is throttling requests to this mailbox right now. Try again in a moment.", failure.retryAfter(), null);
+                    MailboxRefusals.THROTTLED + " right now. Try again in a moment.", failure.retryAfter(), null);
         }
         return new ServiceException(ProblemCode.MICROSOFT_UNAVAILABLE,
                 "Microsoft 365 did not answer properly (" + failure + "). Nothing was added; try again in a moment.");

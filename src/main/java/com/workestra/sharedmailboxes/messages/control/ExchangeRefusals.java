@@ -1,6 +1,8 @@
 package com.workestra.sharedmailboxes.messages.control;
 
 import com.workestra.sharedmailboxes.connections.control.ConnectionErrors;
+import com.workestra.sharedmailboxes.graph.control.MailboxRefusals;
+import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -24,6 +26,6 @@ public class ExchangeRefusals {
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void refused(UUID connectionId) {
-        errors.refused(connectionId, GraphMail.ACCESS_DENIED_CODE, GraphMail.ACCESS_DENIED_SENTENCE, clock.instant());
+        errors.refused(connectionId, ProblemCode.MAILBOX_ACCESS_DENIED, MailboxRefusals.ACCESS_DENIED, clock.instant());
     }
 }

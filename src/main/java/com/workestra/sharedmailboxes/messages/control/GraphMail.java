@@ -12,6 +12,7 @@ import com.microsoft.graph.users.item.sendmail.SendMailPostRequestBody;
 import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
+import com.workestra.sharedmailboxes.graph.control.MailboxRefusals;
 import com.workestra.sharedmailboxes.messages.entity.Recipient;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
@@ -29,12 +30,6 @@ import java.util.function.Consumer;
  */
 @ApplicationScoped
 public class GraphMail {
-
-    public static final String SEND_AS_DENIED_SENTENCE = "You have Full Access to this mailbox but not Send as in Exchange. "
-            + "They are separate permissions: ask your admin to add you to the Send as (or Send on behalf of) list for the "
-            + "shared mailbox. No Workestra-side change is needed — the next send attempt will work once Exchange propagates the change.";
-    public static final String ACCESS_DENIED_SENTENCE = "Microsoft rejected access to this mailbox";
-    public static final String ACCESS_DENIED_CODE = "MAILBOX_ACCESS_DENIED";
 
     @Inject
     OutlookSignIn signIn;
@@ -114,17 +109,17 @@ public class GraphMail {
             return failure;
         }
         if (graphFailure.isSendAsDenied()) {
-            return new ServiceException(ProblemCode.SEND_AS_DENIED, SEND_AS_DENIED_SENTENCE, null, failure);
+            return new ServiceException(ProblemCode.SEND_AS_DENIED, MailboxRefusals.SEND_AS_DENIED, null, failure);
         }
         if (graphFailure.isAccessDenied()) {
-            return new ServiceException(ProblemCode.MAILBOX_ACCESS_DENIED, ACCESS_DENIED_SENTENCE, null, failure);
+            return new ServiceException(ProblemCode.MAILBOX_ACCESS_DENIED, MailboxRefusals.ACCESS_DENIED, null, failure);
         }
         if (graphFailure.isNotFound()) {
             return new ServiceException(ProblemCode.NOT_FOUND,
                     "Microsoft 365 no longer has this message in " + acting.mailbox().address() + ".", null, failure);
         }
         if (graphFailure.isThrottled()) {
-            return new ServiceException(ProblemCode.THROTTLED, "Microsoft is throttling requests to this mailbox. Try again shortly.",
+            return new ServiceException(ProblemCode.THROTTLED, MailboxRefusals.THROTTLED + ". Try again shortly.",
                     graphFailure.retryAfter(), failure);
         }
         if (graphFailure.status() == 400) {

@@ -16,6 +16,7 @@ public enum ProblemCode {
     SHARED_SCOPES_MISSING(409, "Reconnect to enable shared mailboxes"),
     ALREADY_CONNECTED(409, "Mailbox already connected"),
     PARENT_NOT_HEALTHY(409, "Outlook connection needs attention"),
+    MAILBOX_REPLACED(409, "The address now holds another mailbox"),
     RECONNECT_REQUIRED(409, "Reconnect your Outlook account"),
     PAYLOAD_TOO_LARGE(413, "Request body too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),

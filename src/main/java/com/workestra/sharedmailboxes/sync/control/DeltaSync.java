@@ -5,13 +5,10 @@ import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
 import com.workestra.sharedmailboxes.connections.entity.Delivery;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
-import com.workestra.sharedmailboxes.mailboxes.control.MailboxIdentities;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
-import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
-import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
-import com.workestra.sharedmailboxes.problems.entity.ServiceException;
 import com.workestra.sharedmailboxes.sync.entity.DeltaPage;
 import com.workestra.sharedmailboxes.sync.entity.SyncCursor;
+import com.workestra.sharedmailboxes.sync.entity.SyncReason;
 import com.workestra.sharedmailboxes.sync.entity.SyncTarget;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,7 +23,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -39,11 +35,6 @@ import java.util.logging.Logger;
 public class DeltaSync {
 
     private static final Logger LOG = Logger.getLogger(DeltaSync.class.getName());
-
-    public static final String ACCESS_DENIED = "MAILBOX_ACCESS_DENIED";
-    public static final String ACCESS_DENIED_SENTENCE = "Microsoft rejected access to this mailbox";
-    public static final String NOT_FOUND = "MAILBOX_NOT_FOUND";
-    public static final String REPLACED = "MAILBOX_REPLACED";
 
     public enum Outcome { CURRENT, YIELDED, FAILED, DEFERRED, SKIPPED, LOST }
 
@@ -63,7 +54,10 @@ public class DeltaSync {
     SyncMetrics metrics;
 
     @Inject
-    MailboxIdentities identities;
+    MailboxConfirmation confirmation;
+
+    @Inject
+    SyncFailures failures;
 
     @Inject
     Clock clock;
@@ -85,22 +79,6 @@ public class DeltaSync {
     Duration lease;
 
     @Inject
-    @ConfigProperty(name = "sync.poll-interval")
-    Duration pollInterval;
-
-    @Inject
-    @ConfigProperty(name = "sync.safety-interval")
-    Duration safetyInterval;
-
-    @Inject
-    @ConfigProperty(name = "sync.backoff-base")
-    Duration backoffBase;
-
-    @Inject
-    @ConfigProperty(name = "sync.backoff-max")
-    Duration backoffMax;
-
-    @Inject
     @ConfigProperty(name = "sync.sent-items-interval")
     Duration sentItemsInterval;
 
@@ -109,14 +87,14 @@ public class DeltaSync {
     }
 
     public Outcome run(UUID connectionId, String owner, Executor prefetch) {
-        return run(connectionId, null, owner, prefetch);
+        return run(connectionId, SyncReason.SYNC_NOW, owner, prefetch);
     }
 
     /**
      * @param reason why the connection was due; a change notification says the Inbox changed, so a push-triggered run
      *               reads Sent Items only when it was last read more than {@code sync.sent-items-interval} ago
      */
-    public Outcome run(UUID connectionId, String reason, String owner, Executor prefetch) {
+    public Outcome run(UUID connectionId, SyncReason reason, String owner, Executor prefetch) {
         long started = System.nanoTime();
         int[] stored = {0};
         Outcome outcome = run(connectionId, reason, owner, prefetch, stored);
@@ -126,7 +104,7 @@ public class DeltaSync {
         return outcome;
     }
 
-    private Outcome run(UUID connectionId, String reason, String owner, Executor prefetch, int[] stored) {
+    private Outcome run(UUID connectionId, SyncReason reason, String owner, Executor prefetch, int[] stored) {
         SyncTarget target = ledger.target(connectionId);
         if (target == null) {
             return Outcome.LOST;
@@ -139,13 +117,13 @@ public class DeltaSync {
         try {
             GraphServiceClient client = signIn.graphFor(target.tokenHolder());
             Instant deadline = clock.instant().plus(runBudget);
-            MailboxCheck check = new MailboxCheck();
+            MailboxConfirmation.Check check = confirmation.forRun(target, client);
             if (target.identity() == null) {
-                confirmMailbox(target, client, check);
+                check.confirm();
             }
-            boolean inboxOnly = "WEBHOOK".equals(reason);
             for (Folder folder : Folder.values()) {
-                if (inboxOnly && folder == Folder.SENT && ledger.recentlySynced(connectionId, folder, clock.instant().minus(sentItemsInterval))) {
+                if (reason == SyncReason.WEBHOOK && folder == Folder.SENT
+                        && ledger.recentlySynced(connectionId, folder, clock.instant().minus(sentItemsInterval))) {
                     continue;
                 }
                 if (!syncFolder(target, folder, client, owner, deadline, prefetch, check, stored)) {
@@ -154,111 +132,26 @@ public class DeltaSync {
                 }
             }
             Instant now = clock.instant();
-            boolean polling = target.delivery() == Delivery.POLLING;
-            ledger.succeeded(connectionId, owner, now, now.plus(polling ? pollInterval : safetyInterval),
-                    polling ? "POLL" : "SAFETY");
+            ledger.succeeded(connectionId, owner, now, failures.nextRoutineRun(target, now),
+                    target.delivery() == Delivery.POLLING ? SyncReason.POLL : SyncReason.SAFETY);
             return Outcome.CURRENT;
         } catch (SyncLedger.LeaseLost lost) {
             LOG.info(() -> lost.getMessage());
             return Outcome.LOST;
-        } catch (MailboxReplaced replaced) {
-            Instant now = clock.instant();
-            ledger.failed(connectionId, owner, now, REPLACED, replacedSentence(target.address()),
-                    now.plus(target.delivery() == Delivery.POLLING ? pollInterval : safetyInterval));
-            return Outcome.FAILED;
         } catch (RuntimeException failure) {
-            ServiceException refused = ServiceException.within(failure).orElse(null);
-            if (refused == null) {
-                return classify(target, owner, failure);
-            }
-            if (refused.code() == ProblemCode.RECONNECT_REQUIRED) {
-                // OutlookSignIn has marked the personal connection (its shared rows show it); nothing to do until the
-                // person reconnects.
-                ledger.released(connectionId, owner);
-                return Outcome.SKIPPED;
-            }
-            return defer(target, owner, refused.detail(), refused.retryAfter());
+            return failures.settle(target, owner, failure);
         }
-    }
-
-    private Outcome classify(SyncTarget target, String owner, RuntimeException failure) {
-        GraphFailure graphFailure = GraphFailure.of(failure);
-        if (graphFailure == null) {
-            LOG.log(Level.WARNING, "sync of connection " + target.connectionId() + " failed", failure);
-            return defer(target, owner, "an unexpected error on this server", null);
-        }
-        Instant now = clock.instant();
-        Instant next = now.plus(target.delivery() == Delivery.POLLING ? pollInterval : safetyInterval);
-        if (graphFailure.isMailboxAccessDenied()) {
-            ledger.failed(target.connectionId(), owner, now, ACCESS_DENIED, ACCESS_DENIED_SENTENCE, next);
-            return Outcome.FAILED;
-        }
-        if (graphFailure.isMailboxNotFound()) {
-            ledger.failed(target.connectionId(), owner, now, NOT_FOUND, notFoundSentence(target), next);
-            return Outcome.FAILED;
-        }
-        if (graphFailure.isThrottled()) {
-            gate.coolDown(target.mailboxId(), graphFailure.retryAfter());
-        }
-        return defer(target, owner, sentence(graphFailure), graphFailure.retryAfter());
-    }
-
-    /**
-     * PRODUCT.md's sentence for an unknown address; for a shared mailbox, also what to do when the address was changed at
-     * Microsoft (the old one no longer resolves, and nothing in the delegated scopes tells the new one).
-     */
-    static String notFoundSentence(SyncTarget target) {
-        String sentence = "Microsoft 365 could not find a mailbox at " + target.address();
-        return target.personal() ? sentence : sentence + ". If its address was changed, add it again under the new address:"
-                + " it keeps its history.";
-    }
-
-    static String replacedSentence(String address) {
-        return address + " is now another mailbox: the one you added was deleted in Microsoft 365 and a new one was created at"
-                + " this address. Add it again to read the new one; what was synced before stays readable.";
-    }
-
-    /** What a transient failure means to the person reading the row (lastTransientFailure, the Stale reason). */
-    static String sentence(GraphFailure failure) {
-        if (failure.isThrottled()) {
-            return "Microsoft is throttling requests to this mailbox (429)";
-        }
-        if (failure.status() == 0) {
-            return "Microsoft 365 did not answer";
-        }
-        if (failure.status() >= 500) {
-            return "Microsoft 365 answered with an error (" + failure + ")";
-        }
-        if (failure.isUnauthorized()) {
-            return "Microsoft refused the sign-in even after it was refreshed (" + failure + ")";
-        }
-        return "Microsoft refused the sync request (" + failure + ")";
-    }
-
-    private Outcome defer(SyncTarget target, String owner, String failure, Duration retryAfter) {
-        int failures = ledger.consecutiveFailures(target.connectionId());
-        Duration backoff = backoffBase.multipliedBy(1L << Math.min(failures, 16));
-        if (backoff.compareTo(backoffMax) > 0) {
-            backoff = backoffMax;
-        }
-        if (retryAfter != null && retryAfter.compareTo(backoff) > 0) {
-            backoff = retryAfter;
-        }
-        Instant now = clock.instant();
-        LOG.info(() -> "sync of connection " + target.connectionId() + " deferred: " + failure);
-        ledger.deferred(target.connectionId(), owner, now, failure, now.plus(backoff));
-        return Outcome.DEFERRED;
     }
 
     /** @return true when the folder is current (its round finished), false when the time budget ran out first */
     boolean syncFolder(SyncTarget target, Folder folder, GraphServiceClient client, String owner, Instant deadline,
-                       Executor prefetch, MailboxCheck check, int[] stored) {
+                       Executor prefetch, MailboxConfirmation.Check check, int[] stored) {
         Instant notBefore = historyDepth.map(depth -> clock.instant().minus(depth)).orElse(null);
         SyncCursor cursor = ledger.cursor(target.connectionId(), folder, clock.instant());
         boolean restarted = false;
         DeltaPage page;
         if (cursor.link() == null) {
-            confirmMailbox(target, client, check);
+            check.confirm();
         }
         try {
             page = fetch(client, target, folder, cursor.link());
@@ -310,46 +203,13 @@ public class DeltaSync {
         }
     }
 
-    private DeltaPage restart(SyncTarget target, Folder folder, GraphServiceClient client, MailboxCheck check,
+    private DeltaPage restart(SyncTarget target, Folder folder, GraphServiceClient client, MailboxConfirmation.Check check,
                               RuntimeException refusal) {
         LOG.info(() -> "Graph no longer takes the stored link of connection " + target.connectionId() + " " + folder + " ("
                 + GraphFailure.of(refusal) + "): full resync");
-        confirmMailbox(target, client, check);
+        check.confirm();
         ledger.restartFolder(target.connectionId(), folder, clock.instant());
         return fetch(client, target, folder, null);
-    }
-
-    /**
-     * Before a shared mailbox is read from the start (a first round, or Graph lost the sync state), and once for a mailbox
-     * from before identities: is the address still the mailbox this row was added for? Exchange's identity of it is read
-     * at most once a run; a different one means the mailbox was deleted and a new one created at its address, whose mail
-     * must not land in the old one's history. An unknown identity is recorded.
-     */
-    private void confirmMailbox(SyncTarget target, GraphServiceClient client, MailboxCheck check) {
-        if (target.personal() || check.confirmed) {
-            return;
-        }
-        MailboxIdentity current = gate.call(target.mailboxId(), () -> identities.ofShared(client, target.graphUser()));
-        check.confirmed = true;
-        if (target.identity() == null) {
-            if (!ledger.identified(target.mailboxId(), current)) {
-                LOG.info(() -> "mailbox " + target.mailboxId() + " stays unidentified: another mailbox of the workspace is " + current);
-            }
-        } else if (target.identity().isInbox() && !target.identity().equals(current)) {
-            throw new MailboxReplaced();
-        }
-    }
-
-    /** Whether this run has confirmed its shared mailbox already. */
-    static final class MailboxCheck {
-        private boolean confirmed;
-    }
-
-    /** The address of a shared row now holds another mailbox than the one it was added for. */
-    static final class MailboxReplaced extends RuntimeException {
-        MailboxReplaced() {
-            super("the address holds another mailbox", null, false, false);
-        }
     }
 
     private DeltaPage fetch(GraphServiceClient client, SyncTarget target, Folder folder, String link) {

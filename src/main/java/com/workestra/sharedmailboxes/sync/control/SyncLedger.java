@@ -8,6 +8,8 @@ import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
 import com.workestra.sharedmailboxes.sync.entity.DeltaPage;
 import com.workestra.sharedmailboxes.sync.entity.SyncCursor;
+import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
+import com.workestra.sharedmailboxes.sync.entity.SyncReason;
 import com.workestra.sharedmailboxes.sync.entity.SyncStatus;
 import com.workestra.sharedmailboxes.sync.entity.SyncTarget;
 import jakarta.annotation.Resource;
@@ -63,7 +65,7 @@ public class SyncLedger {
     @Inject
     ConnectionErrors errors;
 
-    public record Claim(UUID connectionId, String reason) {
+    public record Claim(UUID connectionId, SyncReason reason) {
     }
 
     /** Leases up to {@code max} due connections (requested and not backing off, or whose previous lease ran out). */
@@ -82,7 +84,8 @@ public class SyncLedger {
             List<Claim> claims = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    claims.add(new Claim(rows.getObject(1, UUID.class), rows.getString(2)));
+                    String reason = rows.getString(2);
+                    claims.add(new Claim(rows.getObject(1, UUID.class), reason == null ? null : SyncReason.valueOf(reason)));
                 }
             }
             return claims;
@@ -214,14 +217,14 @@ public class SyncLedger {
 
     /** A complete run: the mailbox is current. Health turns healthy; the next routine sync is due at {@code next}. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void succeeded(UUID connectionId, String owner, Instant now, Instant next, String nextReason) {
+    public void succeeded(UUID connectionId, String owner, Instant now, Instant next, SyncReason nextReason) {
         Timestamp at = Timestamp.from(now);
         int updated = update("""
                 UPDATE sync_state SET last_success_at = ?, failures = 0, backoff_until = NULL, failing_since = NULL,
                        requested_at = LEAST(COALESCE(requested_at, ?), ?), reason = COALESCE(reason, ?),
                        lease_owner = NULL, lease_until = NULL
                  WHERE connection_id = ? AND lease_owner = ?
-                """, at, Timestamp.from(next), Timestamp.from(next), nextReason, connectionId, owner);
+                """, at, Timestamp.from(next), Timestamp.from(next), nextReason.name(), connectionId, owner);
         if (updated > 0) {
             errors.working(connectionId, now);
         }
@@ -243,7 +246,7 @@ public class SyncLedger {
      * what was received before (a later success lets them read everything again).
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void failed(UUID connectionId, String owner, Instant now, String code, String message, Instant next) {
+    public void failed(UUID connectionId, String owner, Instant now, ProblemCode code, String message, Instant next) {
         Timestamp at = Timestamp.from(now);
         int updated = update("""
                 UPDATE sync_state SET failures = 0, backoff_until = NULL, failing_since = NULL,

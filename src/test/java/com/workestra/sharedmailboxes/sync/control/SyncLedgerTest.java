@@ -3,6 +3,7 @@ package com.workestra.sharedmailboxes.sync.control;
 import com.workestra.sharedmailboxes.connections.control.ConnectionErrors;
 import com.workestra.sharedmailboxes.localrun.EmbeddedDatabase;
 import com.workestra.sharedmailboxes.messages.control.StoreDatabase;
+import com.workestra.sharedmailboxes.sync.entity.SyncReason;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,7 +110,7 @@ class SyncLedgerTest {
             for (SyncLedger.Claim claim : future.get()) {
                 claimed.add(claim.connectionId());
                 total++;
-                assertEquals("WEBHOOK", claim.reason());
+                assertEquals(SyncReason.WEBHOOK, claim.reason());
             }
         }
         servers.shutdown();
@@ -131,7 +132,7 @@ class SyncLedgerTest {
         assertTrue(ledger.claim("server-c", NOW, NOW.plusSeconds(300), 10).isEmpty(), "leased now, not claimable again");
 
         // A request arriving during the run is kept; finishing the run reschedules the routine sync no later than it.
-        ledger.succeeded(due, "server-b", NOW, NOW.plusSeconds(60), "POLL");
+        ledger.succeeded(due, "server-b", NOW, NOW.plusSeconds(60), SyncReason.POLL);
         ledger.deferred(crashed, "server-b", NOW, "Microsoft answered 429", NOW.plusSeconds(8));
         assertTrue(ledger.claim("server-c", NOW.plusSeconds(7), NOW.plusSeconds(300), 10).isEmpty());
         Set<UUID> later = new HashSet<>();

@@ -1,25 +1,15 @@
-package com.workestra.sharedmailboxes.sync.control;
+package com.workestra.sharedmailboxes.graph.control;
 
-import com.workestra.sharedmailboxes.connections.entity.Delivery;
-import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
-import com.workestra.sharedmailboxes.sync.entity.SyncTarget;
 import org.junit.jupiter.api.Test;
-
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class DeltaSyncSentencesTest {
-
-    static SyncTarget target(boolean personal, String address) {
-        return new SyncTarget(UUID.randomUUID(), personal, UUID.randomUUID(), MailboxIdentity.ofInbox("AQMkADx"), address,
-                personal ? null : address, null, false, Delivery.POLLING);
-    }
+class MailboxRefusalsTest {
 
     @Test
     void aSharedMailboxThatIsNotFoundAnyMoreSuggestsAddingItAgainUnderItsNewAddress() {
-        String sentence = DeltaSync.notFoundSentence(target(false, "support@contoso.test"));
+        String sentence = MailboxRefusals.sharedNotFound("support@contoso.test");
         assertTrue(sentence.startsWith("Microsoft 365 could not find a mailbox at support@contoso.test"), sentence);
         assertTrue(sentence.contains("add it again under the new address"), sentence);
     }
@@ -27,12 +17,12 @@ class DeltaSyncSentencesTest {
     @Test
     void aPersonalMailboxNotFoundKeepsTheProductsSentence() {
         assertEquals("Microsoft 365 could not find a mailbox at alice@contoso.test",
-                DeltaSync.notFoundSentence(target(true, "alice@contoso.test")));
+                MailboxRefusals.notFound("alice@contoso.test"));
     }
 
     @Test
     void aReplacedMailboxSaysWhatHappenedAndThatTheHistoryStays() {
-        String sentence = DeltaSync.replacedSentence("support@contoso.test");
+        String sentence = MailboxRefusals.replaced("support@contoso.test");
         assertTrue(sentence.startsWith("support@contoso.test is now another mailbox"), sentence);
         assertTrue(sentence.contains("Add it again") && sentence.contains("stays readable"), sentence);
     }
