@@ -1,5 +1,39 @@
 /**
- * Keeping every connection's mailbox in sync: triggers mark a connection due, a scheduler claims due connections under a
- * lease and runs delta sync per folder, each page and its cursor committed together.
+ * Keeping every connection's mailbox in sync. Triggers mark a connection due in {@code sync_state} (requests coalesce);
+ * a scheduler claims due connections under a lease and runs delta sync per folder, each page and its cursor committed
+ * together. {@code sync_state} is written only here; others read it through {@link
+ * com.workestra.sharedmailboxes.sync.control.SyncLedger#status}.
+ *
+ * <h2>A webhook to a stored row</h2>
+ * <ol>
+ * <li>{@code notifications.boundary.GraphWebhooksResource} answers Graph's POST: the validation handshake, or a batch
+ *     (at most {@code notifications.max-items-per-post} items) handed to {@code GraphWebhooks};</li>
+ * <li>{@code GraphWebhooks.notifications} keeps only items of a subscription this service holds, with its clientState,
+ *     and calls {@link com.workestra.sharedmailboxes.sync.control.SyncRequests#request} (reason WEBHOOK) once per
+ *     connection: {@code sync_state.requested_at} is set unless already due;</li>
+ * <li>after that commit, {@link com.workestra.sharedmailboxes.sync.boundary.SyncWakeUp} wakes the
+ *     {@link com.workestra.sharedmailboxes.sync.boundary.SyncScheduler}, which claims it (continue below).</li>
+ * </ol>
+ *
+ * <h2>The scheduler to the store</h2>
+ * <ol>
+ * <li>{@code SyncScheduler.dispatch} (every second, or when woken) claims as many due connections as it has free
+ *     workers: {@link com.workestra.sharedmailboxes.sync.control.SyncLedger#claim} sets a lease in {@code sync_state}
+ *     with {@code FOR UPDATE SKIP LOCKED}, so two servers never run one connection;</li>
+ * <li>a worker runs {@link com.workestra.sharedmailboxes.sync.control.DeltaSync#run}: it loads the
+ *     {@link com.workestra.sharedmailboxes.sync.entity.SyncTarget} (values, not an entity), takes the token holder's
+ *     Graph client from {@code connections.control.OutlookSignIn#graphFor}, and for Inbox then Sent Items reads
+ *     {@code sync_cursor}, fetches a page through {@code graph.control.MailboxGate} with
+ *     {@link com.workestra.sharedmailboxes.sync.control.DeltaReader}, and commits it with the cursor in one transaction
+ *     ({@code SyncLedger.commitPage} → {@code messages.control.MessageStore.apply}) while the next page is fetched;</li>
+ * <li>the run ends with {@code SyncLedger.succeeded} (next routine sync scheduled, the connection's error cleared and
+ *     reading resumed through {@code connections.control.ConnectionErrors}), {@code yielded} (time budget used: due
+ *     again at once), or {@link com.workestra.sharedmailboxes.sync.control.SyncFailures#settle} ({@code failed}:
+ *     Exchange refused the mailbox, the row turns red and reading ends; {@code deferred}: transient, retried after a
+ *     backoff);</li>
+ * <li>{@code SyncMetrics.recordSync} counts the run; the worker frees its slot and wakes the dispatcher.</li>
+ * </ol>
+ * A sweep every 10 s requests the routine polls and safety syncs not scheduled yet; {@code health}'s stale sweep requests
+ * rows that have not synced for {@code health.stale-after}.
  */
 package com.workestra.sharedmailboxes.sync;

@@ -151,12 +151,16 @@ public class OutlookSignIn {
      * account's grant stays the same.
      */
     public GraphServiceClient graphFor(OutlookConnection personal) {
-        String holder = personal.id() + "|" + personal.microsoftOid() + "|" + String.join(" ", personal.scopes());
-        return clients.kept(holder, () -> tokensFor(personal));
+        TokenHolder holder = new TokenHolder(personal.id(), personal.microsoftOid(), personal.microsoftTid(), personal.scopes());
+        return clients.kept(holder.id() + "|" + holder.oid() + "|" + String.join(" ", holder.scopes()), () -> tokensFor(holder));
+    }
+
+    /** What a kept client needs of its personal connection: values, never the entity, since worker threads use it. */
+    record TokenHolder(UUID id, String oid, String tid, Set<String> scopes) {
     }
 
     /** Graph tokens of a personal connection: the current access token, or a refreshed one after Graph refused it. */
-    private AccessTokens tokensFor(OutlookConnection personal) {
+    private AccessTokens tokensFor(TokenHolder personal) {
         return new AccessTokens() {
             @Override
             public String current() {
@@ -175,7 +179,7 @@ public class OutlookSignIn {
      * than MSAL's five minutes left, else one MSAL hands out (refreshed when needed). An expired or revoked sign-in, or
      * stored tokens this server can no longer open, mark the connection RECONNECT_REQUIRED.
      */
-    public String accessToken(OutlookConnection personal) {
+    private String accessToken(TokenHolder personal) {
         IssuedToken token = issued.get(personal.id());
         if (token != null && token.expiresOn().isAfter(Instant.now().plus(REFRESH_MARGIN))) {
             return token.value();
@@ -187,14 +191,14 @@ public class OutlookSignIn {
      * A new access token from the refresh token, whatever MSAL holds: Graph refused the last one (401), for example
      * after the person's sessions were revoked. {@code claims} (JSON) answer a continuous-access-evaluation challenge.
      */
-    public String refreshedAccessToken(OutlookConnection personal, String claims) {
+    private String refreshedAccessToken(TokenHolder personal, String claims) {
         issued.remove(personal.id());
         return acquire(personal, true, claims);
     }
 
-    private String acquire(OutlookConnection personal, boolean forceRefresh, String claims) {
+    private String acquire(TokenHolder personal, boolean forceRefresh, String claims) {
         UUID id = personal.id();
-        String homeAccountId = personal.microsoftOid() + "." + personal.microsoftTid();
+        String homeAccountId = personal.oid() + "." + personal.tid();
         synchronized (refreshLocks.computeIfAbsent(id, key -> new Object())) {
             if (!forceRefresh) {
                 IssuedToken held = issued.get(id);
@@ -211,7 +215,7 @@ public class OutlookSignIn {
                 if (account == null) {
                     throw reconnectRequired(id, RECONNECT_SENTENCE);
                 }
-                SilentParameters.SilentParametersBuilder parameters = SilentParameters.builder(grantedScopes(personal), account)
+                SilentParameters.SilentParametersBuilder parameters = SilentParameters.builder(grantedScopes(personal.scopes()), account)
                         .forceRefresh(forceRefresh);
                 if (claims != null && !claims.isBlank()) {
                     parameters.claims(ClaimsRequest.formatAsClaimsRequest(claims));
@@ -253,8 +257,8 @@ public class OutlookSignIn {
      * The delegated scopes to ask for when refreshing: those configured that this person actually granted. A connection
      * made before the .Shared scopes existed refreshes with what it has; asking for more fails at Microsoft (AADSTS65001).
      */
-    Set<String> grantedScopes(OutlookConnection personal) {
-        Set<String> granted = personal.scopes().stream().map(scope -> scope.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    Set<String> grantedScopes(Set<String> grantedScopes) {
+        Set<String> granted = grantedScopes.stream().map(scope -> scope.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         Set<String> configured = endpoints.delegatedScopes();
         Set<String> asked = configured.stream().filter(scope -> granted.contains(scope.toLowerCase(Locale.ROOT)))
                 .collect(Collectors.toCollection(TreeSet::new));

@@ -35,7 +35,7 @@ public class GraphWebhooksResource {
     private static final int MAX_VALIDATION_TOKEN = 2048;
 
     @Inject
-    GraphCallbacks callbacks;
+    GraphWebhooks webhooks;
 
     @Inject
     MetricRegistry metrics;
@@ -51,7 +51,7 @@ public class GraphWebhooksResource {
             description = "Time to acknowledge a Graph change notification")
     @Operation(summary = "Graph change notifications (and their validation handshake)")
     public Response notifications(@QueryParam("validationToken") String validationToken, String body) {
-        return handle(validationToken, body, callbacks::notifications);
+        return handle(validationToken, body, webhooks::notifications);
     }
 
     @POST
@@ -59,7 +59,7 @@ public class GraphWebhooksResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Graph lifecycle notifications (and their validation handshake)")
     public Response lifecycle(@QueryParam("validationToken") String validationToken, String body) {
-        return handle(validationToken, body, callbacks::lifecycleEvents);
+        return handle(validationToken, body, webhooks::lifecycleEvents);
     }
 
     private Response handle(String validationToken, String body, Consumer<JsonObject> accept) {

@@ -99,7 +99,7 @@ public class DeltaSync {
         int[] stored = {0};
         Outcome outcome = run(connectionId, reason, owner, prefetch, stored);
         if (outcome != Outcome.LOST && outcome != Outcome.SKIPPED) {
-            metrics.recordSync(Duration.ofNanos(System.nanoTime() - started), stored[0], outcome.name().toLowerCase(java.util.Locale.ROOT));
+            metrics.recordSync(Duration.ofNanos(System.nanoTime() - started), stored[0], outcome);
         }
         return outcome;
     }

@@ -6,6 +6,7 @@ import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.Tag;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * What an operator graphs about syncing: {@code syncs_total{outcome}}, {@code sync_duration} (a timer) and
@@ -22,11 +23,12 @@ public class SyncMetrics {
     MetricRegistry metrics;
 
     /**
-     * @param outcome  {@code succeeded}, or what stopped it ({@code throttled}, {@code failed}, ...)
+     * @param outcome  how the run ended: {@code current}, {@code yielded} (time budget used, more to come),
+     *                 {@code failed} (Exchange refused the mailbox) or {@code deferred} (transient, retried)
      * @param messages messages stored or updated by this run
      */
-    public void recordSync(Duration duration, int messages, String outcome) {
-        metrics.counter(SYNCS, new Tag("outcome", outcome)).inc();
+    public void recordSync(Duration duration, int messages, DeltaSync.Outcome outcome) {
+        metrics.counter(SYNCS, new Tag("outcome", outcome.name().toLowerCase(Locale.ROOT))).inc();
         metrics.timer(DURATION).update(duration);
         if (messages > 0) {
             metrics.counter(MESSAGES).inc(messages);

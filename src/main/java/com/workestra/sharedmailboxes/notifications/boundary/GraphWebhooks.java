@@ -23,9 +23,9 @@ import java.util.logging.Logger;
  * ignored and counted, never processed.
  */
 @Stateless
-public class GraphCallbacks {
+public class GraphWebhooks {
 
-    private static final Logger LOG = Logger.getLogger(GraphCallbacks.class.getName());
+    private static final Logger LOG = Logger.getLogger(GraphWebhooks.class.getName());
 
     @PersistenceContext
     EntityManager em;
