@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -38,7 +39,10 @@ public class ConnectionErrors {
     public void refused(UUID connectionId, ProblemCode code, String message, Instant now) {
         try (Connection connection = dataSource.getConnection()) {
             write(connection, connectionId, code, message, now);
-            Mailboxes.endReadingThrough(connection, connectionId, now);
+            Reader reader = reader(connection, connectionId);
+            if (reader != null) {
+                Mailboxes.endReadingThrough(connection, reader.mailboxId(), reader.userId(), now);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("recording a connection's error failed", e);
         }
@@ -61,9 +65,25 @@ public class ConnectionErrors {
                 clear.setObject(1, connectionId);
                 clear.executeUpdate();
             }
-            Mailboxes.resumeReadingThrough(connection, connectionId, now);
+            Reader reader = reader(connection, connectionId);
+            if (reader != null) {
+                Mailboxes.resumeReadingThrough(connection, reader.mailboxId(), reader.userId(), now);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("clearing a connection's error failed", e);
+        }
+    }
+
+    /** Who reads which mailbox through the connection; null when it was removed meanwhile. */
+    private record Reader(UUID mailboxId, String userId) {
+    }
+
+    private static Reader reader(Connection connection, UUID connectionId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT mailbox_id, user_id FROM outlook_connection WHERE id = ?")) {
+            statement.setObject(1, connectionId);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? new Reader(rows.getObject(1, UUID.class), rows.getString(2)) : null;
+            }
         }
     }
 

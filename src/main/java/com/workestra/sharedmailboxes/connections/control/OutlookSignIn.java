@@ -16,6 +16,7 @@ import com.microsoft.aad.msal4j.ResponseMode;
 import com.microsoft.aad.msal4j.SilentParameters;
 import com.workestra.sharedmailboxes.connections.entity.MicrosoftAccount;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.connections.entity.TokenHolder;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.workestra.sharedmailboxes.graph.control.AccessTokens;
 import com.workestra.sharedmailboxes.graph.control.GraphClients;
@@ -151,12 +152,12 @@ public class OutlookSignIn {
      * account's grant stays the same.
      */
     public GraphServiceClient graphFor(OutlookConnection personal) {
-        TokenHolder holder = new TokenHolder(personal.id(), personal.microsoftOid(), personal.microsoftTid(), personal.scopes());
-        return clients.kept(holder.id() + "|" + holder.oid() + "|" + String.join(" ", holder.scopes()), () -> tokensFor(holder));
+        return graphFor(TokenHolder.of(personal));
     }
 
-    /** What a kept client needs of its personal connection: values, never the entity, since worker threads use it. */
-    record TokenHolder(UUID id, String oid, String tid, Set<String> scopes) {
+    public GraphServiceClient graphFor(TokenHolder holder) {
+        return clients.kept(holder.id() + "|" + holder.oid() + "|" + String.join(" ", new TreeSet<>(holder.scopes())),
+                () -> tokensFor(holder));
     }
 
     /** Graph tokens of a personal connection: the current access token, or a refreshed one after Graph refused it. */

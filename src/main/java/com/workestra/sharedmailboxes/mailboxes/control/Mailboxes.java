@@ -118,12 +118,13 @@ public class Mailboxes {
                 .executeUpdate();
     }
 
-    /** Exchange refused the person on the mailbox of this connection (written on the caller's JDBC connection, in its transaction). */
-    public static void endReadingThrough(Connection connection, UUID connectionId, Instant now) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("UPDATE mailbox_access a SET revoked_at = COALESCE(a.revoked_at, ?)"
-                + " FROM outlook_connection c WHERE c.id = ? AND a.mailbox_id = c.mailbox_id AND a.user_id = c.user_id")) {
+    /** {@link #endReading}, written on the caller's JDBC connection, in its transaction (Exchange refused the person). */
+    public static void endReadingThrough(Connection connection, UUID mailboxId, String userId, Instant now) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE mailbox_access SET revoked_at = COALESCE(revoked_at, ?)"
+                + " WHERE mailbox_id = ? AND user_id = ?")) {
             statement.setTimestamp(1, Timestamp.from(accessEnd(now)));
-            statement.setObject(2, connectionId);
+            statement.setObject(2, mailboxId);
+            statement.setString(3, userId);
             statement.executeUpdate();
         }
     }
@@ -136,13 +137,13 @@ public class Mailboxes {
         return now.truncatedTo(ChronoUnit.SECONDS);
     }
 
-    /** Exchange lets the person in again through this connection: they read the whole mailbox again, without a gap. */
-    public static void resumeReadingThrough(Connection connection, UUID connectionId, Instant now) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("UPDATE mailbox_access a SET revoked_at = NULL, granted_at = ?"
-                + " FROM outlook_connection c WHERE c.id = ? AND a.mailbox_id = c.mailbox_id AND a.user_id = c.user_id"
-                + " AND a.revoked_at IS NOT NULL")) {
+    /** Exchange lets the person in again: they read the whole mailbox again, without a gap (on the caller's JDBC connection). */
+    public static void resumeReadingThrough(Connection connection, UUID mailboxId, String userId, Instant now) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE mailbox_access SET revoked_at = NULL, granted_at = ?"
+                + " WHERE mailbox_id = ? AND user_id = ? AND revoked_at IS NOT NULL")) {
             statement.setTimestamp(1, Timestamp.from(now));
-            statement.setObject(2, connectionId);
+            statement.setObject(2, mailboxId);
+            statement.setString(3, userId);
             statement.executeUpdate();
         }
     }

@@ -109,7 +109,7 @@ public class DeltaSync {
         if (target == null) {
             return Outcome.LOST;
         }
-        if (target.tokenHolder() == null || !target.personal() && target.tokenHolderInError()) {
+        if (target.tokenHolder() == null || !target.personal() && target.tokenHolder().inError()) {
             // The parent's sign-in needs attention: no Graph call; the badge shows the parent's error.
             ledger.released(connectionId, owner);
             return Outcome.SKIPPED;

@@ -101,10 +101,6 @@ public class SyncLedger {
         if (connection == null) {
             return null;
         }
-        OutlookConnection holder = connection.tokenHolder();
-        if (holder != null) {
-            holder.microsoftOid(); // loaded while the persistence context is open
-        }
         return SyncTarget.of(connection);
     }
 
