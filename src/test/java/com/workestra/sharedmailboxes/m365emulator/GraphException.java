@@ -43,6 +43,11 @@ final class GraphException extends RuntimeException {
                 + " not have the right to send mail on behalf of the specified sending account. Cannot submit message.");
     }
 
+    /** A {@code $filter} Graph cannot apply (delta: only {@code receivedDateTime ge|gt}). */
+    static GraphException invalidFilter() {
+        return new GraphException(400, "ErrorInvalidUrlQueryFilter", "The query filter contains one or more invalid nodes.");
+    }
+
     static GraphException invalidUser(String user) {
         return new GraphException(404, "ErrorInvalidUser", "The requested user '" + user + "' is invalid.");
     }

@@ -143,15 +143,13 @@ final class MessageDeltaEndpoint {
             Matcher matcher = MessageEndpoints.FILTER_CLAUSE.matcher(filter);
             if (!matcher.matches() || !matcher.group(1).equalsIgnoreCase("receivedDateTime")
                     || !(matcher.group(2).equalsIgnoreCase("ge") || matcher.group(2).equalsIgnoreCase("gt"))) {
-                throw new GraphException(400, "ErrorInvalidUrlQueryFilter",
-                        "The query filter contains one or more invalid nodes.");
+                throw GraphException.invalidFilter();
             }
             filterOperator = matcher.group(2).toLowerCase(Locale.ROOT);
             try {
                 filterMillis = Json.parseInstant(matcher.group(3).replace("'", "")).toEpochMilli();
             } catch (RuntimeException e) {
-                throw new GraphException(400, "ErrorInvalidUrlQueryFilter",
-                        "The query filter contains one or more invalid nodes.");
+                throw GraphException.invalidFilter();
             }
         }
         boolean orderDesc = false;

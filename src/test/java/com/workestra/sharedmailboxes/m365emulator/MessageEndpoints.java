@@ -187,8 +187,7 @@ final class MessageEndpoints {
         for (String clause : filter.split("(?i)\\s+and\\s+")) {
             Matcher matcher = FILTER_CLAUSE.matcher(clause);
             if (!matcher.matches()) {
-                throw new GraphException(400, "ErrorInvalidUrlQueryFilter",
-                        "The query filter contains one or more invalid nodes.");
+                throw GraphException.invalidFilter();
             }
             String property = matcher.group(1).toLowerCase(Locale.ROOT);
             String operator = matcher.group(2).toLowerCase(Locale.ROOT);
@@ -196,8 +195,7 @@ final class MessageEndpoints {
             Predicate<MailMessage> clausePredicate;
             if (property.equals("isread")) {
                 if (!operator.equals("eq") || !(value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false"))) {
-                    throw new GraphException(400, "ErrorInvalidUrlQueryFilter",
-                            "The query filter contains one or more invalid nodes.");
+                    throw GraphException.invalidFilter();
                 }
                 boolean wanted = Boolean.parseBoolean(value.toLowerCase(Locale.ROOT));
                 clausePredicate = message -> message.isRead() == wanted;
@@ -206,8 +204,7 @@ final class MessageEndpoints {
                 try {
                     millis = Json.parseInstant(value.replace("'", "")).toEpochMilli();
                 } catch (RuntimeException e) {
-                    throw new GraphException(400, "ErrorInvalidUrlQueryFilter",
-                            "The query filter contains one or more invalid nodes.");
+                    throw GraphException.invalidFilter();
                 }
                 clausePredicate = receivedPredicate(operator, millis);
             }
