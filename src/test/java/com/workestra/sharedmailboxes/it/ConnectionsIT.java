@@ -5,15 +5,9 @@ import com.workestra.sharedmailboxes.localrun.WorkestraTokens;
 import com.workestra.sharedmailboxes.m365emulator.DirectoryUser;
 import com.workestra.sharedmailboxes.m365emulator.FormPostResponse;
 import com.workestra.sharedmailboxes.m365emulator.Tenant;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.net.URL;
@@ -40,14 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Issue 4: connect, reconnect and disconnect a personal Outlook account, end to end against the emulator; issue 11: the
  * sign-in completes only in the browser that started it, only for the workspace's tenants, and expired ones go.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ConnectionsIT {
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ServiceDeployment.war();
-    }
+class ConnectionsIT extends ServiceIT {
 
     /** Workspaces pom.xml limits through outlook.allowed-tenants: to a tenant that is not the emulator's, and to the emulator's. */
     static final String FABRIKAM_ONLY = "w-fabrikam-only";
@@ -55,14 +42,8 @@ class ConnectionsIT {
     /** Microsoft's answer to a code presented with a verifier that does not match its challenge. */
     static final int MICROSOFT_PKCE_MISMATCH = 501481;
 
-    @ArquillianResource
-    URL base;
-
-    ServiceControls controls;
-
     Tenant tenant;
     WorkestraTokens tokens;
-    String workspace;
     String suffix;
 
     @AfterEach
@@ -77,15 +58,13 @@ class ConnectionsIT {
 
     @BeforeEach
     void setUp() {
-        controls = new ServiceControls(base);
-        tenant = IntegrationEnvironment.emulator().tenant();
+        tenant = workspace.tenant;
         tokens = IntegrationEnvironment.tokens();
-        suffix = UUID.randomUUID().toString().substring(0, 8);
-        workspace = "w-" + suffix;
+        suffix = workspace.suffix;
     }
 
     ApiClient as(String userId) {
-        return ApiClient.at(base).as(tokens.member(userId, userId + "@workestra.test", workspace));
+        return ApiClient.at(base).as(tokens.member(userId, userId + "@workestra.test", workspace.id));
     }
 
     DirectoryUser microsoftUser(String name) {
@@ -172,7 +151,7 @@ class ConnectionsIT {
         var tampered = new FormPostResponse(started.answer().action(), Map.of("code", "not-a-code", "state", started.answer().state()));
         assertEquals("SIGN_IN_FAILED", OutlookSignInFlow.postBack(api, tampered, started.browser()).error());
         assertEquals(0, api.get("/api/v1/outlook/connections").json().size());
-        assertEquals(0, Sql.count("SELECT count(*) FROM outlook_connection WHERE workspace_id = ?", workspace));
+        assertEquals(0, Sql.count("SELECT count(*) FROM outlook_connection WHERE workspace_id = ?", workspace.id));
     }
 
     @Test
@@ -279,7 +258,7 @@ class ConnectionsIT {
             var next = OutlookSignInFlow.start(as("u-tess"), new OutlookSignInFlow.CookieJar(), null);
             assertEquals(201, next.status(), next.body());
             assertEquals(0, Sql.count("SELECT count(*) FROM oauth_authorization WHERE state = ?", state), "the expired sign-in is gone");
-            assertEquals(1, Sql.count("SELECT count(*) FROM oauth_authorization WHERE user_id = 'u-tess' AND workspace_id = ?", workspace));
+            assertEquals(1, Sql.count("SELECT count(*) FROM oauth_authorization WHERE user_id = 'u-tess' AND workspace_id = ?", workspace.id));
             assertEquals("STATE_INVALID", OutlookSignInFlow.finish(api, abandoned).error());
         } finally {
             controls.backToRealTime();

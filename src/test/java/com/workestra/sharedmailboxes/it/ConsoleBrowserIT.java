@@ -2,23 +2,16 @@ package com.workestra.sharedmailboxes.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.workestra.sharedmailboxes.it.TestWorkspace.ConsolePerson;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 import java.net.URI;
-import java.net.URL;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,25 +34,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the disabled button, Sync now, the trash icon), the admins' health page, and the safety promises. Screenshots of
  * each page go to target/screenshots.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ConsoleBrowserIT {
+class ConsoleBrowserIT extends ServiceIT {
 
     static final Set<String> LEGACY_SCOPES = Set.of("openid", "profile", "offline_access", "User.Read", "Mail.ReadWrite", "Mail.Send");
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ServiceDeployment.war();
-    }
-
-    @ArquillianResource
-    URL base;
 
     static Browser browser;
 
     String console;
-    TestWorkspace workspace;
-    ServiceControls controls;
 
     @BeforeAll
     static void startBrowser() {
@@ -76,8 +57,6 @@ class ConsoleBrowserIT {
     @BeforeEach
     void setUp() {
         console = "https://127.0.0.1:" + System.getProperty("it.https.port");
-        workspace = new TestWorkspace(base);
-        controls = new ServiceControls(base);
         browser.open(console + "/admin/signed-out.xhtml");
         browser.forgetCookies();
     }

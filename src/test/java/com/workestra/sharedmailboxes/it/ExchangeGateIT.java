@@ -2,16 +2,8 @@ package com.workestra.sharedmailboxes.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.workestra.sharedmailboxes.it.TestWorkspace.Person;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -28,26 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Exchange stays the gate over time: a person reads a mailbox's messages while they hold a working connection to it,
  * and afterwards only those received before their access ended, whatever colleagues' connections keep syncing.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ExchangeGateIT {
+class ExchangeGateIT extends ServiceIT {
 
     static final Duration WAIT = Duration.ofSeconds(60);
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ServiceDeployment.war();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    TestWorkspace workspace;
-
-    @BeforeEach
-    void setUp() {
-        workspace = new TestWorkspace(base);
-    }
 
     @Test
     void aPersonWhoDisconnectsSupportStillReadsWhatArrivedBeforeAndNothingDeliveredAfterwards() {

@@ -2,17 +2,9 @@ package com.workestra.sharedmailboxes.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.workestra.sharedmailboxes.it.TestWorkspace.Person;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
@@ -30,28 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a revoked sign-in turns red within one sync, a legacy connection keeps syncing through refreshes, a mailbox whose
  * syncs keep failing shows Stale with the reason, and a delta link Graph no longer takes restarts its folder.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class HealthTruthIT {
+class HealthTruthIT extends ServiceIT {
 
     static final Duration WAIT = Duration.ofSeconds(60);
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ServiceDeployment.war();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    TestWorkspace workspace;
-    ServiceControls controls;
-
-    @BeforeEach
-    void setUp() {
-        workspace = new TestWorkspace(base);
-        controls = new ServiceControls(base);
-    }
 
     @AfterEach
     void backToRealTimeWithBackgroundWorkReleased() {

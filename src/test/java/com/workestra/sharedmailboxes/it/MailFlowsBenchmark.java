@@ -11,24 +11,16 @@ import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.MessageChange;
 import com.workestra.sharedmailboxes.sync.control.DeltaReader;
 import com.workestra.sharedmailboxes.sync.entity.DeltaPage;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.container.test.api.TargetsContainer;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URL;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,10 +53,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * figure is written (target/benchmarks/targets.txt), the run fails when any target was missed. Never part of the
  * ordinary test run: {@code mvn -B -Pbench verify}.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class MailFlowsBenchmark {
+@DeployedTo("bench")
+class MailFlowsBenchmark extends ServiceIT {
 
     static final Path OUT = Path.of(System.getProperty("it.dir")).getParent().resolve("benchmarks");
     static final AtomicLong maxHeap = new AtomicLong();
@@ -77,15 +68,6 @@ class MailFlowsBenchmark {
     static final double PUSH_P99_MS = 3_000;
     static final double WEBHOOK_P99_MS = 50;
     static ScheduledExecutorService heapSampler;
-
-    @Deployment(testable = false)
-    @TargetsContainer("bench")
-    static WebArchive deployment() {
-        return ServiceDeployment.war();
-    }
-
-    @ArquillianResource
-    URL base;
 
     @BeforeAll
     static void sampleHeap() throws IOException {

@@ -3,16 +3,8 @@ package com.workestra.sharedmailboxes.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.workestra.sharedmailboxes.it.TestWorkspace.Person;
 import com.workestra.sharedmailboxes.m365emulator.SentMail;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,26 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * expired delta tokens, a lost run resumed, two users on one mailbox, throttling, sending as / on behalf / refused,
  * replies, signatures, history after disconnect, workspace isolation.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class MailFlowsIT {
+class MailFlowsIT extends ServiceIT {
 
     static final Duration WAIT = Duration.ofSeconds(45);
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ServiceDeployment.war();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    TestWorkspace workspace;
-
-    @BeforeEach
-    void setUp() {
-        workspace = new TestWorkspace(base);
-    }
 
     @Test
     void deliveredMailArrivesReadInOutlookShowsReadAndRemovedShowsRemoved() {

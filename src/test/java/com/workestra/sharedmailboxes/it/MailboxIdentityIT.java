@@ -4,16 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.workestra.sharedmailboxes.it.TestWorkspace.Person;
 import com.workestra.sharedmailboxes.m365emulator.DirectoryUser;
 import com.workestra.sharedmailboxes.m365emulator.Mailbox;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -32,26 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * mailbox deleted and created again, a new hire with a former colleague's UPN) does not see the old history; a renamed
  * shared mailbox keeps its history and keeps syncing.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class MailboxIdentityIT {
+class MailboxIdentityIT extends ServiceIT {
 
     static final Duration WAIT = Duration.ofSeconds(90);
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ServiceDeployment.war();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    TestWorkspace workspace;
-
-    @BeforeEach
-    void setUp() {
-        workspace = new TestWorkspace(base);
-    }
 
     @Test
     void aSharedMailboxCreatedAgainAtItsAddressStartsEmptyWhileItsFormerReadersKeepTheOldHistory() {

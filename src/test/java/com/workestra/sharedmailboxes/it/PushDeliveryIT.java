@@ -5,18 +5,9 @@ import com.workestra.sharedmailboxes.it.TestWorkspace.Person;
 import com.workestra.sharedmailboxes.m365emulator.NotificationDelivery;
 import com.workestra.sharedmailboxes.m365emulator.SubscriptionCall;
 import com.workestra.sharedmailboxes.m365emulator.SubscriptionView;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.container.test.api.TargetsContainer;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URL;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
@@ -36,31 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * container asks Graph for 60-minute subscriptions and renews 10 minutes ahead (arquillian.xml), so a test lets
  * 50 minutes pass on the service's clock to reach a renewal; Microsoft's emulator keeps real time.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class PushDeliveryIT {
+@DeployedTo("push")
+class PushDeliveryIT extends ServiceIT {
 
     static final Duration WAIT = Duration.ofSeconds(60);
     /** The push container's notifications.renew-before. */
     static final Duration RENEW_BEFORE = Duration.ofMinutes(10);
-
-    @Deployment(testable = false)
-    @TargetsContainer("push")
-    static WebArchive deployment() {
-        return ServiceDeployment.war();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    TestWorkspace workspace;
-    ServiceControls controls;
-
-    @BeforeEach
-    void setUp() {
-        workspace = new TestWorkspace(base);
-        controls = new ServiceControls(base);
-    }
 
     @AfterEach
     void releaseBackgroundWork() {

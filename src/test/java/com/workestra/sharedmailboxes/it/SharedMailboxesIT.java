@@ -2,17 +2,9 @@ package com.workestra.sharedmailboxes.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.workestra.sharedmailboxes.it.TestWorkspace.Person;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URL;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,28 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Issue 5 without an app-only identity: adding, refusing, polling, health, removing; every troubleshooting entry. */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class SharedMailboxesIT {
+class SharedMailboxesIT extends ServiceIT {
 
     static final Duration WAIT = Duration.ofSeconds(60);
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ServiceDeployment.war();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    TestWorkspace workspace;
-    ServiceControls controls;
-
-    @BeforeEach
-    void setUp() {
-        workspace = new TestWorkspace(base);
-        controls = new ServiceControls(base);
-    }
 
     @AfterEach
     void releaseBackgroundWork() {

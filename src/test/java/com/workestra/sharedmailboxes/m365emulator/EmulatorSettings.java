@@ -3,10 +3,11 @@ package com.workestra.sharedmailboxes.m365emulator;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * How one emulator instance behaves. Defaults follow Microsoft's documented values; tests shorten the
- * time-based ones. Every {@code withX} returns a copy.
+ * time-based ones. Every {@code withX} returns a copy: it changes the copy's {@link Values} and builds it again.
  *
  * @param allowedRedirectUris empty means any https URI or any http URI on localhost/127.0.0.1
  * @param applicationPermissions application permissions (app roles) granted to the app, e.g. Mail.Read
@@ -72,156 +73,162 @@ public record EmulatorSettings(
     }
 
     public static EmulatorSettings defaults() {
-        return new EmulatorSettings(0, DEFAULT_TENANT_ID, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
-                "Workestra shared mailboxes", Set.of(), Set.of(),
-                Duration.ofSeconds(3599), Duration.ofMinutes(10), false,
-                4, 10_000, Duration.ofMinutes(10), Duration.ofSeconds(1),
-                Duration.ofMinutes(4230), Duration.ZERO,
-                Duration.ofSeconds(3), Duration.ofSeconds(10),
-                Duration.ofSeconds(1), Duration.ofHours(4), 32, Set.of(), Duration.ZERO);
+        return new Values().build();
     }
 
     public EmulatorSettings withPort(int value) {
-        return new EmulatorSettings(value, tenantId, clientId, clientSecret, applicationDisplayName, allowedRedirectUris,
-                applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
-                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
-                subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
+        return with(v -> v.port = value);
     }
 
     public EmulatorSettings withTenantId(String value) {
-        return new EmulatorSettings(port, value, clientId, clientSecret, applicationDisplayName, allowedRedirectUris,
-                applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
-                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
-                subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
+        return with(v -> v.tenantId = value);
     }
 
     public EmulatorSettings withClient(String id, String secret) {
-        return new EmulatorSettings(port, tenantId, id, secret, applicationDisplayName, allowedRedirectUris,
-                applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
-                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
-                subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
+        return with(v -> {
+            v.clientId = id;
+            v.clientSecret = secret;
+        });
     }
 
     public EmulatorSettings withApplicationDisplayName(String value) {
-        return new EmulatorSettings(port, tenantId, clientId, clientSecret, value, allowedRedirectUris,
-                applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
-                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
-                subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
+        return with(v -> v.applicationDisplayName = value);
     }
 
     public EmulatorSettings withAllowedRedirectUris(Set<String> value) {
-        return new EmulatorSettings(port, tenantId, clientId, clientSecret, applicationDisplayName, value,
-                applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
-                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
-                subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
+        return with(v -> v.allowedRedirectUris = value);
     }
 
     public EmulatorSettings withApplicationPermissions(Set<String> value) {
-        return new EmulatorSettings(port, tenantId, clientId, clientSecret, applicationDisplayName, allowedRedirectUris,
-                value, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
-                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
-                subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
+        return with(v -> v.applicationPermissions = value);
     }
 
     public EmulatorSettings withAccessTokenLifetime(Duration value) {
-        return new EmulatorSettings(port, tenantId, clientId, clientSecret, applicationDisplayName, allowedRedirectUris,
-                applicationPermissions, value, authorizationCodeLifetime, autoSignInWithLoginHint,
-                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
-                subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
+        return with(v -> v.accessTokenLifetime = value);
     }
 
     public EmulatorSettings withAuthorizationCodeLifetime(Duration value) {
-        return new EmulatorSettings(port, tenantId, clientId, clientSecret, applicationDisplayName, allowedRedirectUris,
-                applicationPermissions, accessTokenLifetime, value, autoSignInWithLoginHint,
-                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
-                subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
+        return with(v -> v.authorizationCodeLifetime = value);
     }
 
     public EmulatorSettings withAutoSignInWithLoginHint(boolean value) {
-        return new EmulatorSettings(port, tenantId, clientId, clientSecret, applicationDisplayName, allowedRedirectUris,
-                applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, value,
-                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
-                subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
+        return with(v -> v.autoSignInWithLoginHint = value);
     }
 
     public EmulatorSettings withThrottleLimits(int concurrentRequests, int requestsPerWindow, Duration window) {
-        return new EmulatorSettings(port, tenantId, clientId, clientSecret, applicationDisplayName, allowedRedirectUris,
-                applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
-                concurrentRequests, requestsPerWindow, window, concurrencyRetryAfter,
-                subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
+        return with(v -> {
+            v.maxConcurrentRequestsPerMailbox = concurrentRequests;
+            v.maxRequestsPerWindowPerMailbox = requestsPerWindow;
+            v.throttleWindow = window;
+        });
     }
 
     public EmulatorSettings withConcurrencyRetryAfter(Duration value) {
-        return new EmulatorSettings(port, tenantId, clientId, clientSecret, applicationDisplayName, allowedRedirectUris,
-                applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
-                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, value,
-                subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
+        return with(v -> v.concurrencyRetryAfter = value);
     }
 
     public EmulatorSettings withSubscriptionMaxLifetime(Duration value) {
-        return new EmulatorSettings(port, tenantId, clientId, clientSecret, applicationDisplayName, allowedRedirectUris,
-                applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
-                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
-                value, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
+        return with(v -> v.subscriptionMaxLifetime = value);
     }
 
     public EmulatorSettings withPermissionPropagationDelay(Duration value) {
-        return new EmulatorSettings(port, tenantId, clientId, clientSecret, applicationDisplayName, allowedRedirectUris,
-                applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
-                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
-                subscriptionMaxLifetime, value, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
+        return with(v -> v.permissionPropagationDelay = value);
     }
 
     public EmulatorSettings withNotificationTimeouts(Duration notification, Duration validation) {
-        return new EmulatorSettings(port, tenantId, clientId, clientSecret, applicationDisplayName, allowedRedirectUris,
-                applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
-                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
-                subscriptionMaxLifetime, permissionPropagationDelay, notification, validation,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
+        return with(v -> {
+            v.notificationTimeout = notification;
+            v.validationTimeout = validation;
+        });
     }
 
     public EmulatorSettings withNotificationRetry(Duration firstDelay, Duration period) {
-        return new EmulatorSettings(port, tenantId, clientId, clientSecret, applicationDisplayName, allowedRedirectUris,
-                applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
-                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
-                subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                firstDelay, period, serverThreads, idTokenOptionalClaims, notificationLatency);
+        return with(v -> {
+            v.notificationRetryDelay = firstDelay;
+            v.notificationRetryPeriod = period;
+        });
     }
 
     public EmulatorSettings withServerThreads(int value) {
-        return new EmulatorSettings(port, tenantId, clientId, clientSecret, applicationDisplayName, allowedRedirectUris,
-                applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
-                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
-                subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, value, idTokenOptionalClaims, notificationLatency);
+        return with(v -> v.serverThreads = value);
     }
 
     public EmulatorSettings withIdTokenOptionalClaims(Set<String> value) {
-        return new EmulatorSettings(port, tenantId, clientId, clientSecret, applicationDisplayName, allowedRedirectUris,
-                applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
-                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
-                subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, value, notificationLatency);
+        return with(v -> v.idTokenOptionalClaims = value);
     }
 
     public EmulatorSettings withNotificationLatency(Duration value) {
-        return new EmulatorSettings(port, tenantId, clientId, clientSecret, applicationDisplayName, allowedRedirectUris,
-                applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
-                maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
-                subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
-                notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, value);
+        return with(v -> v.notificationLatency = value);
+    }
+
+    /** The one copy: these settings' values, changed, built again (through the checks of the constructor). */
+    private EmulatorSettings with(Consumer<Values> change) {
+        Values values = new Values(this);
+        change.accept(values);
+        return values.build();
+    }
+
+    /** The settings as plain values, Microsoft's defaults as initial values; only {@link #with} and {@link #defaults} use it. */
+    private static final class Values {
+        int port = 0;
+        String tenantId = DEFAULT_TENANT_ID;
+        String clientId = DEFAULT_CLIENT_ID;
+        String clientSecret = DEFAULT_CLIENT_SECRET;
+        String applicationDisplayName = "Workestra shared mailboxes";
+        Set<String> allowedRedirectUris = Set.of();
+        Set<String> applicationPermissions = Set.of();
+        Duration accessTokenLifetime = Duration.ofSeconds(3599);
+        Duration authorizationCodeLifetime = Duration.ofMinutes(10);
+        boolean autoSignInWithLoginHint = false;
+        int maxConcurrentRequestsPerMailbox = 4;
+        int maxRequestsPerWindowPerMailbox = 10_000;
+        Duration throttleWindow = Duration.ofMinutes(10);
+        Duration concurrencyRetryAfter = Duration.ofSeconds(1);
+        Duration subscriptionMaxLifetime = Duration.ofMinutes(4230);
+        Duration permissionPropagationDelay = Duration.ZERO;
+        Duration notificationTimeout = Duration.ofSeconds(3);
+        Duration validationTimeout = Duration.ofSeconds(10);
+        Duration notificationRetryDelay = Duration.ofSeconds(1);
+        Duration notificationRetryPeriod = Duration.ofHours(4);
+        int serverThreads = 32;
+        Set<String> idTokenOptionalClaims = Set.of();
+        Duration notificationLatency = Duration.ZERO;
+
+        Values() {
+        }
+
+        Values(EmulatorSettings s) {
+            port = s.port;
+            tenantId = s.tenantId;
+            clientId = s.clientId;
+            clientSecret = s.clientSecret;
+            applicationDisplayName = s.applicationDisplayName;
+            allowedRedirectUris = s.allowedRedirectUris;
+            applicationPermissions = s.applicationPermissions;
+            accessTokenLifetime = s.accessTokenLifetime;
+            authorizationCodeLifetime = s.authorizationCodeLifetime;
+            autoSignInWithLoginHint = s.autoSignInWithLoginHint;
+            maxConcurrentRequestsPerMailbox = s.maxConcurrentRequestsPerMailbox;
+            maxRequestsPerWindowPerMailbox = s.maxRequestsPerWindowPerMailbox;
+            throttleWindow = s.throttleWindow;
+            concurrencyRetryAfter = s.concurrencyRetryAfter;
+            subscriptionMaxLifetime = s.subscriptionMaxLifetime;
+            permissionPropagationDelay = s.permissionPropagationDelay;
+            notificationTimeout = s.notificationTimeout;
+            validationTimeout = s.validationTimeout;
+            notificationRetryDelay = s.notificationRetryDelay;
+            notificationRetryPeriod = s.notificationRetryPeriod;
+            serverThreads = s.serverThreads;
+            idTokenOptionalClaims = s.idTokenOptionalClaims;
+            notificationLatency = s.notificationLatency;
+        }
+
+        EmulatorSettings build() {
+            return new EmulatorSettings(port, tenantId, clientId, clientSecret, applicationDisplayName, allowedRedirectUris,
+                    applicationPermissions, accessTokenLifetime, authorizationCodeLifetime, autoSignInWithLoginHint,
+                    maxConcurrentRequestsPerMailbox, maxRequestsPerWindowPerMailbox, throttleWindow, concurrencyRetryAfter,
+                    subscriptionMaxLifetime, permissionPropagationDelay, notificationTimeout, validationTimeout,
+                    notificationRetryDelay, notificationRetryPeriod, serverThreads, idTokenOptionalClaims, notificationLatency);
+        }
     }
 }

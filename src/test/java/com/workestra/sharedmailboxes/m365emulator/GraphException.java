@@ -37,6 +37,17 @@ final class GraphException extends RuntimeException {
                 "The specified object was not found in the store., The process failed to get the correct properties.");
     }
 
+    /** A from address the caller may neither Send As nor Send on Behalf of. */
+    static GraphException sendAsDenied() {
+        return new GraphException(403, "ErrorSendAsDenied", "The user account which was used to submit this request does"
+                + " not have the right to send mail on behalf of the specified sending account. Cannot submit message.");
+    }
+
+    /** A {@code $filter} Graph cannot apply (delta: only {@code receivedDateTime ge|gt}). */
+    static GraphException invalidFilter() {
+        return new GraphException(400, "ErrorInvalidUrlQueryFilter", "The query filter contains one or more invalid nodes.");
+    }
+
     static GraphException invalidUser(String user) {
         return new GraphException(404, "ErrorInvalidUser", "The requested user '" + user + "' is invalid.");
     }

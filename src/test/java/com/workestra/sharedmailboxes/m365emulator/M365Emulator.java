@@ -58,7 +58,7 @@ public final class M365Emulator implements AutoCloseable {
         tenant.listen(notifier);
         this.tokens = new TokenService(settings, keys);
         IdentityEndpoints identity = new IdentityEndpoints(settings, tenant, tokens, baseUrl);
-        GraphEndpoints graph = new GraphEndpoints(settings, tenant, tokens, new GraphThrottle(settings), baseUrl);
+        GraphEndpoints graph = new GraphEndpoints(tenant, tokens, new GraphThrottle(settings), baseUrl);
         graph.subscriptions(new SubscriptionEndpoints(settings, tenant, notifier, baseUrl));
         ControlEndpoints control = new ControlEndpoints(tenant);
         server.createContext("/", exchange -> {

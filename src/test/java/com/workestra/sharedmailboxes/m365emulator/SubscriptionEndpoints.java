@@ -260,7 +260,7 @@ final class SubscriptionEndpoints {
         } else {
             throw new GraphException(400, "InvalidRequest", "The resource '" + resource + "' is not supported.");
         }
-        Mailbox mailbox = GraphEndpoints.mailboxOf(new GraphEndpoints.Target(recipient, "", requestedId));
+        Mailbox mailbox = new TargetMailbox(recipient, "", requestedId).mailbox();
         int remaining = request.size() - at;
         if (remaining == 1 && request.name(at).equals("messages")) {
             return new ResourceTarget(mailbox, -1);

@@ -28,6 +28,11 @@ public final class Tenant {
         FULL_ACCESS, SEND_AS, SEND_ON_BEHALF
     }
 
+    private static final Set<String> READ_SCOPES = Set.of("Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite",
+            "Mail.Read.Shared", "Mail.ReadWrite.Shared");
+    private static final Set<String> SHARED_READ_SCOPES = Set.of("Mail.Read.Shared", "Mail.ReadWrite.Shared");
+    private static final Set<String> READ_ROLES = Set.of("Mail.Read", "Mail.ReadWrite", "Mail.ReadBasic.All", "Mail.ReadBasic");
+
     interface MailboxEvents {
         void messageChanged(Mailbox mailbox, MailMessage message, String changeType);
 
@@ -290,12 +295,110 @@ public final class Tenant {
         return targetOid + '|' + userOid + '|' + right;
     }
 
-    boolean hasRight(Recipient target, Recipient user, Right right) {
+    private boolean hasRight(Recipient target, Recipient user, Right right) {
         if (target.oid.equals(user.oid)) {
             return true;
         }
         PermissionState state = permissions.get(permissionKey(target.oid, user.oid, right));
         return state != null && state.value(clock.millis());
+    }
+
+    /** Who a message goes out as: {@code from}, as recipients see it, and {@code sender}, who submitted it. */
+    record Sending(EmailAddress from, EmailAddress sender) {
+    }
+
+    /**
+     * Exchange's rule for reading a mailbox's mail through Graph: one's own mailbox with any Mail.Read* scope; another's
+     * with a .Shared scope and Full Access; app-only with a Mail.Read* role. Otherwise 403 ErrorAccessDenied, except
+     * that a folder of another mailbox this person may not open is "not found" to them: 404 ErrorItemNotFound
+     * (python-o365 #170, microsoft-graph-docs #11233); the mailbox's unscoped message collection answers 403.
+     */
+    void requireMailRead(TokenService.Caller caller, Recipient owner, boolean folderScoped) {
+        if (caller.appOnly()) {
+            if (READ_ROLES.stream().noneMatch(caller::hasRole)) {
+                throw GraphException.accessDenied();
+            }
+            return;
+        }
+        Recipient user = find(caller.oid());
+        if (owner.oid.equals(caller.oid())) {
+            if (READ_SCOPES.stream().noneMatch(caller::hasScope)) {
+                throw GraphException.accessDenied();
+            }
+            return;
+        }
+        if (SHARED_READ_SCOPES.stream().noneMatch(caller::hasScope)) {
+            throw GraphException.accessDenied();
+        }
+        if (!hasRight(owner, user, Right.FULL_ACCESS)) {
+            throw folderScoped ? GraphException.folderHidden() : GraphException.accessDenied();
+        }
+    }
+
+    /** Changing a message (isRead): Mail.ReadWrite on one's own, Mail.ReadWrite.Shared and Full Access on another's. */
+    void requireMailWrite(TokenService.Caller caller, Recipient owner) {
+        if (caller.appOnly()) {
+            if (!caller.hasRole("Mail.ReadWrite")) {
+                throw GraphException.accessDenied();
+            }
+            return;
+        }
+        Recipient user = find(caller.oid());
+        if (owner.oid.equals(caller.oid())) {
+            if (!caller.hasScope("Mail.ReadWrite") && !caller.hasScope("Mail.ReadWrite.Shared")) {
+                throw GraphException.accessDenied();
+            }
+            return;
+        }
+        if (!caller.hasScope("Mail.ReadWrite.Shared") || !hasRight(owner, user, Right.FULL_ACCESS)) {
+            throw GraphException.accessDenied();
+        }
+    }
+
+    /**
+     * Exchange's rules for who may send from where (Graph docs: "Send Outlook messages from another user"): sending
+     * through another mailbox needs Full Access and Mail.Send.Shared; a from address other than the signed-in user's
+     * needs Send As (sender = from) or Send on Behalf (sender = the user); otherwise 403 ErrorSendAsDenied.
+     *
+     * @param owner the mailbox the request goes through ({@code /me} or {@code /users/{id}})
+     * @param fromAddress the message's {@code from}, null when it has none
+     */
+    Sending requireSend(TokenService.Caller caller, Recipient owner, String fromAddress) {
+        if (caller.appOnly()) {
+            if (!caller.hasRole("Mail.Send")) {
+                throw GraphException.accessDenied();
+            }
+            if (fromAddress != null && !fromAddress.equalsIgnoreCase(owner.address)) {
+                throw GraphException.sendAsDenied();
+            }
+            return new Sending(owner.emailAddress(), owner.emailAddress());
+        }
+        Recipient user = find(caller.oid());
+        boolean ownMailbox = owner.oid.equals(user.oid);
+        if (ownMailbox) {
+            if (!caller.hasScope("Mail.Send") && !caller.hasScope("Mail.Send.Shared")) {
+                throw GraphException.accessDenied();
+            }
+        } else if (!caller.hasScope("Mail.Send.Shared") || !hasRight(owner, user, Right.FULL_ACCESS)) {
+            throw GraphException.accessDenied();
+        }
+        Recipient from = fromAddress == null ? owner : find(fromAddress);
+        if (from == null) {
+            throw GraphException.sendAsDenied();
+        }
+        if (from.oid.equals(user.oid)) {
+            return new Sending(user.emailAddress(), user.emailAddress());
+        }
+        if (!caller.hasScope("Mail.Send.Shared")) {
+            throw GraphException.accessDenied();
+        }
+        if (hasRight(from, user, Right.SEND_AS)) {
+            return new Sending(from.emailAddress(), from.emailAddress());
+        }
+        if (hasRight(from, user, Right.SEND_ON_BEHALF)) {
+            return new Sending(from.emailAddress(), user.emailAddress());
+        }
+        throw GraphException.sendAsDenied();
     }
 
     // ---- consent and sign-in state

@@ -24,11 +24,17 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Claiming under leases against a real PostgreSQL: what several servers on one database rely on. */
+/**
+ * Claiming under leases against a real PostgreSQL: what several servers on one database rely on; and what a person sees
+ * of failing syncs: a transient failure is retried at its backoff and not before, the row keeps when the mailbox started
+ * failing (what Stale's "Syncing has failed since" shows) however often it fails again, and a success ends the streak.
+ */
 class SyncLedgerTest {
 
     static StoreDatabase database;
@@ -139,5 +145,95 @@ class SyncLedgerTest {
         ledger.claim("server-c", NOW.plusSeconds(61), NOW.plusSeconds(400), 10).forEach(claim -> later.add(claim.connectionId()));
         assertEquals(Set.of(scheduledLater, backingOff, crashed, due), later);
         assertTrue(!later.contains(running));
+    }
+
+    static final String THROTTLED = "Microsoft is throttling requests to this mailbox (429)";
+    static final String UNAVAILABLE = "Microsoft 365 answered with an error (503 ServiceUnavailable)";
+
+    Set<UUID> claimedBy(String owner, Instant at) {
+        return ledger.claim(owner, at, at.plusSeconds(300), 10).stream().map(SyncLedger.Claim::connectionId)
+                .collect(Collectors.toSet());
+    }
+
+    /** A column of the connection's row, read as an auditor would. */
+    Object column(UUID id, String column) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT " + column + " FROM outlook_connection WHERE id = ?")) {
+            select.setObject(1, id);
+            try (var rows = select.executeQuery()) {
+                rows.next();
+                Object value = rows.getObject(1);
+                return value instanceof java.time.OffsetDateTime time ? time.toInstant()
+                        : value instanceof Timestamp timestamp ? timestamp.toInstant() : value;
+            }
+        }
+    }
+
+    @Test
+    void aTransientFailureIsRetriedAtItsBackoffAndNotBefore() throws SQLException {
+        UUID throttled = connection(NOW.minusSeconds(1), null, null, null);
+        assertEquals(Set.of(throttled), claimedBy("server-a", NOW));
+
+        ledger.deferred(throttled, "server-a", NOW, THROTTLED, NOW.plusSeconds(8));
+
+        assertTrue(claimedBy("server-b", NOW.plusSeconds(7)).isEmpty(), "not retried before its backoff");
+        assertEquals(Set.of(throttled), claimedBy("server-b", NOW.plusSeconds(8)), "retried when its backoff ends");
+        assertEquals(1, ledger.consecutiveFailures(throttled));
+        assertEquals(THROTTLED, ledger.progress(throttled).lastFailure());
+        assertEquals(NOW, ledger.progress(throttled).lastFailureAt());
+    }
+
+    @Test
+    void repeatedFailuresCountUpAndKeepWhenTheMailboxStartedFailing() throws SQLException {
+        UUID failing = connection(NOW.minusSeconds(1), null, null, null);
+        Instant attempt = NOW;
+        for (Instant next : List.of(NOW.plusSeconds(2), NOW.plusSeconds(6), NOW.plusSeconds(14))) {
+            assertEquals(Set.of(failing), claimedBy("server-a", attempt));
+            ledger.deferred(failing, "server-a", attempt, attempt.equals(NOW) ? THROTTLED : UNAVAILABLE, next);
+            attempt = next;
+        }
+
+        assertEquals(3, ledger.consecutiveFailures(failing));
+        assertEquals(NOW, column(failing, "sync_failing_since"), "failing since the first failure, not the latest");
+        assertEquals(NOW.plusSeconds(14), column(failing, "sync_backoff_until"));
+        assertEquals(UNAVAILABLE, ledger.progress(failing).lastFailure());
+        assertEquals(NOW.plusSeconds(6), ledger.progress(failing).lastFailureAt());
+    }
+
+    @Test
+    void aSuccessfulSyncEndsTheFailingStreakAndTheNextSyncIsTheRoutineOne() throws SQLException {
+        UUID recovering = connection(NOW.minusSeconds(1), null, null, null);
+        claimedBy("server-a", NOW);
+        ledger.deferred(recovering, "server-a", NOW, THROTTLED, NOW.plusSeconds(2));
+        claimedBy("server-a", NOW.plusSeconds(2));
+        ledger.deferred(recovering, "server-a", NOW.plusSeconds(2), THROTTLED, NOW.plusSeconds(6));
+        assertEquals(Set.of(recovering), claimedBy("server-a", NOW.plusSeconds(6)));
+
+        ledger.succeeded(recovering, "server-a", NOW.plusSeconds(7), NOW.plusSeconds(307), "POLL");
+
+        assertEquals(0, ledger.consecutiveFailures(recovering));
+        assertNull(column(recovering, "sync_failing_since"));
+        assertNull(column(recovering, "sync_backoff_until"));
+        assertTrue(claimedBy("server-b", NOW.plusSeconds(306)).isEmpty(), "no retry once it succeeded");
+        List<SyncLedger.Claim> routine = ledger.claim("server-b", NOW.plusSeconds(307), NOW.plusSeconds(600), 10);
+        assertEquals(List.of(new SyncLedger.Claim(recovering, "POLL")), routine);
+    }
+
+    @Test
+    void microsoftRefusingTheMailboxEndsTheBackoffAndWaitsForTheRoutineSchedule() throws SQLException {
+        UUID refused = connection(NOW.minusSeconds(1), null, null, null);
+        claimedBy("server-a", NOW);
+        ledger.deferred(refused, "server-a", NOW, THROTTLED, NOW.plusSeconds(2));
+        claimedBy("server-a", NOW.plusSeconds(2));
+
+        ledger.failed(refused, "server-a", NOW.plusSeconds(3), DeltaSync.ACCESS_DENIED, DeltaSync.ACCESS_DENIED_SENTENCE,
+                NOW.plusSeconds(303));
+
+        assertEquals(0, ledger.consecutiveFailures(refused), "a refusal is an error the row shows, not a retried failure");
+        assertEquals(DeltaSync.ACCESS_DENIED, column(refused, "error_code"));
+        assertNull(column(refused, "sync_failing_since"));
+        assertNull(column(refused, "sync_backoff_until"));
+        assertTrue(claimedBy("server-b", NOW.plusSeconds(302)).isEmpty());
+        assertEquals(Set.of(refused), claimedBy("server-b", NOW.plusSeconds(303)));
     }
 }

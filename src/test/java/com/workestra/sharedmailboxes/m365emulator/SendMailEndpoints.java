@@ -1,0 +1,161 @@
+package com.workestra.sharedmailboxes.m365emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code .../sendMail} and {@code .../messages/{id}/reply|replyAll}: 202, the copy in the sending mailbox's Sent Items
+ * (unless {@code saveToSentItems} is false), delivery to the recipients the tenant has, and a record of what was sent.
+ * Who may send as whom is the tenant's rule ({@link Tenant#requireSend}).
+ */
+final class SendMailEndpoints {
+
+    private final Tenant tenant;
+
+    SendMailEndpoints(Tenant tenant) {
+        this.tenant = tenant;
+    }
+
+    void sendMail(HttpCall call, TokenService.Caller caller, TargetMailbox target, Mailbox mailbox) {
+        JsonNode body = call.jsonObject();
+        JsonNode message = Json.field(body, "message");
+        if (message == null || !message.isObject()) {
+            throw new GraphException(400, "ErrorInvalidParameter", "The value of the parameter 'Message' is empty.");
+        }
+        JsonNode save = Json.field(body, "saveToSentItems");
+        boolean saveToSentItems = save == null || save.isNull() || save.asBoolean(true);
+        List<EmailAddress> to = recipients(Json.field(message, "toRecipients"));
+        List<EmailAddress> cc = recipients(Json.field(message, "ccRecipients"));
+        List<EmailAddress> bcc = recipients(Json.field(message, "bccRecipients"));
+        if (to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) {
+            throw new GraphException(400, "ErrorInvalidRecipients",
+                    "At least one recipient isn't valid., A message can't be sent because it contains no recipients.");
+        }
+        Tenant.Sending sending = tenant.requireSend(caller, target.recipient(), addressOf(Json.field(message, "from")));
+        JsonNode bodyNode = Json.field(message, "body");
+        String contentType = bodyNode == null ? "text" : normalizeContentType(Json.text(bodyNode, "contentType"));
+        String content = bodyNode == null ? "" : nullToEmpty(Json.text(bodyNode, "content"));
+        String subject = nullToEmpty(Json.text(message, "subject"));
+        submit(mailbox, sending, to, cc, bcc, subject, contentType, content, Tenant.newConversationId(), null,
+                saveToSentItems);
+        call.respondEmpty(202);
+    }
+
+    void reply(HttpCall call, TokenService.Caller caller, TargetMailbox target, Mailbox mailbox, String messageId,
+            boolean replyAll) {
+        MailMessage original = MessageEndpoints.find(mailbox, messageId);
+        JsonNode body = call.jsonObject();
+        JsonNode message = Json.field(body, "message");
+        String comment = nullToEmpty(Json.text(body, "comment"));
+        Tenant.Sending sending = tenant.requireSend(caller, target.recipient(), addressOf(Json.field(message, "from")));
+        List<EmailAddress> to = recipients(Json.field(message, "toRecipients"));
+        List<EmailAddress> cc = recipients(Json.field(message, "ccRecipients"));
+        if (to.isEmpty()) {
+            to = new ArrayList<>();
+            to.add(original.from());
+            if (replyAll) {
+                for (EmailAddress address : original.to()) {
+                    if (!address.address().equalsIgnoreCase(mailbox.address) && !containsAddress(to, address)) {
+                        to.add(address);
+                    }
+                }
+                for (EmailAddress address : original.cc()) {
+                    if (!address.address().equalsIgnoreCase(mailbox.address) && !containsAddress(cc, address)) {
+                        cc.add(address);
+                    }
+                }
+            }
+        }
+        String subject = original.subject() == null ? "RE: " : original.subject().regionMatches(true, 0, "RE: ", 0, 4)
+                ? original.subject() : "RE: " + original.subject();
+        String quoted = "html".equalsIgnoreCase(original.bodyContentType()) ? original.body() : Html.escape(original.body());
+        String content = "<html><body><div>" + Html.escape(comment) + "</div><hr><div><b>From:</b> "
+                + Html.escape(original.from().name()) + " &lt;" + Html.escape(original.from().address()) + "&gt;<br><b>Subject:</b> "
+                + Html.escape(original.subject()) + "</div><div>" + quoted + "</div></body></html>";
+        submit(mailbox, sending, to, cc, List.of(), subject, "html", content, original.conversationId(),
+                original.internetMessageId(), true);
+        call.respondEmpty(202);
+    }
+
+    private static boolean containsAddress(List<EmailAddress> list, EmailAddress address) {
+        return list.stream().anyMatch(existing -> existing.address().equalsIgnoreCase(address.address()));
+    }
+
+    private void submit(Mailbox mailbox, Tenant.Sending sending, List<EmailAddress> to, List<EmailAddress> cc,
+            List<EmailAddress> bcc, String subject, String contentType, String content, String conversationId,
+            String inReplyTo, boolean saveToSentItems) {
+        long now = tenant.nowMillis();
+        String internetMessageId = Tenant.newInternetMessageId(sending.from().address());
+        List<EmailAddress> shownTo = List.copyOf(to);
+        List<EmailAddress> shownCc = List.copyOf(cc);
+        if (saveToSentItems) {
+            MailMessage copy = mailbox.add((key, seq) -> new MailMessage(key, Mailbox.SENT_ITEMS, seq, seq, false, subject,
+                    contentType, content, sending.from(), sending.sender(), shownTo, shownCc, now, now, now, true, false,
+                    conversationId, internetMessageId, inReplyTo));
+            tenant.fire(mailbox, copy, "created");
+        }
+        Map<String, Mailbox> deliverTo = new LinkedHashMap<>();
+        for (List<EmailAddress> list : List.of(to, cc, bcc)) {
+            for (EmailAddress address : list) {
+                Recipient recipient = tenant.find(address.address());
+                if (recipient != null && recipient.mailbox != null) {
+                    deliverTo.putIfAbsent(recipient.oid, recipient.mailbox);
+                }
+            }
+        }
+        for (Mailbox recipientMailbox : deliverTo.values()) {
+            MailMessage delivered = recipientMailbox.add((key, seq) -> new MailMessage(key, Mailbox.INBOX, seq, seq, false,
+                    subject, contentType, content, sending.from(), sending.sender(), shownTo, shownCc, now, now, now,
+                    false, false, conversationId, internetMessageId, inReplyTo));
+            tenant.fire(recipientMailbox, delivered, "created");
+        }
+        tenant.recordSent(new SentMail(mailbox.address, sending.from().address(), sending.sender().address(),
+                addresses(to), addresses(cc), addresses(bcc), subject, contentType, content, inReplyTo, conversationId, internetMessageId,
+                saveToSentItems ? mailbox.address : null, Instant.ofEpochMilli(now)));
+    }
+
+    private static List<String> addresses(List<EmailAddress> list) {
+        List<String> values = new ArrayList<>(list.size());
+        for (EmailAddress address : list) {
+            values.add(address.address());
+        }
+        return List.copyOf(values);
+    }
+
+    private static List<EmailAddress> recipients(JsonNode array) {
+        List<EmailAddress> list = new ArrayList<>();
+        if (array == null || !array.isArray()) {
+            return list;
+        }
+        for (JsonNode recipient : array) {
+            JsonNode email = Json.field(recipient, "emailAddress");
+            String address = Json.text(email, "address");
+            if (address == null || address.isBlank() || !address.contains("@")) {
+                throw new GraphException(400, "ErrorInvalidRecipients", "At least one recipient isn't valid.");
+            }
+            String name = Json.text(email, "name");
+            list.add(new EmailAddress(name == null || name.isBlank() ? address : name, address));
+        }
+        return list;
+    }
+
+    private static String addressOf(JsonNode recipient) {
+        if (recipient == null || recipient.isNull()) {
+            return null;
+        }
+        String address = Json.text(Json.field(recipient, "emailAddress"), "address");
+        return address == null || address.isBlank() ? null : address;
+    }
+
+    private static String normalizeContentType(String value) {
+        return value != null && value.equalsIgnoreCase("html") ? "html" : "text";
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}

@@ -1,0 +1,250 @@
+package com.workestra.sharedmailboxes.notifications.boundary;
+
+import com.microsoft.graph.models.odataerrors.MainError;
+import com.microsoft.graph.models.odataerrors.ODataError;
+import com.workestra.sharedmailboxes.connections.entity.Delivery;
+import com.workestra.sharedmailboxes.connections.entity.MicrosoftAccount;
+import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.messages.entity.Mailbox;
+import com.workestra.sharedmailboxes.messages.entity.MailboxIdentity;
+import com.workestra.sharedmailboxes.messages.entity.MailboxKind;
+import com.workestra.sharedmailboxes.notifications.control.AppOnlyIdentity;
+import com.workestra.sharedmailboxes.notifications.control.SubscriptionsAtMicrosoft;
+import com.workestra.sharedmailboxes.notifications.entity.GraphSubscription;
+import com.workestra.sharedmailboxes.sync.control.SyncRequests;
+import com.workestra.sharedmailboxes.sync.entity.SyncReason;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Push falls back to polling, and says why, whenever Microsoft will not deliver change notifications: no app-only
+ * identity for a shared mailbox, a subscription Microsoft refuses to create, or one it keeps refusing to renew; a
+ * subscription Microsoft forgot is created again and what may have been missed is synced. No server: Microsoft's
+ * answers and the rows are stand-ins, the decisions are PushDelivery's own.
+ */
+class PushFallbackTest {
+
+    static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
+
+    final PushDelivery push = new PushDelivery();
+    /** What Microsoft answers next to create and renew: a subscription id and expiry, or a Graph error. */
+    final Deque<Object> microsoftAnswers = new ArrayDeque<>();
+    final List<String> callsAtMicrosoft = new ArrayList<>();
+    final List<SyncReason> syncsRequested = new ArrayList<>();
+    final Map<UUID, OutlookConnection> connections = new HashMap<>();
+    final Map<String, GraphSubscription> subscriptions = new HashMap<>();
+    boolean appOnlyConfigured;
+
+    @BeforeEach
+    void setUp() {
+        push.em = rows();
+        push.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        push.lifetime = Duration.ofMinutes(4200);
+        push.maxFailures = 3;
+        push.pollInterval = Duration.ofSeconds(60);
+        push.appOnly = new AppOnlyIdentity() {
+            @Override
+            public boolean isConfigured() {
+                return appOnlyConfigured;
+            }
+        };
+        push.syncRequests = new SyncRequests() {
+            @Override
+            public boolean request(UUID connectionId, SyncReason reason) {
+                syncsRequested.add(reason);
+                return true;
+            }
+        };
+        push.microsoft = new SubscriptionsAtMicrosoft() {
+            @Override
+            public Created create(Supplier<String> token, String resource, String clientState, Instant expiresAt) {
+                callsAtMicrosoft.add("create " + resource);
+                return (Created) answer();
+            }
+
+            @Override
+            public Instant renew(Supplier<String> token, String subscriptionId, Instant expiresAt) {
+                callsAtMicrosoft.add("renew " + subscriptionId);
+                return (Instant) answer();
+            }
+        };
+    }
+
+    Object answer() {
+        Object next = microsoftAnswers.removeFirst();
+        if (next instanceof RuntimeException refusal) {
+            throw refusal;
+        }
+        return next;
+    }
+
+    static ODataError graphAnswered(int status, String code) {
+        ODataError error = new ODataError() {
+            {
+                setResponseStatusCode(status);
+            }
+        };
+        MainError main = new MainError();
+        main.setCode(code);
+        error.setError(main);
+        return error;
+    }
+
+    OutlookConnection personal() {
+        Mailbox mailbox = new Mailbox("w1", MailboxIdentity.ofUser("oid-ann"), "ann@contoso.test", "Ann", MailboxKind.PERSONAL, NOW);
+        OutlookConnection connection = OutlookConnection.personal("w1", "u-ann", "ann@workestra.test", mailbox,
+                new MicrosoftAccount("oid-ann", "tid", "ann@contoso.test", "Ann", Set.of("Mail.Read")), NOW);
+        connections.put(connection.id(), connection);
+        return connection;
+    }
+
+    OutlookConnection shared(OutlookConnection parent) {
+        Mailbox mailbox = new Mailbox("w1", MailboxIdentity.ofInbox("inbox-support"), "support@contoso.test", "Support",
+                MailboxKind.SHARED, NOW);
+        OutlookConnection connection = OutlookConnection.shared(parent, mailbox, NOW);
+        connections.put(connection.id(), connection);
+        return connection;
+    }
+
+    GraphSubscription subscribed(OutlookConnection connection) {
+        microsoftAnswers.add(new SubscriptionsAtMicrosoft.Created("sub-1", NOW.plus(Duration.ofMinutes(4200))));
+        push.setUp(connection.id());
+        assertEquals(Delivery.WEBHOOK, connection.delivery());
+        callsAtMicrosoft.clear();
+        return subscriptions.get("sub-1");
+    }
+
+    @Test
+    void aSharedMailboxIsPolledAndSaysWhyWhenNoAppOnlyIdentityIsConfigured() {
+        OutlookConnection support = shared(personal());
+
+        push.setUp(support.id());
+
+        assertEquals(Delivery.POLLING, support.delivery());
+        assertEquals("Polled every 60 s: Microsoft sends change notifications for shared mailboxes only to an app-only"
+                + " identity, and none is configured.", support.deliveryNote());
+        assertEquals(List.of(), callsAtMicrosoft, "no delegated subscription is even tried for a shared mailbox");
+    }
+
+    @Test
+    void aSubscriptionMicrosoftRefusesLeavesTheMailboxPolledAndPushIsTriedAgainLater() {
+        OutlookConnection ann = personal();
+        microsoftAnswers.add(graphAnswered(403, "ExtensionError"));
+
+        push.setUp(ann.id());
+
+        assertEquals(Delivery.POLLING, ann.delivery());
+        assertEquals("Polled every 60 s: change notifications could not be set up (Graph answered 403 ExtensionError);"
+                + " retrying later.", ann.deliveryNote());
+        assertEquals(1, ann.deliveryFailures());
+        assertTrue(subscriptions.isEmpty());
+
+        microsoftAnswers.add(new SubscriptionsAtMicrosoft.Created("sub-2", NOW.plus(Duration.ofMinutes(4200))));
+        push.setUp(ann.id());
+
+        assertEquals(Delivery.WEBHOOK, ann.delivery());
+        assertNull(ann.deliveryNote());
+        assertEquals(0, ann.deliveryFailures());
+        assertEquals(Set.of("sub-2"), subscriptions.keySet());
+        assertEquals(List.of("create me/mailFolders('inbox')/messages", "create me/mailFolders('inbox')/messages"),
+                callsAtMicrosoft);
+    }
+
+    @Test
+    void aSubscriptionThatKeepsFailingToRenewFallsBackToPollingAndSyncsAtOnce() {
+        OutlookConnection ann = personal();
+        subscribed(ann);
+
+        for (int attempt = 1; attempt < push.maxFailures; attempt++) {
+            microsoftAnswers.add(graphAnswered(503, "ServiceUnavailable"));
+            push.renew("sub-1");
+            assertEquals(Delivery.WEBHOOK, ann.delivery(), "still pushed after " + attempt + " failed renewal(s)");
+        }
+        assertEquals(List.of(), syncsRequested);
+
+        microsoftAnswers.add(graphAnswered(503, "ServiceUnavailable"));
+        push.renew("sub-1");
+
+        assertEquals(Delivery.POLLING, ann.delivery());
+        assertEquals("Polled every 60 s: the change-notification subscription could not be renewed (Graph answered 503"
+                + " ServiceUnavailable).", ann.deliveryNote());
+        assertTrue(subscriptions.isEmpty(), "the subscription that could not be renewed is forgotten");
+        assertEquals(List.of(SyncReason.RECOVERY), syncsRequested);
+    }
+
+    @Test
+    void aSubscriptionMicrosoftNoLongerKnowsIsCreatedAgainAndWhatWasMissedIsSynced() {
+        OutlookConnection ann = personal();
+        subscribed(ann);
+        microsoftAnswers.add(graphAnswered(404, "ResourceNotFound"));
+        microsoftAnswers.add(new SubscriptionsAtMicrosoft.Created("sub-3", NOW.plus(Duration.ofMinutes(4200))));
+
+        push.renew("sub-1");
+
+        assertEquals(List.of("renew sub-1", "create me/mailFolders('inbox')/messages"), callsAtMicrosoft);
+        assertEquals(Set.of("sub-3"), subscriptions.keySet());
+        assertEquals(Delivery.WEBHOOK, ann.delivery());
+        assertEquals(List.of(SyncReason.RECOVERY), syncsRequested);
+    }
+
+    /** The rows PushDelivery reads and writes: connections by id, subscriptions by id and by connection. */
+    EntityManager rows() {
+        return (EntityManager) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{EntityManager.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "find" -> args[0] == OutlookConnection.class ? connections.get(args[1]) : subscriptions.get(args[1]);
+                    case "persist" -> {
+                        GraphSubscription subscription = (GraphSubscription) args[0];
+                        subscriptions.put(subscription.id(), subscription);
+                        yield null;
+                    }
+                    case "remove" -> {
+                        subscriptions.remove(((GraphSubscription) args[0]).id());
+                        yield null;
+                    }
+                    case "flush" -> null;
+                    case "createNamedQuery" -> {
+                        if (!GraphSubscription.OF_CONNECTION.equals(args[0])) {
+                            throw new UnsupportedOperationException(String.valueOf(args[0]));
+                        }
+                        yield subscriptionsOf();
+                    }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @SuppressWarnings("unchecked")
+    TypedQuery<GraphSubscription> subscriptionsOf() {
+        Object[] connectionId = new Object[1];
+        return (TypedQuery<GraphSubscription>) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{TypedQuery.class},
+                (query, method, args) -> switch (method.getName()) {
+                    case "setParameter" -> {
+                        connectionId[0] = args[1];
+                        yield query;
+                    }
+                    case "getResultList" -> subscriptions.values().stream()
+                            .filter(subscription -> subscription.connectionId().equals(connectionId[0])).toList();
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+}
