@@ -2,12 +2,14 @@ package com.workestra.sharedmailboxes.notifications.boundary;
 
 import com.microsoft.graph.models.odataerrors.MainError;
 import com.microsoft.graph.models.odataerrors.ODataError;
+import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.workestra.sharedmailboxes.connections.entity.Delivery;
 import com.workestra.sharedmailboxes.connections.entity.MicrosoftAccount;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
-import com.workestra.sharedmailboxes.messages.entity.Mailbox;
-import com.workestra.sharedmailboxes.messages.entity.MailboxIdentity;
-import com.workestra.sharedmailboxes.messages.entity.MailboxKind;
+import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
+import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
+import com.workestra.sharedmailboxes.mailboxes.entity.MailboxKind;
 import com.workestra.sharedmailboxes.notifications.control.AppOnlyIdentity;
 import com.workestra.sharedmailboxes.notifications.control.SubscriptionsAtMicrosoft;
 import com.workestra.sharedmailboxes.notifications.entity.GraphSubscription;
@@ -31,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -68,6 +69,11 @@ class PushFallbackTest {
             public boolean isConfigured() {
                 return appOnlyConfigured;
             }
+
+            @Override
+            public GraphServiceClient graph() {
+                return null; // as above: Microsoft's answers are stand-ins
+            }
         };
         push.syncRequests = new SyncRequests() {
             @Override
@@ -76,15 +82,21 @@ class PushFallbackTest {
                 return true;
             }
         };
+        push.signIn = new OutlookSignIn() {
+            @Override
+            public GraphServiceClient graphFor(OutlookConnection personal) {
+                return null; // Microsoft's answers are the stand-in below; no request leaves the test
+            }
+        };
         push.microsoft = new SubscriptionsAtMicrosoft() {
             @Override
-            public Created create(Supplier<String> token, String resource, String clientState, Instant expiresAt) {
+            public Created create(GraphServiceClient client, String resource, String clientState, Instant expiresAt) {
                 callsAtMicrosoft.add("create " + resource);
                 return (Created) answer();
             }
 
             @Override
-            public Instant renew(Supplier<String> token, String subscriptionId, Instant expiresAt) {
+            public Instant renew(GraphServiceClient client, String subscriptionId, Instant expiresAt) {
                 callsAtMicrosoft.add("renew " + subscriptionId);
                 return (Instant) answer();
             }

@@ -1,6 +1,8 @@
 package com.workestra.sharedmailboxes.sync.control;
 
 import com.workestra.sharedmailboxes.connections.control.ConnectionErrors;
+import com.workestra.sharedmailboxes.graph.control.MailboxRefusals;
+import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.localrun.EmbeddedDatabase;
 import com.workestra.sharedmailboxes.messages.control.StoreDatabase;
 import com.workestra.sharedmailboxes.sync.entity.SyncReason;
@@ -157,8 +159,17 @@ class SyncLedgerTest {
 
     /** A column of the connection's row, read as an auditor would. */
     Object column(UUID id, String column) throws SQLException {
+        return read("SELECT " + column + " FROM outlook_connection WHERE id = ?", id);
+    }
+
+    /** A column of the connection's sync state, read as an auditor would. */
+    Object syncState(UUID id, String column) throws SQLException {
+        return read("SELECT " + column + " FROM sync_state WHERE connection_id = ?", id);
+    }
+
+    private Object read(String sql, UUID id) throws SQLException {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT " + column + " FROM outlook_connection WHERE id = ?")) {
+             PreparedStatement select = connection.prepareStatement(sql)) {
             select.setObject(1, id);
             try (var rows = select.executeQuery()) {
                 rows.next();
@@ -179,8 +190,8 @@ class SyncLedgerTest {
         assertTrue(claimedBy("server-b", NOW.plusSeconds(7)).isEmpty(), "not retried before its backoff");
         assertEquals(Set.of(throttled), claimedBy("server-b", NOW.plusSeconds(8)), "retried when its backoff ends");
         assertEquals(1, ledger.consecutiveFailures(throttled));
-        assertEquals(THROTTLED, ledger.progress(throttled).lastFailure());
-        assertEquals(NOW, ledger.progress(throttled).lastFailureAt());
+        assertEquals(THROTTLED, ledger.status(throttled).lastFailure());
+        assertEquals(NOW, ledger.status(throttled).lastFailureAt());
     }
 
     @Test
@@ -194,10 +205,10 @@ class SyncLedgerTest {
         }
 
         assertEquals(3, ledger.consecutiveFailures(failing));
-        assertEquals(NOW, column(failing, "sync_failing_since"), "failing since the first failure, not the latest");
-        assertEquals(NOW.plusSeconds(14), column(failing, "sync_backoff_until"));
-        assertEquals(UNAVAILABLE, ledger.progress(failing).lastFailure());
-        assertEquals(NOW.plusSeconds(6), ledger.progress(failing).lastFailureAt());
+        assertEquals(NOW, syncState(failing, "failing_since"), "failing since the first failure, not the latest");
+        assertEquals(NOW.plusSeconds(14), syncState(failing, "backoff_until"));
+        assertEquals(UNAVAILABLE, ledger.status(failing).lastFailure());
+        assertEquals(NOW.plusSeconds(6), ledger.status(failing).lastFailureAt());
     }
 
     @Test
@@ -209,14 +220,14 @@ class SyncLedgerTest {
         ledger.deferred(recovering, "server-a", NOW.plusSeconds(2), THROTTLED, NOW.plusSeconds(6));
         assertEquals(Set.of(recovering), claimedBy("server-a", NOW.plusSeconds(6)));
 
-        ledger.succeeded(recovering, "server-a", NOW.plusSeconds(7), NOW.plusSeconds(307), "POLL");
+        ledger.succeeded(recovering, "server-a", NOW.plusSeconds(7), NOW.plusSeconds(307), SyncReason.POLL);
 
         assertEquals(0, ledger.consecutiveFailures(recovering));
-        assertNull(column(recovering, "sync_failing_since"));
-        assertNull(column(recovering, "sync_backoff_until"));
+        assertNull(syncState(recovering, "failing_since"));
+        assertNull(syncState(recovering, "backoff_until"));
         assertTrue(claimedBy("server-b", NOW.plusSeconds(306)).isEmpty(), "no retry once it succeeded");
         List<SyncLedger.Claim> routine = ledger.claim("server-b", NOW.plusSeconds(307), NOW.plusSeconds(600), 10);
-        assertEquals(List.of(new SyncLedger.Claim(recovering, "POLL")), routine);
+        assertEquals(List.of(new SyncLedger.Claim(recovering, SyncReason.POLL)), routine);
     }
 
     @Test
@@ -226,13 +237,13 @@ class SyncLedgerTest {
         ledger.deferred(refused, "server-a", NOW, THROTTLED, NOW.plusSeconds(2));
         claimedBy("server-a", NOW.plusSeconds(2));
 
-        ledger.failed(refused, "server-a", NOW.plusSeconds(3), DeltaSync.ACCESS_DENIED, DeltaSync.ACCESS_DENIED_SENTENCE,
+        ledger.failed(refused, "server-a", NOW.plusSeconds(3), ProblemCode.MAILBOX_ACCESS_DENIED, MailboxRefusals.ACCESS_DENIED,
                 NOW.plusSeconds(303));
 
         assertEquals(0, ledger.consecutiveFailures(refused), "a refusal is an error the row shows, not a retried failure");
-        assertEquals(DeltaSync.ACCESS_DENIED, column(refused, "error_code"));
-        assertNull(column(refused, "sync_failing_since"));
-        assertNull(column(refused, "sync_backoff_until"));
+        assertEquals("MAILBOX_ACCESS_DENIED", column(refused, "error_code"));
+        assertNull(syncState(refused, "failing_since"));
+        assertNull(syncState(refused, "backoff_until"));
         assertTrue(claimedBy("server-b", NOW.plusSeconds(302)).isEmpty());
         assertEquals(Set.of(refused), claimedBy("server-b", NOW.plusSeconds(303)));
     }
