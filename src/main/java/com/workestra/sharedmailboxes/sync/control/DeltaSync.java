@@ -86,10 +86,6 @@ public class DeltaSync {
         return lease;
     }
 
-    public Outcome run(UUID connectionId, String owner, Executor prefetch) {
-        return run(connectionId, SyncReason.SYNC_NOW, owner, prefetch);
-    }
-
     /**
      * @param reason why the connection was due; a change notification says the Inbox changed, so a push-triggered run
      *               reads Sent Items only when it was last read more than {@code sync.sent-items-interval} ago
