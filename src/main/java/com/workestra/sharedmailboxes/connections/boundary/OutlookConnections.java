@@ -31,7 +31,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
 
@@ -212,12 +214,39 @@ public class OutlookConnections {
     }
 
     public List<ConnectionView> list(Caller caller) {
+        return ofCaller(caller).stream().map(this::view).toList();
+    }
+
+    /** The caller's connections, personal and shared. */
+    public List<OutlookConnection> ofCaller(Caller caller) {
         return em.createNamedQuery(OutlookConnection.OF_USER, OutlookConnection.class)
                 .setParameter("workspaceId", caller.workspaceId())
                 .setParameter("userId", caller.userId())
-                .getResultList().stream()
-                .map(this::view)
-                .toList();
+                .getResultList();
+    }
+
+    /** The caller's connection to this mailbox through which Exchange is best asked (one not in error first), if any. */
+    public Optional<OutlookConnection> toMailbox(Caller caller, UUID mailboxId) {
+        return best(em.createQuery("SELECT c FROM OutlookConnection c WHERE c.workspaceId = :workspaceId"
+                        + " AND c.userId = :userId AND c.mailbox.id = :mailboxId", OutlookConnection.class)
+                .setParameter("workspaceId", caller.workspaceId())
+                .setParameter("userId", caller.userId())
+                .setParameter("mailboxId", mailboxId)
+                .getResultList());
+    }
+
+    /** As {@link #toMailbox}, for the mailbox at this address. */
+    public Optional<OutlookConnection> toAddress(Caller caller, String address) {
+        return best(em.createQuery("SELECT c FROM OutlookConnection c WHERE c.workspaceId = :workspaceId"
+                        + " AND c.userId = :userId AND c.mailbox.address = :address", OutlookConnection.class)
+                .setParameter("workspaceId", caller.workspaceId())
+                .setParameter("userId", caller.userId())
+                .setParameter("address", address)
+                .getResultList());
+    }
+
+    private static Optional<OutlookConnection> best(List<OutlookConnection> connections) {
+        return connections.stream().min(Comparator.comparing(OutlookConnection::isInError));
     }
 
     public ConnectionView get(Caller caller, UUID id) {

@@ -1,7 +1,7 @@
 package com.workestra.sharedmailboxes.messages.boundary;
 
 import com.workestra.sharedmailboxes.callers.entity.Caller;
-import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.connections.boundary.OutlookConnections;
 import com.workestra.sharedmailboxes.messages.boundary.MessageView.BodyView;
 import com.workestra.sharedmailboxes.messages.control.MailHtmlSanitiser;
 import com.workestra.sharedmailboxes.messages.control.MessageQueries;
@@ -38,6 +38,9 @@ public class Inbox {
 
     @PersistenceContext
     EntityManager em;
+
+    @Inject
+    OutlookConnections connections;
 
     @Inject
     MessageQueries queries;
@@ -138,10 +141,7 @@ public class Inbox {
         Set<UUID> ended = new HashSet<>();
         queries.readableMailboxes(caller.workspaceId(), caller.userId()).stream()
                 .filter(mailbox -> mailbox.readableBefore() != null).forEach(mailbox -> ended.add(mailbox.id()));
-        return em.createNamedQuery(OutlookConnection.OF_USER, OutlookConnection.class)
-                .setParameter("workspaceId", caller.workspaceId())
-                .setParameter("userId", caller.userId())
-                .getResultList().stream()
+        return connections.ofCaller(caller).stream()
                 .filter(connection -> !ended.contains(connection.mailbox().id()))
                 .map(connection -> new MailboxView(connection.mailbox().address(), connection.kind().name().toLowerCase(Locale.ROOT),
                         connection.id(), connection.mailbox().displayName() == null ? connection.displayName()

@@ -3,6 +3,7 @@ package com.workestra.sharedmailboxes.messages.boundary;
 import com.workestra.sharedmailboxes.audit.control.AuditTrail;
 import com.workestra.sharedmailboxes.audit.entity.AuditEvent;
 import com.workestra.sharedmailboxes.callers.entity.Caller;
+import com.workestra.sharedmailboxes.connections.boundary.OutlookConnections;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.messages.control.ExchangeRefusals;
 import com.workestra.sharedmailboxes.messages.control.GraphMail;
@@ -20,7 +21,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -34,6 +34,9 @@ public class MailActions {
 
     @PersistenceContext
     EntityManager em;
+
+    @Inject
+    OutlookConnections connections;
 
     @Inject
     Inbox inbox;
@@ -152,30 +155,14 @@ public class MailActions {
 
     /** The caller's connection to the mailbox with this address: the From list; anything else is refused here. */
     private OutlookConnection sendingConnection(Caller caller, String address) {
-        List<OutlookConnection> connections = em.createQuery("SELECT c FROM OutlookConnection c WHERE c.workspaceId = :workspaceId"
-                        + " AND c.userId = :userId AND c.mailbox.address = :address", OutlookConnection.class)
-                .setParameter("workspaceId", caller.workspaceId())
-                .setParameter("userId", caller.userId())
-                .setParameter("address", address)
-                .getResultList();
-        return best(connections).orElseThrow(() -> new ServiceException(ProblemCode.FORBIDDEN,
+        return connections.toAddress(caller, address).orElseThrow(() -> new ServiceException(ProblemCode.FORBIDDEN,
                 "You have not connected " + address + " to Workestra, so you cannot send from it."));
     }
 
     /** The caller's connection to the message's mailbox, through which Exchange is asked. */
     private OutlookConnection acting(Caller caller, UUID mailboxId, String address) {
-        List<OutlookConnection> connections = em.createQuery("SELECT c FROM OutlookConnection c WHERE c.workspaceId = :workspaceId"
-                        + " AND c.userId = :userId AND c.mailbox.id = :mailboxId", OutlookConnection.class)
-                .setParameter("workspaceId", caller.workspaceId())
-                .setParameter("userId", caller.userId())
-                .setParameter("mailboxId", mailboxId)
-                .getResultList();
-        return best(connections).orElseThrow(() -> new ServiceException(ProblemCode.FORBIDDEN,
+        return connections.toMailbox(caller, mailboxId).orElseThrow(() -> new ServiceException(ProblemCode.FORBIDDEN,
                 "Connect " + address + " again to change or answer its messages; its history stays readable meanwhile."));
-    }
-
-    private static java.util.Optional<OutlookConnection> best(List<OutlookConnection> connections) {
-        return connections.stream().min(Comparator.comparing(OutlookConnection::isInError));
     }
 
     private static List<Recipient> recipients(List<RecipientInput> inputs) {
