@@ -2,7 +2,7 @@
  * Workestra shared mailboxes: Microsoft 365 personal and shared mailboxes inside Workestra. Each sub-package is one
  * business component split into boundary, control and entity; dependencies run one way, from top to bottom:
  * <pre>
- *   admin, testing                         the console and the test controls
+ *   admin, openapi, testing                the console, the served /openapi, the test controls
  *   health, notifications                  badges and checks; push delivery
  *   sync                                   keeping mailboxes current
  *   messages                               the message store, reading and sending

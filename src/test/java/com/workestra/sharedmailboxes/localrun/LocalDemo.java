@@ -161,9 +161,16 @@ public final class LocalDemo {
             out.append("  carol (admin,  workspace acme):   ").append(tokens.admin(people.subject("carol"), "carol@acme.example", "acme")).append('\n');
             out.append("  dave  (member, workspace globex): ").append(tokens.member(people.subject("dave"), "dave@globex.example", "globex")).append('\n');
         }
-        out.append("\nTry: open the console, click Connect and sign in as alice@").append(DOMAIN).append(".\n")
+        out.append("\nTry: open the console, accept the three local certificates (service, Microsoft 365 emulator, identity provider;")
+                .append(" see the README), sign in as alice@acme.example at Workestra's page (green),\n")
+                .append("     click Connect and sign in as alice@").append(DOMAIN).append(" at Microsoft's page (blue), then Add shared mailbox support@")
+                .append(DOMAIN).append(".\n")
+                .append("     Or the API: set TOKEN to alice's token above (TOKEN=eyJ...), then\n")
+                .append("     curl -H \"Authorization: Bearer $TOKEN\" ").append(localBase).append("/api/v1/outlook/connections\n")
                 .append("     A sign-in completes only in the browser that started it (a cookie set by POST /api/v1/outlook/authorizations,\n")
-                .append("     which the UI calls from that browser with credentials): one started with curl ends with ?error=BROWSER_MISMATCH.\n")
+                .append("     which the UI calls from that browser with credentials): one started with curl ends on ")
+                .append(publicBase).append("/api/v1/outlook/callback/outcome\n")
+                .append("     saying BROWSER_MISMATCH; one started in the browser without a returnUrl ends there saying it is connected.\n")
                 .append("New mail arrives in support@").append(DOMAIN).append(" every 45 s. Ctrl-C stops everything.\n");
         System.out.println(out);
         server.waitFor();

@@ -244,6 +244,11 @@ final class IdentityEndpoints {
             return;
         }
         Set<String> granted = new LinkedHashSet<>(scopes.graph());
+        if (action != null && params.containsKey(SCOPES_OFFERED)) {
+            // The person unticked some permissions on the page: consent to the ticked ones only (a legacy connection
+            // is one consented without the .Shared scopes). Clients that post the form without the page keep them all.
+            granted.removeIf(scope -> !params.containsKey(GRANT + scope));
+        }
         Set<String> grantable = user.grantableScopes;
         if (grantable != null) {
             granted.removeIf(scope -> grantable.stream().noneMatch(allowed -> allowed.equalsIgnoreCase(scope)));
@@ -325,10 +330,27 @@ final class IdentityEndpoints {
         call.redirect(redirectUri + separator + encoded);
     }
 
+    /** The form field that says the page offered its permissions as tick boxes, and the prefix of each ticked one. */
+    static final String SCOPES_OFFERED = "emulator_scopes_offered";
+    static final String GRANT = "emulator_grant_";
+
+    /**
+     * The sign-in page. An instance whose ID tokens carry Workestra's {@code wid} claim plays Workestra's own identity
+     * provider (the console's sign-in), so its page says so in its title and colour: a newcomer can tell it from
+     * Microsoft's sign-in page, which comes next when they connect Outlook.
+     */
     private String signInPage(HttpCall call, Map<String, String> params, Scopes.Requested scopes, String error) {
-        StringBuilder body = new StringBuilder("<h1>Sign in</h1><p>")
+        boolean workestra = settings.idTokenOptionalClaims() != null && settings.idTokenOptionalClaims().contains("wid");
+        String title = workestra ? "Workestra sign-in (demo identity provider)" : "Sign in to your account · Microsoft 365 emulator";
+        String accent = workestra ? "#2e7d5b" : "#0f6cbd";
+        StringBuilder body = new StringBuilder("<style>body{border-top:.6em solid ").append(accent)
+                .append(";padding-top:1em}h1{color:").append(accent).append("}</style>")
+                .append("<p class=\"brand\"><strong>").append(workestra ? "Workestra · identity provider (demo)"
+                        : "Microsoft 365 emulator · Entra ID sign-in").append("</strong></p>")
+                .append("<h1>").append(workestra ? "Sign in to Workestra" : "Sign in with your Microsoft account").append("</h1><p>")
                 .append(Html.escape(settings.applicationDisplayName()))
-                .append(" wants to sign you in to the Microsoft 365 emulator.</p>");
+                .append(workestra ? " wants to sign you in with your Workestra account." : " wants to sign you in to the Microsoft 365 emulator.")
+                .append("</p>");
         if (error != null) {
             body.append("<p class=\"error\">").append(Html.escape(error)).append("</p>");
         }
@@ -347,16 +369,25 @@ final class IdentityEndpoints {
                     .append(selected ? " selected" : "").append('>').append(Html.escape(user.displayName()))
                     .append(" (").append(Html.escape(user.upn())).append(")</option>");
         }
-        body.append("</select></p><p>Permissions requested:</p><ul>");
-        for (String scope : scopes.graph()) {
-            body.append("<li>").append(Html.escape(scope)).append("</li>");
+        body.append("</select></p>");
+        if (!scopes.graph().isEmpty()) {
+            body.append("<fieldset><legend>Permissions requested (untick one to consent without it)</legend>")
+                    .append("<input name=\"").append(SCOPES_OFFERED).append("\" type=\"hidden\" value=\"yes\">");
+            int index = 0;
+            for (String scope : scopes.graph()) {
+                String id = "emulator_scope_" + index++;
+                body.append("<p><input type=\"checkbox\" id=\"").append(id).append("\" name=\"").append(Html.escape(GRANT + scope))
+                        .append("\" value=\"yes\" checked> <label for=\"").append(id).append("\">").append(Html.escape(scope))
+                        .append("</label></p>");
+            }
+            body.append("</fieldset>");
         }
-        for (String scope : scopes.oidc()) {
-            body.append("<li>").append(Html.escape(scope)).append("</li>");
+        if (!scopes.oidc().isEmpty()) {
+            body.append("<p>Always granted: ").append(Html.escape(String.join(", ", scopes.oidc()))).append("</p>");
         }
-        body.append("</ul><p><button type=\"submit\" name=\"emulator_action\" value=\"accept\">Accept</button>")
+        body.append("<p><button type=\"submit\" name=\"emulator_action\" value=\"accept\">Accept</button>")
                 .append("<button type=\"submit\" name=\"emulator_action\" value=\"cancel\">Cancel</button></p></form>");
-        return Html.page("Sign in to your account", body.toString());
+        return Html.page(title, body.toString());
     }
 
     private static String errorPage(int code, String message) {

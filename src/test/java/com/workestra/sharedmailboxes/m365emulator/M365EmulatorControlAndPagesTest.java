@@ -71,6 +71,48 @@ class M365EmulatorControlAndPagesTest {
     }
 
     @Test
+    void untickingPermissionsOnTheSignInPageConsentsToFewer() {
+        emulator.tenant().createUser("lena@contoso.test", "Lena");
+        String authorize = emulator.baseUrl() + "/organizations/oauth2/v2.0/authorize?client_id=" + emulator.clientId()
+                + "&response_type=code&response_mode=form_post&state=legacy&scope="
+                + URLEncoder.encode("openid offline_access https://graph.microsoft.com/Mail.Read https://graph.microsoft.com/Mail.Read.Shared",
+                StandardCharsets.UTF_8)
+                + "&redirect_uri=" + URLEncoder.encode(EmulatorTestClients.REDIRECT_URI, StandardCharsets.UTF_8);
+        HttpResponse<String> page = clients.get(authorize, Map.of());
+        assertTrue(page.body().contains("type=\"checkbox\" id=\"emulator_scope_1\" name=\"emulator_grant_Mail.Read.Shared\" value=\"yes\" checked"),
+                "each permission is a ticked box: " + page.body());
+        assertTrue(page.body().contains("<title>Sign in to your account · Microsoft 365 emulator</title>"), page.body());
+
+        Map<String, String> onlyMailRead = new HashMap<>(FormPostResponse.parse(page.body()).fields());
+        onlyMailRead.put("emulator_user", "lena@contoso.test");
+        onlyMailRead.put("emulator_action", "accept");
+        onlyMailRead.put("emulator_scopes_offered", "yes");
+        onlyMailRead.put("emulator_grant_Mail.Read", "yes");
+        FormPostResponse answer = FormPostResponse.parse(clients.postForm(emulator.baseUrl() + "/organizations/oauth2/v2.0/authorize",
+                onlyMailRead).body());
+        HttpResponse<String> token = clients.postForm(emulator.baseUrl() + "/" + emulator.tenantId() + "/oauth2/v2.0/token",
+                Map.of("client_id", emulator.clientId(), "client_secret", emulator.clientSecret(), "grant_type", "authorization_code",
+                        "code", answer.code(), "redirect_uri", EmulatorTestClients.REDIRECT_URI,
+                        "scope", "https://graph.microsoft.com/Mail.Read openid offline_access"));
+        assertEquals(200, token.statusCode(), token.body());
+        String granted = EmulatorTestClients.json(token).get("scope").asText();
+        assertTrue(granted.contains("Mail.Read") && !granted.contains("Mail.Read.Shared"), granted);
+    }
+
+    @Test
+    void workestrasIdentityProviderPageIsNotMicrosofts() {
+        try (M365Emulator workestra = M365Emulator.start(EmulatorSettings.defaults().withIdTokenOptionalClaims(java.util.Set.of("wid")))) {
+            HttpResponse<String> page = new EmulatorTestClients(workestra).get(workestra.baseUrl() + "/organizations/oauth2/v2.0/authorize?client_id="
+                    + workestra.clientId() + "&response_type=code&response_mode=form_post&state=w&scope=openid"
+                    + "&redirect_uri=" + URLEncoder.encode(EmulatorTestClients.REDIRECT_URI, StandardCharsets.UTF_8), Map.of());
+            assertEquals(200, page.statusCode(), page.body());
+            assertTrue(page.body().contains("<title>Workestra sign-in (demo identity provider)</title>"), page.body());
+            assertTrue(page.body().contains("#2e7d5b"), "its own colour");
+            assertTrue(!page.body().contains("Microsoft"), "nothing on it says Microsoft: " + page.body());
+        }
+    }
+
+    @Test
     void queryResponseModeRedirects() {
         try (M365Emulator auto = M365Emulator.start(EmulatorSettings.defaults().withAutoSignInWithLoginHint(true))) {
             auto.tenant().createUser("quinn@contoso.test", "Quinn");

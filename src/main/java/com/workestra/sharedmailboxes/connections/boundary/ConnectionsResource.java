@@ -12,6 +12,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.List;
@@ -38,7 +41,7 @@ public class ConnectionsResource {
     @GET
     @Path("{id}")
     @Operation(summary = "One of the caller's connections")
-    public ConnectionView get(@PathParam("id") UUID id) {
+    public ConnectionView get(@PathParam("id") @Parameter(description = "the connection's id", required = true, schema = @Schema(type = SchemaType.STRING, format = "uuid")) UUID id) {
         return connections.get(caller, id);
     }
 
@@ -46,7 +49,7 @@ public class ConnectionsResource {
     @Path("{id}")
     @Operation(summary = "Disconnect: removes the token and the row; a personal connection takes its shared mailboxes with it. History stays.")
     @APIResponse(responseCode = "204", description = "Disconnected")
-    public void disconnect(@PathParam("id") UUID id) {
+    public void disconnect(@PathParam("id") @Parameter(description = "the connection's id", required = true, schema = @Schema(type = SchemaType.STRING, format = "uuid")) UUID id) {
         connections.disconnect(caller, id);
     }
 }

@@ -2,6 +2,7 @@ package com.workestra.sharedmailboxes.connections.boundary;
 
 import com.workestra.sharedmailboxes.connections.control.SignInCookies;
 import com.workestra.sharedmailboxes.connections.entity.SignInCookie;
+import com.workestra.sharedmailboxes.connections.entity.SignInRefusal;
 import jakarta.annotation.security.PermitAll;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Cookie;
@@ -23,6 +25,8 @@ import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
+
+import java.util.UUID;
 
 /**
  * Microsoft sends the browser back here (form_post, or a GET redirect). No JWT: the sign-in is found by its state and
@@ -78,6 +82,48 @@ public class OAuthCallbackResource {
     public Response posted(@FormParam("state") String state, @FormParam("code") String code,
                            @FormParam("error") String error) {
         return seeOther(state, code, error);
+    }
+
+    @GET
+    @Path("outcome")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "Where a sign-in started without a returnUrl ends (outlook.default-return-url): a page that says"
+            + " whether the Outlook account was connected, or why not")
+    @APIResponse(responseCode = "200", description = "A short HTML page for the person in the browser")
+    public Response outcome(@QueryParam("connection") String connection, @QueryParam("error") String error) {
+        String heading;
+        String text;
+        if (error != null && !error.isBlank()) {
+            heading = "Outlook was not connected";
+            text = SignInRefusal.sentenceFor(error) + " (" + error + ")";
+        } else if (connection != null && isUuid(connection)) {
+            heading = "Outlook is connected";
+            text = "Your Outlook account is connected (connection " + connection + "). Its first sync has started:"
+                    + " GET /api/v1/outlook/connections/" + connection + " shows its health, and the console lists it.";
+        } else {
+            heading = "No Outlook sign-in to report";
+            text = "This page shows the outcome of connecting Outlook. Start with Connect.";
+        }
+        String page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + heading
+                + " · Workestra</title></head><body><h1>" + heading + "</h1><p>" + escape(text) + "</p>"
+                + "<p><a href=\"/admin/outlook.xhtml\">Open Settings → Integrations → Outlook</a></p></body></html>";
+        return Response.ok(page, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                .header("Cache-Control", "no-store")
+                .header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+                .header("X-Content-Type-Options", "nosniff")
+                .build();
+    }
+
+    private static boolean isUuid(String value) {
+        try {
+            return UUID.fromString(value).toString().equalsIgnoreCase(value);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String escape(String value) {
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     private Response seeOther(String state, String code, String error) {

@@ -13,6 +13,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.UUID;
@@ -37,7 +40,7 @@ public class SharedMailboxesResource {
     @Operation(summary = "Add a shared mailbox under this personal connection, after Microsoft confirms access with a probe")
     @APIResponse(responseCode = "201", description = "The new shared row, Never synced until its first sync; or the caller's"
             + " existing row for this mailbox, updated in place, when the mailbox was renamed or its address now holds a new mailbox")
-    public Response add(@PathParam("id") UUID parentId, SharedMailboxRequest request) {
+    public Response add(@PathParam("id") @Parameter(description = "the personal connection's id", required = true, schema = @Schema(type = SchemaType.STRING, format = "uuid")) UUID parentId, SharedMailboxRequest request) {
         UUID id = sharedMailboxes.add(caller, parentId, request == null ? null : request.address);
         return Response.status(Response.Status.CREATED).entity(connections.get(caller, id)).build();
     }
