@@ -21,6 +21,12 @@ public class ConsoleHeaders extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        protect(request, response);
+        chain.doFilter(request, response);
+    }
+
+    /** The headers, also for an answer another filter gives before this one ran (the console's 403). */
+    static void protect(HttpServletRequest request, HttpServletResponse response) {
         response.setHeader("X-Frame-Options", "DENY");
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Referrer-Policy", "same-origin");
@@ -28,6 +34,5 @@ public class ConsoleHeaders extends HttpFilter {
         if (!request.getRequestURI().contains("/jakarta.faces.resource/")) {
             response.setHeader("Cache-Control", "no-store");
         }
-        chain.doFilter(request, response);
     }
 }
