@@ -145,20 +145,24 @@ public class WorkspaceHealth implements Serializable {
     }
 
     public void filter() {
+        toast = null;
         reload();
     }
 
     public void clearFilter() {
+        toast = null;
         badgeFilter = null;
         addressFilter = null;
         reload();
     }
 
     public void filterAudit() {
+        toast = null;
         reloadAudit();
     }
 
     public void clearAuditFilter() {
+        toast = null;
         actionFilter = null;
         auditText = null;
         reloadAudit();
@@ -169,6 +173,7 @@ public class WorkspaceHealth implements Serializable {
     }
 
     public void syncNow(UUID id, String address) {
+        toast = null;
         try {
             connections.requestSyncAsAdmin(caller(), id);
             toast = Toast.ok("Sync requested for " + address + ".");
@@ -200,7 +205,7 @@ public class WorkspaceHealth implements Serializable {
     }
 
     public boolean isAwaitingSync() {
-        return people.stream().flatMap(p -> p.rows().stream()).anyMatch(row -> row.neverSynced() || row.progress() != null);
+        return people.stream().flatMap(p -> p.rows().stream()).anyMatch(ConnectionRow::neverSynced);
     }
 
     public List<AuditLine> getAudit() {
