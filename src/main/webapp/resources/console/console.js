@@ -1,20 +1,65 @@
 /*
- * The console's only script, served from this server. It refreshes the connection list while a mailbox waits for
- * its first sync (the list says so with data-poll="true"), keeps keyboard focus where it was across such a refresh,
- * and moves focus to the element a page marks with data-focus (an opened form, a confirmation).
+ * The console's only script, served from this server (the Content-Security-Policy allows no inline script, so the
+ * pages carry no event-handler attributes: everything that reacts to the person is wired here).
+ *
+ * - The connection list refreshes itself while a mailbox waits for its first sync (the list says so with
+ *   data-poll="true"), through Faces' ajax (faces.js, also a resource of this server): every 2.5 s, for at most a
+ *   minute after the page loaded. It stops when the page says no mailbox waits any more, or after that minute, when
+ *   it shows the list's Refresh button instead. The list tells where it stands in data-refreshing
+ *   ("on", "done", "stopped").
+ * - Keyboard focus stays where it was across such a refresh, and moves to the element a page marks with data-focus
+ *   (an opened form, a confirmation).
+ * - Notices and toasts can be closed (their Dismiss button); a confirmation dismisses itself after the time in its
+ *   data-dismiss-after (milliseconds), unless the person is on it. Failures stay until closed.
  */
 (function () {
     'use strict';
-    var POLL_MILLIS = 2500;
+    var REFRESH_EVERY_MILLIS = 2500;
+    var REFRESH_FOR_MILLIS = 60000;
+    var loadedAt = Date.now();
+    var timer = null;
+    var inFlight = false;
     var focusedId = null;
 
     function pollRegion() {
         return document.querySelector('[data-poll]');
     }
 
+    function stopRefreshing(region, state) {
+        if (timer !== null) {
+            window.clearInterval(timer);
+            timer = null;
+        }
+        if (!region) {
+            return;
+        }
+        region.setAttribute('data-refreshing', state);
+        if (state === 'stopped') {
+            // The minute is over and a mailbox still waits: the person refreshes when they want to.
+            var refresh = document.getElementById(region.getAttribute('data-refresh'));
+            var note = document.getElementById(region.getAttribute('data-refresh-note'));
+            if (refresh) {
+                refresh.classList.remove('hidden');
+                refresh.removeAttribute('tabindex');
+            }
+            if (note) {
+                note.hidden = false;
+            }
+        }
+    }
+
     function tick() {
         var region = pollRegion();
-        if (!region || region.getAttribute('data-poll') !== 'true' || document.visibilityState === 'hidden') {
+        if (!region || region.getAttribute('data-poll') !== 'true') {
+            stopRefreshing(region, 'done');
+            return;
+        }
+        if (Date.now() - loadedAt > REFRESH_FOR_MILLIS) {
+            stopRefreshing(region, 'stopped');
+            return;
+        }
+        region.setAttribute('data-refreshing', 'on');
+        if (inFlight || document.visibilityState === 'hidden') {
             return;
         }
         var active = document.activeElement;
@@ -22,9 +67,25 @@
             return;
         }
         var refresh = document.getElementById(region.getAttribute('data-refresh'));
-        if (refresh) {
-            refresh.click();
+        if (!refresh || !window.faces || !window.faces.ajax) {
+            return;
         }
+        inFlight = true;
+        // The event's type matters: for an ajax request Mojarra runs a command button's action only when the request
+        // names the button as its source AND says it was clicked (jakarta.faces.partial.event=click). Without it the list
+        // is re-rendered from the bean as it was, never reloaded, and Never synced never turns Healthy.
+        window.faces.ajax.request(refresh, {type: 'click'}, {
+            execute: '@this',
+            render: region.getAttribute('data-render'),
+            onevent: function (data) {
+                if (data.status === 'complete') {
+                    inFlight = false;
+                }
+            },
+            onerror: function () {
+                inFlight = false;
+            }
+        });
     }
 
     function restoreFocus(data) {
@@ -39,15 +100,62 @@
         }
     }
 
+    function dismiss(message) {
+        if (!message || !message.parentNode) {
+            return;
+        }
+        var hadFocus = message.contains(document.activeElement);
+        message.parentNode.removeChild(message);
+        if (hadFocus) {
+            var main = document.getElementById('main');
+            if (main) {
+                main.focus();
+            }
+        }
+    }
+
+    function dismissLater(message, millis) {
+        window.setTimeout(function () {
+            // Never pulled away from under the person's keyboard or pointer.
+            if (message.contains(document.activeElement) || message.matches(':hover')) {
+                dismissLater(message, millis);
+            } else {
+                dismiss(message);
+            }
+        }, millis);
+    }
+
+    function wireMessages() {
+        var messages = document.querySelectorAll('[data-message]');
+        for (var i = 0; i < messages.length; i++) {
+            var message = messages[i];
+            var close = message.querySelector('[data-action="dismiss"]');
+            if (close) {
+                close.addEventListener('click', dismiss.bind(null, message));
+            }
+            var after = parseInt(message.getAttribute('data-dismiss-after'), 10);
+            if (after > 0) {
+                dismissLater(message, after);
+            }
+        }
+    }
+
     function start() {
         var target = document.querySelector('[data-focus]');
         if (target) {
             target.focus();
         }
+        wireMessages();
         if (window.faces && window.faces.ajax) {
             window.faces.ajax.addOnEvent(restoreFocus);
         }
-        window.setInterval(tick, POLL_MILLIS);
+        var region = pollRegion();
+        if (region && region.getAttribute('data-poll') === 'true') {
+            region.setAttribute('data-refreshing', 'on');
+            timer = window.setInterval(tick, REFRESH_EVERY_MILLIS);
+        } else if (region) {
+            region.setAttribute('data-refreshing', 'done');
+        }
     }
 
     if (document.readyState === 'loading') {

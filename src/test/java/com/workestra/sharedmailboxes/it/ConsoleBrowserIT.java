@@ -8,8 +8,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,8 +23,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -87,6 +93,7 @@ class ConsoleBrowserIT extends ServiceIT {
         browser.screenshot("04-outlook-connected");
 
         openAddForm(alice.microsoft().upn());
+        assertFalse(browser.has(By.id("notice")), "the next action replaces the notice of the one before");
         browser.screenshot("05-add-shared-mailbox-form");
         // Background work held while the mailbox is added: the page shows it before its first sync has run.
         controls.holdBackgroundWork();
@@ -96,21 +103,39 @@ class ConsoleBrowserIT extends ServiceIT {
             WebElement shared = row(support);
             assertEquals("shared", shared.getAttribute("data-kind"));
             assertEquals("Shared", shared.findElement(By.cssSelector(".tag")).getText());
-            assertTrue(browser.find(By.id("toast")).getText().contains(support + " was added"));
+            // The toast says what is true now (the sync is requested, not done), and the row shows the first sync's progress.
+            String added = browser.find(By.id("toast")).getText();
+            assertTrue(added.contains(support + " was added and its first sync requested"), added);
             assertEquals("never_synced", shared.getAttribute("data-badge"));
             assertEquals("Never synced", shared.findElement(By.cssSelector(".badge")).getText());
+            assertEquals("First sync: no messages yet.", shared.findElement(By.cssSelector(".progress")).getText());
             assertTrue(shared.getText().contains("Polling"), "delivery is shown: " + shared.getText());
+            assertEquals("on", browser.find(By.id("rows:list")).getAttribute("data-refreshing"), "the list refreshes itself");
             browser.screenshot("06-shared-mailbox-never-synced");
             browser.script("window.stillTheSamePage = true;");
+            // A toast can be closed, with the keyboard too; focus goes back to the page.
+            WebElement dismiss = browser.find(By.cssSelector("#toast [data-action='dismiss']"));
+            assertEquals("Dismiss this message", dismiss.getAttribute("aria-label"));
+            dismiss.sendKeys(Keys.ENTER);
+            browser.await(d -> !browser.has(By.id("toast")));
         } finally {
             controls.releaseBackgroundWork();
         }
 
-        // The first sync runs while the page is open: the badge turns Healthy without a reload.
+        // The first sync runs while the page is open: the badge turns Healthy without a reload, and the page stops
+        // refreshing itself.
         browser.await(d -> "healthy".equals(row(support).getAttribute("data-badge")), Duration.ofSeconds(60));
         assertEquals(Boolean.TRUE, browser.script("return window.stillTheSamePage === true;"), "no reload happened");
         assertEquals("Healthy", row(support).findElement(By.cssSelector(".badge")).getText());
+        assertFalse(row(support).findElement(By.cssSelector(".delivery")).getText().contains("First sync"));
+        browser.await(d -> "done".equals(browser.find(By.id("rows:list")).getAttribute("data-refreshing")));
         browser.screenshot("07-shared-mailbox-healthy");
+        assertNoPolicyViolations("the Outlook page, refreshing itself from Never synced to Healthy");
+
+        // A confirmation goes by itself after a few seconds.
+        browser.submit(row(support).findElement(By.cssSelector("[data-action='sync-now']")));
+        assertTrue(browser.find(By.id("toast")).getText().contains("Sync requested for " + support));
+        browser.await(d -> !browser.has(By.id("toast")), Duration.ofSeconds(30));
 
         // The same person through the REST API with their token sees the same connections.
         JsonNode api = alice.api().get("/api/v1/outlook/connections").json();
@@ -236,6 +261,58 @@ class ConsoleBrowserIT extends ServiceIT {
         assertTrue(browser.find(By.id("toast")).getText().contains("and with it the shared mailboxes " + sales));
         assertEquals(0, erin.api().get("/api/v1/outlook/connections").json().size());
         assertEquals(1, Sql.count("SELECT count(*) FROM audit_event WHERE user_id = ? AND action = 'DISCONNECTED'", erin.userId()));
+    }
+
+    @Test
+    void longAddressesNeverBreakMidWordInTheListTheAddFormAndTheConfirmation() {
+        ConsolePerson jo = workspace.consolePerson("jo", false);
+        String longOne = grantedMailbox(jo, "customer-support-and-service-desk-escalations");
+        signIn(jo);
+        connectOutlook(jo, null);
+        UUID personal = connectionId(jo.userId(), jo.microsoft().upn());
+        awaitBadge(jo, jo.asApiPerson().addSharedOk(personal, longOne), "healthy");
+        awaitBadge(jo, personal, "healthy");
+        browser.driver().manage().window().setSize(new Dimension(520, 1000));
+        try {
+            browser.open(console + "/admin/outlook.xhtml");
+            WebElement address = row(longOne).findElement(By.cssSelector(".address"));
+            assertEquals(longOne, address.getText(), "the address reads (and copies) as itself");
+            assertBreaksOnlyBetweenPieces(address, true);
+
+            openAddForm(jo.microsoft().upn());
+            String nobody = workspace.address("customer-support-and-service-desk-escalations-archive");
+            submitAddress(nobody);
+            WebElement error = browser.find(By.id(addError()));
+            assertTrue(error.getText().contains("could not find a mailbox at " + nobody), error.getText());
+            assertBreaksOnlyBetweenPieces(error, false);
+            browser.screenshot("20-long-address-add-form-narrow");
+
+            browser.submit(row(longOne).findElement(By.cssSelector("[data-action='remove']")));
+            WebElement confirmed = browser.find(By.cssSelector(".confirm-text strong"));
+            assertEquals(longOne, confirmed.getText());
+            assertBreaksOnlyBetweenPieces(confirmed, false);
+            browser.screenshot("21-long-address-confirmation-narrow");
+        } finally {
+            browser.driver().manage().window().setSize(new Dimension(1280, 1000));
+        }
+    }
+
+    /** No piece of an address is split over two lines (and, when asked, the address did need more than one line). */
+    @SuppressWarnings("unchecked")
+    private static void assertBreaksOnlyBetweenPieces(WebElement text, boolean wrapped) {
+        Map<String, Object> layout = (Map<String, Object>) browser.script(
+                "var pieces = arguments[0].querySelectorAll('.unbroken'), broken = [], lines = {};"
+                        + "for (var i = 0; i < pieces.length; i++) {"
+                        + "  var rects = pieces[i].getClientRects();"
+                        + "  if (rects.length !== 1) { broken.push(pieces[i].textContent); }"
+                        + "  lines[Math.round(rects[0].top)] = true;"
+                        + "}"
+                        + "return {pieces: pieces.length, broken: broken, lines: Object.keys(lines).length};", text);
+        assertTrue(((Number) layout.get("pieces")).intValue() >= 3, "the address is written in pieces: " + layout);
+        assertEquals(List.of(), layout.get("broken"), "pieces broken mid-word: " + layout);
+        if (wrapped) {
+            assertTrue(((Number) layout.get("lines")).intValue() > 1, "the narrow page made the address wrap: " + layout);
+        }
     }
 
     @Test
@@ -372,14 +449,106 @@ class ConsoleBrowserIT extends ServiceIT {
     }
 
     @Test
-    void aMemberOpeningTheAdminPageGetsAClear403() throws Exception {
+    void aMemberGets403OnEveryAdminPageAndEveryAdminActionAndTheConsoleTakesNoBearerToken() throws Exception {
         ConsolePerson frank = workspace.consolePerson("frank", false);
+        ConsolePerson admin = workspace.consolePerson("ivy", true);
+        frank.asApiPerson().connect();
+
+        // What an admin's pages offer: every form and every button that posts one (read as the admin sees them).
+        List<String> adminPages = adminPagesInTheWar();
+        assertTrue(adminPages.contains("/admin/health.xhtml"), adminPages.toString());
+        signIn(admin);
+        List<String[]> actions = new ArrayList<>();
+        for (String page : adminPages) {
+            browser.open(console + page);
+            assertEquals(200, consoleRequest("GET", page, null).statusCode(), "an admin opens " + page);
+            for (WebElement button : browser.all(By.cssSelector("form input[type='submit'], form input[type='image'], form button[type='submit'], form button:not([type])"))) {
+                WebElement form = button.findElement(By.xpath("ancestor::form"));
+                if ("account".equals(form.getAttribute("id"))) {
+                    continue; // Sign out: the template's, on every page
+                }
+                StringBuilder body = new StringBuilder();
+                for (WebElement field : form.findElements(By.cssSelector("input[type='hidden'], input[type='text'], select"))) {
+                    if (!field.getAttribute("name").equals("jakarta.faces.ViewState")) {
+                        body.append(encode(field.getAttribute("name"))).append('=').append(encode(field.getAttribute("value"))).append('&');
+                    }
+                }
+                String name = button.getAttribute("name");
+                body.append("image".equals(button.getAttribute("type")) ? encode(name + ".x") + "=1&" + encode(name + ".y") + "=1"
+                        : encode(name) + "=" + encode(button.getAttribute("value")));
+                actions.add(new String[]{page, body.toString(), button.getAttribute("id")});
+            }
+        }
+        assertTrue(actions.size() >= 6, "the health page's filters, refresh, Sync now and audit filters: " + actions.size());
+
+        browser.open(console + "/admin/signed-out.xhtml");
+        browser.forgetCookies();
         signIn(frank);
-        browser.open(console + "/admin/health.xhtml");
-        assertEquals("Workspace admins only", browser.find(By.id("error-title")).getText());
-        assertTrue(browser.find(By.id("error-text")).getText().contains(frank.login() + " is not one of them"));
+        // The best a member has: a view state of their own page.
+        String viewState = browser.find(By.cssSelector("input[name='jakarta.faces.ViewState']")).getAttribute("value");
+        for (String page : adminPages) {
+            browser.open(console + page);
+            assertEquals("Workspace admins only", browser.find(By.id("error-title")).getText(), page);
+            assertTrue(browser.find(By.id("error-text")).getText().contains(frank.login() + " is not one of them"));
+            HttpResponse<String> get = consoleRequest("GET", page, null);
+            assertEquals(403, get.statusCode(), "GET " + page);
+            assertTrue(get.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
+        }
         browser.screenshot("16-member-gets-403");
-        assertEquals(403, consoleRequest("GET", "/admin/health.xhtml", null).statusCode());
+        for (String[] action : actions) {
+            String form = action[1] + "&jakarta.faces.ViewState=" + encode(viewState);
+            assertForbidden(consoleRequest("POST", action[0], form), "POST " + action[0] + " pressing " + action[2]);
+            String ajax = form + "&jakarta.faces.source=" + encode(action[2]) + "&jakarta.faces.partial.ajax=true"
+                    + "&jakarta.faces.partial.execute=" + encode(action[2]) + "&jakarta.faces.partial.render=%40all";
+            assertForbidden(consoleRequest("POST", action[0], ajax, "Faces-Request", "partial/ajax"),
+                    "ajax POST " + action[0] + " pressing " + action[2]);
+        }
+        // The same page under other spellings of its path.
+        for (String variant : List.of("/admin/health.xhtml;jsessionid=x", "/admin//health.xhtml", "/admin/./health.xhtml",
+                "/api/../admin/health.xhtml", "/admin/%68ealth.xhtml", "/ADMIN/health.xhtml", "/admin/health.xhtml?x=1")) {
+            HttpResponse<String> reply = consoleRequest("GET", variant, null);
+            assertTrue(reply.statusCode() == 403 || reply.statusCode() == 404 || reply.statusCode() == 400, variant + ": " + reply.statusCode());
+            assertFalse(reply.body().contains("Audit trail"), variant + " shows the admins' page");
+        }
+
+        // A bearer token opens no console page, not even an admin's: the console asks for its own sign-in.
+        for (ApiClient bearer : List.of(frank.api(), admin.api())) {
+            for (String page : adminPages) {
+                assertSentToSignIn(bearer.send(bearer.request(page).GET()), "GET " + page + " with a bearer token");
+            }
+            for (String[] action : actions) {
+                assertSentToSignIn(bearer.send(bearer.request(action[0]).header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(action[1]))), "POST " + action[0] + " with a bearer token");
+            }
+        }
+    }
+
+    private void assertForbidden(HttpResponse<String> reply, String what) {
+        assertEquals(403, reply.statusCode(), what + ": " + reply.body());
+        assertTrue(reply.body().contains("Workspace admins only"), what + ": " + reply.body());
+    }
+
+    private static void assertSentToSignIn(ApiClient.Reply reply, String what) {
+        assertEquals(302, reply.status(), what + ": " + reply);
+        String location = reply.header("Location");
+        assertNotNull(location, what);
+        assertTrue(location.startsWith("https://127.0.0.1:" + System.getProperty("it.idp.port") + "/"), what + " goes to " + location);
+    }
+
+    /** Every console page the built WAR holds but the two a member may see: the admins' pages, those added later too. */
+    private static List<String> adminPagesInTheWar() throws Exception {
+        List<String> pages = new ArrayList<>();
+        try (ZipFile war = new ZipFile(System.getProperty("it.war"))) {
+            war.stream().map(ZipEntry::getName)
+                    .filter(name -> name.startsWith("admin/") && name.endsWith(".xhtml"))
+                    .filter(name -> !name.equals("admin/outlook.xhtml") && !name.equals("admin/signed-out.xhtml"))
+                    .forEach(name -> pages.add("/" + name));
+        }
+        return pages;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8);
     }
 
     @Test
@@ -398,6 +567,9 @@ class ConsoleBrowserIT extends ServiceIT {
             String source = browser.source();
             assertFalse(source.matches("(?s).*\\sstyle\\s*=.*"), page + " has an inline style attribute");
             assertFalse(source.contains("<style"), page + " has an inline style element");
+            assertFalse(source.matches("(?s).*<[a-zA-Z][^>]*\\son[a-z]+\\s*=.*"), page + " has an inline event handler");
+            assertEquals(browser.all(By.cssSelector("script[src]")).size(), browser.all(By.tagName("script")).size(),
+                    page + " has an inline script");
             for (WebElement resource : browser.all(By.cssSelector("script[src], link[href], img[src], input[src]"))) {
                 String url = resource.getAttribute(resource.getTagName().equals("link") ? "href" : "src");
                 assertTrue(url.startsWith(console + "/"), page + " loads " + url);
@@ -405,6 +577,15 @@ class ConsoleBrowserIT extends ServiceIT {
         }
 
         assertTrue(browser.cookieIsSecureAndHttpOnly("JSESSIONID"), "the console's session cookie over https");
+
+        // The policy allows scripts from this server only: the browser refuses an inline script, and says so.
+        String policy = consoleRequest("GET", "/admin/outlook.xhtml", null).headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline") && !policy.contains("unsafe-eval"), policy);
+        assertNoPolicyViolations("the Outlook and health pages");
+        browser.script("var s = document.createElement('script'); s.textContent = 'window.inlineRan = true;'; document.head.appendChild(s);");
+        assertEquals(Boolean.FALSE, browser.script("return window.inlineRan === true;"), "the browser ran an inline script");
+        List<String> refused = policyViolations();
+        assertTrue(refused.stream().anyMatch(line -> line.contains("inline script")), "the browser reports what it refused: " + refused);
 
         // A forged form post (no or a wrong view state) changes nothing, even with the person's session cookie.
         browser.open(console + "/admin/outlook.xhtml");
@@ -444,6 +625,22 @@ class ConsoleBrowserIT extends ServiceIT {
     }
 
     // ---- helpers
+
+    /** What the browser reported refusing under the Content-Security-Policy since the last look (Chromium's console). */
+    private static List<String> policyViolations() {
+        List<String> refused = new ArrayList<>();
+        for (LogEntry entry : browser.driver().manage().logs().get(LogType.BROWSER)) {
+            if (entry.getMessage().contains("Content Security Policy")) {
+                refused.add(entry.getMessage());
+            }
+        }
+        return refused;
+    }
+
+    private static void assertNoPolicyViolations(String where) {
+        List<String> refused = policyViolations();
+        assertTrue(refused.isEmpty(), where + ": the browser refused " + refused);
+    }
 
     private void signIn(ConsolePerson person) {
         browser.open(console + "/admin/outlook.xhtml");
@@ -510,11 +707,14 @@ class ConsoleBrowserIT extends ServiceIT {
      * A request outside the browser that carries the browser's console session cookie (cookies belong to the host, not
      * the port, so the test reaches the service on its plain-HTTP port).
      */
-    private HttpResponse<String> consoleRequest(String method, String path, String form) throws Exception {
+    private HttpResponse<String> consoleRequest(String method, String path, String form, String... headers) throws Exception {
         String session = browser.cookie("JSESSIONID");
         assertNotNull(session, "signed in");
         URI uri = URI.create(base.toString().replaceAll("/+$", "") + path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Cookie", "JSESSIONID=" + session);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
         if (form == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

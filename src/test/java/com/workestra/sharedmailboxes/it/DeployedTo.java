@@ -10,6 +10,9 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 @interface DeployedTo {
 
-    /** {@code push} (an app-only identity: push for shared mailboxes) or {@code bench} (a short poll interval). */
+    /**
+     * {@code push} (an app-only identity: push for shared mailboxes), {@code bench} (a short poll interval) or
+     * {@code unconfigured} (no token-vault key).
+     */
     String value();
 }

@@ -111,6 +111,7 @@ public class OutlookIntegration implements Serializable {
     }
 
     private void startSignIn(UUID reconnect) throws IOException {
+        newAction();
         try {
             ExternalContext external = FacesContext.getCurrentInstance().getExternalContext();
             OutlookConnections.SignInStart started = connections.startAuthorization(caller(), new AuthorizationRequest(PAGE, reconnect),
@@ -123,7 +124,14 @@ public class OutlookIntegration implements Serializable {
         }
     }
 
+    /** Every action's answer replaces whatever notice or toast the page showed before. */
+    private void newAction() {
+        notice = null;
+        toast = null;
+    }
+
     public void openAdd(UUID parent) {
+        newAction();
         addingTo = parent;
         address = null;
         addError = null;
@@ -131,20 +139,21 @@ public class OutlookIntegration implements Serializable {
     }
 
     public void cancelAdd() {
+        newAction();
         addingTo = null;
         address = null;
         addError = null;
     }
 
     public void add() {
+        newAction();
         UUID parent = addingTo;
         if (parent == null) {
             return;
         }
         try {
             UUID id = sharedMailboxes.add(caller(), parent, address);
-            String added = connections.get(caller(), id).address();
-            toast = Toast.ok(added + " was added. It shows Never synced until its first sync completes.");
+            toast = Toast.ok(added(ConnectionRow.of(connections.get(caller(), id))));
             addingTo = null;
             address = null;
             addError = null;
@@ -154,7 +163,19 @@ public class OutlookIntegration implements Serializable {
         reload();
     }
 
+    /** What is true of a mailbox just added, at the moment the page comes back: its first sync may be done already. */
+    static String added(ConnectionRow row) {
+        return switch (row.badge()) {
+            case HEALTHY -> row.address() + " was added and its first sync has completed.";
+            case ERROR -> row.address() + " was added, but its first sync failed: the reason is under its address.";
+            case NEVER_SYNCED -> row.address() + " was added and its first sync requested: its row shows the progress"
+                    + " and turns Healthy when the sync completes.";
+            default -> row.address() + " was added.";
+        };
+    }
+
     public void syncNow(UUID id) {
+        newAction();
         ConnectionRow row = row(id);
         try {
             syncNow.request(caller(), id);
@@ -166,15 +187,18 @@ public class OutlookIntegration implements Serializable {
     }
 
     public void askRemove(UUID id) {
+        newAction();
         confirming = id;
         addingTo = null;
     }
 
     public void cancelRemove() {
+        newAction();
         confirming = null;
     }
 
     public void remove() {
+        newAction();
         ConnectionRow row = row(confirming);
         if (row == null) {
             confirming = null;
@@ -221,7 +245,7 @@ public class OutlookIntegration implements Serializable {
 
     /** The page keeps refreshing while a row waits for its first sync, unless the person is typing an address. */
     public boolean isAwaitingSync() {
-        return addingTo == null && rows.stream().anyMatch(row -> row.neverSynced() || row.progress() != null);
+        return addingTo == null && rows.stream().anyMatch(ConnectionRow::neverSynced);
     }
 
     public boolean adding(UUID id) {

@@ -149,20 +149,24 @@ public class WorkspaceHealth implements Serializable {
     }
 
     public void filter() {
+        toast = null;
         reload();
     }
 
     public void clearFilter() {
+        toast = null;
         badgeFilter = null;
         addressFilter = null;
         reload();
     }
 
     public void filterAudit() {
+        toast = null;
         reloadAudit();
     }
 
     public void clearAuditFilter() {
+        toast = null;
         actionFilter = null;
         auditText = null;
         reloadAudit();
@@ -173,6 +177,7 @@ public class WorkspaceHealth implements Serializable {
     }
 
     public void syncNow(UUID id, String address) {
+        toast = null;
         try {
             syncNow.requestAsAdmin(caller(), id);
             toast = Toast.ok("Sync requested for " + address + ".");
@@ -204,7 +209,7 @@ public class WorkspaceHealth implements Serializable {
     }
 
     public boolean isAwaitingSync() {
-        return people.stream().flatMap(p -> p.rows().stream()).anyMatch(row -> row.neverSynced() || row.progress() != null);
+        return people.stream().flatMap(p -> p.rows().stream()).anyMatch(ConnectionRow::neverSynced);
     }
 
     public List<AuditLine> getAudit() {

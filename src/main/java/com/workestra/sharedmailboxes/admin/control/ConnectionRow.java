@@ -109,9 +109,13 @@ public record ConnectionRow(UUID id, boolean shared, String address, String disp
         return Badge.ERROR;
     }
 
-    /** Backfill progress while the history is still coming in; nothing when the sync engine reports none. */
+    /** The first sync's progress while the row is Never synced (messages synced so far); nothing afterwards. */
     static String progress(ConnectionView view) {
-        return null;
+        if (badge(view.health().badge()) != Badge.NEVER_SYNCED) {
+            return null;
+        }
+        long synced = view.sync() == null ? 0 : view.sync().messagesSynced();
+        return synced == 0 ? "First sync: no messages yet." : "First sync: " + synced + (synced == 1 ? " message" : " messages") + " so far.";
     }
 
     public String badgeName() {
@@ -140,6 +144,11 @@ public record ConnectionRow(UUID id, boolean shared, String address, String disp
 
     public boolean neverSynced() {
         return badge == Badge.NEVER_SYNCED;
+    }
+
+    /** The name Microsoft gives the mailbox, when the service knows one that is more than its address. */
+    public String shownDisplayName() {
+        return displayName == null || displayName.isBlank() || displayName.equalsIgnoreCase(address) ? null : displayName;
     }
 
     public String sharedAddressList() {

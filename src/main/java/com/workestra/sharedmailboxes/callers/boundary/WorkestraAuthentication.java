@@ -36,6 +36,11 @@ import java.util.logging.Logger;
  * </ul>
  * As an enabled alternative it wins CDI's resolution of {@link HttpAuthenticationMechanism} over the server's MP-JWT
  * mechanism, which stays a bean and is looked up here by type.
+ * <p>
+ * No web.xml security constraint names the console's pages (Payara does not take them alongside {@code @LoginConfig}):
+ * this mechanism restores the console session's caller on every console request, and starts the sign-in when the
+ * console's access filter ({@code admin.boundary.ConsoleAccess}, which decides who may open what) asks for one with
+ * {@code request.authenticate}.
  */
 @Alternative
 @Priority(Interceptor.Priority.APPLICATION)
@@ -111,7 +116,7 @@ public class WorkestraAuthentication implements HttpAuthenticationMechanism {
         if (identity != null) {
             return context.notifyContainerAboutLogin(identity, Set.copyOf(identity.groups()));
         }
-        if (!context.isProtected()) {
+        if (!context.isProtected() && !context.isAuthenticationRequest()) {
             return context.doNothing();
         }
         if (!signIn.isConfigured()) {
@@ -218,7 +223,15 @@ public class WorkestraAuthentication implements HttpAuthenticationMechanism {
         return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
+    /**
+     * The path inside the application as the container mapped it (decoded, without path parameters or dot segments), so
+     * that {@code /x/../admin/…} or {@code /admin;p=1/…} is the console here as it is for the console's filters.
+     */
     private static String path(HttpServletRequest request) {
+        String servletPath = request.getServletPath();
+        if (servletPath != null && !servletPath.isEmpty()) {
+            return servletPath + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        }
         String uri = request.getRequestURI();
         String context = request.getContextPath();
         return context != null && !context.isEmpty() && uri.startsWith(context) ? uri.substring(context.length()) : uri;

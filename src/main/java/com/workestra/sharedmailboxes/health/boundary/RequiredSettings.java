@@ -41,8 +41,12 @@ public class RequiredSettings implements HealthCheck {
 
     static List<String> problems(Function<String, Optional<String>> settings) {
         List<String> problems = new ArrayList<>();
-        String vault = TokenVault.problemWith(settings.apply("token-vault.keys").orElse(null),
-                settings.apply("token-vault.active-key-id").orElse(null));
+        String keys = settings.apply("token-vault.keys").orElse(null);
+        String vault = TokenVault.problemWith(keys, settings.apply("token-vault.active-key-id").orElse(null));
+        if (vault == null && keys != null && keys.replace(",", "").isBlank()) {
+            // Set, but only separators (a template whose parts were all empty): still no key to seal a token with.
+            vault = "token-vault.keys holds no key";
+        }
         if (vault != null) {
             problems.add(vault);
         }

@@ -56,4 +56,11 @@ class RequiredSettingsTest {
         settings.put("token-vault.active-key-id", "k9");
         assertTrue(problems(settings).get(0).contains("names no key"));
     }
+
+    @Test
+    void aKeyListWithoutAKeyIsNoKey() {
+        Map<String, String> settings = complete();
+        settings.put("token-vault.keys", " , ");
+        assertEquals(List.of("token-vault.keys holds no key"), problems(settings));
+    }
 }
