@@ -5,6 +5,7 @@
  * keeps each MSAL token cache encrypted. Shared connections: adding a shared mailbox under a personal connection (the
  * address check, the refusals, the access probe with the parent's delegated token, which also tells which mailbox the
  * address is now), kept and updated when the mailbox was renamed or its address given to a new one. Shared rows borrow
- * their parent's token and never hold one.
+ * their parent's token and never hold one. Microsoft (code redemption, the probe) is called with no transaction open;
+ * the database work before and after it takes short transactions of its own.
  */
 package com.workestra.sharedmailboxes.connections;

@@ -1,2 +1,5 @@
-/** Controls for the integration tests (hold background work, move the clock), off unless testing.controls-enabled. */
+/**
+ * Controls for the integration tests (hold background work, move the clock, count calls to Microsoft made inside a
+ * database transaction), off unless testing.controls-enabled.
+ */
 package com.workestra.sharedmailboxes.testing;

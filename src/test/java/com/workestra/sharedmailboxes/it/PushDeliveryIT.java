@@ -60,6 +60,49 @@ class PushDeliveryIT extends ServiceIT {
         assertTrue(sharedAtMicrosoft.resource().toLowerCase().contains(support), sharedAtMicrosoft.resource());
     }
 
+    /**
+     * Issue 14 §1: a slow or throttling Microsoft must never hold a pooled database connection, so no request path calls
+     * Graph or MSAL inside a database transaction. Connect (code redemption, then a delegated subscription), add a shared
+     * mailbox (the probe, then an app-only subscription), read state, reply and send, then disconnect (both
+     * subscriptions deleted at Microsoft): the server's count of calls made inside a transaction does not move.
+     */
+    @Test
+    void microsoftIsNeverCalledInsideADatabaseTransaction() {
+        long before = controls.microsoftCallsInTransaction().json().get("count").asLong();
+        Person alice = workspace.person("alice");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        workspace.tenant.grantSendAs(support, alice.microsoft().upn());
+        UUID parent = alice.connect();
+        UUID shared = alice.addSharedOk(parent, support);
+        assertEquals("webhook", alice.connection(parent).get("delivery").asText());
+        assertEquals("webhook", alice.connection(shared).get("delivery").asText());
+        String personalSubscription = subscriptionOf(parent);
+        String sharedSubscription = subscriptionOf(shared);
+
+        String subject = "Order " + workspace.suffix;
+        workspace.tenant.deliver(support, "customer@example.org", subject, "Where is my order?");
+        JsonNode message = Await.until("the new mail in alice's inbox", () -> message(alice, subject), found -> found != null, WAIT);
+        String id = message.get("id").asText();
+        var marked = alice.api().patch("/api/v1/messages/" + id, "{\"isRead\":true}");
+        assertEquals(200, marked.status(), marked.body());
+        var replied = alice.api().post("/api/v1/messages/" + id + "/reply",
+                "{\"body\":{\"contentType\":\"text\",\"content\":\"On its way.\"}}");
+        assertEquals(202, replied.status(), replied.body());
+        var sent = alice.api().post("/api/v1/messages", "{\"from\":\"" + support + "\",\"to\":[{\"address\":\"customer@example.org\"}],"
+                + "\"subject\":\"Shipped " + workspace.suffix + "\",\"body\":{\"contentType\":\"text\",\"content\":\"Shipped today.\"}}");
+        assertEquals(202, sent.status(), sent.body());
+
+        assertEquals(204, alice.api().delete("/api/v1/outlook/connections/" + parent).status());
+        for (String subscription : List.of(personalSubscription, sharedSubscription)) {
+            assertTrue(workspace.tenant.subscriptionCalls().stream().anyMatch(call -> call.operation().equals("delete")
+                    && subscription.equals(call.subscriptionId())), "deleted at Microsoft: " + subscription);
+        }
+
+        JsonNode after = controls.microsoftCallsInTransaction().json();
+        assertEquals(before, after.get("count").asLong(), "calls to Microsoft inside a database transaction: " + after.get("recent"));
+    }
+
     @Test
     void newMailInASharedMailboxArrivesThroughItsWebhookEvenWhenGraphTakesSecondsToNotify() {
         Person bob = workspace.person("bob");

@@ -62,4 +62,13 @@ public final class ServiceControls {
             throw new AssertionError("moving the clock answered " + reply);
         }
     }
+
+    /** How many calls to Microsoft this server has made inside a database transaction, and the last few of them. */
+    public ApiClient.Reply microsoftCallsInTransaction() {
+        ApiClient.Reply reply = anonymous.get("/api/v1/testing/microsoft-calls-in-transaction");
+        if (reply.status() != 200) {
+            throw new AssertionError("reading the calls made inside a transaction answered " + reply);
+        }
+        return reply;
+    }
 }

@@ -20,7 +20,11 @@ import com.workestra.sharedmailboxes.mailboxes.control.Mailboxes;
 import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import jakarta.annotation.Resource;
+import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -37,7 +41,11 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Logger;
 
-/** Connect, reconnect in place, list and disconnect a person's Outlook connections. Transactions start here. */
+/**
+ * Connect, reconnect in place, list and disconnect a person's Outlook connections. Transactions start here, and hold
+ * only database work: the sign-in's code is redeemed at Microsoft, and subscriptions are deleted there, with no
+ * transaction open.
+ */
 @Stateless
 public class OutlookConnections {
 
@@ -45,6 +53,9 @@ public class OutlookConnections {
 
     @PersistenceContext
     EntityManager em;
+
+    @Resource
+    SessionContext session;
 
     @Inject
     OutlookSignIn signIn;
@@ -126,8 +137,10 @@ public class OutlookConnections {
      * consumed whatever happens next, so it can be used once. A browser without the binding of the browser that
      * started the sign-in gets BROWSER_MISMATCH before the code is redeemed: the code stays unspent and nothing is
      * stored. Only a redeemed code of an accepted tenant creates or updates a connection; every other outcome leaves no
-     * row and sends an error code back.
+     * row and sends an error code back. The state is taken in a transaction of its own, the code redeemed with none
+     * open, and the connection written in a second one ({@link #connect}).
      */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public Completion completeAuthorization(String state, String browserSecret, String code, String error) {
         OAuthAuthorization authorization = state == null || state.isBlank() ? null : startedSignIns.take(state);
         if (authorization == null) {
@@ -164,8 +177,8 @@ public class OutlookConnections {
                     + " with an account of tenant " + redemption.account().tid() + ": not allowed for the workspace, nothing stored");
             return refused(back, SignInRefusal.TENANT_NOT_ALLOWED);
         }
-        OutlookConnection connection = connect(authorization, redemption);
-        return new Completion(returnUrls.withParameter(back, "connection", connection.id().toString()), connection.id());
+        UUID connection = session.getBusinessObject(OutlookConnections.class).connect(authorization, redemption);
+        return new Completion(returnUrls.withParameter(back, "connection", connection.toString()), connection);
     }
 
     /** Back to the return URL with the refusal's code and its sentence; no connection. */
@@ -174,7 +187,11 @@ public class OutlookConnections {
         return new Completion(returnUrls.withParameter(withCode.toString(), "error_description", refusal.sentence()), null);
     }
 
-    private OutlookConnection connect(OAuthAuthorization authorization, OutlookSignIn.Redemption redemption) {
+    /**
+     * The second half of {@link #completeAuthorization}, once Microsoft has redeemed the code of an accepted tenant:
+     * creates the connection, or updates the same Microsoft user's in place, in one transaction.
+     */
+    public UUID connect(OAuthAuthorization authorization, OutlookSignIn.Redemption redemption) {
         MicrosoftAccount account = redemption.account();
         Instant now = clock.instant();
         List<OutlookConnection> existing = em.createNamedQuery(OutlookConnection.PERSONAL_BY_MICROSOFT_USER, OutlookConnection.class)
@@ -210,7 +227,7 @@ public class OutlookConnections {
                 ? ConnectionChanged.Change.CONNECTED : ConnectionChanged.Change.RECONNECTED));
         audit.record(authorization.workspaceId(), authorization.userId(), authorization.userUpn(), action,
                 connection.mailbox().address(), connection.id(), null);
-        return connection;
+        return connection.id();
     }
 
     public List<ConnectionView> list(Caller caller) {
@@ -259,11 +276,25 @@ public class OutlookConnections {
 
     /**
      * Removes a connection and its token; a personal one takes its shared rows with it. Subscriptions at Microsoft are
-     * deleted first (best effort, by the observers of {@link ConnectionRemoval}); mailboxes and messages stay.
+     * deleted first (best effort, by the observers of {@link ConnectionRemoval}, with no transaction open); then the
+     * rows go in one transaction ({@link #remove}). Mailboxes and messages stay.
      */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void disconnect(Caller caller, UUID id) {
+        OutlookConnections self = session.getBusinessObject(OutlookConnections.class);
+        removals.fire(self.removalOf(caller, id));
+        self.remove(caller, id);
+    }
+
+    /** What {@link #disconnect} is about to remove: the caller's connection (or 404) and, for a personal one, its shared rows. */
+    public ConnectionRemoval removalOf(Caller caller, UUID id) {
         OutlookConnection connection = owned(caller, id);
-        removals.fire(new ConnectionRemoval(connection));
+        return new ConnectionRemoval(connection.id(), connection.sharedMailboxes().stream().map(OutlookConnection::id).toList());
+    }
+
+    /** The database half of {@link #disconnect}: the rows, reading ended, the audit trail, in one transaction. */
+    public void remove(Caller caller, UUID id) {
+        OutlookConnection connection = owned(caller, id);
         for (OutlookConnection shared : List.copyOf(connection.sharedMailboxes())) {
             mailboxes.endReading(shared.mailbox().id(), shared.userId());
             audit.record(caller.workspaceId(), caller.userId(), caller.upn(), AuditEvent.Action.SHARED_MAILBOX_REMOVED,

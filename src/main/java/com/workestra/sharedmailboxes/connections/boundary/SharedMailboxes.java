@@ -12,7 +12,12 @@ import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
 import com.workestra.sharedmailboxes.mailboxes.control.MailboxAddress;
 import com.workestra.sharedmailboxes.connections.control.SharedMailboxProbe;
+import com.workestra.sharedmailboxes.connections.entity.TokenHolder;
+import jakarta.annotation.Resource;
+import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -24,13 +29,17 @@ import java.util.UUID;
 
 /**
  * Adds a shared mailbox under the caller's personal connection, after Exchange has said yes to the probe and told which
- * mailbox it is.
+ * mailbox it is. The probe runs with no transaction open; the checks before it and the rows after it each take a short
+ * one.
  */
 @Stateless
 public class SharedMailboxes {
 
     @PersistenceContext
     EntityManager em;
+
+    @Resource
+    SessionContext session;
 
     @Inject
     OutlookConnections connections;
@@ -57,8 +66,17 @@ public class SharedMailboxes {
      *
      * @return the shared row's id; nothing is stored when any check or the probe fails
      */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public UUID add(Caller caller, UUID parentId, String requestedAddress) {
         String address = MailboxAddress.valid(requestedAddress);
+        SharedMailboxes self = session.getBusinessObject(SharedMailboxes.class);
+        TokenHolder parent = self.parentFor(caller, parentId);
+        MailboxIdentity identity = probe.probe(parent, address);
+        return self.added(caller, parentId, address, identity);
+    }
+
+    /** The caller's personal connection that may add a shared mailbox, as the token holder the probe asks with; or why not. */
+    public TokenHolder parentFor(Caller caller, UUID parentId) {
         OutlookConnection parent = connections.owned(caller, parentId);
         if (!parent.isPersonal()) {
             throw new ServiceException(ProblemCode.INVALID_REQUEST, "Add shared mailboxes to your personal Outlook connection.");
@@ -72,7 +90,15 @@ public class SharedMailboxes {
             throw new ServiceException(ProblemCode.PARENT_NOT_HEALTHY,
                     "Your personal Outlook connection needs attention: reconnect it first, then add the shared mailbox.");
         }
-        MailboxIdentity identity = probe.probe(parent, address);
+        return TokenHolder.of(parent);
+    }
+
+    /**
+     * The database half of {@link #add}, once Exchange has said which mailbox is at the address: the row, created or
+     * updated in place, in one transaction.
+     */
+    public UUID added(Caller caller, UUID parentId, String address, MailboxIdentity identity) {
+        OutlookConnection parent = connections.owned(caller, parentId);
         Mailbox known = mailboxes.find(caller.workspaceId(), identity);
         String formerAddress = known == null || known.address().equals(address) ? null : known.address();
         Mailbox mailbox = mailboxes.findOrCreate(caller.workspaceId(), identity, address, address, MailboxKind.SHARED);

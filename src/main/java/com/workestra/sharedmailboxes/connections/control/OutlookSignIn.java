@@ -21,6 +21,7 @@ import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.workestra.sharedmailboxes.graph.control.AccessTokens;
 import com.workestra.sharedmailboxes.graph.control.GraphClients;
 import com.workestra.sharedmailboxes.graph.control.MicrosoftEndpoints;
+import com.workestra.sharedmailboxes.graph.control.TransactionWatch;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
 import jakarta.annotation.Resource;
@@ -82,6 +83,9 @@ public class OutlookSignIn {
     GraphClients clients;
 
     @Inject
+    TransactionWatch transactions;
+
+    @Inject
     @ConfigProperty(name = "service.public-base-url")
     String publicBaseUrl;
 
@@ -130,6 +134,7 @@ public class OutlookSignIn {
     /** Redeems an authorization code; the account and the serialized MSAL cache holding its tokens. */
     public Redemption redeem(String code, String codeVerifier) {
         ConfidentialClientApplication app = application(null);
+        transactions.calling("MSAL authorization code redemption");
         try {
             IAuthenticationResult result = app.acquireToken(AuthorizationCodeParameters.builder(code, redirectUri())
                             .scopes(endpoints.delegatedScopes())
@@ -208,6 +213,7 @@ public class OutlookSignIn {
                 }
             }
             ConfidentialClientApplication app = applications.computeIfAbsent(id, this::application);
+            transactions.calling("MSAL token for connection " + id);
             try {
                 IAccount account = app.getAccounts().get(timeoutSeconds, TimeUnit.SECONDS).stream()
                         .filter(candidate -> homeAccountId.equals(candidate.homeAccountId()))

@@ -1,7 +1,7 @@
 package com.workestra.sharedmailboxes.connections.control;
 
 import com.microsoft.graph.serviceclient.GraphServiceClient;
-import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.connections.entity.TokenHolder;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
 import com.workestra.sharedmailboxes.graph.control.MailboxRefusals;
 import com.workestra.sharedmailboxes.mailboxes.control.MailboxIdentities;
@@ -30,8 +30,8 @@ public class SharedMailboxProbe {
     @Inject
     MailboxIdentities identities;
 
-    /** @return the identity Exchange gives the mailbox at this address */
-    public MailboxIdentity probe(OutlookConnection personal, String address) {
+    /** @return the identity Exchange gives the mailbox at this address, asked with the personal connection's token */
+    public MailboxIdentity probe(TokenHolder personal, String address) {
         try {
             GraphServiceClient client = signIn.graphFor(personal);
             client.users().byUserId(address).mailFolders().byMailFolderId("inbox").messages()

@@ -4,6 +4,7 @@ import com.workestra.sharedmailboxes.connections.entity.OAuthAuthorization;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -14,7 +15,7 @@ import java.util.UUID;
 /**
  * The oauth_authorization table: sign-ins started and not yet finished. Each is taken exactly once, and the expired
  * ones are purged a bounded batch at a time whenever a sign-in starts, so the table holds roughly what was started
- * within one authorization lifetime. Runs inside the caller's transaction.
+ * within one authorization lifetime. Runs inside the caller's transaction, or a transaction of its own.
  */
 @ApplicationScoped
 public class StartedSignIns {
@@ -43,7 +44,11 @@ public class StartedSignIns {
                 .executeUpdate();
     }
 
-    /** Deletes the state and returns what it held, atomically: of two callbacks with one state, only one gets it. */
+    /**
+     * Deletes the state and returns what it held, atomically: of two callbacks with one state, only one gets it. Called
+     * with no transaction open (the callback), it commits at once: the state is spent before Microsoft is asked.
+     */
+    @Transactional
     public OAuthAuthorization take(String state) {
         List<?> rows = em.createNativeQuery("DELETE FROM oauth_authorization WHERE state = ?1 RETURNING state, workspace_id, user_id,"
                         + " user_upn, code_verifier, return_url, reconnect_connection_id, created_at, expires_at, browser_binding_hash")

@@ -40,6 +40,9 @@ public class GraphClients {
     @Inject
     MetricRegistry metrics;
 
+    @Inject
+    TransactionWatch transactions;
+
     private volatile OkHttpClient http;
 
     private static final int MAX_CLIENTS = 2_000;
@@ -94,6 +97,12 @@ public class GraphClients {
         return chain.proceed(asked ? request : request.newBuilder().addHeader("Prefer", IMMUTABLE_IDS).build());
     }
 
+    /** Runs on the thread that sends the request (the SDK calls synchronously): it must hold no database transaction. */
+    private Response watched(Interceptor.Chain chain) throws IOException {
+        transactions.calling("Graph " + chain.request().method() + " " + chain.request().url().encodedPath());
+        return chain.proceed(chain.request());
+    }
+
     private OkHttpClient http() {
         OkHttpClient current = http;
         if (current == null) {
@@ -105,6 +114,7 @@ public class GraphClients {
                             .connectTimeout(timeout)
                             .readTimeout(timeout)
                             .callTimeout(timeout.multipliedBy(2))
+                            .addInterceptor(this::watched)
                             .addInterceptor(new GraphMetrics(metrics))
                             .addInterceptor(GraphClients::immutableIds)
                             .build();

@@ -14,7 +14,11 @@ import com.workestra.sharedmailboxes.messages.entity.Signature;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import jakarta.annotation.Resource;
+import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -27,13 +31,18 @@ import java.util.UUID;
 /**
  * Writing mail as the acting user: read state, send, reply, and the signature per (user, mailbox). Each goes to Exchange
  * with the caller's own delegated token first; only what Exchange accepted is recorded, audited with the acting user and
- * the mailbox. Sending from a mailbox the caller has not connected is refused before Microsoft is asked.
+ * the mailbox. Sending from a mailbox the caller has not connected is refused before Microsoft is asked. Exchange is
+ * asked with no transaction open: what it needs is read in a short transaction before, what it accepted is written in
+ * another after.
  */
 @Stateless
 public class MailActions {
 
     @PersistenceContext
     EntityManager em;
+
+    @Resource
+    SessionContext session;
 
     @Inject
     OutlookConnections connections;
@@ -56,20 +65,27 @@ public class MailActions {
     @Inject
     Clock clock;
 
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public MessageView markRead(Caller caller, String id, boolean isRead) {
         StoredMessage message = inbox.find(caller, id);
-        OutlookConnection acting = acting(caller, message.mailboxId(), message.mailboxAddress());
+        GraphMail.Acting acting = self().acting(caller, message);
         toExchange(acting, () -> graphMail.markRead(acting, message.graphId(), isRead));
+        self().markedRead(caller, message, acting, isRead);
+        return inbox.get(caller, id);
+    }
+
+    /** The database half of {@link #markRead}, once Exchange has accepted the change. */
+    public void markedRead(Caller caller, StoredMessage message, GraphMail.Acting acting, boolean isRead) {
         em.createNativeQuery("UPDATE message SET is_read = ?1 WHERE id = ?2")
                 .setParameter(1, isRead)
                 .setParameter(2, message.id())
                 .executeUpdate();
         audit.record(caller.workspaceId(), caller.userId(), caller.upn(),
                 isRead ? AuditEvent.Action.MARKED_READ : AuditEvent.Action.MARKED_UNREAD,
-                message.mailboxAddress(), acting.id(), "message " + message.id());
-        return inbox.get(caller, id);
+                message.mailboxAddress(), acting.connectionId(), "message " + message.id());
     }
 
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void send(Caller caller, OutgoingMessage outgoing) {
         List<Recipient> to = recipients(outgoing.to);
         List<Recipient> cc = recipients(outgoing.cc);
@@ -78,40 +94,70 @@ public class MailActions {
             throw new ServiceException(ProblemCode.INVALID_REQUEST, "A message needs at least one recipient.");
         }
         String from = Mailbox.normalize(outgoing.from);
-        OutlookConnection acting = sendingConnection(caller, from);
-        Signature.Body body = withSignature(caller, acting.mailbox(), outgoing.body.type(), outgoing.body.content);
+        Prepared prepared = self().preparedToSend(caller, from, outgoing.body.type(), outgoing.body.content);
+        GraphMail.Acting acting = prepared.acting();
+        Signature.Body body = prepared.body();
         toExchange(acting, () -> graphMail.send(acting, new GraphMail.Outgoing(outgoing.subject == null ? "" : outgoing.subject,
                 body.contentType(), body.content(), to, cc, bcc)));
-        audit.record(caller.workspaceId(), caller.userId(), caller.upn(), AuditEvent.Action.SENT, from, acting.id(),
-                (to.size() + cc.size() + bcc.size()) + " recipient(s)");
-        sent.fire(new MailSent(acting.id()));
+        self().sent(caller, AuditEvent.Action.SENT, from, acting, (to.size() + cc.size() + bcc.size()) + " recipient(s)");
     }
 
+    /** What {@link #send} asks Exchange with: the caller's connection to the From address (or 403), and the signed body. */
+    public Prepared preparedToSend(Caller caller, String from, String type, String content) {
+        OutlookConnection acting = sendingConnection(caller, from);
+        return new Prepared(GraphMail.Acting.of(acting), withSignature(caller, acting.mailbox(), type, content));
+    }
+
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void reply(Caller caller, String id, ReplyRequest reply) {
         StoredMessage message = inbox.find(caller, id);
         if (reply.from != null && !reply.from.isBlank() && !Mailbox.normalize(reply.from).equals(message.mailboxAddress())) {
             throw new ServiceException(ProblemCode.INVALID_REQUEST,
                     "A reply goes out from the mailbox the message is in (" + message.mailboxAddress() + ").");
         }
-        OutlookConnection acting = acting(caller, message.mailboxId(), message.mailboxAddress());
-        Signature.Body body = withSignature(caller, acting.mailbox(), reply.body.type(), reply.body.content);
+        Prepared prepared = self().preparedToReply(caller, message, reply.body.type(), reply.body.content);
+        GraphMail.Acting acting = prepared.acting();
         boolean all = Boolean.TRUE.equals(reply.replyAll);
-        toExchange(acting, () -> graphMail.reply(acting, message.graphId(), all, body.content()));
-        audit.record(caller.workspaceId(), caller.userId(), caller.upn(), AuditEvent.Action.REPLIED, message.mailboxAddress(),
-                acting.id(), (all ? "reply all to message " : "reply to message ") + message.id());
-        sent.fire(new MailSent(acting.id()));
+        toExchange(acting, () -> graphMail.reply(acting, message.graphId(), all, prepared.body().content()));
+        self().sent(caller, AuditEvent.Action.REPLIED, message.mailboxAddress(), acting,
+                (all ? "reply all to message " : "reply to message ") + message.id());
+    }
+
+    /** What {@link #reply} asks Exchange with: the caller's connection to the message's mailbox (or 403), and the signed body. */
+    public Prepared preparedToReply(Caller caller, StoredMessage message, String type, String content) {
+        OutlookConnection acting = acting(caller, message.mailboxId(), message.mailboxAddress());
+        return new Prepared(GraphMail.Acting.of(acting), withSignature(caller, acting.mailbox(), type, content));
+    }
+
+    /** The caller's connection to the message's mailbox, through which Exchange is asked (or 403), as values. */
+    public GraphMail.Acting acting(Caller caller, StoredMessage message) {
+        return GraphMail.Acting.of(acting(caller, message.mailboxId(), message.mailboxAddress()));
+    }
+
+    /** The database half of {@link #send} and {@link #reply}, once Exchange has accepted the mail: audited, and announced. */
+    public void sent(Caller caller, AuditEvent.Action action, String mailbox, GraphMail.Acting acting, String detail) {
+        audit.record(caller.workspaceId(), caller.userId(), caller.upn(), action, mailbox, acting.connectionId(), detail);
+        sent.fire(new MailSent(acting.connectionId()));
     }
 
     /** Asks Exchange; a refusal of the mailbox itself (not of sending) ends the caller's reading of new mail there. */
-    private void toExchange(OutlookConnection acting, Runnable call) {
+    private void toExchange(GraphMail.Acting acting, Runnable call) {
         try {
             call.run();
         } catch (ServiceException refused) {
             if (refused.code() == ProblemCode.MAILBOX_ACCESS_DENIED) {
-                refusals.refused(acting.id());
+                refusals.refused(acting.connectionId());
             }
             throw refused;
         }
+    }
+
+    private MailActions self() {
+        return session.getBusinessObject(MailActions.class);
+    }
+
+    /** The connection Exchange is asked through and the body as it goes out (with the caller's signature). */
+    public record Prepared(GraphMail.Acting acting, Signature.Body body) {
     }
 
     public SignatureView signature(Caller caller, String address) {

@@ -11,6 +11,7 @@ import com.microsoft.graph.users.item.messages.item.replyall.ReplyAllPostRequest
 import com.microsoft.graph.users.item.sendmail.SendMailPostRequestBody;
 import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.connections.entity.TokenHolder;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
 import com.workestra.sharedmailboxes.graph.control.MailboxRefusals;
 import com.workestra.sharedmailboxes.messages.entity.Recipient;
@@ -21,12 +22,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
  * Writes to Exchange as the acting user: send, reply, read state. A personal mailbox is reached as /me, a shared one as
  * /users/{shared address}, always with the acting connection's delegated token (the parent's for a shared row), so
  * Exchange decides and its audit names the person. Graph's refusals become the product's errors, never a silent success.
+ * It works on values ({@link Acting}), not entities: callers ask Microsoft with no transaction open.
  */
 @ApplicationScoped
 public class GraphMail {
@@ -37,11 +40,22 @@ public class GraphMail {
     @Inject
     MailboxGate gate;
 
+    /** The connection through which Exchange is asked, as values read before any call to Microsoft. */
+    public record Acting(UUID connectionId, UUID mailboxId, String address, String displayName, boolean personal,
+                         TokenHolder tokenHolder) {
+
+        /** Reads the connection (and, for a shared row, its parent's token holder): inside a transaction. */
+        public static Acting of(OutlookConnection connection) {
+            return new Acting(connection.id(), connection.mailbox().id(), connection.mailbox().address(),
+                    connection.mailbox().displayName(), connection.isPersonal(), TokenHolder.of(connection.tokenHolder()));
+        }
+    }
+
     public record Outgoing(String subject, String contentType, String content, List<Recipient> to, List<Recipient> cc,
                            List<Recipient> bcc) {
     }
 
-    public void send(OutlookConnection acting, Outgoing outgoing) {
+    public void send(Acting acting, Outgoing outgoing) {
         call(acting, user -> {
             Message message = new Message();
             message.setSubject(outgoing.subject());
@@ -49,8 +63,8 @@ public class GraphMail {
             message.setToRecipients(recipients(outgoing.to()));
             message.setCcRecipients(recipients(outgoing.cc()));
             message.setBccRecipients(recipients(outgoing.bcc()));
-            if (!acting.isPersonal()) {
-                message.setFrom(recipient(new Recipient(acting.mailbox().displayName(), acting.mailbox().address())));
+            if (!acting.personal()) {
+                message.setFrom(recipient(new Recipient(acting.displayName(), acting.address())));
             }
             SendMailPostRequestBody request = new SendMailPostRequestBody();
             request.setMessage(message);
@@ -59,13 +73,13 @@ public class GraphMail {
         });
     }
 
-    public void reply(OutlookConnection acting, String graphMessageId, boolean replyAll, String comment) {
+    public void reply(Acting acting, String graphMessageId, boolean replyAll, String comment) {
         call(acting, user -> {
             var item = user.messages().byMessageId(graphMessageId);
             Message message = null;
-            if (!acting.isPersonal()) {
+            if (!acting.personal()) {
                 message = new Message();
-                message.setFrom(recipient(new Recipient(acting.mailbox().displayName(), acting.mailbox().address())));
+                message.setFrom(recipient(new Recipient(acting.displayName(), acting.address())));
             }
             if (replyAll) {
                 ReplyAllPostRequestBody request = new ReplyAllPostRequestBody();
@@ -85,7 +99,7 @@ public class GraphMail {
         });
     }
 
-    public void markRead(OutlookConnection acting, String graphMessageId, boolean isRead) {
+    public void markRead(Acting acting, String graphMessageId, boolean isRead) {
         call(acting, user -> {
             Message change = new Message();
             change.setIsRead(isRead);
@@ -93,17 +107,17 @@ public class GraphMail {
         });
     }
 
-    private void call(OutlookConnection acting, Consumer<UserItemRequestBuilder> request) {
+    private void call(Acting acting, Consumer<UserItemRequestBuilder> request) {
         GraphServiceClient client = signIn.graphFor(acting.tokenHolder());
-        UserItemRequestBuilder user = acting.isPersonal() ? client.me() : client.users().byUserId(acting.mailbox().address());
+        UserItemRequestBuilder user = acting.personal() ? client.me() : client.users().byUserId(acting.address());
         try {
-            gate.run(acting.mailbox().id(), () -> request.accept(user));
+            gate.run(acting.mailboxId(), () -> request.accept(user));
         } catch (RuntimeException e) {
             throw ServiceException.within(e).<RuntimeException>map(refused -> refused).orElseGet(() -> translate(e, acting));
         }
     }
 
-    static RuntimeException translate(RuntimeException failure, OutlookConnection acting) {
+    static RuntimeException translate(RuntimeException failure, Acting acting) {
         GraphFailure graphFailure = GraphFailure.of(failure);
         if (graphFailure == null) {
             return failure;
@@ -116,7 +130,7 @@ public class GraphMail {
         }
         if (graphFailure.isNotFound()) {
             return new ServiceException(ProblemCode.NOT_FOUND,
-                    "Microsoft 365 no longer has this message in " + acting.mailbox().address() + ".", null, failure);
+                    "Microsoft 365 no longer has this message in " + acting.address() + ".", null, failure);
         }
         if (graphFailure.isThrottled()) {
             return new ServiceException(ProblemCode.THROTTLED, MailboxRefusals.THROTTLED + ". Try again shortly.",

@@ -5,6 +5,7 @@ import com.workestra.sharedmailboxes.connections.boundary.ConnectionRemoval;
 import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
 import com.workestra.sharedmailboxes.graph.control.OAuthSecrets;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.connections.entity.TokenHolder;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
 import com.workestra.sharedmailboxes.notifications.control.AppOnlyIdentity;
 import com.workestra.sharedmailboxes.notifications.control.SubscriptionsAtMicrosoft;
@@ -12,6 +13,8 @@ import com.workestra.sharedmailboxes.notifications.entity.GraphSubscription;
 import com.workestra.sharedmailboxes.notifications.entity.SubscriptionIdentity;
 import com.workestra.sharedmailboxes.sync.control.SyncRequests;
 import com.workestra.sharedmailboxes.sync.entity.SyncReason;
+import jakarta.annotation.Resource;
+import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -24,6 +27,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -32,7 +36,8 @@ import java.util.logging.Logger;
 /**
  * Sets up, keeps alive and removes push delivery for connections. A personal connection subscribes with its own
  * delegated token; a shared mailbox only with the app-only identity, never with a delegated token (Graph refuses
- * delegated subscriptions on shared mailboxes); everything else is polled, and the connection says why.
+ * delegated subscriptions on shared mailboxes); everything else is polled, and the connection says why. Microsoft is
+ * asked with no transaction open; each database step before and after is a short transaction of its own.
  */
 @Stateless
 public class PushDelivery {
@@ -41,6 +46,12 @@ public class PushDelivery {
 
     @PersistenceContext
     EntityManager em;
+
+    @Resource
+    SessionContext session;
+
+    /** This bean as the container calls it (tests set it to the bean itself). */
+    PushDelivery self;
 
     @Inject
     SubscriptionsAtMicrosoft microsoft;
@@ -70,75 +81,129 @@ public class PushDelivery {
     Duration pollInterval;
 
     /**
-     * Push where possible, polling otherwise. Never throws: a failure leaves the connection polled, with a note. In a
-     * transaction of its own, since it also runs after the transaction that made the connection has committed.
+     * Push where possible, polling otherwise. Never throws: a failure leaves the connection polled, with a note. It runs
+     * after the transaction that made the connection has committed; Microsoft is asked with no transaction open, and
+     * what it answered is written in a short transaction of its own.
      */
-    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void setUp(UUID connectionId) {
-        OutlookConnection connection = em.find(OutlookConnection.class, connectionId);
-        if (connection == null || !currentSubscriptions(connectionId).isEmpty()) {
+        Instant now = clock.instant();
+        SubscriptionTarget target = self().target(connectionId, now);
+        if (target == null) {
             return;
         }
-        Instant now = clock.instant();
+        String clientState = OAuthSecrets.random(48);
+        SubscriptionsAtMicrosoft.Created created;
+        try {
+            created = microsoft.create(client(target.identity(), target.holder()), target.resource(), clientState, now.plus(lifetime));
+        } catch (RuntimeException e) {
+            String reason = describe(e);
+            LOG.log(Level.WARNING, "push for connection {0} could not be set up: {1}", new Object[]{connectionId, reason});
+            self().pushFailed(connectionId, "Polled every " + pollInterval.toSeconds() + " s: change notifications could not be set up ("
+                    + reason + "); retrying later.", now);
+            return;
+        }
+        if (!self().pushed(target, created, clientState, now)) {
+            // The connection was removed while Microsoft was asked: nothing would ever renew or delete this subscription.
+            delete(new KnownSubscription(created.id(), connectionId, target.identity(), target.holder()));
+        }
+    }
+
+    /**
+     * What {@link #setUp} asks Microsoft for, or null when the connection is gone or already has a subscription; a shared
+     * mailbox without the app-only identity is marked polled here, and asks for nothing.
+     */
+    public SubscriptionTarget target(UUID connectionId, Instant now) {
+        OutlookConnection connection = em.find(OutlookConnection.class, connectionId);
+        if (connection == null || !currentSubscriptions(connectionId).isEmpty()) {
+            return null;
+        }
         if (!connection.isPersonal() && !appOnly.isConfigured()) {
             connection.polled("Polled every " + pollInterval.toSeconds() + " s: Microsoft sends change notifications for shared mailboxes"
                     + " only to an app-only identity, and none is configured.", now);
-            return;
+            return null;
         }
         SubscriptionIdentity identity = connection.isPersonal() ? SubscriptionIdentity.DELEGATED : SubscriptionIdentity.APP_ONLY;
         String resource = connection.isPersonal() ? "me/mailFolders('inbox')/messages"
                 : "users/" + connection.mailbox().address() + "/mailFolders('inbox')/messages";
-        String clientState = OAuthSecrets.random(48);
-        try {
-            var created = microsoft.create(client(connection, identity), resource, clientState, now.plus(lifetime));
-            em.persist(new GraphSubscription(created.id(), connectionId, resource, identity, clientState, created.expiresAt(), now));
-            connection.pushed(now);
-        } catch (RuntimeException e) {
-            String reason = describe(e);
-            LOG.log(Level.WARNING, "push for connection {0} could not be set up: {1}", new Object[]{connectionId, reason});
-            connection.pushFailed("Polled every " + pollInterval.toSeconds() + " s: change notifications could not be set up ("
-                    + reason + "); retrying later.", now);
+        return new SubscriptionTarget(connectionId, identity, resource, TokenHolder.of(connection.tokenHolder()));
+    }
+
+    /** Microsoft created the subscription: kept, and the connection pushed. False when the connection is gone meanwhile. */
+    public boolean pushed(SubscriptionTarget target, SubscriptionsAtMicrosoft.Created created, String clientState, Instant now) {
+        OutlookConnection connection = em.find(OutlookConnection.class, target.connectionId());
+        if (connection == null) {
+            return false;
+        }
+        em.persist(new GraphSubscription(created.id(), target.connectionId(), target.resource(), target.identity(), clientState,
+                created.expiresAt(), now));
+        connection.pushed(now);
+        return true;
+    }
+
+    public void pushFailed(UUID connectionId, String note, Instant now) {
+        OutlookConnection connection = em.find(OutlookConnection.class, connectionId);
+        if (connection != null) {
+            connection.pushFailed(note, now);
         }
     }
 
-    /** Renews one subscription ahead of expiry; recreates it when Graph no longer knows it; falls back to polling after repeated failure. */
-    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    /**
+     * Renews one subscription ahead of expiry; recreates it when Graph no longer knows it; falls back to polling after
+     * repeated failure. Microsoft is asked with no transaction open.
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void renew(String subscriptionId) {
+        KnownSubscription subscription = self().known(subscriptionId);
+        if (subscription == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        try {
+            Instant expiry = microsoft.renew(client(subscription.identity(), subscription.holder()), subscriptionId, now.plus(lifetime));
+            self().renewed(subscriptionId, expiry, now);
+        } catch (RuntimeException e) {
+            GraphFailure failure = GraphFailure.of(e);
+            if (failure != null && failure.isNotFound()) {
+                recreate(subscription, SyncReason.RECOVERY);
+                return;
+            }
+            self().renewalFailed(subscriptionId, describe(e), now);
+        }
+    }
+
+    public void renewed(String subscriptionId, Instant expiry, Instant now) {
+        GraphSubscription subscription = em.find(GraphSubscription.class, subscriptionId);
+        if (subscription != null) {
+            subscription.renewedUntil(expiry, now);
+        }
+    }
+
+    /** A renewal Microsoft refused: counted; after too many, or once expired, the connection is polled and synced at once. */
+    public void renewalFailed(String subscriptionId, String reason, Instant now) {
         GraphSubscription subscription = em.find(GraphSubscription.class, subscriptionId);
         if (subscription == null) {
             return;
         }
-        OutlookConnection connection = em.find(OutlookConnection.class, subscription.connectionId());
-        Instant now = clock.instant();
-        try {
-            Instant expiry = microsoft.renew(client(connection, subscription.identity()), subscriptionId, now.plus(lifetime));
-            subscription.renewedUntil(expiry, now);
-        } catch (RuntimeException e) {
-            GraphFailure failure = GraphFailure.of(e);
-            if (failure != null && failure.isNotFound()) {
-                recreate(subscription, connection, SyncReason.RECOVERY);
-                return;
-            }
-            int failures = subscription.failed(describe(e));
-            if (failures >= maxFailures || !subscription.expiresAt().isAfter(now)) {
-                em.remove(subscription);
-                connection.pushFailed("Polled every " + pollInterval.toSeconds() + " s: the change-notification subscription could not be renewed ("
-                        + describe(e) + ").", now);
-                syncRequests.request(connection.id(), SyncReason.RECOVERY);
-            }
+        int failures = subscription.failed(reason);
+        if (failures >= maxFailures || !subscription.expiresAt().isAfter(now)) {
+            OutlookConnection connection = em.find(OutlookConnection.class, subscription.connectionId());
+            em.remove(subscription);
+            connection.pushFailed("Polled every " + pollInterval.toSeconds() + " s: the change-notification subscription could not be renewed ("
+                    + reason + ").", now);
+            syncRequests.request(connection.id(), SyncReason.RECOVERY);
         }
     }
 
     /** Graph asks for a reauthorization: reauthorize, or renew when that is refused. */
-    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void reauthorize(String subscriptionId) {
-        GraphSubscription subscription = em.find(GraphSubscription.class, subscriptionId);
+        KnownSubscription subscription = self().known(subscriptionId);
         if (subscription == null) {
             return;
         }
-        OutlookConnection connection = em.find(OutlookConnection.class, subscription.connectionId());
         try {
-            microsoft.reauthorize(client(connection, subscription.identity()), subscriptionId);
+            microsoft.reauthorize(client(subscription.identity(), subscription.holder()), subscriptionId);
         } catch (RuntimeException e) {
             LOG.info(() -> "reauthorize of " + subscriptionId + " failed (" + describe(e) + "), renewing instead");
             renew(subscriptionId);
@@ -146,19 +211,40 @@ public class PushDelivery {
     }
 
     /** Graph removed the subscription: recreate it, then sync what may have been missed meanwhile. */
-    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void recreate(String subscriptionId) {
-        GraphSubscription subscription = em.find(GraphSubscription.class, subscriptionId);
+        KnownSubscription subscription = self().known(subscriptionId);
         if (subscription != null) {
-            recreate(subscription, em.find(OutlookConnection.class, subscription.connectionId()), SyncReason.MISSED);
+            recreate(subscription, SyncReason.MISSED);
         }
     }
 
-    private void recreate(GraphSubscription old, OutlookConnection connection, SyncReason reason) {
-        em.remove(old);
-        em.flush();
-        setUp(connection.id());
-        syncRequests.request(connection.id(), reason);
+    private void recreate(KnownSubscription old, SyncReason reason) {
+        self().forget(old.id());
+        setUp(old.connectionId());
+        self().requestSync(old.connectionId(), reason);
+    }
+
+    /** The subscription and the connection that owns it, as values; null when it is no longer kept. */
+    public KnownSubscription known(String subscriptionId) {
+        GraphSubscription subscription = em.find(GraphSubscription.class, subscriptionId);
+        if (subscription == null) {
+            return null;
+        }
+        OutlookConnection connection = em.find(OutlookConnection.class, subscription.connectionId());
+        return new KnownSubscription(subscriptionId, subscription.connectionId(), subscription.identity(),
+                TokenHolder.of(connection.tokenHolder()));
+    }
+
+    public void forget(String subscriptionId) {
+        GraphSubscription subscription = em.find(GraphSubscription.class, subscriptionId);
+        if (subscription != null) {
+            em.remove(subscription);
+        }
+    }
+
+    public void requestSync(UUID connectionId, SyncReason reason) {
+        syncRequests.request(connectionId, reason);
     }
 
     /** Connections that wanted push but poll after a failed set-up: try again. */
@@ -184,22 +270,35 @@ public class PushDelivery {
                 .executeUpdate() == 1;
     }
 
-    /** Before a connection is deleted: its subscriptions, and those of its shared rows, are deleted at Microsoft (best effort). */
+    /**
+     * Before a connection is deleted: its subscriptions, and those of its shared rows, are forgotten here and deleted at
+     * Microsoft (best effort), with no transaction open.
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void onRemoval(@Observes ConnectionRemoval removal) {
-        OutlookConnection connection = removal.connection();
-        deleteAtMicrosoft(connection);
-        connection.sharedMailboxes().forEach(this::deleteAtMicrosoft);
+        self().forgetAll(removal.connectionIds()).forEach(this::delete);
     }
 
-    private void deleteAtMicrosoft(OutlookConnection connection) {
-        for (GraphSubscription subscription : currentSubscriptions(connection.id())) {
-            try {
-                microsoft.delete(client(connection, subscription.identity()), subscription.id());
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "subscription {0} of connection {1} could not be deleted at Microsoft: {2}",
-                        new Object[]{subscription.id(), connection.id(), describe(e)});
+    /** Forgets the connections' subscriptions, in one transaction; what Microsoft must be told to delete. */
+    public List<KnownSubscription> forgetAll(List<UUID> connectionIds) {
+        List<KnownSubscription> forgotten = new ArrayList<>();
+        for (UUID connectionId : connectionIds) {
+            OutlookConnection connection = em.find(OutlookConnection.class, connectionId);
+            for (GraphSubscription subscription : currentSubscriptions(connectionId)) {
+                forgotten.add(new KnownSubscription(subscription.id(), connectionId, subscription.identity(),
+                        connection == null ? null : TokenHolder.of(connection.tokenHolder())));
+                em.remove(subscription);
             }
-            em.remove(subscription);
+        }
+        return forgotten;
+    }
+
+    private void delete(KnownSubscription subscription) {
+        try {
+            microsoft.delete(client(subscription.identity(), subscription.holder()), subscription.id());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "subscription {0} of connection {1} could not be deleted at Microsoft: {2}",
+                    new Object[]{subscription.id(), subscription.connectionId(), describe(e)});
         }
     }
 
@@ -208,8 +307,24 @@ public class PushDelivery {
                 .setParameter("connectionId", connectionId).getResultList();
     }
 
-    private GraphServiceClient client(OutlookConnection connection, SubscriptionIdentity identity) {
-        return identity == SubscriptionIdentity.APP_ONLY ? appOnly.graph() : signIn.graphFor(connection.tokenHolder());
+    private GraphServiceClient client(SubscriptionIdentity identity, TokenHolder holder) {
+        return identity == SubscriptionIdentity.APP_ONLY ? appOnly.graph() : signIn.graphFor(holder);
+    }
+
+    /** This bean through the container, so that each database step gets its own short transaction. */
+    private PushDelivery self() {
+        if (self == null) {
+            self = session.getBusinessObject(PushDelivery.class);
+        }
+        return self;
+    }
+
+    /** A subscription to create: for which connection, as whom, on what. */
+    public record SubscriptionTarget(UUID connectionId, SubscriptionIdentity identity, String resource, TokenHolder holder) {
+    }
+
+    /** A subscription this service holds, with the token holder that may change it (unused for the app-only identity). */
+    public record KnownSubscription(String id, UUID connectionId, SubscriptionIdentity identity, TokenHolder holder) {
     }
 
     private static String describe(Throwable e) {

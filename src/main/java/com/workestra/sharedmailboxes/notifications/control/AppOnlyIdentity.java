@@ -6,6 +6,7 @@ import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.workestra.sharedmailboxes.graph.control.AccessTokens;
 import com.workestra.sharedmailboxes.graph.control.GraphClients;
 import com.workestra.sharedmailboxes.graph.control.MicrosoftEndpoints;
+import com.workestra.sharedmailboxes.graph.control.TransactionWatch;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
 import jakarta.annotation.Resource;
@@ -53,6 +54,9 @@ public class AppOnlyIdentity {
     @Inject
     GraphClients clients;
 
+    @Inject
+    TransactionWatch transactions;
+
     private volatile ConfidentialClientApplication application;
 
     /** A Graph client acting as the app-only identity (MSAL keeps its token until shortly before it expires). */
@@ -65,6 +69,7 @@ public class AppOnlyIdentity {
     }
 
     public String accessToken() {
+        transactions.calling("MSAL app-only token");
         try {
             return application().acquireToken(ClientCredentialParameters.builder(Set.of(scope)).build())
                     .get(timeoutSeconds, TimeUnit.SECONDS).accessToken();

@@ -2,6 +2,7 @@ package com.workestra.sharedmailboxes.testing.boundary;
 
 import com.workestra.sharedmailboxes.clock.boundary.ClockProducer;
 import com.workestra.sharedmailboxes.clock.control.BackgroundWork;
+import com.workestra.sharedmailboxes.graph.control.TransactionWatch;
 import com.workestra.sharedmailboxes.sync.boundary.SyncScheduler;
 import jakarta.annotation.security.PermitAll;
 import jakarta.enterprise.context.RequestScoped;
@@ -25,7 +26,8 @@ import java.time.format.DateTimeParseException;
 
 /**
  * What the integration tests need to look at a state without racing background work: hold the timers (and wait for
- * this server's sync runs in flight to end), release them, move the service's clock forward and back to real time.
+ * this server's sync runs in flight to end), release them, move the service's clock forward and back to real time; and
+ * what they check the service never does: calls to Microsoft made inside a database transaction.
  * Answers 404 unless
  * {@code testing.controls-enabled} is true, which no production deployment sets.
  */
@@ -49,6 +51,9 @@ public class TestingControls {
 
     @Inject
     ClockProducer clocks;
+
+    @Inject
+    TransactionWatch transactions;
 
     @POST
     @Path("background/hold")
@@ -113,6 +118,20 @@ public class TestingControls {
         return Json.createObjectBuilder()
                 .add("now", clocks.serviceClock().instant().toString())
                 .add("offset", clocks.serviceClock().offset().toString())
+                .build();
+    }
+
+    /** Calls to Microsoft (Graph or MSAL) this server made while holding a database transaction: none is the rule. */
+    @GET
+    @Path("microsoft-calls-in-transaction")
+    @Operation(hidden = true)
+    public JsonObject microsoftCallsInTransaction() {
+        requireEnabled();
+        var recent = Json.createArrayBuilder();
+        transactions.recentCallsInTransaction().forEach(recent::add);
+        return Json.createObjectBuilder()
+                .add("count", transactions.callsInTransaction())
+                .add("recent", recent)
                 .build();
     }
 

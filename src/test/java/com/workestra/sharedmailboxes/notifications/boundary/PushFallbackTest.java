@@ -6,6 +6,7 @@ import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.workestra.sharedmailboxes.connections.entity.Delivery;
 import com.workestra.sharedmailboxes.connections.entity.MicrosoftAccount;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
+import com.workestra.sharedmailboxes.connections.entity.TokenHolder;
 import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
 import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
 import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
@@ -60,6 +61,7 @@ class PushFallbackTest {
     @BeforeEach
     void setUp() {
         push.em = rows();
+        push.self = push; // no container: each database step runs on the plain bean
         push.clock = Clock.fixed(NOW, ZoneOffset.UTC);
         push.lifetime = Duration.ofMinutes(4200);
         push.maxFailures = 3;
@@ -84,7 +86,7 @@ class PushFallbackTest {
         };
         push.signIn = new OutlookSignIn() {
             @Override
-            public GraphServiceClient graphFor(OutlookConnection personal) {
+            public GraphServiceClient graphFor(TokenHolder personal) {
                 return null; // Microsoft's answers are the stand-in below; no request leaves the test
             }
         };
