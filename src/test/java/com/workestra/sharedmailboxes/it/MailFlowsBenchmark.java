@@ -263,7 +263,7 @@ class MailFlowsBenchmark extends ServiceIT {
             people.get(i).awaitConnection(connections.get(i), v -> "healthy".equals(v.get("health").get("badge").asText()),
                     Duration.ofSeconds(60));
         }
-        long pushed = connections.stream().filter(id -> "WEBHOOK".equals(Sql.single("SELECT delivery FROM outlook_connection WHERE id = ?", id))).count();
+        long pushed = connections.stream().filter(id -> Boolean.TRUE.equals(Sql.single("SELECT pushed FROM sync_state WHERE connection_id = ?", id))).count();
 
         // Polling: one person with 100 shared mailboxes (no app-only identity here, so they poll).
         Person poller = workspace.person("poller");

@@ -30,8 +30,11 @@ public record ConnectionView(UUID id, String kind, String address, String displa
     public record SyncView(long messagesSynced, boolean historyComplete, String lastTransientFailure, Instant lastTransientFailureAt) {
     }
 
-    /** What only the components above connections know of it: its health and its sync's progress. */
-    public record Status(HealthView health, SyncView sync) {
+    /**
+     * What only the components above connections know of it: its health, its sync's progress, and whether Graph
+     * notifies its changes ({@code webhook}) or it is polled, with the reason.
+     */
+    public record Status(HealthView health, SyncView sync, String delivery, String deliveryNote) {
     }
 
     public static ConnectionView of(OutlookConnection connection, Status status) {
@@ -47,7 +50,7 @@ public record ConnectionView(UUID id, String kind, String address, String displa
                 connection.mailbox().address(), connection.displayName(),
                 connection.parent() == null ? null : connection.parent().id(), connection.createdAt(),
                 status.health(),
-                connection.delivery().name().toLowerCase(Locale.ROOT), connection.deliveryNote(), reason == null, reason,
+                status.delivery(), status.deliveryNote(), reason == null, reason,
                 status.sync());
     }
 }

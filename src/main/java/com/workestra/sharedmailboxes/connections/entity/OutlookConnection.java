@@ -103,16 +103,6 @@ public class OutlookConnection {
     @Column(name = "error_at")
     private Instant errorAt;
 
-    @Enumerated(EnumType.STRING)
-    @Column(nullable = false)
-    private Delivery delivery = Delivery.POLLING;
-
-    @Column(name = "delivery_note")
-    private String deliveryNote;
-
-    @Column(name = "delivery_failures")
-    private int deliveryFailures;
-
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -214,35 +204,6 @@ public class OutlookConnection {
             this.errorAt = null;
             this.updatedAt = now;
         }
-    }
-
-    /** Push works: Graph notifies this connection's mailbox. */
-    public void pushed(Instant now) {
-        this.delivery = Delivery.WEBHOOK;
-        this.deliveryNote = null;
-        this.deliveryFailures = 0;
-        this.updatedAt = now;
-    }
-
-    /** Polled, with the reason a person reads next to the health badge. */
-    public void polled(String note, Instant now) {
-        this.delivery = Delivery.POLLING;
-        this.deliveryNote = note;
-        this.updatedAt = now;
-    }
-
-    /** Setting up push failed once more; polled meanwhile. */
-    public int pushFailed(String note, Instant now) {
-        polled(note, now);
-        return ++deliveryFailures;
-    }
-
-    public String deliveryNote() {
-        return deliveryNote;
-    }
-
-    public int deliveryFailures() {
-        return deliveryFailures;
     }
 
     public static Set<String> normalizeScopes(Set<String> scopes) {
@@ -349,10 +310,6 @@ public class OutlookConnection {
 
     public String errorMessage() {
         return errorMessage;
-    }
-
-    public Delivery delivery() {
-        return delivery;
     }
 
     public Instant createdAt() {

@@ -10,6 +10,7 @@ import com.workestra.sharedmailboxes.graph.control.GraphFailure;
 import com.workestra.sharedmailboxes.notifications.control.AppOnlyIdentity;
 import com.workestra.sharedmailboxes.notifications.control.SubscriptionsAtMicrosoft;
 import com.workestra.sharedmailboxes.notifications.entity.GraphSubscription;
+import com.workestra.sharedmailboxes.notifications.entity.PushState;
 import com.workestra.sharedmailboxes.notifications.entity.SubscriptionIdentity;
 import com.workestra.sharedmailboxes.sync.control.SyncRequests;
 import com.workestra.sharedmailboxes.sync.entity.SyncReason;
@@ -119,7 +120,7 @@ public class PushDelivery {
             return null;
         }
         if (!connection.isPersonal() && !appOnly.isConfigured()) {
-            connection.polled("Polled every " + pollInterval.toSeconds() + " s: Microsoft sends change notifications for shared mailboxes"
+            polled(connectionId, "Polled every " + pollInterval.toSeconds() + " s: Microsoft sends change notifications for shared mailboxes"
                     + " only to an app-only identity, and none is configured.", now);
             return null;
         }
@@ -137,15 +138,36 @@ public class PushDelivery {
         }
         em.persist(new GraphSubscription(created.id(), target.connectionId(), target.resource(), target.identity(), clientState,
                 created.expiresAt(), now));
-        connection.pushed(now);
+        state(target.connectionId(), now).pushed(now);
+        syncRequests.deliveredBy(target.connectionId(), true);
         return true;
     }
 
     public void pushFailed(UUID connectionId, String note, Instant now) {
-        OutlookConnection connection = em.find(OutlookConnection.class, connectionId);
-        if (connection != null) {
-            connection.pushFailed(note, now);
+        if (em.find(OutlookConnection.class, connectionId) != null) {
+            state(connectionId, now).pushFailed(note, now);
+            syncRequests.deliveredBy(connectionId, false);
         }
+    }
+
+    /** Why the connection is polled (null while it is pushed, or before push was ever tried). */
+    public String note(UUID connectionId) {
+        PushState state = em.find(PushState.class, connectionId);
+        return state == null ? null : state.note();
+    }
+
+    private void polled(UUID connectionId, String note, Instant now) {
+        state(connectionId, now).polled(note, now);
+        syncRequests.deliveredBy(connectionId, false);
+    }
+
+    private PushState state(UUID connectionId, Instant now) {
+        PushState state = em.find(PushState.class, connectionId);
+        if (state == null) {
+            state = new PushState(connectionId, now);
+            em.persist(state);
+        }
+        return state;
     }
 
     /**
@@ -187,11 +209,11 @@ public class PushDelivery {
         }
         int failures = subscription.failed(reason);
         if (failures >= maxFailures || !subscription.expiresAt().isAfter(now)) {
-            OutlookConnection connection = em.find(OutlookConnection.class, subscription.connectionId());
+            UUID connectionId = subscription.connectionId();
             em.remove(subscription);
-            connection.pushFailed("Polled every " + pollInterval.toSeconds() + " s: the change-notification subscription could not be renewed ("
+            pushFailed(connectionId, "Polled every " + pollInterval.toSeconds() + " s: the change-notification subscription could not be renewed ("
                     + reason + ").", now);
-            syncRequests.request(connection.id(), SyncReason.RECOVERY);
+            syncRequests.request(connectionId, SyncReason.RECOVERY);
         }
     }
 
@@ -249,8 +271,7 @@ public class PushDelivery {
 
     /** Connections that wanted push but poll after a failed set-up: try again. */
     public List<UUID> pushRetries() {
-        return em.createQuery("SELECT c.id FROM OutlookConnection c WHERE c.delivery = com.workestra.sharedmailboxes.connections.entity.Delivery.POLLING"
-                        + " AND c.deliveryFailures > 0 AND c.deliveryFailures < :max", UUID.class)
+        return em.createNamedQuery(PushState.RETRIES, UUID.class)
                 .setParameter("max", maxFailures)
                 .getResultList();
     }

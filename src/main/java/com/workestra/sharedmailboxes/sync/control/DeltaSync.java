@@ -3,7 +3,6 @@ package com.workestra.sharedmailboxes.sync.control;
 import com.workestra.sharedmailboxes.graph.control.MailboxGate;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
-import com.workestra.sharedmailboxes.connections.entity.Delivery;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.sync.entity.DeltaPage;
@@ -129,7 +128,7 @@ public class DeltaSync {
             }
             Instant now = clock.instant();
             ledger.succeeded(connectionId, owner, now, failures.nextRoutineRun(target, now),
-                    target.delivery() == Delivery.POLLING ? SyncReason.POLL : SyncReason.SAFETY);
+                    target.pushed() ? SyncReason.SAFETY : SyncReason.POLL);
             return Outcome.CURRENT;
         } catch (SyncLedger.LeaseLost lost) {
             LOG.info(() -> lost.getMessage());

@@ -1,6 +1,5 @@
 package com.workestra.sharedmailboxes.sync.control;
 
-import com.workestra.sharedmailboxes.connections.entity.Delivery;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
 import com.workestra.sharedmailboxes.graph.control.MailboxGate;
 import com.workestra.sharedmailboxes.graph.control.MailboxRefusals;
@@ -87,7 +86,7 @@ public class SyncFailures {
 
     /** When the next routine run is due after this one: the next poll, or the safety sync of a pushed connection. */
     public Instant nextRoutineRun(SyncTarget target, Instant now) {
-        return now.plus(target.delivery() == Delivery.POLLING ? pollInterval : safetyInterval);
+        return now.plus(target.pushed() ? safetyInterval : pollInterval);
     }
 
     private DeltaSync.Outcome refused(SyncTarget target, String owner, ProblemCode code, String sentence) {

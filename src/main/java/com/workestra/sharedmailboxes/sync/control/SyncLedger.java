@@ -101,7 +101,9 @@ public class SyncLedger {
         if (connection == null) {
             return null;
         }
-        return SyncTarget.of(connection);
+        List<?> pushed = em.createNativeQuery("SELECT pushed FROM sync_state WHERE connection_id = ?1")
+                .setParameter(1, connectionId).getResultList();
+        return SyncTarget.of(connection, !pushed.isEmpty() && Boolean.TRUE.equals(pushed.get(0)));
     }
 
     @Transactional(Transactional.TxType.REQUIRES_NEW)
@@ -297,16 +299,15 @@ public class SyncLedger {
         Timestamp at = Timestamp.from(now);
         int requested = update("""
                 UPDATE sync_state s
-                   SET requested_at = ?, reason = CASE WHEN c.delivery = 'POLLING' THEN 'POLL' ELSE 'SAFETY' END
+                   SET requested_at = ?, reason = CASE WHEN s.pushed THEN 'SAFETY' ELSE 'POLL' END
                   FROM outlook_connection c
                  WHERE c.id = s.connection_id AND s.requested_at IS NULL AND s.lease_owner IS NULL
                    AND (s.started_at IS NULL
-                        OR s.started_at <= CASE WHEN c.delivery = 'POLLING' THEN ?::timestamptz ELSE ?::timestamptz END)
+                        OR s.started_at <= CASE WHEN s.pushed THEN ?::timestamptz ELSE ?::timestamptz END)
                    AND NOT EXISTS (SELECT 1 FROM outlook_connection h
                                     WHERE h.id = COALESCE(c.parent_id, c.id) AND h.error_code = 'RECONNECT_REQUIRED')
-                """, at, Timestamp.from(pollDue), Timestamp.from(safetyDue));
-        requested += update("UPDATE sync_state s SET requested_at = ? FROM outlook_connection c"
-                        + " WHERE c.id = s.connection_id AND c.delivery = 'POLLING' AND s.requested_at > ?",
+                """, at, Timestamp.from(safetyDue), Timestamp.from(pollDue));
+        requested += update("UPDATE sync_state SET requested_at = ? WHERE NOT pushed AND requested_at > ?",
                 Timestamp.from(pollHorizon), Timestamp.from(pollHorizon));
         return requested;
     }
@@ -316,7 +317,7 @@ public class SyncLedger {
     public SyncStatus status(UUID connectionId) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement("""
-                     SELECT s.last_success_at, s.failing_since, s.failure, s.failure_at,
+                     SELECT s.last_success_at, s.failing_since, s.failure, s.failure_at, s.pushed,
                             COALESCE((SELECT sum(messages_synced) FROM sync_cursor WHERE connection_id = s.connection_id), 0),
                             (SELECT count(*) FROM sync_cursor WHERE connection_id = s.connection_id AND history_complete_at IS NOT NULL)
                        FROM sync_state s WHERE s.connection_id = ?
@@ -327,7 +328,7 @@ public class SyncLedger {
                     return SyncStatus.NONE;
                 }
                 return new SyncStatus(instant(rows.getTimestamp(1)), instant(rows.getTimestamp(2)), rows.getString(3),
-                        instant(rows.getTimestamp(4)), rows.getLong(5), rows.getInt(6) >= Folder.values().length);
+                        instant(rows.getTimestamp(4)), rows.getBoolean(5), rows.getLong(6), rows.getInt(7) >= Folder.values().length);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading sync progress failed", e);

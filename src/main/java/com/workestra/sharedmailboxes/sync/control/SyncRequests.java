@@ -51,6 +51,17 @@ public class SyncRequests {
         return updated > 0;
     }
 
+    /**
+     * Whether Graph notifies the connection's changes (push set up) or it must be polled: the routine schedule follows
+     * ({@code sync.safety-interval} or {@code sync.poll-interval}). In the caller's transaction.
+     */
+    public void deliveredBy(UUID connectionId, boolean pushed) {
+        em.createNativeQuery("UPDATE sync_state SET pushed = ?1 WHERE connection_id = ?2 AND pushed <> ?1")
+                .setParameter(1, pushed)
+                .setParameter(2, connectionId)
+                .executeUpdate();
+    }
+
     /** A new connection: sync keeps its state from now on, and its first run is due at once. */
     public void begin(UUID connectionId) {
         em.createNativeQuery("INSERT INTO sync_state (connection_id, requested_at, reason) VALUES (?1, ?2, ?3)"

@@ -1,6 +1,5 @@
 package com.workestra.sharedmailboxes.sync.entity;
 
-import com.workestra.sharedmailboxes.connections.entity.Delivery;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.connections.entity.TokenHolder;
 import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
@@ -13,13 +12,14 @@ import java.util.UUID;
  * the personal connection whose token is used (null when there is none any more).
  */
 public record SyncTarget(UUID connectionId, boolean personal, UUID mailboxId, MailboxIdentity identity, String address,
-                         String graphUser, TokenHolder tokenHolder, Delivery delivery) {
+                         String graphUser, TokenHolder tokenHolder, boolean pushed) {
 
-    public static SyncTarget of(OutlookConnection connection) {
+    /** @param pushed whether Graph notifies the connection's changes (else it is polled) */
+    public static SyncTarget of(OutlookConnection connection, boolean pushed) {
         OutlookConnection holder = connection.tokenHolder();
         // A personal mailbox is read as /me, a shared one as /users/{address}.
         String graphUser = connection.isPersonal() ? null : connection.mailbox().address();
         return new SyncTarget(connection.id(), connection.isPersonal(), connection.mailbox().id(), connection.mailbox().identity(),
-                connection.mailbox().address(), graphUser, holder == null ? null : TokenHolder.of(holder), connection.delivery());
+                connection.mailbox().address(), graphUser, holder == null ? null : TokenHolder.of(holder), pushed);
     }
 }

@@ -29,12 +29,12 @@ class BadgesTest {
     SyncStatus sync = SyncStatus.NONE;
 
     void synced(Instant at) {
-        sync = new SyncStatus(at, null, sync.lastFailure(), sync.lastFailureAt(), 0, false);
+        sync = new SyncStatus(at, null, sync.lastFailure(), sync.lastFailureAt(), false, 0, false);
         shared.clearError(at);
     }
 
     void syncFailed(String failure, Instant at) {
-        sync = new SyncStatus(sync.lastSuccessAt(), sync.failingSince() == null ? at : sync.failingSince(), failure, at, 0, false);
+        sync = new SyncStatus(sync.lastSuccessAt(), sync.failingSince() == null ? at : sync.failingSince(), failure, at, false, 0, false);
     }
 
     @Test

@@ -3,7 +3,6 @@ package com.workestra.sharedmailboxes.notifications.boundary;
 import com.microsoft.graph.models.odataerrors.MainError;
 import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
-import com.workestra.sharedmailboxes.connections.entity.Delivery;
 import com.workestra.sharedmailboxes.connections.entity.MicrosoftAccount;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.connections.entity.TokenHolder;
@@ -14,6 +13,7 @@ import com.workestra.sharedmailboxes.mailboxes.entity.MailboxKind;
 import com.workestra.sharedmailboxes.notifications.control.AppOnlyIdentity;
 import com.workestra.sharedmailboxes.notifications.control.SubscriptionsAtMicrosoft;
 import com.workestra.sharedmailboxes.notifications.entity.GraphSubscription;
+import com.workestra.sharedmailboxes.notifications.entity.PushState;
 import com.workestra.sharedmailboxes.sync.control.SyncRequests;
 import com.workestra.sharedmailboxes.sync.entity.SyncReason;
 import jakarta.persistence.EntityManager;
@@ -36,6 +36,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,6 +57,9 @@ class PushFallbackTest {
     final List<SyncReason> syncsRequested = new ArrayList<>();
     final Map<UUID, OutlookConnection> connections = new HashMap<>();
     final Map<String, GraphSubscription> subscriptions = new HashMap<>();
+    final Map<UUID, PushState> pushStates = new HashMap<>();
+    /** What sync was told of each connection: pushed (true) or polled. */
+    final Map<UUID, Boolean> deliveredBy = new HashMap<>();
     boolean appOnlyConfigured;
 
     @BeforeEach
@@ -82,6 +86,11 @@ class PushFallbackTest {
             public boolean request(UUID connectionId, SyncReason reason) {
                 syncsRequested.add(reason);
                 return true;
+            }
+
+            @Override
+            public void deliveredBy(UUID connectionId, boolean pushed) {
+                deliveredBy.put(connectionId, pushed);
             }
         };
         push.signIn = new OutlookSignIn() {
@@ -144,7 +153,7 @@ class PushFallbackTest {
     GraphSubscription subscribed(OutlookConnection connection) {
         microsoftAnswers.add(new SubscriptionsAtMicrosoft.Created("sub-1", NOW.plus(Duration.ofMinutes(4200))));
         push.setUp(connection.id());
-        assertEquals(Delivery.WEBHOOK, connection.delivery());
+        assertTrue(pushed(connection));
         callsAtMicrosoft.clear();
         return subscriptions.get("sub-1");
     }
@@ -155,9 +164,9 @@ class PushFallbackTest {
 
         push.setUp(support.id());
 
-        assertEquals(Delivery.POLLING, support.delivery());
+        assertFalse(pushed(support));
         assertEquals("Polled every 60 s: Microsoft sends change notifications for shared mailboxes only to an app-only"
-                + " identity, and none is configured.", support.deliveryNote());
+                + " identity, and none is configured.", note(support));
         assertEquals(List.of(), callsAtMicrosoft, "no delegated subscription is even tried for a shared mailbox");
     }
 
@@ -168,18 +177,18 @@ class PushFallbackTest {
 
         push.setUp(ann.id());
 
-        assertEquals(Delivery.POLLING, ann.delivery());
+        assertFalse(pushed(ann));
         assertEquals("Polled every 60 s: change notifications could not be set up (Graph answered 403 ExtensionError);"
-                + " retrying later.", ann.deliveryNote());
-        assertEquals(1, ann.deliveryFailures());
+                + " retrying later.", note(ann));
+        assertEquals(1, failures(ann));
         assertTrue(subscriptions.isEmpty());
 
         microsoftAnswers.add(new SubscriptionsAtMicrosoft.Created("sub-2", NOW.plus(Duration.ofMinutes(4200))));
         push.setUp(ann.id());
 
-        assertEquals(Delivery.WEBHOOK, ann.delivery());
-        assertNull(ann.deliveryNote());
-        assertEquals(0, ann.deliveryFailures());
+        assertTrue(pushed(ann));
+        assertNull(note(ann));
+        assertEquals(0, failures(ann));
         assertEquals(Set.of("sub-2"), subscriptions.keySet());
         assertEquals(List.of("create me/mailFolders('inbox')/messages", "create me/mailFolders('inbox')/messages"),
                 callsAtMicrosoft);
@@ -193,16 +202,16 @@ class PushFallbackTest {
         for (int attempt = 1; attempt < push.maxFailures; attempt++) {
             microsoftAnswers.add(graphAnswered(503, "ServiceUnavailable"));
             push.renew("sub-1");
-            assertEquals(Delivery.WEBHOOK, ann.delivery(), "still pushed after " + attempt + " failed renewal(s)");
+            assertTrue(pushed(ann), "still pushed after " + attempt + " failed renewal(s)");
         }
         assertEquals(List.of(), syncsRequested);
 
         microsoftAnswers.add(graphAnswered(503, "ServiceUnavailable"));
         push.renew("sub-1");
 
-        assertEquals(Delivery.POLLING, ann.delivery());
+        assertFalse(pushed(ann));
         assertEquals("Polled every 60 s: the change-notification subscription could not be renewed (Graph answered 503"
-                + " ServiceUnavailable).", ann.deliveryNote());
+                + " ServiceUnavailable).", note(ann));
         assertTrue(subscriptions.isEmpty(), "the subscription that could not be renewed is forgotten");
         assertEquals(List.of(SyncReason.RECOVERY), syncsRequested);
     }
@@ -218,18 +227,37 @@ class PushFallbackTest {
 
         assertEquals(List.of("renew sub-1", "create me/mailFolders('inbox')/messages"), callsAtMicrosoft);
         assertEquals(Set.of("sub-3"), subscriptions.keySet());
-        assertEquals(Delivery.WEBHOOK, ann.delivery());
+        assertTrue(pushed(ann));
         assertEquals(List.of(SyncReason.RECOVERY), syncsRequested);
     }
 
-    /** The rows PushDelivery reads and writes: connections by id, subscriptions by id and by connection. */
+    boolean pushed(OutlookConnection connection) {
+        return deliveredBy.getOrDefault(connection.id(), false);
+    }
+
+    String note(OutlookConnection connection) {
+        PushState state = pushStates.get(connection.id());
+        return state == null ? null : state.note();
+    }
+
+    int failures(OutlookConnection connection) {
+        PushState state = pushStates.get(connection.id());
+        return state == null ? 0 : state.failures();
+    }
+
+    /** The rows PushDelivery reads and writes: connections, push states and subscriptions by id, subscriptions by connection. */
     EntityManager rows() {
         return (EntityManager) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{EntityManager.class},
                 (proxy, method, args) -> switch (method.getName()) {
-                    case "find" -> args[0] == OutlookConnection.class ? connections.get(args[1]) : subscriptions.get(args[1]);
+                    case "find" -> args[0] == OutlookConnection.class ? connections.get(args[1])
+                            : args[0] == PushState.class ? pushStates.get(args[1]) : subscriptions.get(args[1]);
                     case "persist" -> {
-                        GraphSubscription subscription = (GraphSubscription) args[0];
-                        subscriptions.put(subscription.id(), subscription);
+                        if (args[0] instanceof PushState state) {
+                            pushStates.put(state.connectionId(), state);
+                        } else {
+                            GraphSubscription subscription = (GraphSubscription) args[0];
+                            subscriptions.put(subscription.id(), subscription);
+                        }
                         yield null;
                     }
                     case "remove" -> {
