@@ -148,8 +148,27 @@ public final class Browser implements AutoCloseable {
     }
 
     private void awaitNewPage(WebElement old) {
-        await(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(old));
+        await(d -> isGone(old));
         await(d -> "complete".equals(script("return document.readyState;")));
+    }
+
+    /**
+     * Whether the old page's element is gone. While the browser swaps documents, Chrome may answer "Node with given id
+     * does not belong to the document" instead of a stale element: that, too, means the old page is gone.
+     */
+    private static boolean isGone(WebElement old) {
+        try {
+            old.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException stale) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException swapping) {
+            String message = swapping.getMessage();
+            if (message != null && message.contains("does not belong to the document")) {
+                return true;
+            }
+            throw swapping;
+        }
     }
 
     public Object script(String script, Object... arguments) {
