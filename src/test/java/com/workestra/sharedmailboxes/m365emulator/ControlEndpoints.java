@@ -75,6 +75,12 @@ final class ControlEndpoints {
                             Json.text(body, "body") == null ? "" : Json.text(body, "body"));
                     call.respondJson(201, Map.of("id", id));
                 }
+                case "POST /deliver-from-outside" -> {
+                    String id = tenant.deliverFromOutside(required(body, "from"), addresses(body, "to"), addresses(body, "cc"),
+                            required(body, "subject"), Json.text(body, "body") == null ? "" : Json.text(body, "body"),
+                            Json.text(body, "inReplyTo"), Json.text(body, "references"));
+                    call.respondJson(201, Map.of("internetMessageId", id));
+                }
                 case "POST /mark-read" -> {
                     JsonNode isRead = Json.field(body, "isRead");
                     tenant.markRead(required(body, "mailbox"), required(body, "messageId"), isRead == null || isRead.asBoolean());

@@ -64,7 +64,8 @@ final class GraphPreferences {
                 return new MailMessage(message.key(), message.folder(), message.seq(), message.createdSeq(), false,
                         message.subject(), "text", text, message.from(), message.sender(), message.to(), message.cc(),
                         message.receivedMillis(), message.sentMillis(), message.modifiedMillis(), message.isRead(),
-                        message.isDraft(), message.conversationId(), message.internetMessageId(), message.inReplyTo());
+                        message.isDraft(), message.conversationId(), message.internetMessageId(), message.inReplyTo(),
+                        message.references());
             }
         }
         return message;

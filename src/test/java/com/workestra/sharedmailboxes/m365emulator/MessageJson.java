@@ -111,12 +111,15 @@ final class MessageJson {
         if (wants(select, "inferenceClassification")) {
             json.writeStringField("inferenceClassification", "focused");
         }
-        if (select != null && select.contains("internetmessageheaders")) {
+        // Returned only when selected (message resource: "Returned only on applying a $select query option"), list,
+        // get and delta alike. The copy in Sent Items never went through transport and comes without them, as
+        // reported from Microsoft 365 (microsoft-graph-docs#18761): its conversationId is what threads it.
+        if (select != null && select.contains("internetmessageheaders") && message.folder() != Mailbox.SENT_ITEMS) {
             json.writeArrayFieldStart("internetMessageHeaders");
             header(json, "Message-ID", message.internetMessageId());
             if (message.inReplyTo() != null) {
                 header(json, "In-Reply-To", message.inReplyTo());
-                header(json, "References", message.inReplyTo());
+                header(json, "References", message.references() != null ? message.references() : message.inReplyTo());
             }
             json.writeEndArray();
         }

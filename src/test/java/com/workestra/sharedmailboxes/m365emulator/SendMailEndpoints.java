@@ -40,7 +40,7 @@ final class SendMailEndpoints {
         String contentType = bodyNode == null ? "text" : normalizeContentType(Json.text(bodyNode, "contentType"));
         String content = bodyNode == null ? "" : nullToEmpty(Json.text(bodyNode, "content"));
         String subject = nullToEmpty(Json.text(message, "subject"));
-        submit(mailbox, sending, to, cc, bcc, subject, contentType, content, Tenant.newConversationId(), null,
+        submit(mailbox, sending, to, cc, bcc, subject, contentType, content, Tenant.newConversationId(), null, null,
                 saveToSentItems);
         call.respondEmpty(202);
     }
@@ -76,8 +76,12 @@ final class SendMailEndpoints {
         String content = "<html><body><div>" + Html.escape(comment) + "</div><hr><div><b>From:</b> "
                 + Html.escape(original.from().name()) + " &lt;" + Html.escape(original.from().address()) + "&gt;<br><b>Subject:</b> "
                 + Html.escape(original.subject()) + "</div><div>" + quoted + "</div></body></html>";
+        // RFC 5322 3.6.4: References is the parent's References (or In-Reply-To) followed by the parent's Message-ID.
+        String parentReferences = original.references() != null ? original.references() : original.inReplyTo();
+        String references = parentReferences == null ? original.internetMessageId()
+                : parentReferences + " " + original.internetMessageId();
         submit(mailbox, sending, to, cc, List.of(), subject, "html", content, original.conversationId(),
-                original.internetMessageId(), true);
+                original.internetMessageId(), references, true);
         call.respondEmpty(202);
     }
 
@@ -87,7 +91,7 @@ final class SendMailEndpoints {
 
     private void submit(Mailbox mailbox, Tenant.Sending sending, List<EmailAddress> to, List<EmailAddress> cc,
             List<EmailAddress> bcc, String subject, String contentType, String content, String conversationId,
-            String inReplyTo, boolean saveToSentItems) {
+            String inReplyTo, String references, boolean saveToSentItems) {
         long now = tenant.nowMillis();
         String internetMessageId = Tenant.newInternetMessageId(sending.from().address());
         List<EmailAddress> shownTo = List.copyOf(to);
@@ -95,7 +99,7 @@ final class SendMailEndpoints {
         if (saveToSentItems) {
             MailMessage copy = mailbox.add((key, seq) -> new MailMessage(key, Mailbox.SENT_ITEMS, seq, seq, false, subject,
                     contentType, content, sending.from(), sending.sender(), shownTo, shownCc, now, now, now, true, false,
-                    conversationId, internetMessageId, inReplyTo));
+                    conversationId, internetMessageId, inReplyTo, references));
             tenant.fire(mailbox, copy, "created");
         }
         Map<String, Mailbox> deliverTo = new LinkedHashMap<>();
@@ -110,7 +114,7 @@ final class SendMailEndpoints {
         for (Mailbox recipientMailbox : deliverTo.values()) {
             MailMessage delivered = recipientMailbox.add((key, seq) -> new MailMessage(key, Mailbox.INBOX, seq, seq, false,
                     subject, contentType, content, sending.from(), sending.sender(), shownTo, shownCc, now, now, now,
-                    false, false, conversationId, internetMessageId, inReplyTo));
+                    false, false, conversationId, internetMessageId, inReplyTo, references));
             tenant.fire(recipientMailbox, delivered, "created");
         }
         tenant.recordSent(new SentMail(mailbox.address, sending.from().address(), sending.sender().address(),

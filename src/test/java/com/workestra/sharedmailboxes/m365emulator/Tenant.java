@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -471,15 +473,70 @@ public final class Tenant {
     private String deliver(String mailbox, String fromAddress, List<String> to, List<String> cc, String subject,
                            String contentType, String body) {
         Mailbox target = requireMailbox(mailbox);
+        MailMessage message = deliver(target, fromAddress, to, cc, subject, contentType, body,
+                newInternetMessageId(fromAddress), null, null);
+        return MessageIds.message(target.number, message.key(), true);
+    }
+
+    /**
+     * One mail from outside (a customer's mail program: no Outlook conversation index) to the tenant's mailboxes among
+     * {@code to} and {@code cc}, as one internet message: the same internetMessageId in each Inbox. A reply names what
+     * it answers in {@code inReplyTo} and {@code references} (RFC 5322 3.6.4, ids space-separated; null for a new mail).
+     * Each mailbox files it in the Outlook conversation of a message there that it references, else in a new
+     * conversation of its own: how Exchange derives conversationId for mail from outside is not documented, so the
+     * emulator promises nothing across mailboxes, and the service must not rely on it.
+     *
+     * @return the internetMessageId
+     */
+    public String deliverFromOutside(String fromAddress, List<String> to, List<String> cc, String subject, String textBody,
+                                     String inReplyTo, String references) {
+        String internetMessageId = newInternetMessageId(fromAddress);
+        Map<String, Mailbox> targets = new LinkedHashMap<>();
+        for (List<String> list : List.of(to, cc)) {
+            for (String address : list) {
+                Recipient recipient = find(address);
+                if (recipient != null && recipient.mailbox != null) {
+                    targets.putIfAbsent(recipient.oid, recipient.mailbox);
+                }
+            }
+        }
+        for (Mailbox target : targets.values()) {
+            deliver(target, fromAddress, to, cc, subject, "text", textBody, internetMessageId, inReplyTo, references);
+        }
+        return internetMessageId;
+    }
+
+    private MailMessage deliver(Mailbox target, String fromAddress, List<String> to, List<String> cc, String subject,
+                                String contentType, String body, String internetMessageId, String inReplyTo,
+                                String references) {
         EmailAddress from = emailAddress(fromAddress);
         List<EmailAddress> shownTo = to.stream().map(this::emailAddress).toList();
         List<EmailAddress> shownCc = cc.stream().map(this::emailAddress).toList();
         long now = clock.millis();
+        String conversationId = conversationOf(target, (references == null ? "" : references) + " "
+                + (inReplyTo == null ? "" : inReplyTo));
         MailMessage message = target.add((key, seq) -> new MailMessage(key, Mailbox.INBOX, seq, seq, false, subject,
                 contentType, body, from, from, shownTo, shownCc, now, now, now, false, false,
-                newConversationId(), newInternetMessageId(fromAddress), null));
+                conversationId != null ? conversationId : newConversationId(), internetMessageId, inReplyTo, references));
         fire(target, message, "created");
-        return MessageIds.message(target.number, message.key(), true);
+        return message;
+    }
+
+    /** The conversationId of a message in {@code mailbox} whose internetMessageId {@code ids} names, or null. */
+    private static String conversationOf(Mailbox mailbox, String ids) {
+        Set<String> wanted = new HashSet<>(List.of(ids.trim().split("\\s+")));
+        wanted.remove("");
+        if (wanted.isEmpty()) {
+            return null;
+        }
+        for (MailFolder folder : mailbox.folders) {
+            for (MailMessage message : folder.byReceived.values()) {
+                if (!message.deleted() && wanted.contains(message.internetMessageId())) {
+                    return message.conversationId();
+                }
+            }
+        }
+        return null;
     }
 
     private EmailAddress emailAddress(String address) {
@@ -576,7 +633,7 @@ public final class Tenant {
             long received = first + (index[0]++) * 1000L;
             return new MailMessage(key, into.number, seq, seq, false, "Seeded message " + key, "text", body, from, from,
                     to, List.of(), received, received, received, (key & 3) == 0, false, "AAQkAD" + Long.toHexString(key),
-                    "<seed-" + key + "-" + target.number + "@example.com>", null);
+                    "<seed-" + key + "-" + target.number + "@example.com>", null, null);
         });
     }
 

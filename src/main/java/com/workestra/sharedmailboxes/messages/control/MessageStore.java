@@ -7,10 +7,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,7 +21,8 @@ import java.util.UUID;
 /**
  * Writes delta pages into the message table with idempotent, set-based statements keyed on (mailbox, folder, Graph id):
  * the same page applied twice, or by two connections to one mailbox, leaves the same rows. Runs on the caller's
- * connection, inside the caller's transaction (the page and its cursor commit together).
+ * connection, inside the caller's transaction (the page and its cursor commit together). Each new row is put into its
+ * conversation there too ({@link ConversationThreads}).
  */
 @ApplicationScoped
 public class MessageStore {
@@ -59,6 +62,7 @@ public class MessageStore {
             WHERE m.removed_at IS NOT NULL
                OR m.change_key IS DISTINCT FROM EXCLUDED.change_key
                OR m.is_read IS DISTINCT FROM EXCLUDED.is_read
+            RETURNING m.id, m.graph_id, m.workspace_id, m.thread_id IS NULL
             """;
 
     static final String PARTIAL_UPDATE = """
@@ -114,6 +118,8 @@ public class MessageStore {
         }
         Timestamp at = Timestamp.from(now);
         if (!complete.isEmpty()) {
+            // Before any row is written: threads are assigned one page at a time per workspace.
+            ConversationThreads.lockWorkspace(connection, mailboxId);
             upsert(connection, mailboxId, folder, complete, at);
         }
         if (!partial.isEmpty()) {
@@ -173,7 +179,21 @@ public class MessageStore {
                 statement.setArray(p++, connection.createArrayOf("text", text[column]));
             }
             statement.setObject(p, mailboxId);
-            statement.executeUpdate();
+            Map<String, MessageChange> byGraphId = new HashMap<>();
+            rows.forEach(row -> byGraphId.put(row.graphId(), row));
+            List<ConversationThreads.NewMessage> unthreaded = new ArrayList<>();
+            String workspaceId = null;
+            try (ResultSet stored = statement.executeQuery()) {
+                while (stored.next()) {
+                    workspaceId = stored.getString(3);
+                    MessageChange row = byGraphId.get(stored.getString(2));
+                    if (stored.getBoolean(4) && row != null) {
+                        unthreaded.add(new ConversationThreads.NewMessage(stored.getLong(1), row.conversationId(),
+                                row.internetMessageId(), row.references()));
+                    }
+                }
+            }
+            ConversationThreads.assign(connection, workspaceId, mailboxId, unthreaded);
         }
     }
 

@@ -1,12 +1,14 @@
 package com.workestra.sharedmailboxes.sync.control;
 
 import com.microsoft.graph.models.EmailAddress;
+import com.microsoft.graph.models.InternetMessageHeader;
 import com.microsoft.graph.models.ItemBody;
 import com.microsoft.graph.models.Message;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.mailfolders.item.messages.delta.DeltaGetResponse;
 import com.microsoft.graph.users.item.mailfolders.item.messages.delta.DeltaRequestBuilder;
 import com.microsoft.kiota.RequestHeaders;
+import com.workestra.sharedmailboxes.messages.control.ConversationThreads;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.MessageChange;
 import com.workestra.sharedmailboxes.messages.entity.Recipient;
@@ -26,7 +28,10 @@ import java.util.Locale;
 public class DeltaReader {
 
     static final String[] SELECT = {"id", "subject", "from", "sender", "toRecipients", "ccRecipients", "receivedDateTime",
-            "isRead", "hasAttachments", "bodyPreview", "body", "conversationId", "internetMessageId", "changeKey"};
+            "isRead", "hasAttachments", "bodyPreview", "body", "conversationId", "internetMessageId", "changeKey",
+            // Only returned when selected (Graph's message resource); In-Reply-To and References thread the workspace's
+            // mailboxes together. Sent Items copies may come without them: their conversationId threads them.
+            "internetMessageHeaders"};
 
     public DeltaPage read(GraphServiceClient client, String graphUser, Folder folder, String link, int pageSize) {
         DeltaRequestBuilder delta = (graphUser == null ? client.me() : client.users().byUserId(graphUser)).mailFolders().byMailFolderId(folder.graphName())
@@ -65,7 +70,25 @@ public class DeltaReader {
                 received == null ? null : received.toInstant(), message.getIsRead(), message.getHasAttachments(),
                 message.getBodyPreview(),
                 body == null || body.getContentType() == null ? null : body.getContentType().getValue().toLowerCase(Locale.ROOT),
-                body == null ? null : body.getContent(), message.getChangeKey());
+                body == null ? null : body.getContent(), message.getChangeKey(), references(message.getInternetMessageHeaders()));
+    }
+
+    /** The ids the message answers (In-Reply-To, References), or null when Graph sent no headers. */
+    static List<String> references(List<InternetMessageHeader> headers) {
+        if (headers == null) {
+            return null;
+        }
+        String inReplyTo = null;
+        String references = null;
+        for (InternetMessageHeader header : headers) {
+            if ("In-Reply-To".equalsIgnoreCase(header.getName())) {
+                inReplyTo = header.getValue();
+            } else if ("References".equalsIgnoreCase(header.getName())) {
+                references = header.getValue();
+            }
+        }
+        // References first: it is oldest first and ends with the parent, which In-Reply-To names again.
+        return ConversationThreads.messageIds(references, inReplyTo);
     }
 
     private static Recipient recipient(com.microsoft.graph.models.Recipient recipient) {

@@ -1,0 +1,228 @@
+package com.workestra.sharedmailboxes.messages.control;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The threading rule: which workspace-level conversation (thread) a newly stored message belongs to. Two messages are in
+ * one thread when they are linked, directly or through others, by
+ * <ul>
+ *     <li>Outlook's conversation in one mailbox: the same mailbox and Graph {@code conversationId} (so a message is never
+ *     in two threads of one mailbox, and our own replies in Sent Items join the customer's thread);</li>
+ *     <li>the same {@code internetMessageId} (one mail delivered to support@ and cc'd to sales@, or a copy in Inbox and
+ *     Sent Items);</li>
+ *     <li>a reply and what it answers: an {@code internetMessageId} named in its In-Reply-To or References header.</li>
+ * </ul>
+ * The links are kept per workspace in {@code conversation_key} (one row per key, pointing at its thread), so the rule
+ * needs one indexed look-up per page and gives the same threads whatever order the mailboxes and folders are synced in: a
+ * message that links two threads merges them (the younger thread joins the older one, whose id is smaller). Runs in
+ * the sync's transaction, under a per-workspace lock taken before the page's rows are written ({@link #lockWorkspace}),
+ * so two mailboxes of a workspace synced at once never start two threads for one mail.
+ */
+public final class ConversationThreads {
+
+    /** At most this many referenced ids per message: the first (the thread's root) and the latest ones. */
+    static final int MAX_REFERENCES = 10;
+
+    private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s]+>");
+
+    private ConversationThreads() {
+    }
+
+    /** A message just stored: its row id and what may link it to others. */
+    public record NewMessage(long id, String conversationId, String internetMessageId, List<String> references) {
+    }
+
+    /** The message ids named in In-Reply-To and References header values, in order, each once. */
+    public static List<String> messageIds(String... headerValues) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (String value : headerValues) {
+            if (value == null) {
+                continue;
+            }
+            Matcher matcher = MESSAGE_ID.matcher(value);
+            while (matcher.find()) {
+                ids.add(matcher.group());
+            }
+        }
+        return List.copyOf(ids);
+    }
+
+    /** The keys that link a message of {@code mailboxId} to its thread. */
+    static List<String> keys(UUID mailboxId, NewMessage message) {
+        List<String> keys = new ArrayList<>();
+        if (message.conversationId() != null && !message.conversationId().isBlank()) {
+            keys.add("c:" + mailboxId + ":" + message.conversationId());
+        }
+        if (message.internetMessageId() != null && !message.internetMessageId().isBlank()) {
+            keys.add("m:" + message.internetMessageId().trim());
+        }
+        List<String> references = message.references() == null ? List.of() : message.references();
+        for (int i = 0; i < references.size(); i++) {
+            if (i == 0 || i >= references.size() - (MAX_REFERENCES - 1)) {
+                String reference = references.get(i);
+                if (reference != null && !reference.isBlank()) {
+                    keys.add("m:" + reference.trim());
+                }
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * Serialises the thread assignment of one workspace: taken before a page's rows are written and held until its
+     * transaction ends.
+     */
+    public static void lockWorkspace(Connection connection, UUID mailboxId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT pg_advisory_xact_lock(hashtextextended('conversation:' || workspace_id, 0)) FROM mailbox WHERE id = ?")) {
+            statement.setObject(1, mailboxId);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    rows.getObject(1);
+                }
+            }
+        }
+    }
+
+    /** Puts each new message of {@code mailboxId} into its thread, starting, joining or merging threads. */
+    public static void assign(Connection connection, String workspaceId, UUID mailboxId, List<NewMessage> messages)
+            throws SQLException {
+        if (messages.isEmpty()) {
+            return;
+        }
+        Map<Long, List<String>> keysOf = new TreeMap<>();
+        Set<String> allKeys = new TreeSet<>();
+        for (NewMessage message : messages) {
+            List<String> keys = keys(mailboxId, message);
+            keysOf.put(message.id(), keys);
+            allKeys.addAll(keys);
+        }
+        Map<String, Long> known = known(connection, workspaceId, allKeys);
+
+        // Union-find over the page's messages and their keys.
+        UnionFind groups = new UnionFind();
+        keysOf.forEach((id, keys) -> {
+            groups.add("#" + id);
+            keys.forEach(key -> groups.union("#" + id, key));
+        });
+        Map<String, Long> targetOf = new HashMap<>();
+        Map<String, Set<Long>> existingOf = new HashMap<>();
+        known.forEach((key, thread) -> existingOf.computeIfAbsent(groups.find(key), root -> new TreeSet<>()).add(thread));
+        keysOf.keySet().forEach(id -> {
+            String root = groups.find("#" + id);
+            Set<Long> existing = existingOf.get(root);
+            long candidate = existing == null || existing.isEmpty() ? id : existing.iterator().next();
+            targetOf.merge(root, candidate, Math::min);
+        });
+
+        Map<Long, Long> threadOfMessage = new TreeMap<>();
+        keysOf.keySet().forEach(id -> threadOfMessage.put(id, targetOf.get(groups.find("#" + id))));
+        Map<Long, Long> merged = new TreeMap<>();
+        existingOf.forEach((root, threads) -> threads.forEach(thread -> {
+            long target = targetOf.get(root);
+            if (thread != target) {
+                merged.put(thread, target);
+            }
+        }));
+        Map<String, Long> threadOfKey = new TreeMap<>();
+        allKeys.forEach(key -> threadOfKey.put(key, targetOf.get(groups.find(key))));
+
+        if (!merged.isEmpty()) {
+            Long[] from = merged.keySet().toArray(Long[]::new);
+            Long[] to = merged.values().toArray(Long[]::new);
+            update(connection, "UPDATE message m SET thread_id = u.target FROM unnest(?::bigint[], ?::bigint[]) AS u(old, target)"
+                    + " WHERE m.workspace_id = ? AND m.thread_id = u.old", from, to, workspaceId);
+            update(connection, "UPDATE conversation_key k SET thread_id = u.target FROM unnest(?::bigint[], ?::bigint[]) AS u(old, target)"
+                    + " WHERE k.workspace_id = ? AND k.thread_id = u.old", from, to, workspaceId);
+        }
+        update(connection, "UPDATE message m SET thread_id = u.target FROM unnest(?::bigint[], ?::bigint[]) AS u(id, target)"
+                        + " WHERE m.id = u.id",
+                threadOfMessage.keySet().toArray(Long[]::new), threadOfMessage.values().toArray(Long[]::new), null);
+        if (!threadOfKey.isEmpty()) {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "INSERT INTO conversation_key (workspace_id, key, thread_id) SELECT ?, u.key, u.target"
+                            + " FROM unnest(?::text[], ?::bigint[]) AS u(key, target)"
+                            + " ON CONFLICT (workspace_id, key) DO UPDATE SET thread_id = EXCLUDED.thread_id"
+                            + " WHERE conversation_key.thread_id <> EXCLUDED.thread_id")) {
+                statement.setString(1, workspaceId);
+                statement.setArray(2, connection.createArrayOf("text", threadOfKey.keySet().toArray()));
+                statement.setArray(3, connection.createArrayOf("bigint", threadOfKey.values().toArray()));
+                statement.executeUpdate();
+            }
+        }
+    }
+
+    private static Map<String, Long> known(Connection connection, String workspaceId, Set<String> keys) throws SQLException {
+        Map<String, Long> known = new HashMap<>();
+        if (keys.isEmpty()) {
+            return known;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT key, thread_id FROM conversation_key WHERE workspace_id = ? AND key = ANY (?::text[])")) {
+            statement.setString(1, workspaceId);
+            statement.setArray(2, connection.createArrayOf("text", keys.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    known.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+        }
+        return known;
+    }
+
+    private static void update(Connection connection, String sql, Long[] first, Long[] second, String workspaceId)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setArray(1, connection.createArrayOf("bigint", first));
+            statement.setArray(2, connection.createArrayOf("bigint", second));
+            if (workspaceId != null) {
+                statement.setString(3, workspaceId);
+            }
+            statement.executeUpdate();
+        }
+    }
+
+    private static final class UnionFind {
+        private final Map<String, String> parent = new HashMap<>();
+
+        void add(String node) {
+            parent.putIfAbsent(node, node);
+        }
+
+        String find(String node) {
+            add(node);
+            String root = node;
+            while (!root.equals(parent.get(root))) {
+                root = parent.get(root);
+            }
+            while (!node.equals(root)) {
+                String next = parent.get(node);
+                parent.put(node, root);
+                node = next;
+            }
+            return root;
+        }
+
+        void union(String a, String b) {
+            String ra = find(a);
+            String rb = find(b);
+            if (!ra.equals(rb)) {
+                parent.put(ra, rb);
+            }
+        }
+    }
+}
