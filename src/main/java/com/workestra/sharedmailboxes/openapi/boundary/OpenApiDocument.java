@@ -53,6 +53,8 @@ public class OpenApiDocument implements OASFilter {
                     ProblemCode.MICROSOFT_UNAVAILABLE),
             "GET " + API + "/messages",
             EnumSet.of(ProblemCode.INVALID_REQUEST),
+            "GET " + API + "/conversations",
+            EnumSet.of(ProblemCode.INVALID_REQUEST),
             "POST " + API + "/graph/notifications",
             EnumSet.of(ProblemCode.PAYLOAD_TOO_LARGE),
             "POST " + API + "/graph/lifecycle",

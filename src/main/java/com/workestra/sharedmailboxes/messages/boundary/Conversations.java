@@ -1,0 +1,139 @@
+package com.workestra.sharedmailboxes.messages.boundary;
+
+import com.workestra.sharedmailboxes.callers.entity.Caller;
+import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
+import com.workestra.sharedmailboxes.mailboxes.entity.ReadableMailbox;
+import com.workestra.sharedmailboxes.messages.control.ConversationQueries;
+import com.workestra.sharedmailboxes.messages.control.MessageQueries;
+import com.workestra.sharedmailboxes.messages.entity.Conversation;
+import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
+import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
+import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
+import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Conversations: the threads of the mailboxes the caller may read, by the inbox's rule
+ * ({@link MessageQueries#readableMailboxes}: a working connection reads everything, an ended access what was received
+ * before it ended; nothing of another workspace), each
+ * made of the messages the caller may read and nothing else. A conversation the caller may read nothing of does not
+ * exist for them.
+ */
+@Stateless
+public class Conversations {
+
+    @Inject
+    MessageQueries messages;
+
+    @Inject
+    ConversationQueries queries;
+
+    @Inject
+    @ConfigProperty(name = "inbox.default-page-size")
+    int defaultPageSize;
+
+    @Inject
+    @ConfigProperty(name = "inbox.max-page-size")
+    int maxPageSize;
+
+    /**
+     * The caller's conversations, newest activity first. The filters choose the conversations (one with a message in
+     * {@code mailbox} and {@code folder}, unread, matching {@code q}) and their order (by the newest such message); each
+     * conversation then shows all the caller may read of it.
+     */
+    public ConversationPage list(Caller caller, String mailbox, String folder, Boolean unread, String q, Integer limit,
+                                 String cursor) {
+        int size = limit == null ? defaultPageSize : limit;
+        if (size < 1 || size > maxPageSize) {
+            throw new ServiceException(ProblemCode.INVALID_REQUEST, "limit must be between 1 and " + maxPageSize + ".");
+        }
+        Set<Folder> folders = EnumSet.allOf(Folder.class);
+        if (folder != null && !folder.isBlank()) {
+            Folder wanted = Folder.ofApiName(folder);
+            if (wanted == null) {
+                throw new ServiceException(ProblemCode.INVALID_REQUEST, "folder must be inbox or sent.");
+            }
+            folders = EnumSet.of(wanted);
+        }
+        if (q != null && q.length() > 200) {
+            throw new ServiceException(ProblemCode.INVALID_REQUEST, "q is limited to 200 characters.");
+        }
+        InboxCursor after = InboxCursor.decode(cursor);
+        Readable readable = readable(caller);
+        Map<UUID, String> scanned = new LinkedHashMap<>(readable.addresses());
+        if (mailbox != null && !mailbox.isBlank()) {
+            String address = Mailbox.normalize(mailbox);
+            scanned.values().removeIf(candidate -> !candidate.equals(address));
+        }
+        List<ConversationQueries.Position> positions = queries.page(new InboxQuery(caller.workspaceId(), scanned.keySet(), folders,
+                Boolean.TRUE.equals(unread), q == null || q.isBlank() ? null : q.trim(), false,
+                after == null ? null : after.receivedAt(), after == null ? null : after.id(), size + 1, readable.before()));
+        String next = null;
+        if (positions.size() > size) {
+            positions = positions.subList(0, size);
+            ConversationQueries.Position last = positions.get(size - 1);
+            next = new InboxCursor(last.receivedAt(), last.messageId()).encode();
+        }
+        Map<Long, List<StoredMessage>> messages = queries.messages(
+                caller.workspaceId(), positions.stream().map(ConversationQueries.Position::threadId).toList(),
+                readable.addresses(), readable.before());
+        List<ConversationView> items = new ArrayList<>(positions.size());
+        for (ConversationQueries.Position position : positions) {
+            Conversation conversation = Conversation.of(position.threadId(), messages.getOrDefault(position.threadId(), List.of()));
+            if (conversation != null) {
+                items.add(ConversationView.summary(conversation));
+            }
+        }
+        return new ConversationPage(items, next);
+    }
+
+    /** One conversation with its messages, oldest first, as far as the caller may read them; else 404. */
+    public ConversationView get(Caller caller, String id) {
+        long thread;
+        try {
+            thread = Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw notFound(id);
+        }
+        Readable readable = readable(caller);
+        Conversation conversation = Conversation.of(thread, queries.messages(caller.workspaceId(), List.of(thread),
+                readable.addresses(), readable.before()).getOrDefault(thread, List.of()));
+        if (conversation == null) {
+            throw notFound(id);
+        }
+        return ConversationView.withMessages(conversation);
+    }
+
+    /** The caller's readable mailboxes and, for those whose access ended, when: as {@link Inbox} reads them. */
+    private Readable readable(Caller caller) {
+        Map<UUID, String> addresses = new LinkedHashMap<>();
+        Map<UUID, Instant> before = new HashMap<>();
+        for (ReadableMailbox mailbox : messages.readableMailboxes(caller.workspaceId(), caller.userId())) {
+            addresses.put(mailbox.id(), mailbox.address());
+            if (mailbox.readableBefore() != null) {
+                before.put(mailbox.id(), mailbox.readableBefore());
+            }
+        }
+        return new Readable(addresses, before);
+    }
+
+    private record Readable(Map<UUID, String> addresses, Map<UUID, Instant> before) {
+    }
+
+    private static ServiceException notFound(String id) {
+        return new ServiceException(ProblemCode.NOT_FOUND, "There is no conversation " + id + " for you.");
+    }
+}

@@ -1,0 +1,211 @@
+package com.workestra.sharedmailboxes.messages.control;
+
+import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
+import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Conversations, newest activity first, keyset-paginated. A conversation's place is its newest message that the caller
+ * may read and that matches the filters: (received_at, id), unique, so the order is total and a cursor is that pair.
+ * A page walks the caller's messages newest first below the cursor (each (mailbox, folder) through its own index range,
+ * merged, as the inbox does) and keeps each thread the first time it meets it, unless that thread has a matching message
+ * above the cursor (it was on an earlier page: one indexed probe per candidate thread, {@code message_by_thread}). Then
+ * the page's threads are read whole, as far as the caller may read them.
+ */
+@ApplicationScoped
+public class ConversationQueries {
+
+    /** A conversation's place in the listing: its newest matching message. */
+    public record Position(long threadId, Instant receivedAt, long messageId) {
+    }
+
+    @Resource(lookup = "jdbc/sharedMailboxes")
+    DataSource dataSource;
+
+    public List<Position> page(InboxQuery query) {
+        try (Connection connection = dataSource.getConnection()) {
+            return page(connection, query);
+        } catch (SQLException e) {
+            throw new IllegalStateException("conversation query failed", e);
+        }
+    }
+
+    public Map<Long, List<StoredMessage>> messages(String workspaceId, Collection<Long> threadIds, Map<UUID, String> addresses,
+                                                  Map<UUID, Instant> readableBefore) {
+        try (Connection connection = dataSource.getConnection()) {
+            return messages(connection, workspaceId, threadIds, addresses, readableBefore);
+        } catch (SQLException e) {
+            throw new IllegalStateException("conversation read failed", e);
+        }
+    }
+
+    /** Up to {@code query.limit()} conversations after the query's position, in order. */
+    static List<Position> page(Connection connection, InboxQuery query) throws SQLException {
+        List<Position> page = new ArrayList<>();
+        if (query.mailboxIds().isEmpty() || query.folders().isEmpty()) {
+            return page;
+        }
+        Set<Long> seen = new HashSet<>();
+        Instant afterAt = query.afterReceivedAt();
+        Long afterId = query.afterId();
+        boolean fromCursor = afterAt != null && afterId != null;
+        int batch = Math.max(4 * query.limit(), 50);
+        while (page.size() < query.limit()) {
+            List<Position> scanned = scan(connection, query, afterAt, afterId, batch);
+            List<Position> candidates = new ArrayList<>();
+            for (Position position : scanned) {
+                if (seen.add(position.threadId())) {
+                    candidates.add(position);
+                }
+            }
+            Set<Long> earlier = fromCursor ? listedEarlier(connection, query, candidates) : Set.of();
+            for (Position candidate : candidates) {
+                if (!earlier.contains(candidate.threadId()) && page.size() < query.limit()) {
+                    page.add(candidate);
+                }
+            }
+            if (scanned.size() < batch) {
+                break;
+            }
+            Position last = scanned.get(scanned.size() - 1);
+            afterAt = last.receivedAt();
+            afterId = last.messageId();
+        }
+        return page;
+    }
+
+    /** The caller's matching messages below a position, newest first: (thread, received_at, id) from the indexes. */
+    private static List<Position> scan(Connection connection, InboxQuery query, Instant afterAt, Long afterId, int limit)
+            throws SQLException {
+        boolean keyset = afterAt != null && afterId != null;
+        boolean search = query.search() != null && !query.search().isBlank();
+        String sql = "SELECT x.thread_id, x.received_at, x.id FROM unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before)"
+                + " CROSS JOIN unnest(?::text[]) AS f(folder) CROSS JOIN LATERAL ("
+                + "SELECT COALESCE(m.thread_id, m.id) AS thread_id, m.received_at, m.id FROM message m"
+                + " WHERE m.mailbox_id = b.mailbox_id AND m.folder = f.folder AND (b.before IS NULL OR m.received_at < b.before)"
+                + " AND m.removed_at IS NULL"
+                + (query.unreadOnly() ? " AND NOT m.is_read" : "")
+                + (search ? " AND (m.subject ILIKE ? OR m.from_address ILIKE ? OR m.from_name ILIKE ?)" : "")
+                + (keyset ? " AND (m.received_at, m.id) < (?, ?)" : "")
+                + " ORDER BY m.received_at DESC, m.id DESC LIMIT ?) x ORDER BY x.received_at DESC, x.id DESC LIMIT ?";
+        List<UUID> ids = new ArrayList<>(query.mailboxIds());
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int p = 1;
+            statement.setArray(p++, connection.createArrayOf("uuid", ids.toArray()));
+            statement.setArray(p++, connection.createArrayOf("timestamptz", befores(ids, query)));
+            statement.setArray(p++, connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
+            if (search) {
+                String pattern = "%" + MessageQueries.escapeLike(query.search().trim()) + "%";
+                statement.setString(p++, pattern);
+                statement.setString(p++, pattern);
+                statement.setString(p++, pattern);
+            }
+            if (keyset) {
+                statement.setTimestamp(p++, Timestamp.from(afterAt));
+                statement.setLong(p++, afterId);
+            }
+            statement.setInt(p++, limit);
+            statement.setInt(p, limit);
+            try (ResultSet rows = statement.executeQuery()) {
+                List<Position> positions = new ArrayList<>();
+                while (rows.next()) {
+                    positions.add(new Position(rows.getLong(1), rows.getTimestamp(2).toInstant(), rows.getLong(3)));
+                }
+                return positions;
+            }
+        }
+    }
+
+    /** Which of the candidate threads have a matching message at or above the query's cursor: they were listed before. */
+    private static Set<Long> listedEarlier(Connection connection, InboxQuery query, List<Position> candidates) throws SQLException {
+        Set<Long> earlier = new HashSet<>();
+        if (candidates.isEmpty()) {
+            return earlier;
+        }
+        boolean search = query.search() != null && !query.search().isBlank();
+        String sql = "SELECT DISTINCT m.thread_id FROM message m"
+                + " JOIN unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before) ON b.mailbox_id = m.mailbox_id"
+                + " WHERE m.workspace_id = ? AND m.thread_id = ANY (?::bigint[]) AND m.folder = ANY (?::text[])"
+                + " AND (b.before IS NULL OR m.received_at < b.before) AND m.removed_at IS NULL"
+                + (query.unreadOnly() ? " AND NOT m.is_read" : "")
+                + (search ? " AND (m.subject ILIKE ? OR m.from_address ILIKE ? OR m.from_name ILIKE ?)" : "")
+                + " AND (m.received_at, m.id) >= (?, ?)";
+        List<UUID> ids = new ArrayList<>(query.mailboxIds());
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int p = 1;
+            statement.setArray(p++, connection.createArrayOf("uuid", ids.toArray()));
+            statement.setArray(p++, connection.createArrayOf("timestamptz", befores(ids, query)));
+            statement.setString(p++, query.workspaceId());
+            statement.setArray(p++, connection.createArrayOf("bigint", candidates.stream().map(Position::threadId).toArray()));
+            statement.setArray(p++, connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
+            if (search) {
+                String pattern = "%" + MessageQueries.escapeLike(query.search().trim()) + "%";
+                statement.setString(p++, pattern);
+                statement.setString(p++, pattern);
+                statement.setString(p++, pattern);
+            }
+            statement.setTimestamp(p++, Timestamp.from(query.afterReceivedAt()));
+            statement.setLong(p, query.afterId());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    earlier.add(rows.getLong(1));
+                }
+            }
+        }
+        return earlier;
+    }
+
+    /**
+     * The messages of the threads that the caller may read (their mailboxes, before the end of their access), not
+     * removed, oldest first, by thread; a thread with none is absent.
+     */
+    static Map<Long, List<StoredMessage>> messages(Connection connection, String workspaceId, Collection<Long> threadIds,
+                                                   Map<UUID, String> addresses, Map<UUID, Instant> readableBefore)
+            throws SQLException {
+        Map<Long, List<StoredMessage>> byThread = new LinkedHashMap<>();
+        if (threadIds.isEmpty() || addresses.isEmpty()) {
+            return byThread;
+        }
+        List<UUID> ids = new ArrayList<>(addresses.keySet());
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + MessageQueries.LIST_COLUMNS + ", m.thread_id"
+                + " FROM message m JOIN unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before) ON b.mailbox_id = m.mailbox_id"
+                + " WHERE m.workspace_id = ? AND m.thread_id = ANY (?::bigint[])"
+                + " AND (b.before IS NULL OR m.received_at < b.before) AND m.removed_at IS NULL"
+                + " ORDER BY m.received_at, m.id")) {
+            statement.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            statement.setArray(2, connection.createArrayOf("timestamptz", ids.stream()
+                    .map(mailbox -> readableBefore.get(mailbox) == null ? null : Timestamp.from(readableBefore.get(mailbox))).toArray()));
+            statement.setString(3, workspaceId);
+            statement.setArray(4, connection.createArrayOf("bigint", threadIds.toArray()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    byThread.computeIfAbsent(rows.getLong("thread_id"), thread -> new ArrayList<>())
+                            .add(MessageQueries.read(rows, addresses, false));
+                }
+            }
+        }
+        return byThread;
+    }
+
+    private static Object[] befores(List<UUID> mailboxIds, InboxQuery query) {
+        return mailboxIds.stream().map(id -> query.readableBefore(id) == null ? null : Timestamp.from(query.readableBefore(id))).toArray();
+    }
+}

@@ -1,0 +1,146 @@
+package com.workestra.sharedmailboxes.messages.control;
+
+import com.workestra.sharedmailboxes.messages.entity.Conversation;
+import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
+import com.workestra.sharedmailboxes.messages.entity.MessageChange;
+import com.workestra.sharedmailboxes.messages.entity.Recipient;
+import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The conversation listing's SQL against a real PostgreSQL: order, keyset pages, filters, access that ended. */
+class ConversationQueriesTest {
+
+    static StoreDatabase database;
+    static final Instant T0 = Instant.parse("2026-04-01T08:00:00Z");
+    final MessageStore store = new MessageStore();
+
+    @BeforeAll
+    static void start() {
+        database = StoreDatabase.start("conversations");
+    }
+
+    @AfterAll
+    static void stop() {
+        database.close();
+    }
+
+    static MessageChange mail(String graphId, String conversationId, int minute, boolean read) {
+        return new MessageChange(graphId, false, "<" + graphId + "@customer.example>", conversationId, "Thread " + conversationId,
+                new Recipient("Customer", "customer@example.com"), null, List.of(new Recipient("Support", "support@acme.test")),
+                List.of(), T0.plus(minute, ChronoUnit.MINUTES), read, false, "preview " + graphId, "text", "body", "ck",
+                null);
+    }
+
+    static InboxQuery query(String workspace, Map<UUID, String> mailboxes, boolean unread, Instant afterAt, Long afterId,
+                            int limit, Map<UUID, Instant> before) {
+        return new InboxQuery(workspace, mailboxes.keySet(), EnumSet.allOf(Folder.class), unread, null, false, afterAt, afterId,
+                limit, before);
+    }
+
+    @Test
+    void pagesWalkEveryConversationOnceNewestActivityFirst() throws SQLException {
+        UUID support = database.mailbox("w-pages", "support@acme.test");
+        UUID sales = database.mailbox("w-pages", "sales@acme.test");
+        Map<UUID, String> mailboxes = new LinkedHashMap<>();
+        mailboxes.put(support, "support@acme.test");
+        mailboxes.put(sales, "sales@acme.test");
+        // 12 conversations; each has an old message and a newer one, interleaved, so that a conversation's old messages
+        // lie below the cursor of the page that listed it.
+        List<MessageChange> supportPage = new ArrayList<>();
+        List<MessageChange> salesPage = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            (i % 2 == 0 ? supportPage : salesPage).add(mail("old-" + i, "c" + i, i, true));
+            (i % 2 == 0 ? supportPage : salesPage).add(mail("new-" + i, "c" + i, 100 + (i * 7) % 12, i % 3 == 0));
+        }
+        try (Connection connection = database.connect()) {
+            store.apply(connection, support, Folder.INBOX, supportPage, Instant.now(), null);
+            store.apply(connection, sales, Folder.INBOX, salesPage, Instant.now(), null);
+
+            List<Long> walked = new ArrayList<>();
+            List<Instant> activity = new ArrayList<>();
+            Instant afterAt = null;
+            Long afterId = null;
+            for (int pages = 0; pages < 20; pages++) {
+                List<ConversationQueries.Position> page = ConversationQueries.page(connection,
+                        query("w-pages", mailboxes, false, afterAt, afterId, 5, Map.of()));
+                page.forEach(position -> {
+                    walked.add(position.threadId());
+                    activity.add(position.receivedAt());
+                });
+                if (page.size() < 5) {
+                    break;
+                }
+                afterAt = page.get(4).receivedAt();
+                afterId = page.get(4).messageId();
+            }
+            assertEquals(12, walked.size(), "every conversation: " + walked);
+            assertEquals(12, new HashSet<>(walked).size(), "none twice: " + walked);
+            for (int i = 1; i < activity.size(); i++) {
+                assertTrue(!activity.get(i).isAfter(activity.get(i - 1)), "newest activity first: " + activity);
+            }
+
+            List<ConversationQueries.Position> unread = ConversationQueries.page(connection,
+                    query("w-pages", mailboxes, true, null, null, 50, Map.of()));
+            assertEquals(8, unread.size(), "conversations with an unread message (all but c0, c3, c6, c9)");
+
+            // Access to sales@ ended before the newer messages arrived: its conversations rank by the old ones.
+            Map<UUID, Instant> before = Map.of(sales, T0.plus(50, ChronoUnit.MINUTES));
+            List<ConversationQueries.Position> ended = ConversationQueries.page(connection,
+                    query("w-pages", mailboxes, false, null, null, 50, before));
+            assertEquals(12, ended.size());
+            Set<Long> salesThreads = new HashSet<>();
+            ended.subList(6, 12).forEach(position -> salesThreads.add(position.threadId()));
+            Map<Long, List<StoredMessage>> read = ConversationQueries.messages(connection, "w-pages", salesThreads, mailboxes, before);
+            read.values().forEach(messages -> {
+                assertEquals(1, messages.size(), "only what arrived before the access ended");
+                assertTrue(messages.get(0).receivedAt().isBefore(T0.plus(50, ChronoUnit.MINUTES)));
+            });
+        }
+    }
+
+    @Test
+    void theSameMailInTwoMailboxesCountsOnceAndIsReadWhenReadInOne() {
+        UUID support = UUID.randomUUID();
+        UUID sales = UUID.randomUUID();
+        Recipient customer = new Recipient("Customer", "customer@example.com");
+        List<StoredMessage> readable = List.of(
+                stored(1, support, "support@acme.test", "<q@customer.example>", 0, true, customer),
+                stored(2, sales, "sales@acme.test", "<q@customer.example>", 0, false, customer),
+                stored(3, support, "support@acme.test", "<r@acme.test>", 5, true, new Recipient("Support", "support@acme.test")),
+                stored(4, sales, "sales@acme.test", "<a@customer.example>", 9, false, customer));
+        Conversation conversation = Conversation.of(7, readable);
+        assertEquals(3, conversation.messageCount());
+        assertEquals(1, conversation.unreadCount(), "the first mail was read in support@; the answer is unread");
+        assertEquals(List.of("sales@acme.test", "support@acme.test"), conversation.mailboxes());
+        assertEquals(List.of("customer@example.com", "support@acme.test", "sales@acme.test"),
+                conversation.participants().stream().map(Recipient::address).toList());
+        assertEquals("Order", conversation.subject());
+        assertEquals(T0.plus(9, ChronoUnit.MINUTES), conversation.lastActivityAt());
+    }
+
+    private static StoredMessage stored(long id, UUID mailbox, String address, String internetMessageId, int minute, boolean read,
+                                        Recipient from) {
+        return new StoredMessage(id, mailbox, address, Folder.INBOX, "g" + id, id == 1 ? "Order" : "RE: Order", from, from,
+                List.of(new Recipient("Support", "support@acme.test")), List.of(new Recipient("Sales", "sales@acme.test")),
+                T0.plus(minute, ChronoUnit.MINUTES), read, false, "preview " + id, "conv", internetMessageId, null, null, null);
+    }
+}
