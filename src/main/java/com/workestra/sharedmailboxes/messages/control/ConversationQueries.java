@@ -92,9 +92,16 @@ public class ConversationQueries {
         return page;
     }
 
-    /** The caller's matching messages below a position, newest first: (thread, received_at, id) from the indexes. */
+    /**
+     * The caller's matching messages below a position, newest first: (thread, received_at, id). Up to
+     * {@link MessageQueries#DEFAULT_MERGE_LIMIT} mailboxes each (mailbox, folder) is read through its own index range and
+     * merged; beyond, one scan of the workspace's newest messages, as the inbox does.
+     */
     private static List<Position> scan(Connection connection, InboxQuery query, Instant afterAt, Long afterId, int limit)
             throws SQLException {
+        if (query.mailboxIds().size() > MessageQueries.DEFAULT_MERGE_LIMIT) {
+            return scanWorkspace(connection, query, afterAt, afterId, limit);
+        }
         boolean keyset = afterAt != null && afterId != null;
         boolean search = query.search() != null && !query.search().isBlank();
         String sql = "SELECT x.thread_id, x.received_at, x.id FROM unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before)"
@@ -123,6 +130,51 @@ public class ConversationQueries {
                 statement.setLong(p++, afterId);
             }
             statement.setInt(p++, limit);
+            statement.setInt(p, limit);
+            try (ResultSet rows = statement.executeQuery()) {
+                List<Position> positions = new ArrayList<>();
+                while (rows.next()) {
+                    positions.add(new Position(rows.getLong(1), rows.getTimestamp(2).toInstant(), rows.getLong(3)));
+                }
+                return positions;
+            }
+        }
+    }
+
+    private static List<Position> scanWorkspace(Connection connection, InboxQuery query, Instant afterAt, Long afterId, int limit)
+            throws SQLException {
+        boolean keyset = afterAt != null && afterId != null;
+        boolean search = query.search() != null && !query.search().isBlank();
+        List<UUID> ids = new ArrayList<>(query.mailboxIds());
+        List<UUID> ended = ids.stream().filter(id -> query.readableBefore(id) != null).toList();
+        String sql = "SELECT COALESCE(m.thread_id, m.id), m.received_at, m.id FROM message m WHERE m.workspace_id = ?"
+                + " AND m.mailbox_id = ANY (?::uuid[]) AND m.folder = ANY (?::text[]) AND m.removed_at IS NULL"
+                + (ended.isEmpty() ? "" : " AND (m.mailbox_id <> ALL (?::uuid[]) OR m.received_at < (SELECT e.before FROM"
+                + " unnest(?::uuid[], ?::timestamptz[]) AS e(mailbox_id, before) WHERE e.mailbox_id = m.mailbox_id))")
+                + (query.unreadOnly() ? " AND NOT m.is_read" : "")
+                + (search ? " AND (m.subject ILIKE ? OR m.from_address ILIKE ? OR m.from_name ILIKE ?)" : "")
+                + (keyset ? " AND (m.received_at, m.id) < (?, ?)" : "")
+                + " ORDER BY m.received_at DESC, m.id DESC LIMIT ?";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            int p = 1;
+            statement.setString(p++, query.workspaceId());
+            statement.setArray(p++, connection.createArrayOf("uuid", ids.toArray()));
+            statement.setArray(p++, connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
+            if (!ended.isEmpty()) {
+                statement.setArray(p++, connection.createArrayOf("uuid", ended.toArray()));
+                statement.setArray(p++, connection.createArrayOf("uuid", ended.toArray()));
+                statement.setArray(p++, connection.createArrayOf("timestamptz", befores(ended, query)));
+            }
+            if (search) {
+                String pattern = "%" + MessageQueries.escapeLike(query.search().trim()) + "%";
+                statement.setString(p++, pattern);
+                statement.setString(p++, pattern);
+                statement.setString(p++, pattern);
+            }
+            if (keyset) {
+                statement.setTimestamp(p++, Timestamp.from(afterAt));
+                statement.setLong(p++, afterId);
+            }
             statement.setInt(p, limit);
             try (ResultSet rows = statement.executeQuery()) {
                 List<Position> positions = new ArrayList<>();

@@ -58,11 +58,23 @@ class ConversationQueriesTest {
 
     @Test
     void pagesWalkEveryConversationOnceNewestActivityFirst() throws SQLException {
-        UUID support = database.mailbox("w-pages", "support@acme.test");
-        UUID sales = database.mailbox("w-pages", "sales@acme.test");
+        walk("w-pages", 0);
+    }
+
+    @Test
+    void aCallerWhoReadsManyMailboxesIsServedByOneScanOfTheWorkspace() throws SQLException {
+        walk("w-many", MessageQueries.DEFAULT_MERGE_LIMIT);
+    }
+
+    void walk(String workspace, int otherMailboxes) throws SQLException {
+        UUID support = database.mailbox(workspace, "support@acme.test");
+        UUID sales = database.mailbox(workspace, "sales@acme.test");
         Map<UUID, String> mailboxes = new LinkedHashMap<>();
         mailboxes.put(support, "support@acme.test");
         mailboxes.put(sales, "sales@acme.test");
+        for (int i = 0; i < otherMailboxes; i++) {
+            mailboxes.put(database.mailbox(workspace, "box" + i + "@acme.test"), "box" + i + "@acme.test");
+        }
         // 12 conversations; each has an old message and a newer one, interleaved, so that a conversation's old messages
         // lie below the cursor of the page that listed it.
         List<MessageChange> supportPage = new ArrayList<>();
@@ -81,7 +93,7 @@ class ConversationQueriesTest {
             Long afterId = null;
             for (int pages = 0; pages < 20; pages++) {
                 List<ConversationQueries.Position> page = ConversationQueries.page(connection,
-                        query("w-pages", mailboxes, false, afterAt, afterId, 5, Map.of()));
+                        query(workspace, mailboxes, false, afterAt, afterId, 5, Map.of()));
                 page.forEach(position -> {
                     walked.add(position.threadId());
                     activity.add(position.receivedAt());
@@ -99,17 +111,17 @@ class ConversationQueriesTest {
             }
 
             List<ConversationQueries.Position> unread = ConversationQueries.page(connection,
-                    query("w-pages", mailboxes, true, null, null, 50, Map.of()));
+                    query(workspace, mailboxes, true, null, null, 50, Map.of()));
             assertEquals(8, unread.size(), "conversations with an unread message (all but c0, c3, c6, c9)");
 
             // Access to sales@ ended before the newer messages arrived: its conversations rank by the old ones.
             Map<UUID, Instant> before = Map.of(sales, T0.plus(50, ChronoUnit.MINUTES));
             List<ConversationQueries.Position> ended = ConversationQueries.page(connection,
-                    query("w-pages", mailboxes, false, null, null, 50, before));
+                    query(workspace, mailboxes, false, null, null, 50, before));
             assertEquals(12, ended.size());
             Set<Long> salesThreads = new HashSet<>();
             ended.subList(6, 12).forEach(position -> salesThreads.add(position.threadId()));
-            Map<Long, List<StoredMessage>> read = ConversationQueries.messages(connection, "w-pages", salesThreads, mailboxes, before);
+            Map<Long, List<StoredMessage>> read = ConversationQueries.messages(connection, workspace, salesThreads, mailboxes, before);
             read.values().forEach(messages -> {
                 assertEquals(1, messages.size(), "only what arrived before the access ended");
                 assertTrue(messages.get(0).receivedAt().isBefore(T0.plus(50, ChronoUnit.MINUTES)));

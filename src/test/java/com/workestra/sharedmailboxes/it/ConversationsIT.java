@@ -1,0 +1,211 @@
+package com.workestra.sharedmailboxes.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.workestra.sharedmailboxes.it.TestWorkspace.Person;
+import com.workestra.sharedmailboxes.m365emulator.SentMail;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import static com.workestra.sharedmailboxes.it.MailFlowsIT.awaitCurrent;
+import static com.workestra.sharedmailboxes.it.MailFlowsIT.awaitMessage;
+import static com.workestra.sharedmailboxes.it.MailFlowsIT.encode;
+import static com.workestra.sharedmailboxes.it.MailFlowsIT.syncNow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 16 §1 against the Microsoft 365 emulator: a customer's thread across support@ and sales@ is one conversation,
+ * each person sees only what they may read of it, someone else's conversation does not exist for them, and the listing
+ * pages without loss or repeat.
+ */
+class ConversationsIT extends ServiceIT {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Test
+    void aCustomerThreadAcrossSupportAndSalesIsOneConversationForWhoeverReadsIt() {
+        String support = workspace.sharedMailbox("support");
+        String sales = workspace.sharedMailbox("sales");
+        Person alice = workspace.person("alice");
+        Person bob = workspace.person("bob");
+        Person carol = workspace.person("carol");
+        Person erin = workspace.person("erin");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        workspace.tenant.grantFullAccess(sales, alice.microsoft().upn());
+        workspace.tenant.grantSendAs(support, alice.microsoft().upn());
+        workspace.tenant.grantFullAccess(support, bob.microsoft().upn());
+        workspace.tenant.grantFullAccess(sales, carol.microsoft().upn());
+        UUID alicePersonal = alice.connect();
+        UUID aliceSupport = alice.addSharedOk(alicePersonal, support);
+        UUID aliceSales = alice.addSharedOk(alicePersonal, sales);
+        UUID bobSupport = bob.addSharedOk(bob.connect(), support);
+        UUID carolSales = carol.addSharedOk(carol.connect(), sales);
+        UUID erinPersonal = erin.connect();
+        for (var connection : List.of(aliceSupport, aliceSales)) {
+            awaitCurrent(alice, connection);
+        }
+        awaitCurrent(bob, bobSupport);
+        awaitCurrent(carol, carolSales);
+        awaitCurrent(erin, erinPersonal);
+
+        // The customer writes to support@ and cc's sales@.
+        String customer = "jo-" + workspace.suffix + "@customer.example";
+        String subject = "Broken parcel " + workspace.suffix;
+        String question = workspace.tenant.deliverFromOutside(customer, List.of(support), List.of(sales), subject,
+                "My parcel arrived broken.", null, null);
+        syncNow(alice, aliceSupport);
+        syncNow(alice, aliceSales);
+        JsonNode original = awaitMessage(alice, "mailbox=" + encode(support) + "&q=" + encode(subject), m -> true);
+        awaitMessage(alice, "mailbox=" + encode(sales) + "&q=" + encode(subject), m -> true);
+
+        // Our reply from support@ (to the customer only), then the customer's answer to support@, cc sales@ again.
+        var replied = alice.api().post("/api/v1/messages/" + original.get("id").asText() + "/reply",
+                "{\"body\":{\"contentType\":\"text\",\"content\":\"Sorry! A new one is on its way.\"}}");
+        assertEquals(202, replied.status(), replied.body());
+        SentMail reply = Await.until("the reply is sent", () -> workspace.tenant.sentMail().stream()
+                .filter(mail -> ("RE: " + subject).equals(mail.subject())).findFirst().orElse(null), mail -> mail != null, WAIT);
+        // Graph's receivedDateTime has whole seconds: the customer answers in a later second than our reply was sent.
+        Await.until("the second of our reply has passed", () -> Instant.now().getEpochSecond() > reply.sentAt().getEpochSecond(),
+                WAIT);
+        String answer = workspace.tenant.deliverFromOutside(customer, List.of(support), List.of(sales), "RE: " + subject,
+                "Thank you, it arrived.", reply.internetMessageId(), question + " " + reply.internetMessageId());
+        syncNow(alice, aliceSupport);
+        syncNow(alice, aliceSales);
+
+        JsonNode listed = Await.until("one conversation with the question, our reply and the answer",
+                () -> conversations(alice, "q=" + encode(subject)),
+                page -> page.get("items").size() == 1 && page.get("items").get(0).get("messageCount").asInt() == 3
+                        && page.get("items").get(0).get("mailboxes").size() == 2, WAIT);
+        JsonNode conversation = listed.get("items").get(0);
+        String id = conversation.get("id").asText();
+        assertEquals(subject, conversation.get("subject").asText(), "the first message's subject");
+        assertEquals(List.of(sales, support), texts(conversation.get("mailboxes")));
+        assertEquals(Set.of(customer, support, sales), new HashSet<>(addresses(conversation.get("participants"))));
+        assertEquals(2, conversation.get("unreadCount").asInt(),
+                "the question and the answer are unread in both mailboxes, our reply is read: " + conversation);
+        assertTrue(conversation.get("preview").asText().startsWith("Thank you"), conversation.toString());
+        assertTrue(conversation.path("messages").isNull() || conversation.path("messages").isMissingNode(),
+                "the listing carries no messages");
+
+        JsonNode whole = alice.api().get("/api/v1/conversations/" + id).json();
+        List<String> ids = new ArrayList<>();
+        whole.get("messages").forEach(message -> ids.add(message.get("internetMessageId").asText()));
+        assertEquals(List.of(question, reply.internetMessageId(), answer), ids,
+                "received and sent, oldest first, each mail once (our reply from Sent Items, never twice)");
+        JsonNode sent = whole.get("messages").get(1);
+        assertEquals("sent", sent.get("folder").asText());
+        assertEquals(support, sent.get("mailbox").asText());
+
+        // Bob reads only support@: the same conversation, support@'s messages only.
+        JsonNode bobs = Await.until("bob sees the conversation", () -> conversations(bob, "q=" + encode(subject)),
+                page -> page.get("items").size() == 1, WAIT).get("items").get(0);
+        assertEquals(id, bobs.get("id").asText());
+        assertEquals(List.of(support), texts(bobs.get("mailboxes")));
+        assertEquals(3, bobs.get("messageCount").asInt());
+        JsonNode bobsWhole = bob.api().get("/api/v1/conversations/" + id).json();
+        bobsWhole.get("messages").forEach(message -> assertEquals(support, message.get("mailbox").asText()));
+        assertEquals(List.of(support), texts(bobsWhole.get("mailboxes")), "nothing of sales@'s copies");
+        assertEquals(3, bobsWhole.get("messages").size());
+
+        // Carol reads only sales@: the question and the answer, not our reply that only support@ holds.
+        JsonNode carols = carol.api().get("/api/v1/conversations/" + id).json();
+        List<String> carolIds = new ArrayList<>();
+        carols.get("messages").forEach(message -> {
+            carolIds.add(message.get("internetMessageId").asText());
+            assertEquals(sales, message.get("mailbox").asText());
+        });
+        assertEquals(List.of(question, answer), carolIds);
+        assertEquals(List.of(sales), texts(carols.get("mailboxes")));
+
+        // Erin reads neither: the conversation does not exist for her, exactly like one that does not exist at all.
+        var refused = erin.api().get("/api/v1/conversations/" + id);
+        var unknown = erin.api().get("/api/v1/conversations/9" + id + "9");
+        assertEquals(404, refused.status(), refused.body());
+        assertEquals(404, unknown.status(), unknown.body());
+        assertTrue(refused.contentType().startsWith("application/problem+json"), refused.contentType());
+        assertEquals("NOT_FOUND", refused.json().get("code").asText());
+        assertEquals(unknown.json().get("title").asText(), refused.json().get("title").asText());
+        assertEquals(unknown.body().replace("9" + id + "9", "X"), refused.body().replace(id, "X"), "no hint that it exists");
+        assertEquals(0, conversations(erin, "q=" + encode(subject)).get("items").size());
+        assertEquals(404, erin.api().get("/api/v1/conversations/not-a-number").status());
+    }
+
+    @Test
+    void pagesOfConversationsHaveNeitherLossNorRepeatAndBadInputIsRefused() {
+        String support = workspace.sharedMailbox("desk");
+        Person alice = workspace.person("alice");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        awaitCurrent(alice, shared);
+        String token = "Ticket" + workspace.suffix;
+        List<String> questions = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            questions.add(workspace.tenant.deliverFromOutside("c" + i + "@customer.example", List.of(support), List.of(),
+                    token + " #" + i, "Question " + i, null, null));
+        }
+        // Two customers write again in their thread: those conversations hold two messages.
+        for (int i : new int[]{1, 4}) {
+            workspace.tenant.deliverFromOutside("c" + i + "@customer.example", List.of(support), List.of(),
+                    "RE: " + token + " #" + i, "Any news?", questions.get(i), questions.get(i));
+        }
+        syncNow(alice, shared);
+        Await.until("every message is stored", () -> MailFlowsIT.firstPage(alice, "limit=50&q=" + encode(token)).get("items").size(),
+                count -> count == 9, WAIT);
+
+        List<String> walked = new ArrayList<>();
+        List<Instant> activity = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = conversations(alice, "limit=3&q=" + encode(token) + (cursor == null ? "" : "&cursor=" + encode(cursor)));
+            page.get("items").forEach(item -> {
+                walked.add(item.get("id").asText());
+                activity.add(Instant.parse(item.get("lastActivityAt").asText()));
+            });
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+            pages++;
+        } while (cursor != null && pages < 10);
+        assertEquals(7, walked.size(), "every conversation: " + walked);
+        assertEquals(7, new HashSet<>(walked).size(), "none twice: " + walked);
+        assertEquals(3, pages);
+        for (int i = 1; i < activity.size(); i++) {
+            assertFalse(activity.get(i).isAfter(activity.get(i - 1)), "newest activity first: " + activity);
+        }
+        JsonNode unread = conversations(alice, "unread=true&limit=50&q=" + encode(token));
+        assertEquals(7, unread.get("items").size());
+        assertNull(unread.get("nextCursor").textValue());
+
+        for (String bad : List.of("limit=0", "limit=100000", "folder=trash", "cursor=not-a-cursor", "q=" + "x".repeat(201))) {
+            var refused = alice.api().get("/api/v1/conversations?" + bad);
+            assertEquals(400, refused.status(), bad + ": " + refused.body());
+            assertTrue(refused.contentType().startsWith("application/problem+json"), refused.contentType());
+        }
+    }
+
+    static JsonNode conversations(Person person, String query) {
+        var reply = person.api().get("/api/v1/conversations?" + query);
+        assertEquals(200, reply.status(), reply.body());
+        return reply.json();
+    }
+
+    static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(node -> texts.add(node.asText()));
+        return texts;
+    }
+
+    static List<String> addresses(JsonNode recipients) {
+        List<String> addresses = new ArrayList<>();
+        recipients.forEach(recipient -> addresses.add(recipient.get("address").asText().toLowerCase()));
+        return addresses;
+    }
+}
