@@ -459,6 +459,37 @@ class M365EmulatorMailTest {
     }
 
     @Test
+    void threadingHeadersComeOnlyWhenSelectedAndNotOnSentItemsCopies() {
+        Scene scene = scene();
+        String shared = scene.shared().address();
+        tenant.grantSendAs(shared, scene.user().upn());
+        String question = tenant.deliverFromOutside("jo@customer.example", List.of(shared), List.of(), "Parcel", "Broken", null, null);
+        GraphServiceClient graph = clients.graph(scene.token());
+        Message received = graph.users().byUserId(shared).mailFolders().byMailFolderId("inbox").messages().get()
+                .getValue().get(0);
+        assertEquals(question, received.getInternetMessageId());
+        assertNull(received.getInternetMessageHeaders(), "returned only on applying a $select query option");
+        graph.users().byUserId(shared).messages().byMessageId(received.getId()).reply().post(new ReplyPostRequestBody());
+        SentMail reply = lastSent("RE: Parcel");
+        tenant.deliverFromOutside("jo@customer.example", List.of(shared), List.of(), "RE: Parcel", "Thanks",
+                reply.internetMessageId(), question + " " + reply.internetMessageId());
+
+        var inbox = graph.users().byUserId(shared).mailFolders().byMailFolderId("inbox").messages().delta().get(request ->
+                request.queryParameters.select = new String[]{"subject", "conversationId", "internetMessageHeaders"}).getValue();
+        Message answer = inbox.stream().filter(message -> "RE: Parcel".equals(message.getSubject())).findFirst().orElseThrow();
+        assertEquals(received.getConversationId(), answer.getConversationId(), "the answer joins the mailbox's conversation");
+        Map<String, String> headers = new java.util.HashMap<>();
+        answer.getInternetMessageHeaders().forEach(header -> headers.put(header.getName(), header.getValue()));
+        assertEquals(reply.internetMessageId(), headers.get("In-Reply-To"));
+        assertEquals(question + " " + reply.internetMessageId(), headers.get("References"));
+        var sent = graph.users().byUserId(shared).mailFolders().byMailFolderId("sentitems").messages().delta().get(request ->
+                request.queryParameters.select = new String[]{"subject", "conversationId", "internetMessageHeaders"}).getValue();
+        assertEquals(1, sent.size());
+        assertEquals(received.getConversationId(), sent.get(0).getConversationId(), "our reply is in the conversation");
+        assertNull(sent.get(0).getInternetMessageHeaders(), "a Sent Items copy has no transport headers");
+    }
+
+    @Test
     void appOnlyTokensReadAnyMailboxButNotMe() {
         Scene scene = scene();
         tenant.deliver(scene.shared().address(), "x@example.com", "For the daemon", "Body");

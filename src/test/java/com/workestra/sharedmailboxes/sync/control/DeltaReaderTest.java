@@ -2,6 +2,7 @@ package com.workestra.sharedmailboxes.sync.control;
 
 import com.microsoft.graph.models.BodyType;
 import com.microsoft.graph.models.EmailAddress;
+import com.microsoft.graph.models.InternetMessageHeader;
 import com.microsoft.graph.models.ItemBody;
 import com.microsoft.graph.models.Message;
 import com.microsoft.graph.models.Recipient;
@@ -18,6 +19,21 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DeltaReaderTest {
+
+    @Test
+    void inReplyToAndReferencesBecomeTheIdsAMessageAnswers() {
+        assertNull(DeltaReader.references(null), "no headers selected or returned: unknown");
+        assertEquals(List.of("<a@x>", "<b@y>"), DeltaReader.references(List.of(header("Message-ID", "<c@z>"),
+                header("References", "<a@x>\r\n <b@y>"), header("In-Reply-To", "<b@y>"))));
+        assertEquals(List.of(), DeltaReader.references(List.of(header("Received", "from mail.example"))));
+    }
+
+    static InternetMessageHeader header(String name, String value) {
+        InternetMessageHeader header = new InternetMessageHeader();
+        header.setName(name);
+        header.setValue(value);
+        return header;
+    }
 
     @Test
     void aRemovedItemBecomesARemoval() {
