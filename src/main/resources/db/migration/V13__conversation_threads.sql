@@ -1,10 +1,11 @@
 -- Conversations: every message carries the id of its workspace-level thread, computed when sync stores it
 -- (messages.control.ConversationThreads). A thread joins what Outlook keeps together in one mailbox (Graph's
 -- conversationId) with the same mail in the workspace's other mailboxes (internetMessageId) and the mail it answers or
--- that answers it (the In-Reply-To and References headers). A thread's id is the id of the message that started it;
--- when a message links two threads, the younger joins the older.
+-- that answers it (the In-Reply-To and References headers). A thread's id comes from conversation_thread (older
+-- threads have smaller ids); when a message links two threads, the younger joins the older.
 
 ALTER TABLE message ADD COLUMN thread_id bigint;
+CREATE SEQUENCE conversation_thread;
 
 -- What links a message to its thread, per workspace: 'c:<mailbox id>:<conversationId>' (Outlook's conversation in one
 -- mailbox) and 'm:<internetMessageId>' (the message itself, and each message it answers or references: a reply stored
@@ -34,3 +35,6 @@ SELECT DISTINCT ON (workspace_id, key) workspace_id, key, thread_id
         SELECT workspace_id, 'm:' || internet_message_id, thread_id, id FROM message
          WHERE internet_message_id IS NOT NULL) k
  ORDER BY workspace_id, key, id;
+
+-- New threads are numbered after the ones above (which took their first message's id).
+SELECT setval('conversation_thread', COALESCE((SELECT max(id) FROM message), 0) + 1, false);

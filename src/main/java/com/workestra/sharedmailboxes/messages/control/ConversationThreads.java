@@ -29,8 +29,9 @@ import java.util.regex.Pattern;
  * The links are kept per workspace in {@code conversation_key} (one row per key, pointing at its thread), so the rule
  * needs one indexed look-up per page and gives the same threads whatever order the mailboxes and folders are synced in: a
  * message that links two threads merges them (the younger thread joins the older one, whose id is smaller). Runs in
- * the sync's transaction, under a per-workspace lock taken before the page's rows are written ({@link #lockWorkspace}),
- * so two mailboxes of a workspace synced at once never start two threads for one mail.
+ * the sync's transaction before the page's rows are written (so each row is written once, with its thread), under a
+ * per-workspace lock ({@link #lockWorkspace}), so two mailboxes of a workspace synced at once never start two threads
+ * for one mail.
  */
 public final class ConversationThreads {
 
@@ -42,8 +43,8 @@ public final class ConversationThreads {
     private ConversationThreads() {
     }
 
-    /** A message just stored: its row id and what may link it to others. */
-    public record NewMessage(long id, String conversationId, String internetMessageId, List<String> references) {
+    /** A message about to be stored: its Graph id and what may link it to others. */
+    public record NewMessage(String graphId, String conversationId, String internetMessageId, List<String> references) {
     }
 
     /** The message ids named in In-Reply-To and References header values, in order, each once. */
@@ -85,52 +86,62 @@ public final class ConversationThreads {
     /**
      * Serialises the thread assignment of one workspace: taken before a page's rows are written and held until its
      * transaction ends.
+     *
+     * @return the mailbox's workspace
      */
-    public static void lockWorkspace(Connection connection, UUID mailboxId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT pg_advisory_xact_lock(hashtextextended('conversation:' || workspace_id, 0)) FROM mailbox WHERE id = ?")) {
+    public static String lockWorkspace(Connection connection, UUID mailboxId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT workspace_id,"
+                + " pg_advisory_xact_lock(hashtextextended('conversation:' || workspace_id, 0)) FROM mailbox WHERE id = ?")) {
             statement.setObject(1, mailboxId);
             try (ResultSet rows = statement.executeQuery()) {
+                String workspaceId = null;
                 while (rows.next()) {
-                    rows.getObject(1);
+                    workspaceId = rows.getString(1);
                 }
+                return workspaceId;
             }
         }
     }
 
-    /** Puts each new message of {@code mailboxId} into its thread, starting, joining or merging threads. */
-    public static void assign(Connection connection, String workspaceId, UUID mailboxId, List<NewMessage> messages)
+    /**
+     * The thread of each message of a page of {@code mailboxId}, by Graph id, before the page is written: joining,
+     * starting or merging threads (a merge renumbers the stored messages and keys of the younger thread). A message
+     * already stored finds its own thread through its keys, so a page applied again changes nothing.
+     */
+    public static Map<String, Long> assign(Connection connection, String workspaceId, UUID mailboxId, List<NewMessage> messages)
             throws SQLException {
-        if (messages.isEmpty()) {
-            return;
+        Map<String, Long> threadOfMessage = new TreeMap<>();
+        if (messages.isEmpty() || workspaceId == null) {
+            return threadOfMessage;
         }
-        Map<Long, List<String>> keysOf = new TreeMap<>();
+        Map<String, List<String>> keysOf = new TreeMap<>();
         Set<String> allKeys = new TreeSet<>();
         for (NewMessage message : messages) {
             List<String> keys = keys(mailboxId, message);
-            keysOf.put(message.id(), keys);
+            keysOf.put(message.graphId(), keys);
             allKeys.addAll(keys);
         }
         Map<String, Long> known = known(connection, workspaceId, allKeys);
 
         // Union-find over the page's messages and their keys.
         UnionFind groups = new UnionFind();
-        keysOf.forEach((id, keys) -> {
-            groups.add("#" + id);
-            keys.forEach(key -> groups.union("#" + id, key));
+        keysOf.forEach((graphId, keys) -> {
+            groups.add("#" + graphId);
+            keys.forEach(key -> groups.union("#" + graphId, key));
         });
-        Map<String, Long> targetOf = new HashMap<>();
         Map<String, Set<Long>> existingOf = new HashMap<>();
         known.forEach((key, thread) -> existingOf.computeIfAbsent(groups.find(key), root -> new TreeSet<>()).add(thread));
-        keysOf.keySet().forEach(id -> {
-            String root = groups.find("#" + id);
-            Set<Long> existing = existingOf.get(root);
-            long candidate = existing == null || existing.isEmpty() ? id : existing.iterator().next();
-            targetOf.merge(root, candidate, Math::min);
-        });
+        Set<String> roots = new TreeSet<>();
+        keysOf.keySet().forEach(graphId -> roots.add(groups.find("#" + graphId)));
+        List<String> fresh = roots.stream().filter(root -> !existingOf.containsKey(root)).toList();
+        List<Long> numbers = newThreads(connection, fresh.size());
+        Map<String, Long> targetOf = new HashMap<>();
+        for (int i = 0; i < fresh.size(); i++) {
+            targetOf.put(fresh.get(i), numbers.get(i));
+        }
+        existingOf.forEach((root, threads) -> targetOf.put(root, threads.iterator().next()));
 
-        Map<Long, Long> threadOfMessage = new TreeMap<>();
-        keysOf.keySet().forEach(id -> threadOfMessage.put(id, targetOf.get(groups.find("#" + id))));
+        keysOf.keySet().forEach(graphId -> threadOfMessage.put(graphId, targetOf.get(groups.find("#" + graphId))));
         Map<Long, Long> merged = new TreeMap<>();
         existingOf.forEach((root, threads) -> threads.forEach(thread -> {
             long target = targetOf.get(root);
@@ -139,7 +150,12 @@ public final class ConversationThreads {
             }
         }));
         Map<String, Long> threadOfKey = new TreeMap<>();
-        allKeys.forEach(key -> threadOfKey.put(key, targetOf.get(groups.find(key))));
+        allKeys.forEach(key -> {
+            long thread = targetOf.get(groups.find(key));
+            if (!Long.valueOf(thread).equals(known.get(key))) {
+                threadOfKey.put(key, thread);
+            }
+        });
 
         if (!merged.isEmpty()) {
             Long[] from = merged.keySet().toArray(Long[]::new);
@@ -149,9 +165,6 @@ public final class ConversationThreads {
             update(connection, "UPDATE conversation_key k SET thread_id = u.target FROM unnest(?::bigint[], ?::bigint[]) AS u(old, target)"
                     + " WHERE k.workspace_id = ? AND k.thread_id = u.old", from, to, workspaceId);
         }
-        update(connection, "UPDATE message m SET thread_id = u.target FROM unnest(?::bigint[], ?::bigint[]) AS u(id, target)"
-                        + " WHERE m.id = u.id",
-                threadOfMessage.keySet().toArray(Long[]::new), threadOfMessage.values().toArray(Long[]::new), null);
         if (!threadOfKey.isEmpty()) {
             try (PreparedStatement statement = connection.prepareStatement(
                     "INSERT INTO conversation_key (workspace_id, key, thread_id) SELECT ?, u.key, u.target"
@@ -164,6 +177,24 @@ public final class ConversationThreads {
                 statement.executeUpdate();
             }
         }
+        return threadOfMessage;
+    }
+
+    private static List<Long> newThreads(Connection connection, int count) throws SQLException {
+        List<Long> numbers = new ArrayList<>(count);
+        if (count == 0) {
+            return numbers;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT nextval('conversation_thread') FROM generate_series(1, ?)")) {
+            statement.setInt(1, count);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    numbers.add(rows.getLong(1));
+                }
+            }
+        }
+        return numbers;
     }
 
     private static Map<String, Long> known(Connection connection, String workspaceId, Set<String> keys) throws SQLException {

@@ -7,12 +7,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,8 +19,8 @@ import java.util.UUID;
 /**
  * Writes delta pages into the message table with idempotent, set-based statements keyed on (mailbox, folder, Graph id):
  * the same page applied twice, or by two connections to one mailbox, leaves the same rows. Runs on the caller's
- * connection, inside the caller's transaction (the page and its cursor commit together). Each new row is put into its
- * conversation there too ({@link ConversationThreads}).
+ * connection, inside the caller's transaction (the page and its cursor commit together). Each row is written with its
+ * conversation ({@link ConversationThreads}), decided just before.
  */
 @ApplicationScoped
 public class MessageStore {
@@ -30,15 +28,16 @@ public class MessageStore {
     static final String UPSERT = """
             INSERT INTO message AS m (mailbox_id, workspace_id, folder, graph_id, internet_message_id, conversation_id, subject,
                 from_name, from_address, sender_name, sender_address, to_recipients, cc_recipients, received_at, is_read,
-                has_attachments, preview, body_type, body, change_key, synced_at)
+                has_attachments, preview, body_type, body, change_key, synced_at, thread_id)
             SELECT b.id, b.workspace_id, ?, u.graph_id, u.internet_message_id, u.conversation_id, u.subject, u.from_name, u.from_address,
                 u.sender_name, u.sender_address, u.to_recipients, u.cc_recipients, u.received_at, COALESCE(u.is_read, false),
-                COALESCE(u.has_attachments, false), u.preview, u.body_type, u.body, u.change_key, ?
+                COALESCE(u.has_attachments, false), u.preview, u.body_type, u.body, u.change_key, ?, u.thread_id
             FROM mailbox b, unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                ?::text[], ?::text[], ?::timestamptz[], ?::boolean[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[])
+                ?::text[], ?::text[], ?::timestamptz[], ?::boolean[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[],
+                ?::bigint[])
                 AS u(graph_id, internet_message_id, conversation_id, subject, from_name, from_address, sender_name,
                      sender_address, to_recipients, cc_recipients, received_at, is_read, has_attachments, preview, body_type,
-                     body, change_key)
+                     body, change_key, thread_id)
             WHERE b.id = ?
             ON CONFLICT (mailbox_id, folder, graph_id) DO UPDATE SET
                 internet_message_id = COALESCE(EXCLUDED.internet_message_id, m.internet_message_id),
@@ -58,11 +57,12 @@ public class MessageStore {
                 body = COALESCE(EXCLUDED.body, m.body),
                 change_key = COALESCE(EXCLUDED.change_key, m.change_key),
                 removed_at = NULL,
-                synced_at = EXCLUDED.synced_at
+                synced_at = EXCLUDED.synced_at,
+                thread_id = COALESCE(m.thread_id, EXCLUDED.thread_id)
             WHERE m.removed_at IS NOT NULL
                OR m.change_key IS DISTINCT FROM EXCLUDED.change_key
                OR m.is_read IS DISTINCT FROM EXCLUDED.is_read
-            RETURNING m.id, m.graph_id, m.workspace_id, m.thread_id IS NULL
+               OR m.thread_id IS NULL
             """;
 
     static final String PARTIAL_UPDATE = """
@@ -118,9 +118,13 @@ public class MessageStore {
         }
         Timestamp at = Timestamp.from(now);
         if (!complete.isEmpty()) {
-            // Before any row is written: threads are assigned one page at a time per workspace.
-            ConversationThreads.lockWorkspace(connection, mailboxId);
-            upsert(connection, mailboxId, folder, complete, at);
+            // Before any row is written: threads are assigned one page at a time per workspace, and each row is written
+            // once, with its thread.
+            String workspaceId = ConversationThreads.lockWorkspace(connection, mailboxId);
+            Map<String, Long> threads = ConversationThreads.assign(connection, workspaceId, mailboxId, complete.stream()
+                    .map(change -> new ConversationThreads.NewMessage(change.graphId(), change.conversationId(),
+                            change.internetMessageId(), change.references())).toList());
+            upsert(connection, mailboxId, folder, complete, at, threads);
         }
         if (!partial.isEmpty()) {
             updatePartially(connection, mailboxId, folder, partial, at);
@@ -138,15 +142,17 @@ public class MessageStore {
         return complete.size() + partial.size() + removed.size();
     }
 
-    private static void upsert(Connection connection, UUID mailboxId, Folder folder, List<MessageChange> rows, Timestamp at)
-            throws SQLException {
+    private static void upsert(Connection connection, UUID mailboxId, Folder folder, List<MessageChange> rows, Timestamp at,
+                               Map<String, Long> threads) throws SQLException {
         int n = rows.size();
         String[][] text = new String[14][n];
         String[] received = new String[n];
         Boolean[] read = new Boolean[n];
         Boolean[] attachments = new Boolean[n];
+        Long[] threadIds = new Long[n];
         for (int i = 0; i < n; i++) {
             MessageChange row = rows.get(i);
+            threadIds[i] = threads.get(row.graphId());
             text[0][i] = row.graphId();
             text[1][i] = row.internetMessageId();
             text[2][i] = row.conversationId();
@@ -178,22 +184,9 @@ public class MessageStore {
             for (int column = 10; column < 14; column++) {
                 statement.setArray(p++, connection.createArrayOf("text", text[column]));
             }
+            statement.setArray(p++, connection.createArrayOf("bigint", threadIds));
             statement.setObject(p, mailboxId);
-            Map<String, MessageChange> byGraphId = new HashMap<>();
-            rows.forEach(row -> byGraphId.put(row.graphId(), row));
-            List<ConversationThreads.NewMessage> unthreaded = new ArrayList<>();
-            String workspaceId = null;
-            try (ResultSet stored = statement.executeQuery()) {
-                while (stored.next()) {
-                    workspaceId = stored.getString(3);
-                    MessageChange row = byGraphId.get(stored.getString(2));
-                    if (stored.getBoolean(4) && row != null) {
-                        unthreaded.add(new ConversationThreads.NewMessage(stored.getLong(1), row.conversationId(),
-                                row.internetMessageId(), row.references()));
-                    }
-                }
-            }
-            ConversationThreads.assign(connection, workspaceId, mailboxId, unthreaded);
+            statement.executeUpdate();
         }
     }
 
