@@ -191,6 +191,20 @@ class ConversationsIT extends ServiceIT {
         }
     }
 
+    @Test
+    void openApiDescribesBothOperationsAndTheirRefusals() {
+        JsonNode paths = ApiClient.at(base).send(ApiClient.at(base).request("/openapi").header("Accept", "application/json").GET())
+                .json().get("paths");
+        JsonNode list = paths.path("/api/v1/conversations").path("get");
+        JsonNode one = paths.path("/api/v1/conversations/{id}").path("get");
+        assertTrue(list.path("responses").has("200") && list.path("responses").has("400"), list.toString());
+        assertTrue(one.path("responses").has("200") && one.path("responses").has("404"), one.toString());
+        assertTrue(one.path("responses").path("404").path("content").has("application/problem+json"), one.toString());
+        List<String> parameters = new ArrayList<>();
+        list.path("parameters").forEach(parameter -> parameters.add(parameter.get("name").asText()));
+        assertEquals(Set.of("mailbox", "folder", "unread", "q", "limit", "cursor"), new HashSet<>(parameters));
+    }
+
     static JsonNode conversations(Person person, String query) {
         var reply = person.api().get("/api/v1/conversations?" + query);
         assertEquals(200, reply.status(), reply.body());
