@@ -136,6 +136,34 @@ class MailFlowsIT extends ServiceIT {
     }
 
     @Test
+    void afterAnExpiredDeltaTokenTheFreshRoundAlsoRemovesWhatExchangeDeletedDuringTheGap() {
+        Person alice = workspace.person("alice");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.seedMessages(support, "inbox", 40);
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        String goneSubject = "Deleted in the gap " + workspace.suffix;
+        String gone = workspace.tenant.deliver(support, "customer@example.com", goneSubject, "soon gone");
+        awaitCurrent(alice, shared);
+        awaitMessage(alice, "q=" + encode(goneSubject), m -> true);
+
+        // Exchange forgets the delta state, and a message is deleted before the next sync: no @removed will ever say so.
+        workspace.tenant.expireDeltaTokens(support);
+        workspace.tenant.deleteMessage(support, gone);
+        syncNow(alice, shared);
+        await(() -> alice.api().get("/api/v1/messages?q=" + encode(goneSubject)).json().get("items"), items -> items.isEmpty());
+        JsonNode removed = alice.api().get("/api/v1/messages?includeRemoved=true&q=" + encode(goneSubject)).json().get("items");
+        assertEquals(1, removed.size(), removed.toString());
+        assertTrue(removed.get(0).get("removed").asBoolean(), "kept as history, shown as removed");
+        assertTrue(Sql.count("SELECT sum(resyncs) FROM sync_cursor WHERE connection_id = ?", shared) >= 1);
+        assertEquals(40, Sql.count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id"
+                + " WHERE b.address = ? AND m.removed_at IS NULL", support), "everything Exchange still has stays");
+        assertEquals(0, Sql.count("SELECT count(*) FROM sync_cursor WHERE connection_id = ? AND reconcile_since IS NOT NULL", shared),
+                "the fresh round is complete");
+        assertEquals("healthy", alice.badge(shared));
+    }
+
+    @Test
     void aRunLostBetweenPagesResumesFromItsCursorWithoutLossOrDuplicates() {
         Person alice = workspace.person("alice");
         String support = workspace.sharedMailbox("archive");

@@ -132,6 +132,59 @@ public class MessageStore {
         return complete.size() + partial.size() + removed.size();
     }
 
+    /**
+     * Stamps the rows a fresh round lists (its changes other than removals) as seen now, also those the upsert left
+     * alone because nothing changed: {@link #removeUnlisted} keeps them.
+     */
+    public void markListed(Connection connection, UUID mailboxId, Folder folder, List<MessageChange> changes, Instant now)
+            throws SQLException {
+        List<String> listed = new ArrayList<>(changes.size());
+        for (MessageChange change : changes) {
+            if (!change.removed() && change.graphId() != null && !change.graphId().isBlank()) {
+                listed.add(change.graphId());
+            }
+        }
+        if (listed.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE message SET synced_at = ? WHERE mailbox_id = ?"
+                + " AND folder = ? AND graph_id = ANY (?::text[]) AND synced_at < ? AND removed_at IS NULL")) {
+            Timestamp at = Timestamp.from(now);
+            statement.setTimestamp(1, at);
+            statement.setObject(2, mailboxId);
+            statement.setString(3, folder.name());
+            statement.setArray(4, connection.createArrayOf("text", listed.toArray()));
+            statement.setTimestamp(5, at);
+            statement.executeUpdate();
+        }
+    }
+
+    /**
+     * The fresh round that began at {@code since} has completed: rows of the folder it did not list (none of its pages
+     * stamped them, and no other connection's sync wrote them since) were deleted in Exchange meanwhile, and are marked
+     * removed like an {@code @removed} item. Only within what the round covers: messages received before
+     * {@code notBefore} (the history depth) are never listed, so they are left alone.
+     *
+     * @return how many rows were removed
+     */
+    public int removeUnlisted(Connection connection, UUID mailboxId, Folder folder, Instant since, Instant notBefore, Instant now)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE message SET removed_at = ?, synced_at = ?"
+                + " WHERE mailbox_id = ? AND folder = ? AND removed_at IS NULL AND synced_at < ?"
+                + " AND (CAST(? AS timestamptz) IS NULL OR received_at >= ?)")) {
+            Timestamp at = Timestamp.from(now);
+            Timestamp cutoff = notBefore == null ? null : Timestamp.from(notBefore);
+            statement.setTimestamp(1, at);
+            statement.setTimestamp(2, at);
+            statement.setObject(3, mailboxId);
+            statement.setString(4, folder.name());
+            statement.setTimestamp(5, Timestamp.from(since));
+            statement.setTimestamp(6, cutoff);
+            statement.setTimestamp(7, cutoff);
+            return statement.executeUpdate();
+        }
+    }
+
     private static void upsert(Connection connection, UUID mailboxId, Folder folder, List<MessageChange> rows, Timestamp at)
             throws SQLException {
         int n = rows.size();
