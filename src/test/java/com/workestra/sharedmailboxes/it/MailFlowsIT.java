@@ -68,6 +68,37 @@ class MailFlowsIT extends ServiceIT {
     }
 
     @Test
+    void aMessageMovedToAFolderThatIsNotSyncedShowsAsMovedThereAndADeletedOneAsDeleted() {
+        Person alice = workspace.person("alice");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        String movedSubject = "Moved away " + workspace.suffix;
+        String deletedSubject = "Hard deleted " + workspace.suffix;
+        String moved = workspace.tenant.deliver(support, "customer@example.com", movedSubject, "to the bin");
+        String deleted = workspace.tenant.deliver(support, "customer@example.com", deletedSubject, "gone for good");
+        awaitCurrent(alice, shared);
+        syncNow(alice, shared);
+        awaitMessage(alice, "q=" + encode(movedSubject), m -> true);
+        awaitMessage(alice, "q=" + encode(deletedSubject), m -> true);
+
+        // Someone deletes one in Outlook (it moves to Deleted Items, which Workestra does not sync), and purges the other.
+        workspace.tenant.moveMessage(support, moved, "deleteditems");
+        workspace.tenant.deleteMessage(support, deleted);
+        syncNow(alice, shared);
+        JsonNode movedRow = await(() -> alice.api().get("/api/v1/messages?includeRemoved=true&q=" + encode(movedSubject)).json()
+                .get("items").get(0), row -> row != null && row.get("removed").asBoolean());
+        assertEquals("moved", movedRow.get("removedReason").asText(), movedRow.toString());
+        assertEquals("Deleted Items", movedRow.get("movedTo").asText(), movedRow.toString());
+        JsonNode deletedRow = await(() -> alice.api().get("/api/v1/messages?includeRemoved=true&q=" + encode(deletedSubject)).json()
+                .get("items").get(0), row -> row != null && row.get("removed").asBoolean());
+        assertEquals("deleted", deletedRow.get("removedReason").asText(), deletedRow.toString());
+        assertTrue(deletedRow.get("movedTo").isNull(), deletedRow.toString());
+        assertTrue(alice.api().get("/api/v1/messages?q=" + encode(movedSubject)).json().get("items").isEmpty(),
+                "hidden from the inbox by default, like any removal");
+    }
+
+    @Test
     void historyBackfillsWithProgressAndTwoUsersOnOneMailboxWriteEachMessageOnce() {
         Person alice = workspace.person("alice");
         Person bob = workspace.person("bob");
@@ -145,6 +176,7 @@ class MailFlowsIT extends ServiceIT {
         String goneSubject = "Deleted in the gap " + workspace.suffix;
         String gone = workspace.tenant.deliver(support, "customer@example.com", goneSubject, "soon gone");
         awaitCurrent(alice, shared);
+        syncNow(alice, shared);
         awaitMessage(alice, "q=" + encode(goneSubject), m -> true);
 
         // Exchange forgets the delta state, and a message is deleted before the next sync: no @removed will ever say so.

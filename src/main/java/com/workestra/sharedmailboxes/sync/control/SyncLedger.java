@@ -20,6 +20,7 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
 import javax.sql.DataSource;
+import com.workestra.sharedmailboxes.messages.entity.Removal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,6 +29,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -143,9 +145,9 @@ public class SyncLedger {
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public int commitPage(String owner, UUID connectionId, Folder folder, UUID mailboxId, DeltaPage page, Instant now,
-                              Instant notBefore) {
+                              Instant notBefore, Map<String, Removal> removals) {
         try (Connection connection = dataSource.getConnection()) {
-            int applied = store.apply(connection, mailboxId, folder, page.changes(), now, notBefore);
+            int applied = store.apply(connection, mailboxId, folder, page.changes(), now, notBefore, removals);
             Timestamp reconcileSince;
             try (PreparedStatement cursor = connection.prepareStatement("""
                     UPDATE sync_cursor SET next_link = ?, delta_link = COALESCE(?, delta_link),
