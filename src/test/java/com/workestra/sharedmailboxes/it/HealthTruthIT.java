@@ -1,5 +1,7 @@
 package com.workestra.sharedmailboxes.it;
 
+import com.workestra.sharedmailboxes.m365emulator.NotificationStats;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.workestra.sharedmailboxes.it.TestWorkspace.Person;
 import org.junit.jupiter.api.AfterEach;
@@ -7,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.List;
 import java.util.UUID;
 
 import static com.workestra.sharedmailboxes.it.MailFlowsIT.awaitCurrent;
@@ -121,6 +124,67 @@ class HealthTruthIT extends ServiceIT {
         syncNow(erin, personal);
         JsonNode recovered = awaitCurrent(erin, personal);
         assertTrue(recovered.get("health").get("error").isNull(), recovered.toString());
+    }
+
+    @Test
+    void microsoftDownAndAThrottlingStormLoseNothingShowTheTransientStateAndRecoverByThemselves() {
+        Person hana = workspace.person("hana");
+        String support = workspace.sharedMailbox("storm");
+        workspace.tenant.grantFullAccess(support, hana.microsoft().upn());
+        UUID personal = hana.connect();
+        UUID shared = hana.addSharedOk(personal, support);
+        awaitCurrent(hana, personal);
+        awaitCurrent(hana, shared);
+        String own = hana.microsoft().upn().toLowerCase();
+        NotificationStats before = workspace.tenant.notificationStats();
+
+        // Microsoft answers every request to Hana's own mailbox with 503 and throttles every request to the shared one.
+        workspace.tenant.failNext(own, 100_000, 503);
+        workspace.tenant.throttleNext(support, 100_000, Duration.ofSeconds(2));
+        String outage = "During the outage " + workspace.suffix;
+        String storm = "During the storm " + workspace.suffix;
+        try {
+            workspace.tenant.deliver(own, "customer@example.com", outage, "Hello");
+            workspace.tenant.deliver(support, "customer@example.com", storm, "Hello");
+            syncNow(hana, shared);
+            // The change notification for her own mailbox still wakes a sync (the webhook answers); both rows say what
+            // is going on without turning red.
+            for (UUID row : List.of(personal, shared)) {
+                JsonNode failing = hana.awaitConnection(row, view -> !view.get("sync").get("lastTransientFailure").isNull(), WAIT);
+                assertEquals("healthy", failing.get("health").get("badge").asText(), failing.toString());
+            }
+            assertTrue(hana.connection(personal).get("sync").get("lastTransientFailure").asText().contains("503"),
+                    hana.connection(personal).toString());
+            assertTrue(hana.connection(shared).get("sync").get("lastTransientFailure").asText().contains("throttling"),
+                    hana.connection(shared).toString());
+
+            // Half an hour of it (on the service's clock): the retries keep failing, both rows show Stale with the reason.
+            controls.advanceClock(Duration.ofMinutes(31));
+            for (UUID row : List.of(personal, shared)) {
+                JsonNode stale = hana.awaitConnection(row, view -> "stale".equals(view.get("health").get("badge").asText()), WAIT);
+                assertEquals("SYNC_FAILING", stale.get("health").get("error").get("code").asText(), stale.toString());
+            }
+        } finally {
+            workspace.tenant.clearFaults(own);
+            workspace.tenant.clearFaults(support);
+        }
+
+        // Microsoft is back. Nobody clicks Sync now: once the backoff (at most sync.backoff-max) has passed, both catch up.
+        controls.advanceClock(Duration.ofMinutes(6));
+        awaitMessage(hana, "q=" + encode(outage), message -> true);
+        awaitMessage(hana, "q=" + encode(storm), message -> true);
+        for (UUID row : List.of(personal, shared)) {
+            JsonNode healthy = hana.awaitConnection(row, view -> "healthy".equals(view.get("health").get("badge").asText()), WAIT);
+            assertTrue(healthy.get("health").get("error").isNull(), healthy.toString());
+        }
+        assertEquals(1, Sql.count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.address = ?"
+                + " AND m.subject = ?", support, storm), "nothing lost, nothing twice");
+
+        // Graph's own witness: every notification was acknowledged, none slowly (over 2.9 s), throughout.
+        NotificationStats after = workspace.tenant.notificationStats();
+        assertTrue(after.delivered() > before.delivered(), after.toString());
+        assertEquals(before.slow(), after.slow(), "the webhook answered every notification in time: " + after);
+        assertEquals(before.failedAttempts(), after.failedAttempts(), after.toString());
     }
 
     long staleInReadiness() {

@@ -13,6 +13,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -61,6 +65,37 @@ class MailFlowsIT extends ServiceIT {
         assertEquals(1, withRemoved.size());
         assertTrue(withRemoved.get(0).get("removed").asBoolean());
         assertEquals(200, alice.api().get("/api/v1/messages/" + id).status(), "removed mail stays as history");
+    }
+
+    @Test
+    void aMessageMovedToAFolderThatIsNotSyncedShowsAsMovedThereAndADeletedOneAsDeleted() {
+        Person alice = workspace.person("alice");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        String movedSubject = "Moved away " + workspace.suffix;
+        String deletedSubject = "Hard deleted " + workspace.suffix;
+        String moved = workspace.tenant.deliver(support, "customer@example.com", movedSubject, "to the bin");
+        String deleted = workspace.tenant.deliver(support, "customer@example.com", deletedSubject, "gone for good");
+        awaitCurrent(alice, shared);
+        syncNow(alice, shared);
+        awaitMessage(alice, "q=" + encode(movedSubject), m -> true);
+        awaitMessage(alice, "q=" + encode(deletedSubject), m -> true);
+
+        // Someone deletes one in Outlook (it moves to Deleted Items, which Workestra does not sync), and purges the other.
+        workspace.tenant.moveMessage(support, moved, "deleteditems");
+        workspace.tenant.deleteMessage(support, deleted);
+        syncNow(alice, shared);
+        JsonNode movedRow = await(() -> alice.api().get("/api/v1/messages?includeRemoved=true&q=" + encode(movedSubject)).json()
+                .get("items").get(0), row -> row != null && row.get("removed").asBoolean());
+        assertEquals("moved", movedRow.get("removedReason").asText(), movedRow.toString());
+        assertEquals("Deleted Items", movedRow.get("movedTo").asText(), movedRow.toString());
+        JsonNode deletedRow = await(() -> alice.api().get("/api/v1/messages?includeRemoved=true&q=" + encode(deletedSubject)).json()
+                .get("items").get(0), row -> row != null && row.get("removed").asBoolean());
+        assertEquals("deleted", deletedRow.get("removedReason").asText(), deletedRow.toString());
+        assertTrue(deletedRow.get("movedTo").isNull(), deletedRow.toString());
+        assertTrue(alice.api().get("/api/v1/messages?q=" + encode(movedSubject)).json().get("items").isEmpty(),
+                "hidden from the inbox by default, like any removal");
     }
 
     @Test
@@ -128,6 +163,35 @@ class MailFlowsIT extends ServiceIT {
         awaitMessage(alice, "q=" + encode("After the expiry"), m -> true);
         assertEquals(301, Sql.count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.address = ?", support));
         assertTrue(Sql.count("SELECT sum(resyncs) FROM sync_cursor WHERE connection_id = ?", shared) >= 1);
+        assertEquals("healthy", alice.badge(shared));
+    }
+
+    @Test
+    void afterAnExpiredDeltaTokenTheFreshRoundAlsoRemovesWhatExchangeDeletedDuringTheGap() {
+        Person alice = workspace.person("alice");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.seedMessages(support, "inbox", 40);
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        String goneSubject = "Deleted in the gap " + workspace.suffix;
+        String gone = workspace.tenant.deliver(support, "customer@example.com", goneSubject, "soon gone");
+        awaitCurrent(alice, shared);
+        syncNow(alice, shared);
+        awaitMessage(alice, "q=" + encode(goneSubject), m -> true);
+
+        // Exchange forgets the delta state, and a message is deleted before the next sync: no @removed will ever say so.
+        workspace.tenant.expireDeltaTokens(support);
+        workspace.tenant.deleteMessage(support, gone);
+        syncNow(alice, shared);
+        await(() -> alice.api().get("/api/v1/messages?q=" + encode(goneSubject)).json().get("items"), items -> items.isEmpty());
+        JsonNode removed = alice.api().get("/api/v1/messages?includeRemoved=true&q=" + encode(goneSubject)).json().get("items");
+        assertEquals(1, removed.size(), removed.toString());
+        assertTrue(removed.get(0).get("removed").asBoolean(), "kept as history, shown as removed");
+        assertTrue(Sql.count("SELECT sum(resyncs) FROM sync_cursor WHERE connection_id = ?", shared) >= 1);
+        assertEquals(40, Sql.count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id"
+                + " WHERE b.address = ? AND m.removed_at IS NULL", support), "everything Exchange still has stays");
+        assertEquals(0, Sql.count("SELECT count(*) FROM sync_cursor WHERE connection_id = ? AND reconcile_since IS NOT NULL", shared),
+                "the fresh round is complete");
         assertEquals("healthy", alice.badge(shared));
     }
 
@@ -314,6 +378,93 @@ class MailFlowsIT extends ServiceIT {
     }
 
     @Test
+    void aSendOrReplyRetriedWithItsIdempotencyKeyGoesOutOnceAndAnswersAsTheFirstDid() throws Exception {
+        Person alice = workspace.person("alice");
+        Person carol = workspace.person("carol");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        workspace.tenant.grantFullAccess(support, carol.microsoft().upn());
+        workspace.tenant.grantSendAs(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        carol.addSharedOk(carol.connect(), support);
+
+        // A retry (the answer got lost on the way) with the same key: one mail at Microsoft, the same answer twice.
+        String subject = "Exactly once " + workspace.suffix;
+        String message = sendBody(support, "customer@example.com", subject, "Sent once");
+        String key = UUID.randomUUID().toString();
+        var first = sendWithKey(alice, "/api/v1/messages", key, message);
+        var retried = sendWithKey(alice, "/api/v1/messages", key, message);
+        assertEquals(202, first.status(), first.body());
+        assertEquals(first.status(), retried.status());
+        assertEquals(first.body(), retried.body());
+        assertEquals(1, sentWithSubject(subject), "the retry did not send again");
+
+        // The same key with another message is refused, and sends nothing.
+        var reused = sendWithKey(alice, "/api/v1/messages", key, sendBody(support, "customer@example.com", subject, "Other text"));
+        assertEquals(422, reused.status(), reused.body());
+        assertEquals("IDEMPOTENCY_KEY_REUSED", reused.json().get("code").asText());
+        assertEquals(1, sentWithSubject(subject));
+        // Keys are the caller's own: Carol's request with Alice's key is hers to send (and Exchange refuses her).
+        var carolsOwn = sendWithKey(carol, "/api/v1/messages", key, message);
+        assertEquals(403, carolsOwn.status(), carolsOwn.body());
+        // Exchange's refusal is the answer her retries get, as they are: status and body.
+        var carolAgain = sendWithKey(carol, "/api/v1/messages", key, message);
+        assertEquals(403, carolAgain.status());
+        assertEquals(carolsOwn.body(), carolAgain.body());
+        assertEquals(1, sentWithSubject(subject));
+
+        // Duplicates sent at once, while Microsoft is slow: one mail; each gets the answer or 409 while it is under way.
+        String raced = "Raced " + workspace.suffix;
+        String racedMessage = sendBody(support, "customer@example.com", raced, "Sent once");
+        String racedKey = UUID.randomUUID().toString();
+        workspace.tenant.addLatency(Duration.ofMillis(1500));
+        List<ApiClient.Reply> replies = new ArrayList<>();
+        try {
+            ExecutorService clients = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<ApiClient.Reply>> pending = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    pending.add(clients.submit(() -> sendWithKey(alice, "/api/v1/messages", racedKey, racedMessage)));
+                }
+                for (Future<ApiClient.Reply> reply : pending) {
+                    replies.add(reply.get(2, TimeUnit.MINUTES));
+                }
+            } finally {
+                clients.shutdownNow();
+            }
+        } finally {
+            workspace.tenant.addLatency(Duration.ZERO);
+        }
+        assertEquals(1, sentWithSubject(raced), "concurrent duplicates sent once: " + replies);
+        assertTrue(replies.stream().anyMatch(reply -> reply.status() == 202), replies.toString());
+        for (ApiClient.Reply reply : replies) {
+            assertTrue(reply.status() == 202 || reply.status() == 409, reply.toString());
+            if (reply.status() == 409) {
+                assertEquals("IDEMPOTENCY_KEY_IN_USE", reply.json().get("code").asText());
+                assertNotNull(reply.header("Retry-After"), reply.toString());
+            }
+        }
+        var afterwards = sendWithKey(alice, "/api/v1/messages", racedKey, racedMessage);
+        assertEquals(202, afterwards.status(), afterwards.body());
+        assertEquals(1, sentWithSubject(raced));
+
+        // A reply, too.
+        String question = "Question " + workspace.suffix;
+        workspace.tenant.deliver(support, "customer@example.com", question, "Can you help?");
+        syncNow(alice, shared);
+        String id = awaitMessage(alice, "q=" + encode(question), m -> true).get("id").asText();
+        String replyKey = UUID.randomUUID().toString();
+        String answer = "{\"body\":{\"contentType\":\"text\",\"content\":\"Yes.\"}}";
+        var replied = sendWithKey(alice, "/api/v1/messages/" + id + "/reply", replyKey, answer);
+        var repliedAgain = sendWithKey(alice, "/api/v1/messages/" + id + "/reply", replyKey, answer);
+        assertEquals(202, replied.status(), replied.body());
+        assertEquals(202, repliedAgain.status(), repliedAgain.body());
+        assertEquals(1, sentWithSubject("RE: " + question));
+        assertEquals(1, Sql.count("SELECT count(*) FROM audit_event WHERE action = 'REPLIED' AND user_id = ?", alice.userId()),
+                "audited once");
+    }
+
+    @Test
     void replyAllAnswersTheSenderAndEveryRecipientButTheSharedMailboxItself() {
         Person alice = workspace.person("alice");
         String support = workspace.sharedMailbox("support");
@@ -425,6 +576,16 @@ class MailFlowsIT extends ServiceIT {
     }
 
     // ---- helpers
+
+    static ApiClient.Reply sendWithKey(Person person, String path, String key, String json) {
+        return person.api().send(person.api().request(path).header("Content-Type", "application/json")
+                .header("Idempotency-Key", key).POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** How many mails Microsoft sent with this subject (a send answers once Microsoft accepted it, so no waiting). */
+    long sentWithSubject(String subject) {
+        return workspace.tenant.sentMail().stream().filter(mail -> subject.equals(mail.subject())).count();
+    }
 
     static String sendBody(String from, String to, String subject, String text) {
         return "{\"from\":\"" + from + "\",\"to\":[{\"address\":\"" + to + "\"}],\"subject\":\"" + subject

@@ -90,6 +90,10 @@ final class ControlEndpoints {
                     tenant.deleteMessage(required(body, "mailbox"), required(body, "messageId"));
                     call.respondEmpty(204);
                 }
+                case "POST /move-message" -> {
+                    tenant.moveMessage(required(body, "mailbox"), required(body, "messageId"), required(body, "folder"));
+                    call.respondEmpty(204);
+                }
                 case "POST /expire-delta-tokens" -> {
                     tenant.expireDeltaTokens(required(body, "mailbox"));
                     call.respondEmpty(204);

@@ -40,6 +40,12 @@ record MailMessage(
                 receivedMillis, sentMillis, nowMillis, read, isDraft, conversationId, internetMessageId, inReplyTo, references);
     }
 
+    /** The same message (same key, so the same immutable id) in another folder, new there as of {@code newSeq}. */
+    MailMessage movedTo(int targetFolder, long newSeq, long nowMillis) {
+        return new MailMessage(key, targetFolder, newSeq, newSeq, false, subject, bodyContentType, body, from, sender, to, cc,
+                receivedMillis, sentMillis, nowMillis, isRead, isDraft, conversationId, internetMessageId, inReplyTo, references);
+    }
+
     /** Packs (receivedDateTime, key) into one sortable long: 41 bits of milliseconds, 22 bits of key. */
     long receivedOrder() {
         return (receivedMillis << 22) | key;

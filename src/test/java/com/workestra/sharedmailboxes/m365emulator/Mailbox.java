@@ -172,6 +172,32 @@ public final class Mailbox {
         return current;
     }
 
+    /**
+     * Moves a message to another folder of this mailbox, as Outlook's Move (or Delete, which moves to Deleted Items):
+     * the source folder's delta then reports it removed, the target folder's as new; its immutable id stays (Graph:
+     * "an item's immutable ID doesn't change when it is moved", concepts/outlook-immutable-id.md), so GET by that id
+     * finds it in its new folder. Returns the moved record, or null when the message does not exist.
+     */
+    synchronized MailMessage move(long key, MailFolder target, long nowMillis) {
+        MailMessage current = messages.get(key);
+        if (current == null || current.folder() == target.number) {
+            return current;
+        }
+        MailFolder source = folders[current.folder()];
+        MailMessage tombstone = MailMessage.tombstone(current, nextSeq++, nowMillis);
+        source.changes.put(tombstone.seq(), tombstone);
+        source.changes.remove(current.seq());
+        source.byReceived.remove(current.receivedOrder());
+        source.total.decrementAndGet();
+        if (!current.isRead()) {
+            source.unread.decrementAndGet();
+        }
+        MailMessage moved = current.movedTo(target.number, nextSeq++, nowMillis);
+        insert(moved);
+        committedSeq = moved.seq();
+        return moved;
+    }
+
     MailMessage message(long key) {
         return messages.get(key);
     }

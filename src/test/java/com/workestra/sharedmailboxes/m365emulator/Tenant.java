@@ -592,6 +592,23 @@ public final class Tenant {
         fire(target, removed, "deleted");
     }
 
+    /** Moves a message to another folder (a well-known name such as {@code deleteditems}, or a folder id), as Outlook does. */
+    public void moveMessage(String mailbox, String messageId, String folder) {
+        Mailbox target = requireMailbox(mailbox);
+        MessageIds.ItemRef ref = requireRef(target, messageId);
+        MailFolder destination = target.folder(folder);
+        if (destination == null) {
+            throw new IllegalArgumentException("no folder " + folder + " in " + mailbox);
+        }
+        MailMessage before = target.message(ref.key());
+        MailMessage moved = target.move(ref.key(), destination, clock.millis());
+        if (moved == null) {
+            throw new IllegalArgumentException("no message " + messageId + " in " + mailbox);
+        }
+        // Subscriptions are on the Inbox's messages: for them the message left (as a deletion does).
+        fire(target, before, "deleted");
+    }
+
     private static MessageIds.ItemRef requireRef(Mailbox mailbox, String messageId) {
         MessageIds.ItemRef ref = MessageIds.parseMessage(messageId);
         if (ref == null || ref.mailbox() != mailbox.number) {

@@ -10,6 +10,8 @@ import com.workestra.sharedmailboxes.messages.control.GraphMail;
 import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
 import com.workestra.sharedmailboxes.mailboxes.entity.MailboxUserKey;
 import com.workestra.sharedmailboxes.messages.entity.Recipient;
+import com.workestra.sharedmailboxes.messages.entity.RequestFingerprint;
+import com.workestra.sharedmailboxes.graph.control.GraphFailure;
 import com.workestra.sharedmailboxes.messages.entity.Signature;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
@@ -27,6 +29,8 @@ import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Writing mail as the acting user: read state, send, reply, and the signature per (user, mailbox). Each goes to Exchange
@@ -55,6 +59,9 @@ public class MailActions {
 
     @Inject
     ExchangeRefusals refusals;
+
+    @Inject
+    IdempotencyKeys keys;
 
     @Inject
     AuditTrail audit;
@@ -86,7 +93,7 @@ public class MailActions {
     }
 
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    public void send(Caller caller, OutgoingMessage outgoing) {
+    public void send(Caller caller, OutgoingMessage outgoing, String idempotencyKey) {
         List<Recipient> to = recipients(outgoing.to);
         List<Recipient> cc = recipients(outgoing.cc);
         List<Recipient> bcc = recipients(outgoing.bcc);
@@ -94,12 +101,18 @@ public class MailActions {
             throw new ServiceException(ProblemCode.INVALID_REQUEST, "A message needs at least one recipient.");
         }
         String from = Mailbox.normalize(outgoing.from);
-        Prepared prepared = self().preparedToSend(caller, from, outgoing.body.type(), outgoing.body.content);
-        GraphMail.Acting acting = prepared.acting();
-        Signature.Body body = prepared.body();
-        toExchange(acting, () -> graphMail.send(acting, new GraphMail.Outgoing(outgoing.subject == null ? "" : outgoing.subject,
-                body.contentType(), body.content(), to, cc, bcc)));
-        self().sent(caller, AuditEvent.Action.SENT, from, acting, (to.size() + cc.size() + bcc.size()) + " recipient(s)");
+        String subject = outgoing.subject == null ? "" : outgoing.subject;
+        String fingerprint = RequestFingerprint.of("send").add(from).add(subject).add(outgoing.body.type())
+                .add(outgoing.body.content).add(to).add(cc).add(bcc).hash();
+        once(caller, idempotencyKey, fingerprint, asked -> {
+            Prepared prepared = self().preparedToSend(caller, from, outgoing.body.type(), outgoing.body.content);
+            GraphMail.Acting acting = prepared.acting();
+            Signature.Body body = prepared.body();
+            asked.set(true);
+            toExchange(acting, () -> graphMail.send(acting, new GraphMail.Outgoing(subject, body.contentType(), body.content(),
+                    to, cc, bcc)));
+            self().sent(caller, AuditEvent.Action.SENT, from, acting, (to.size() + cc.size() + bcc.size()) + " recipient(s)");
+        });
     }
 
     /** What {@link #send} asks Exchange with: the caller's connection to the From address (or 403), and the signed body. */
@@ -109,18 +122,80 @@ public class MailActions {
     }
 
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
-    public void reply(Caller caller, String id, ReplyRequest reply) {
-        StoredMessage message = inbox.find(caller, id);
-        if (reply.from != null && !reply.from.isBlank() && !Mailbox.normalize(reply.from).equals(message.mailboxAddress())) {
-            throw new ServiceException(ProblemCode.INVALID_REQUEST,
-                    "A reply goes out from the mailbox the message is in (" + message.mailboxAddress() + ").");
-        }
-        Prepared prepared = self().preparedToReply(caller, message, reply.body.type(), reply.body.content);
-        GraphMail.Acting acting = prepared.acting();
+    public void reply(Caller caller, String id, ReplyRequest reply, String idempotencyKey) {
         boolean all = Boolean.TRUE.equals(reply.replyAll);
-        toExchange(acting, () -> graphMail.reply(acting, message.graphId(), all, prepared.body().content()));
-        self().sent(caller, AuditEvent.Action.REPLIED, message.mailboxAddress(), acting,
-                (all ? "reply all to message " : "reply to message ") + message.id());
+        String fingerprint = RequestFingerprint.of("reply").add(id).add(reply.from).add(all).add(reply.body.type())
+                .add(reply.body.content).hash();
+        once(caller, idempotencyKey, fingerprint, asked -> {
+            StoredMessage message = inbox.find(caller, id);
+            if (reply.from != null && !reply.from.isBlank() && !Mailbox.normalize(reply.from).equals(message.mailboxAddress())) {
+                throw new ServiceException(ProblemCode.INVALID_REQUEST,
+                        "A reply goes out from the mailbox the message is in (" + message.mailboxAddress() + ").");
+            }
+            Prepared prepared = self().preparedToReply(caller, message, reply.body.type(), reply.body.content);
+            GraphMail.Acting acting = prepared.acting();
+            asked.set(true);
+            toExchange(acting, () -> graphMail.reply(acting, message.graphId(), all, prepared.body().content()));
+            self().sent(caller, AuditEvent.Action.REPLIED, message.mailboxAddress(), acting,
+                    (all ? "reply all to message " : "reply to message ") + message.id());
+        });
+    }
+
+    /**
+     * Sends at most once per {@code Idempotency-Key} (none: every request sends). The key is claimed in its own
+     * transaction before Microsoft is asked; a duplicate gets the first request's answer, or 409 while it is under way.
+     * Afterwards the answer is kept, unless nothing can have been sent (refused here before Microsoft was asked,
+     * throttled, Microsoft answered with a 5xx, the token could not be had): then the key is released and a retry
+     * sends. When Microsoft did not answer at all (a timeout) the mail may have gone, so that answer is kept too.
+     */
+    private void once(Caller caller, String idempotencyKey, String fingerprint, Consumer<AtomicBoolean> sending) {
+        if (idempotencyKey == null) {
+            sending.accept(new AtomicBoolean());
+            return;
+        }
+        String key = idempotencyKey.strip();
+        if (key.isEmpty() || key.length() > IdempotencyKeys.MAX_KEY_LENGTH) {
+            throw new ServiceException(ProblemCode.INVALID_REQUEST,
+                    "An Idempotency-Key has 1 to " + IdempotencyKeys.MAX_KEY_LENGTH + " characters.");
+        }
+        IdempotencyKeys.Answer earlier = keys.claim(caller, key, fingerprint);
+        if (earlier != null) {
+            earlier.repeat();
+            return;
+        }
+        AtomicBoolean asked = new AtomicBoolean();
+        try {
+            sending.accept(asked);
+        } catch (ServiceException refused) {
+            if (!asked.get() || nothingSent(refused)) {
+                keys.released(caller, key);
+            } else {
+                keys.answered(caller, key, IdempotencyKeys.Answer.refused(refused));
+            }
+            throw refused;
+        } catch (RuntimeException failed) {
+            if (asked.get()) {
+                keys.answered(caller, key, IdempotencyKeys.Answer.refused(new ServiceException(ProblemCode.INTERNAL_ERROR,
+                        "Sending failed unexpectedly; the message may have been sent. Check Sent Items before sending it again"
+                                + " with a new Idempotency-Key.")));
+            } else {
+                keys.released(caller, key);
+            }
+            throw failed;
+        }
+        keys.answered(caller, key, IdempotencyKeys.Answer.accepted());
+    }
+
+    /** Microsoft cannot have sent: it throttled, answered with a server error (which Graph's own SDK retries), or was never asked. */
+    private static boolean nothingSent(ServiceException refused) {
+        return switch (refused.code()) {
+            case THROTTLED, RECONNECT_REQUIRED, OUTLOOK_NOT_CONFIGURED -> true;
+            case MICROSOFT_UNAVAILABLE -> {
+                GraphFailure failure = refused.getCause() == null ? null : GraphFailure.of(refused.getCause());
+                yield failure != null && failure.status() != 0;
+            }
+            default -> false;
+        };
     }
 
     /** What {@link #reply} asks Exchange with: the caller's connection to the message's mailbox (or 403), and the signed body. */

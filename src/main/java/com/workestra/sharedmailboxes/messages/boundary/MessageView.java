@@ -1,5 +1,7 @@
 package com.workestra.sharedmailboxes.messages.boundary;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import com.workestra.sharedmailboxes.messages.entity.Recipient;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
@@ -9,10 +11,16 @@ import java.util.List;
 
 /** API.md's Message, tagged with its mailbox; {@code body} only on the single-message read. */
 @JsonbPropertyOrder({"id", "mailbox", "folder", "subject", "from", "sender", "to", "cc", "receivedAt", "isRead", "preview",
-        "hasAttachments", "conversationId", "internetMessageId", "removed", "body"})
+        "hasAttachments", "conversationId", "internetMessageId", "removed", "removedReason", "movedTo", "body"})
 public record MessageView(String id, String mailbox, String folder, String subject, Recipient from, Recipient sender,
                           List<Recipient> to, List<Recipient> cc, Instant receivedAt, boolean isRead, String preview,
                           boolean hasAttachments, String conversationId, String internetMessageId, boolean removed,
+                          @Schema(description = "Why a removed message left its folder, as Exchange said: deleted, or moved"
+                                  + " (to movedTo, a folder this service does not show, such as Deleted Items); null when"
+                                  + " not removed or the reason is not known", enumeration = {"deleted", "moved"})
+                          String removedReason,
+                          @Schema(description = "The folder a moved message went to, as the mailbox names it")
+                          String movedTo,
                           BodyView body) {
 
     /**
@@ -37,6 +45,7 @@ public record MessageView(String id, String mailbox, String folder, String subje
         return new MessageView(Long.toString(message.id()), message.mailboxAddress(), message.folder().apiName(), message.subject(),
                 message.from(), message.sender(), message.to(), message.cc(), message.receivedAt(), message.isRead(),
                 message.preview(), message.hasAttachments(), message.conversationId(), message.internetMessageId(),
-                message.isRemoved(), body);
+                message.isRemoved(), message.removedReason() == null ? null : message.removedReason().toLowerCase(java.util.Locale.ROOT),
+                message.movedTo(), body);
     }
 }

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,6 +28,14 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @RolesAllowed({SharedMailboxesApi.MEMBER, SharedMailboxesApi.ADMIN})
 @Produces(MediaType.APPLICATION_JSON)
 public class MessagesResource {
+
+    static final String IDEMPOTENCY_KEY = "Optional, 1 to 255 characters, unique per message (a UUID will do). A retry with the"
+            + " same key (same caller, same request) never sends twice: it gets the first request's answer, status and body,"
+            + " for 24 hours (messages.idempotency-key-lifetime). The same key with a different request: 422"
+            + " IDEMPOTENCY_KEY_REUSED. While the first request is under way, or when it stopped before Microsoft 365 answered:"
+            + " 409 IDEMPOTENCY_KEY_IN_USE with Retry-After, and it is not sent again with that key. When nothing can have been"
+            + " sent (throttled, Microsoft 365 answered with a server error, refused before Microsoft 365 was asked) the key is"
+            + " free again and a retry sends.";
 
     @Inject
     Caller caller;
@@ -74,8 +83,9 @@ public class MessagesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Send from one of the caller's mailboxes (a shared address sends as that mailbox)")
     @APIResponse(responseCode = "202", description = "Accepted by Microsoft 365")
-    public Response send(@Valid @NotNull OutgoingMessage message) {
-        actions.send(caller, message);
+    public Response send(@Parameter(description = IDEMPOTENCY_KEY) @HeaderParam("Idempotency-Key") String idempotencyKey,
+                         @Valid @NotNull OutgoingMessage message) {
+        actions.send(caller, message, idempotencyKey);
         return Response.accepted().build();
     }
 
@@ -84,8 +94,10 @@ public class MessagesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Reply (or reply all) in the message's thread, from the message's mailbox")
     @APIResponse(responseCode = "202", description = "Accepted by Microsoft 365")
-    public Response reply(@PathParam("id") String id, @Valid @NotNull ReplyRequest reply) {
-        actions.reply(caller, id, reply);
+    public Response reply(@PathParam("id") String id,
+                          @Parameter(description = IDEMPOTENCY_KEY) @HeaderParam("Idempotency-Key") String idempotencyKey,
+                          @Valid @NotNull ReplyRequest reply) {
+        actions.reply(caller, id, reply, idempotencyKey);
         return Response.accepted().build();
     }
 }

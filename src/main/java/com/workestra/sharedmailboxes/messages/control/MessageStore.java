@@ -3,6 +3,7 @@ package com.workestra.sharedmailboxes.messages.control;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.MessageChange;
 import com.workestra.sharedmailboxes.messages.entity.Recipient;
+import com.workestra.sharedmailboxes.messages.entity.Removal;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.Connection;
@@ -82,8 +83,9 @@ public class MessageStore {
             """;
 
     static final String REMOVE = """
-            UPDATE message SET removed_at = ?, synced_at = ?
-            WHERE mailbox_id = ? AND folder = ? AND graph_id = ANY (?::text[]) AND removed_at IS NULL
+            UPDATE message AS m SET removed_at = ?, synced_at = ?, removed_reason = u.reason, moved_to = u.moved_to
+            FROM unnest(?::text[], ?::text[], ?::text[]) AS u(graph_id, reason, moved_to)
+            WHERE m.mailbox_id = ? AND m.folder = ? AND m.graph_id = u.graph_id AND m.removed_at IS NULL
             """;
 
     /**
@@ -94,6 +96,15 @@ public class MessageStore {
      */
     public int apply(Connection connection, UUID mailboxId, Folder folder, List<MessageChange> changes, Instant now,
                      Instant notBefore) throws SQLException {
+        return apply(connection, mailboxId, folder, changes, now, notBefore, Map.of());
+    }
+
+    /**
+     * Applies one page, recording for its removals why they left the folder, where Exchange said so ({@code removals}
+     * by Graph id; a removal without an entry has no known reason).
+     */
+    public int apply(Connection connection, UUID mailboxId, Folder folder, List<MessageChange> changes, Instant now,
+                     Instant notBefore, Map<String, Removal> removals) throws SQLException {
         // Sorted by Graph id so that two connections writing one mailbox lock rows in the same order.
         Map<String, MessageChange> merged = new TreeMap<>();
         for (MessageChange change : changes) {
@@ -130,16 +141,78 @@ public class MessageStore {
             updatePartially(connection, mailboxId, folder, partial, at);
         }
         if (!removed.isEmpty()) {
+            String[] reasons = new String[removed.size()];
+            String[] movedTo = new String[removed.size()];
+            for (int i = 0; i < reasons.length; i++) {
+                Removal removal = removals.get(removed.get(i));
+                reasons[i] = removal == null ? null : removal.reason().name();
+                movedTo[i] = removal == null ? null : removal.movedTo();
+            }
             try (PreparedStatement statement = connection.prepareStatement(REMOVE)) {
                 statement.setTimestamp(1, at);
                 statement.setTimestamp(2, at);
-                statement.setObject(3, mailboxId);
-                statement.setString(4, folder.name());
-                statement.setArray(5, connection.createArrayOf("text", removed.toArray()));
+                statement.setArray(3, connection.createArrayOf("text", removed.toArray()));
+                statement.setArray(4, connection.createArrayOf("text", reasons));
+                statement.setArray(5, connection.createArrayOf("text", movedTo));
+                statement.setObject(6, mailboxId);
+                statement.setString(7, folder.name());
                 statement.executeUpdate();
             }
         }
         return complete.size() + partial.size() + removed.size();
+    }
+
+    /**
+     * Stamps the rows a fresh round lists (its changes other than removals) as seen now, also those the upsert left
+     * alone because nothing changed: {@link #removeUnlisted} keeps them.
+     */
+    public void markListed(Connection connection, UUID mailboxId, Folder folder, List<MessageChange> changes, Instant now)
+            throws SQLException {
+        List<String> listed = new ArrayList<>(changes.size());
+        for (MessageChange change : changes) {
+            if (!change.removed() && change.graphId() != null && !change.graphId().isBlank()) {
+                listed.add(change.graphId());
+            }
+        }
+        if (listed.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE message SET synced_at = ? WHERE mailbox_id = ?"
+                + " AND folder = ? AND graph_id = ANY (?::text[]) AND synced_at < ? AND removed_at IS NULL")) {
+            Timestamp at = Timestamp.from(now);
+            statement.setTimestamp(1, at);
+            statement.setObject(2, mailboxId);
+            statement.setString(3, folder.name());
+            statement.setArray(4, connection.createArrayOf("text", listed.toArray()));
+            statement.setTimestamp(5, at);
+            statement.executeUpdate();
+        }
+    }
+
+    /**
+     * The fresh round that began at {@code since} has completed: rows of the folder it did not list (none of its pages
+     * stamped them, and no other connection's sync wrote them since) were deleted in Exchange meanwhile, and are marked
+     * removed like an {@code @removed} item. Only within what the round covers: messages received before
+     * {@code notBefore} (the history depth) are never listed, so they are left alone.
+     *
+     * @return how many rows were removed
+     */
+    public int removeUnlisted(Connection connection, UUID mailboxId, Folder folder, Instant since, Instant notBefore, Instant now)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE message SET removed_at = ?, synced_at = ?"
+                + " WHERE mailbox_id = ? AND folder = ? AND removed_at IS NULL AND synced_at < ?"
+                + " AND (CAST(? AS timestamptz) IS NULL OR received_at >= ?)")) {
+            Timestamp at = Timestamp.from(now);
+            Timestamp cutoff = notBefore == null ? null : Timestamp.from(notBefore);
+            statement.setTimestamp(1, at);
+            statement.setTimestamp(2, at);
+            statement.setObject(3, mailboxId);
+            statement.setString(4, folder.name());
+            statement.setTimestamp(5, Timestamp.from(since));
+            statement.setTimestamp(6, cutoff);
+            statement.setTimestamp(7, cutoff);
+            return statement.executeUpdate();
+        }
     }
 
     private static void upsert(Connection connection, UUID mailboxId, Folder folder, List<MessageChange> rows, Timestamp at,

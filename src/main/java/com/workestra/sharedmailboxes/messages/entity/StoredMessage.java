@@ -8,7 +8,8 @@ import java.util.UUID;
 public record StoredMessage(long id, UUID mailboxId, String mailboxAddress, Folder folder, String graphId, String subject,
                             Recipient from, Recipient sender, List<Recipient> to, List<Recipient> cc, Instant receivedAt,
                             boolean isRead, boolean hasAttachments, String preview, String conversationId,
-                            String internetMessageId, String bodyType, String body, Instant removedAt) {
+                            String internetMessageId, String bodyType, String body, Instant removedAt,
+                            String removedReason, String movedTo) {
 
     public boolean isRemoved() {
         return removedAt != null;

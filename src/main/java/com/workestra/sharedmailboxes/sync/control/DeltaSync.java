@@ -5,6 +5,7 @@ import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.messages.entity.Removal;
 import com.workestra.sharedmailboxes.sync.entity.DeltaPage;
 import com.workestra.sharedmailboxes.sync.entity.SyncCursor;
 import com.workestra.sharedmailboxes.sync.entity.SyncReason;
@@ -16,6 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -57,6 +59,9 @@ public class DeltaSync {
 
     @Inject
     SyncFailures failures;
+
+    @Inject
+    MessageWhereabouts whereabouts;
 
     @Inject
     Clock clock;
@@ -166,7 +171,9 @@ public class DeltaSync {
                 ahead = CompletableFuture.supplyAsync(() -> fetch(client, target, folder, next), prefetch);
             }
             try {
-                stored[0] += ledger.commitPage(owner, target.connectionId(), folder, target.mailboxId(), page, clock.instant(), notBefore);
+                Map<String, Removal> removals = whereabouts.of(client, target, page);
+                stored[0] += ledger.commitPage(owner, target.connectionId(), folder, target.mailboxId(), page, clock.instant(),
+                        notBefore, removals);
             } catch (RuntimeException failure) {
                 if (ahead != null) {
                     ahead.cancel(true);

@@ -20,6 +20,7 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
 import javax.sql.DataSource;
+import com.workestra.sharedmailboxes.messages.entity.Removal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,6 +29,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -38,6 +40,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class SyncLedger {
+
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(SyncLedger.class.getName());
 
     static final String CLAIM = """
             WITH due AS (
@@ -141,9 +145,10 @@ public class SyncLedger {
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public int commitPage(String owner, UUID connectionId, Folder folder, UUID mailboxId, DeltaPage page, Instant now,
-                              Instant notBefore) {
+                              Instant notBefore, Map<String, Removal> removals) {
         try (Connection connection = dataSource.getConnection()) {
-            int applied = store.apply(connection, mailboxId, folder, page.changes(), now, notBefore);
+            int applied = store.apply(connection, mailboxId, folder, page.changes(), now, notBefore, removals);
+            Timestamp reconcileSince;
             try (PreparedStatement cursor = connection.prepareStatement("""
                     UPDATE sync_cursor SET next_link = ?, delta_link = COALESCE(?, delta_link),
                            messages_synced = messages_synced + ?,
@@ -151,6 +156,7 @@ public class SyncLedger {
                            updated_at = ?
                      WHERE connection_id = ? AND folder = ?
                        AND EXISTS (SELECT 1 FROM sync_state WHERE connection_id = ? AND lease_owner = ?)
+                    RETURNING reconcile_since
                     """)) {
                 Timestamp at = Timestamp.from(now);
                 cursor.setString(1, page.nextLink());
@@ -163,8 +169,29 @@ public class SyncLedger {
                 cursor.setString(8, folder.name());
                 cursor.setObject(9, connectionId);
                 cursor.setString(10, owner);
-                if (cursor.executeUpdate() == 0) {
-                    throw new LeaseLost(connectionId);
+                try (ResultSet rows = cursor.executeQuery()) {
+                    if (!rows.next()) {
+                        throw new LeaseLost(connectionId);
+                    }
+                    reconcileSince = rows.getTimestamp(1);
+                }
+            }
+            if (reconcileSince != null) {
+                // A fresh round after Graph refused the stored link: what it lists exists; what it never lists, Exchange
+                // deleted during the gap.
+                store.markListed(connection, mailboxId, folder, page.changes(), now);
+                if (page.isLast()) {
+                    int removed = store.removeUnlisted(connection, mailboxId, folder, reconcileSince.toInstant(), notBefore, now);
+                    try (PreparedStatement done = connection.prepareStatement(
+                            "UPDATE sync_cursor SET reconcile_since = NULL WHERE connection_id = ? AND folder = ?")) {
+                        done.setObject(1, connectionId);
+                        done.setString(2, folder.name());
+                        done.executeUpdate();
+                    }
+                    if (removed > 0) {
+                        LOG.info(() -> "the fresh round of connection " + connectionId + " " + folder + " removed " + removed
+                                + " message(s) Exchange deleted while its delta link had expired");
+                    }
                 }
             }
             return applied;
@@ -183,11 +210,15 @@ public class SyncLedger {
         }
     }
 
-    /** Graph lost the folder's sync state: the next request starts a full round again (the upserts dedupe it). */
+    /**
+     * Graph lost the folder's sync state: the next request starts a full round again (the upserts dedupe it), and when
+     * that round completes, rows it did not list are removed (Exchange deleted them while the link had expired).
+     */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void restartFolder(UUID connectionId, Folder folder, Instant now) {
-        update("UPDATE sync_cursor SET next_link = NULL, delta_link = NULL, resyncs = resyncs + 1, updated_at = ?"
-                + " WHERE connection_id = ? AND folder = ?", Timestamp.from(now), connectionId, folder.name());
+        update("UPDATE sync_cursor SET next_link = NULL, delta_link = NULL, resyncs = resyncs + 1, updated_at = ?,"
+                + " reconcile_since = COALESCE(reconcile_since, ?) WHERE connection_id = ? AND folder = ?",
+                Timestamp.from(now), Timestamp.from(now), connectionId, folder.name());
     }
 
     /** Whether the folder's cursor moved after {@code since} (its round is current as of then). */

@@ -153,6 +153,6 @@ class ConversationQueriesTest {
                                         Recipient from) {
         return new StoredMessage(id, mailbox, address, Folder.INBOX, "g" + id, id == 1 ? "Order" : "RE: Order", from, from,
                 List.of(new Recipient("Support", "support@acme.test")), List.of(new Recipient("Sales", "sales@acme.test")),
-                T0.plus(minute, ChronoUnit.MINUTES), read, false, "preview " + id, "conv", internetMessageId, null, null, null);
+                T0.plus(minute, ChronoUnit.MINUTES), read, false, "preview " + id, "conv", internetMessageId, null, null, null, null, null);
     }
 }
