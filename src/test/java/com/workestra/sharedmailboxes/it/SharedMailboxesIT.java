@@ -68,6 +68,32 @@ class SharedMailboxesIT extends ServiceIT {
     }
 
     @Test
+    void aSharedRowCarriesTheNameMicrosoftGivesTheMailboxOrItsAddressWhenTheTokenMayNotReadTheDirectory() {
+        Person hal = workspace.person("hal");
+        String support = workspace.address("support");
+        workspace.tenant.createSharedMailbox(support, "Contoso Support");
+        workspace.tenant.grantFullAccess(support, hal.microsoft().upn());
+        UUID parent = hal.connect();
+        UUID row = hal.addSharedOk(parent, support);
+        assertEquals("Contoso Support", hal.connection(row).get("displayName").asText(),
+                "the mailbox's directory name, read with User.ReadBasic.All");
+
+        // Consented to everything but User.ReadBasic.All: Graph answers GET /users/{address} with 403, the add still works.
+        Person ivy = workspace.person("ivy");
+        workspace.tenant.setConsentPolicy(ivy.microsoft().upn(), Set.of("openid", "profile", "offline_access", "User.Read",
+                "Mail.ReadWrite", "Mail.Send", "Mail.Read.Shared", "Mail.ReadWrite.Shared", "Mail.Send.Shared"));
+        String desk = workspace.sharedMailbox("desk");
+        workspace.tenant.grantFullAccess(desk, ivy.microsoft().upn());
+        workspace.tenant.grantFullAccess(support, ivy.microsoft().upn());
+        UUID ivyParent = ivy.connect();
+        UUID deskRow = ivy.addSharedOk(ivyParent, desk);
+        assertEquals(desk, ivy.connection(deskRow).get("displayName").asText(), "no name from Microsoft: the address");
+        UUID ivySupport = ivy.addSharedOk(ivyParent, support);
+        assertEquals("Contoso Support", ivy.connection(ivySupport).get("displayName").asText(),
+                "a name the workspace already learnt is not replaced by the address");
+    }
+
+    @Test
     void thereIsNoCapOnSharedMailboxes() {
         Person bob = workspace.person("bob");
         UUID parent = bob.connect();
