@@ -94,6 +94,32 @@ class SharedMailboxesIT extends ServiceIT {
     }
 
     @Test
+    void aNameChangedAtMicrosoftReachesTheRowWithTheFirstSyncAfterTheDisplayNameInterval() {
+        Person jo = workspace.person("jo");
+        String desk = workspace.address("helpdesk");
+        workspace.tenant.createSharedMailbox(desk, "Help Desk");
+        workspace.tenant.grantFullAccess(desk, jo.microsoft().upn());
+        UUID parent = jo.connect();
+        UUID row = jo.addSharedOk(parent, desk);
+        JsonNode first = jo.awaitConnection(row, view -> "healthy".equals(badge(view)), WAIT);
+        assertEquals("Help Desk", first.get("displayName").asText());
+
+        workspace.tenant.changeDisplayName(desk, "Contoso Help Desk");
+        String before = first.get("health").get("lastSyncAt").asText();
+        assertEquals(202, jo.api().post("/api/v1/outlook/connections/" + row + "/sync", "").status());
+        JsonNode soon = jo.awaitConnection(row, view -> !before.equals(view.get("health").get("lastSyncAt").asText()), WAIT);
+        assertEquals("Help Desk", soon.get("displayName").asText(), "asked at the add: not again within sync.display-name-interval");
+        try {
+            controls.advanceClock(Duration.ofHours(13));
+            assertEquals(202, jo.api().post("/api/v1/outlook/connections/" + row + "/sync", "").status());
+            JsonNode renamed = jo.awaitConnection(row, view -> "Contoso Help Desk".equals(view.get("displayName").asText()), WAIT);
+            assertEquals(desk, renamed.get("address").asText());
+        } finally {
+            controls.backToRealTime();
+        }
+    }
+
+    @Test
     void thereIsNoCapOnSharedMailboxes() {
         Person bob = workspace.person("bob");
         UUID parent = bob.connect();

@@ -102,10 +102,7 @@ public class SharedMailboxes {
         Mailbox known = mailboxes.find(caller.workspaceId(), identity);
         String formerAddress = known == null || known.address().equals(address) ? null : known.address();
         Mailbox mailbox = mailboxes.findOrCreate(caller.workspaceId(), identity, address, displayName, MailboxKind.SHARED);
-        if (mailbox.displayName() == null) {
-            // Microsoft did not give this token the name (no User.ReadBasic.All): the address stands for it, as before.
-            mailbox.nameAs(address);
-        }
+        mailboxes.named(mailbox, displayName);
         if (formerAddress != null) {
             // Renamed at Microsoft: everyone's rows to it read the new address from now on; their links name the old one.
             connectionsTo(mailbox).forEach(id -> changes.fire(new ConnectionChanged(id, ConnectionChanged.Change.MAILBOX_RENAMED)));
