@@ -296,6 +296,9 @@ class PlatformIT extends ServiceIT {
             assertTrue(paths.has(path), path + " in " + fieldNames(paths));
         }
         fieldNames(paths).forEach(path -> assertFalse(path.startsWith("/api/v1/testing"), path));
+        JsonNode schemas = document.path("components").path("schemas");
+        assertTrue(schemas.path("ConnectionView").path("properties").path("displayName").path("description").asText()
+                .contains("User.ReadBasic.All"), "a Connection's displayName says where it comes from: " + fieldNames(schemas));
 
         Set<String> operations = new TreeSet<>();
         paths.fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(entry -> {

@@ -68,6 +68,58 @@ class SharedMailboxesIT extends ServiceIT {
     }
 
     @Test
+    void aSharedRowCarriesTheNameMicrosoftGivesTheMailboxOrItsAddressWhenTheTokenMayNotReadTheDirectory() {
+        Person hal = workspace.person("hal");
+        String support = workspace.address("support");
+        workspace.tenant.createSharedMailbox(support, "Contoso Support");
+        workspace.tenant.grantFullAccess(support, hal.microsoft().upn());
+        UUID parent = hal.connect();
+        UUID row = hal.addSharedOk(parent, support);
+        assertEquals("Contoso Support", hal.connection(row).get("displayName").asText(),
+                "the mailbox's directory name, read with User.ReadBasic.All");
+
+        // Consented to everything but User.ReadBasic.All: Graph answers GET /users/{address} with 403, the add still works.
+        Person ivy = workspace.person("ivy");
+        workspace.tenant.setConsentPolicy(ivy.microsoft().upn(), Set.of("openid", "profile", "offline_access", "User.Read",
+                "Mail.ReadWrite", "Mail.Send", "Mail.Read.Shared", "Mail.ReadWrite.Shared", "Mail.Send.Shared"));
+        String desk = workspace.sharedMailbox("desk");
+        workspace.tenant.grantFullAccess(desk, ivy.microsoft().upn());
+        workspace.tenant.grantFullAccess(support, ivy.microsoft().upn());
+        UUID ivyParent = ivy.connect();
+        UUID deskRow = ivy.addSharedOk(ivyParent, desk);
+        assertEquals(desk, ivy.connection(deskRow).get("displayName").asText(), "no name from Microsoft: the address");
+        UUID ivySupport = ivy.addSharedOk(ivyParent, support);
+        assertEquals("Contoso Support", ivy.connection(ivySupport).get("displayName").asText(),
+                "a name the workspace already learnt is not replaced by the address");
+    }
+
+    @Test
+    void aNameChangedAtMicrosoftReachesTheRowWithTheFirstSyncAfterTheDisplayNameInterval() {
+        Person jo = workspace.person("jo");
+        String desk = workspace.address("helpdesk");
+        workspace.tenant.createSharedMailbox(desk, "Help Desk");
+        workspace.tenant.grantFullAccess(desk, jo.microsoft().upn());
+        UUID parent = jo.connect();
+        UUID row = jo.addSharedOk(parent, desk);
+        JsonNode first = jo.awaitConnection(row, view -> "healthy".equals(badge(view)), WAIT);
+        assertEquals("Help Desk", first.get("displayName").asText());
+
+        workspace.tenant.changeDisplayName(desk, "Contoso Help Desk");
+        String before = first.get("health").get("lastSyncAt").asText();
+        assertEquals(202, jo.api().post("/api/v1/outlook/connections/" + row + "/sync", "").status());
+        JsonNode soon = jo.awaitConnection(row, view -> !before.equals(view.get("health").get("lastSyncAt").asText()), WAIT);
+        assertEquals("Help Desk", soon.get("displayName").asText(), "asked at the add: not again within sync.display-name-interval");
+        try {
+            controls.advanceClock(Duration.ofHours(13));
+            assertEquals(202, jo.api().post("/api/v1/outlook/connections/" + row + "/sync", "").status());
+            JsonNode renamed = jo.awaitConnection(row, view -> "Contoso Help Desk".equals(view.get("displayName").asText()), WAIT);
+            assertEquals(desk, renamed.get("address").asText());
+        } finally {
+            controls.backToRealTime();
+        }
+    }
+
+    @Test
     void thereIsNoCapOnSharedMailboxes() {
         Person bob = workspace.person("bob");
         UUID parent = bob.connect();

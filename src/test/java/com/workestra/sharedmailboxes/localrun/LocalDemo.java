@@ -214,10 +214,13 @@ public final class LocalDemo {
         System.out.println("[demo] " + line);
     }
 
-    /** The demo tenant: two people, three shared mailboxes with different rights, a distribution list, mail in them. */
-    record DemoTenant(Tenant tenant, Random random) {
+    /**
+     * The demo tenant: two people, three shared mailboxes with different rights, a distribution list, mail in them.
+     * Public so that DemoWalkBrowserIT walks the README against the very same tenant.
+     */
+    public record DemoTenant(Tenant tenant, Random random) {
 
-        static DemoTenant seed(Tenant tenant) {
+        public static DemoTenant seed(Tenant tenant) {
             DirectoryUser alice = tenant.createUser("alice@" + DOMAIN, "Alice Archer");
             DirectoryUser bob = tenant.createUser("bob@" + DOMAIN, "Bob Baker");
             tenant.createUser("carol@" + DOMAIN, "Carol Chen");
@@ -265,9 +268,9 @@ public final class LocalDemo {
     }
 
     /** The Workestra people of the demo, at Workestra's identity provider: workspace (wid) and groups per person. */
-    record DemoPeople(M365Emulator identityProvider) {
+    public record DemoPeople(M365Emulator identityProvider) {
 
-        static DemoPeople seed(M365Emulator identityProvider) {
+        public static DemoPeople seed(M365Emulator identityProvider) {
             Tenant people = identityProvider.tenant();
             person(people, "alice@acme.example", "Alice Archer", "acme", List.of("member"));
             person(people, "bob@acme.example", "Bob Baker", "acme", List.of("member"));
@@ -283,7 +286,7 @@ public final class LocalDemo {
         }
 
         /** The user id the console sees for a person (the ID token's sub), so their API token names the same user. */
-        String subject(String name) {
+        public String subject(String name) {
             return identityProvider.idTokenSubject(name + "@" + (name.equals("dave") ? "globex.example" : "acme.example"));
         }
     }

@@ -1,6 +1,7 @@
 package com.workestra.sharedmailboxes.m365emulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -69,6 +70,13 @@ class M365EmulatorMailboxIdentityTest {
         assertEquals(support.inboxId(), inboxId(token, support.address()));
         HttpResponse<String> user = clients.graphGet(token, "/users/" + support.address());
         assertEquals(403, user.statusCode(), "the directory object needs User.ReadBasic.All");
+        assertEquals("Authorization_RequestDenied", EmulatorTestClients.json(user).get("error").get("code").asText());
+
+        String basic = clients.signInToken(bob.upn(), READ_SHARED, "https://graph.microsoft.com/User.ReadBasic.All");
+        HttpResponse<String> named = clients.graphGet(basic, "/users/" + support.address() + "?$select=displayName");
+        assertEquals(200, named.statusCode(), named.body());
+        assertEquals("Support", EmulatorTestClients.json(named).get("displayName").asText());
+        assertFalse(EmulatorTestClients.json(named).has("mail"), "$select answers only what it names: " + named.body());
     }
 
     @Test

@@ -20,7 +20,7 @@ public final class Mailbox {
 
     final int number;
     final String oid;
-    final String displayName;
+    volatile String displayName;
     final RecipientKind kind;
     final MailFolder[] folders;
     final ConcurrentHashMap<Long, MailMessage> messages = new ConcurrentHashMap<>();

@@ -7,7 +7,8 @@ final class Recipient {
 
     final String oid;
     final RecipientKind kind;
-    final String displayName;
+    /** Changed by an admin in Entra or Exchange (Set-Mailbox -DisplayName) at any time. */
+    volatile String displayName;
     final Mailbox mailbox;
     volatile String address;
     volatile Set<String> grantableScopes;

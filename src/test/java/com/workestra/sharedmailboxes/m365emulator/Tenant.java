@@ -214,6 +214,15 @@ public final class Tenant {
         return byId != null ? byId : byAddress.get(idOrAddress.toLowerCase(Locale.ROOT));
     }
 
+    /** An admin renames a user or mailbox (its display name, not its address): Graph answers the new name from now on. */
+    public void changeDisplayName(String idOrAddress, String displayName) {
+        Recipient recipient = require(idOrAddress);
+        recipient.displayName = displayName;
+        if (recipient.mailbox != null) {
+            recipient.mailbox.displayName = displayName;
+        }
+    }
+
     Recipient require(String idOrAddress) {
         Recipient recipient = find(idOrAddress);
         if (recipient == null) {

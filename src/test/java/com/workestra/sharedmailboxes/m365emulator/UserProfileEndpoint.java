@@ -31,19 +31,27 @@ final class UserProfileEndpoint {
         if (!allowed) {
             throw new GraphException(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
         }
+        // $select narrows the answer to the named properties (the id only when asked for), with a matching context.
+        java.util.Set<String> select = MessageJson.parseSelect(call.option("$select"));
         ObjectNode user = Json.object();
-        user.put("@odata.context", graphBase + "/$metadata#users/$entity");
-        user.putArray("businessPhones");
-        user.put("displayName", recipient.displayName);
-        user.putNull("givenName");
-        user.putNull("jobTitle");
-        user.put("mail", recipient.address);
-        user.putNull("mobilePhone");
-        user.putNull("officeLocation");
-        user.putNull("preferredLanguage");
-        user.putNull("surname");
-        user.put("userPrincipalName", recipient.address);
-        user.put("id", recipient.oid);
+        user.put("@odata.context", graphBase + "/$metadata#users" + (select == null ? "" : "(" + call.option("$select") + ")") + "/$entity");
+        ObjectNode all = Json.object();
+        all.putArray("businessPhones");
+        all.put("displayName", recipient.displayName);
+        all.putNull("givenName");
+        all.putNull("jobTitle");
+        all.put("mail", recipient.address);
+        all.putNull("mobilePhone");
+        all.putNull("officeLocation");
+        all.putNull("preferredLanguage");
+        all.putNull("surname");
+        all.put("userPrincipalName", recipient.address);
+        all.put("id", recipient.oid);
+        all.fields().forEachRemaining(field -> {
+            if (select == null || select.contains(field.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                user.set(field.getKey(), field.getValue());
+            }
+        });
         call.respondJson(200, user);
     }
 }

@@ -47,7 +47,7 @@ public record ConnectionView(UUID id, String kind, String address, String displa
             reason = PARENT_ERROR_REASON;
         }
         return new ConnectionView(connection.id(), connection.kind().name().toLowerCase(Locale.ROOT),
-                connection.mailbox().address(), connection.displayName(),
+                connection.mailbox().address(), connection.isPersonal() ? connection.displayName() : connection.mailbox().displayName(),
                 connection.parent() == null ? null : connection.parent().id(), connection.createdAt(),
                 status.health(),
                 status.delivery(), status.deliveryNote(), reason == null, reason,

@@ -71,8 +71,8 @@ public class SharedMailboxes {
         String address = MailboxAddress.valid(requestedAddress);
         SharedMailboxes self = session.getBusinessObject(SharedMailboxes.class);
         TokenHolder parent = self.parentFor(caller, parentId);
-        MailboxIdentity identity = probe.probe(parent, address);
-        return self.added(caller, parentId, address, identity);
+        SharedMailboxProbe.Found found = probe.probe(parent, address);
+        return self.added(caller, parentId, address, found.identity(), found.displayName());
     }
 
     /** The caller's personal connection that may add a shared mailbox, as the token holder the probe asks with; or why not. */
@@ -97,11 +97,12 @@ public class SharedMailboxes {
      * The database half of {@link #add}, once Exchange has said which mailbox is at the address: the row, created or
      * updated in place, in one transaction.
      */
-    public UUID added(Caller caller, UUID parentId, String address, MailboxIdentity identity) {
+    public UUID added(Caller caller, UUID parentId, String address, MailboxIdentity identity, String displayName) {
         OutlookConnection parent = connections.owned(caller, parentId);
         Mailbox known = mailboxes.find(caller.workspaceId(), identity);
         String formerAddress = known == null || known.address().equals(address) ? null : known.address();
-        Mailbox mailbox = mailboxes.findOrCreate(caller.workspaceId(), identity, address, address, MailboxKind.SHARED);
+        Mailbox mailbox = mailboxes.findOrCreate(caller.workspaceId(), identity, address, displayName, MailboxKind.SHARED);
+        mailboxes.named(mailbox, displayName);
         if (formerAddress != null) {
             // Renamed at Microsoft: everyone's rows to it read the new address from now on; their links name the old one.
             connectionsTo(mailbox).forEach(id -> changes.fire(new ConnectionChanged(id, ConnectionChanged.Change.MAILBOX_RENAMED)));

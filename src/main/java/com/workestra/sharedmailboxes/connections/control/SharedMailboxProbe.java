@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * Reads one message of the shared mailbox's inbox with the parent's delegated token: Exchange decides, on this very
  * request, whether this person may open the mailbox. Then reads which mailbox it is (its Inbox folder's id), so that a
  * renamed mailbox is recognised and a new mailbox at a reused address is not taken for the old one. Graph's answer
- * becomes the product's sentence.
+ * becomes the product's sentence. Last, the name Microsoft gives the mailbox, when the token may read it (User.ReadBasic.All).
  */
 @ApplicationScoped
 public class SharedMailboxProbe {
@@ -30,8 +30,12 @@ public class SharedMailboxProbe {
     @Inject
     MailboxIdentities identities;
 
+    /** What the probe learnt: which mailbox it is, and its display name when Microsoft gives it to this token (else null). */
+    public record Found(MailboxIdentity identity, String displayName) {
+    }
+
     /** @return the identity Exchange gives the mailbox at this address, asked with the personal connection's token */
-    public MailboxIdentity probe(TokenHolder personal, String address) {
+    public Found probe(TokenHolder personal, String address) {
         try {
             GraphServiceClient client = signIn.graphFor(personal);
             client.users().byUserId(address).mailFolders().byMailFolderId("inbox").messages()
@@ -39,7 +43,8 @@ public class SharedMailboxProbe {
                         request.queryParameters.top = 1;
                         request.queryParameters.select = new String[]{"id"};
                     });
-            return identities.ofShared(client, address);
+            MailboxIdentity identity = identities.ofShared(client, address);
+            return new Found(identity, identities.displayNameOf(client, address).orElse(null));
         } catch (RuntimeException e) {
             throw ServiceException.within(e).orElseGet(() -> translate(e, address));
         }

@@ -60,6 +60,18 @@ public class Mailboxes {
         return mailbox;
     }
 
+    /**
+     * The name Microsoft gave a shared mailbox just now; when it gave none (the token may not read the directory), a
+     * mailbox without a name is called by its address, and a name learnt before stays.
+     */
+    public void named(Mailbox mailbox, String displayNameOrNull) {
+        if (displayNameOrNull != null) {
+            mailbox.namedByMicrosoft(displayNameOrNull, clock.instant());
+        } else if (mailbox.displayName() == null) {
+            mailbox.nameAs(mailbox.address());
+        }
+    }
+
     /** A personal mailbox: its user's object id is its identity, the UPN its address. */
     public Mailbox findOrCreatePersonal(String workspaceId, String oid, String upn, String displayName) {
         return findOrCreate(workspaceId, MailboxIdentity.ofUser(oid), upn, displayName, MailboxKind.PERSONAL);
@@ -93,6 +105,36 @@ public class Mailboxes {
             statement.setString(1, identity.value());
             statement.setObject(2, mailboxId);
             statement.setString(3, identity.value());
+            return statement.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * Claims the periodic check of a mailbox's display name, written on the caller's JDBC connection: true when it was
+     * last checked before {@code checkedBefore} (or never), and records {@code now} as the check, so that of several
+     * syncs (servers, people) of one mailbox only one asks Microsoft.
+     */
+    public static boolean claimNameCheckThrough(Connection connection, UUID mailboxId, Instant now, Instant checkedBefore) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE mailbox SET display_name_checked_at = ?"
+                + " WHERE id = ? AND (display_name_checked_at IS NULL OR display_name_checked_at < ?)")) {
+            statement.setTimestamp(1, java.sql.Timestamp.from(now));
+            statement.setObject(2, mailboxId);
+            statement.setTimestamp(3, java.sql.Timestamp.from(checkedBefore));
+            return statement.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * The name Microsoft now gives the mailbox, written on the caller's JDBC connection.
+     *
+     * @return whether it changed
+     */
+    public static boolean nameThrough(Connection connection, UUID mailboxId, String displayName) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("UPDATE mailbox SET display_name = ?"
+                + " WHERE id = ? AND display_name IS DISTINCT FROM ?")) {
+            statement.setString(1, displayName);
+            statement.setObject(2, mailboxId);
+            statement.setString(3, displayName);
             return statement.executeUpdate() == 1;
         }
     }

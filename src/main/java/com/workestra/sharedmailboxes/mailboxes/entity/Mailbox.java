@@ -45,6 +45,10 @@ public class Mailbox {
     @Column(name = "display_name")
     private String displayName;
 
+    /** When Microsoft was last asked for the display name (the add's probe or a sync); null: not since V10. */
+    @Column(name = "display_name_checked_at")
+    private Instant displayNameCheckedAt;
+
     @Enumerated(EnumType.STRING)
     @Column(nullable = false)
     private MailboxKind kind;
@@ -83,6 +87,12 @@ public class Mailbox {
             throw new IllegalStateException("mailbox " + id + " is already " + exchangeIdentity);
         }
         this.exchangeIdentity = identity.value();
+    }
+
+    /** The name Microsoft gave the mailbox just now: the periodic check of it starts again from {@code at}. */
+    public void namedByMicrosoft(String newDisplayName, Instant at) {
+        nameAs(newDisplayName);
+        this.displayNameCheckedAt = at;
     }
 
     public void nameAs(String newDisplayName) {

@@ -108,6 +108,18 @@ public class OpenApiDocument implements OASFilter {
         }));
         uniqueOperationIds(openAPI);
         withoutPayaraEndpoints(openAPI);
+        describeConnectionFields(components);
+    }
+
+    /** What a Connection's fields mean where the scan cannot know it (API.md names them only). */
+    private static void describeConnectionFields(Components components) {
+        Schema connection = components.getSchemas() == null ? null : components.getSchemas().get("ConnectionView");
+        Schema displayName = connection == null || connection.getProperties() == null ? null : connection.getProperties().get("displayName");
+        if (displayName != null) {
+            displayName.setDescription("The name Microsoft gives the mailbox (a shared mailbox's directory name, e.g. \"Contoso Support\","
+                    + " read with User.ReadBasic.All and kept current by sync); the address when Microsoft does not give it to the"
+                    + " connection's token");
+        }
     }
 
     /**

@@ -30,7 +30,7 @@ import java.util.logging.Logger;
  * One sync run of one claimed connection: Inbox, then Sent Items, page by page from each folder's cursor, every page
  * committed with its cursor. While a page is written the next one is already being fetched. A run stops after its time
  * budget (the connection is due again at once, behind the others waiting), so a large backfill never holds a worker
- * for long and other mailboxes keep syncing.
+ * for long and other mailboxes keep syncing. A shared mailbox's display name is checked now and then after a run.
  */
 @ApplicationScoped
 public class DeltaSync {
@@ -62,6 +62,9 @@ public class DeltaSync {
 
     @Inject
     MessageWhereabouts whereabouts;
+
+    @Inject
+    MailboxNames names;
 
     @Inject
     Clock clock;
@@ -131,6 +134,7 @@ public class DeltaSync {
                     return Outcome.YIELDED;
                 }
             }
+            names.refresh(target, client);
             Instant now = clock.instant();
             ledger.succeeded(connectionId, owner, now, failures.nextRoutineRun(target, now),
                     target.pushed() ? SyncReason.SAFETY : SyncReason.POLL);

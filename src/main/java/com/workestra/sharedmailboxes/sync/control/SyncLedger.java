@@ -210,6 +210,24 @@ public class SyncLedger {
         }
     }
 
+    /** Whether this run is the one to ask Microsoft the mailbox's display name now (see {@link MailboxNames}). */
+    public boolean claimNameCheck(UUID mailboxId, Instant now, Instant checkedBefore) {
+        try (Connection connection = dataSource.getConnection()) {
+            return Mailboxes.claimNameCheckThrough(connection, mailboxId, now, checkedBefore);
+        } catch (SQLException e) {
+            throw new IllegalStateException("claiming a mailbox's name check failed", e);
+        }
+    }
+
+    /** @return whether the mailbox's stored display name changed */
+    public boolean named(UUID mailboxId, String displayName) {
+        try (Connection connection = dataSource.getConnection()) {
+            return Mailboxes.nameThrough(connection, mailboxId, displayName);
+        } catch (SQLException e) {
+            throw new IllegalStateException("recording a mailbox's display name failed", e);
+        }
+    }
+
     /**
      * Graph lost the folder's sync state: the next request starts a full round again (the upserts dedupe it), and when
      * that round completes, rows it did not list are removed (Exchange deleted them while the link had expired).
