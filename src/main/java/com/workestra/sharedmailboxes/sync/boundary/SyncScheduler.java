@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -144,16 +145,18 @@ public class SyncScheduler {
 
     /** The heartbeat: keeps the leases of the runs alive here; a lease found lost stops its run at its next request. */
     void renewLeases() {
-        Set<UUID> running = leases.running();
+        Map<UUID, SyncLeases.Held> running = leases.running();
         if (running.isEmpty()) {
             return;
         }
         long sent = System.nanoTime();
         try {
-            Set<UUID> renewed = ledger.renew(owner, running, lease);
+            Set<UUID> renewed = ledger.renew(owner, running.keySet(), lease);
             leases.renewed(running, renewed, sent, lease.toNanos());
             if (renewed.size() < running.size()) {
-                LOG.warning(() -> "sync leases lost by " + owner + ": " + running.stream().filter(id -> !renewed.contains(id)).toList());
+                // Usually a run that ended (and released its lease) while the renewal was on its way.
+                LOG.fine(() -> "sync leases not renewed for " + owner + ": "
+                        + running.keySet().stream().filter(id -> !renewed.contains(id)).toList());
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "renewing the sync leases of " + owner + " failed", e);
@@ -163,6 +166,11 @@ public class SyncScheduler {
     @Schedule(second = "*", minute = "*", hour = "*", persistent = false, timezone = "UTC")
     void tick() {
         dispatch();
+    }
+
+    /** The name this server's leases carry in {@code sync_state.lease_owner} (host and deployment). */
+    public String owner() {
+        return owner;
     }
 
     /** Runs in flight on this server (the testing controls wait for none before they look at a state). */
@@ -212,9 +220,9 @@ public class SyncScheduler {
                 long sent = System.nanoTime();
                 List<SyncLedger.Claim> claims = ledger.claim(owner, now, lease, capacity);
                 for (SyncLedger.Claim claim : claims) {
-                    leases.held(claim.connectionId(), sent, lease.toNanos());
+                    SyncLeases.Held held = leases.claimed(claim.connectionId(), sent, lease.toNanos());
                     free.acquireUninterruptibly();
-                    runs.execute(() -> run(claim));
+                    runs.execute(() -> run(claim, held));
                 }
                 if (claims.size() == capacity) {
                     dispatchAgain = true;
@@ -227,13 +235,13 @@ public class SyncScheduler {
         }
     }
 
-    private void run(SyncLedger.Claim claim) {
+    private void run(SyncLedger.Claim claim, SyncLeases.Held held) {
         try {
             sync.run(claim.connectionId(), claim.reason(), owner, prefetch);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "sync run of " + claim.connectionId() + " failed", e);
         } finally {
-            leases.ended(claim.connectionId());
+            leases.ended(claim.connectionId(), held);
             free.release();
             wake();
         }

@@ -13,47 +13,56 @@ import java.util.concurrent.ConcurrentHashMap;
  * clock when it was claimed or last renewed; the heartbeat renews it while the run is alive. Counting here from the
  * moment the claim or renewal was <em>sent</em> keeps this server's idea of its lease shorter than the database's, so a
  * run stops asking Microsoft before another server may take the connection over, even when the heartbeat could not
- * reach the database (or this process was paused).
+ * reach the database (or this process was paused). Each claim is a {@link Held} of its own: a run that ends (its lease
+ * released) never forgets the claim of the next run of the same connection, which may already have started.
  */
 @ApplicationScoped
 public class SyncLeases {
 
-    private final Map<UUID, Long> heldUntil = new ConcurrentHashMap<>();
+    /** One claim of one connection by this server. */
+    public static final class Held {
+        private volatile long until;
 
-    /** Claimed, or renewed, by a statement sent at {@code sentAt} ({@link System#nanoTime()}) for {@code leaseNanos}. */
-    public void held(UUID connectionId, long sentAt, long leaseNanos) {
-        heldUntil.put(connectionId, sentAt + leaseNanos);
+        private Held(long until) {
+            this.until = until;
+        }
     }
 
-    /** The heartbeat's answer: the leases it renewed are held longer, the others were lost. */
-    public void renewed(Set<UUID> asked, Set<UUID> renewed, long sentAt, long leaseNanos) {
-        for (UUID id : asked) {
-            if (renewed.contains(id)) {
-                heldUntil.computeIfPresent(id, (key, until) -> sentAt + leaseNanos);
-            } else {
-                heldUntil.computeIfPresent(id, (key, until) -> Long.MIN_VALUE);
-            }
-        }
+    private final Map<UUID, Held> held = new ConcurrentHashMap<>();
+
+    /** Claimed by a statement sent at {@code sentAt} ({@link System#nanoTime()}) for {@code leaseNanos}. */
+    public Held claimed(UUID connectionId, long sentAt, long leaseNanos) {
+        Held claim = new Held(sentAt + leaseNanos);
+        held.put(connectionId, claim);
+        return claim;
+    }
+
+    /** The claims the heartbeat renews now. */
+    public Map<UUID, Held> running() {
+        return Map.copyOf(held);
+    }
+
+    /**
+     * The heartbeat's answer for the claims it asked about: those it renewed are held for another lease from when it
+     * was sent; the others were lost (taken over, or released) and their runs stop at their next request.
+     */
+    public void renewed(Map<UUID, Held> asked, Set<UUID> renewed, long sentAt, long leaseNanos) {
+        asked.forEach((id, claim) -> claim.until = renewed.contains(id) ? sentAt + leaseNanos : Long.MIN_VALUE);
     }
 
     /** Whether the run of this connection may still talk to Microsoft for it. */
     public boolean holds(UUID connectionId) {
-        Long until = heldUntil.get(connectionId);
-        return until != null && until != Long.MIN_VALUE && System.nanoTime() - until < 0;
+        Held claim = held.get(connectionId);
+        return claim != null && claim.until != Long.MIN_VALUE && System.nanoTime() - claim.until < 0;
     }
 
-    /** The connections whose runs are in flight here (what the heartbeat renews). */
-    public Set<UUID> running() {
-        return Set.copyOf(heldUntil.keySet());
-    }
-
-    /** The run ended (its lease released, or lost). */
-    public void ended(UUID connectionId) {
-        heldUntil.remove(connectionId);
+    /** The run of this claim ended (its lease released, or lost). */
+    public void ended(UUID connectionId, Held claim) {
+        held.remove(connectionId, claim);
     }
 
     /** This server stops: no run of it may go on. */
     public void dropAll() {
-        heldUntil.replaceAll((id, until) -> Long.MIN_VALUE);
+        held.values().forEach(claim -> claim.until = Long.MIN_VALUE);
     }
 }
