@@ -19,7 +19,10 @@
  * <ol>
  * <li>{@code SyncScheduler.dispatch} (every second, or when woken) claims as many due connections as it has free
  *     workers: {@link com.workestra.sharedmailboxes.sync.control.SyncLedger#claim} sets a lease in {@code sync_state}
- *     with {@code FOR UPDATE SKIP LOCKED}, so two servers never run one connection;</li>
+ *     with {@code FOR UPDATE SKIP LOCKED}, so two servers never run one connection; the lease is short ({@code sync.lease},
+ *     database time) and the scheduler's heartbeat renews it every quarter of that while the run lives
+ *     ({@link com.workestra.sharedmailboxes.sync.control.SyncLeases} is what this server knows of it; a run checks it
+ *     before each Graph request), and a stopping server releases all of its leases at once;</li>
  * <li>a worker runs {@link com.workestra.sharedmailboxes.sync.control.DeltaSync#run}: it loads the
  *     {@link com.workestra.sharedmailboxes.sync.entity.SyncTarget} (values, not an entity), takes the token holder's
  *     Graph client from {@code connections.control.OutlookSignIn#graphFor}, and for Inbox then Sent Items reads
@@ -33,7 +36,7 @@
  *     backoff);</li>
  * <li>{@code SyncMetrics.recordSync} counts the run; the worker frees its slot and wakes the dispatcher.</li>
  * </ol>
- * A sweep every 10 s requests the routine polls and safety syncs not scheduled yet; {@code health}'s stale sweep requests
- * rows that have not synced for {@code health.stale-after}.
+ * A sweep every 10 s (one server's turn, {@code database.control.ClusterTurns}) requests the routine polls and safety
+ * syncs not scheduled yet; {@code health}'s stale sweep requests rows that have not synced for {@code health.stale-after}.
  */
 package com.workestra.sharedmailboxes.sync;

@@ -107,6 +107,8 @@ final class GraphEndpoints {
             throw fault;
         }
         throttle.acquire(caller.appId(), mailbox, tenant.nowMillis());
+        Instant arrivedAt = Instant.now();
+        long arrived = System.nanoTime();
         try {
             long latency = tenant.latencyMillis();
             if (latency > 0) {
@@ -114,6 +116,10 @@ final class GraphEndpoints {
             }
             mail(call, caller, target, mailbox, request, next);
         } finally {
+            long answered = call.answeringNanos;
+            tenant.recordMailboxRequest(mailbox, new MailboxRequest(call.method,
+                    call.rawQuery == null ? call.rawPath : call.rawPath + "?" + call.rawQuery, arrivedAt, arrived,
+                    answered == 0 ? System.nanoTime() : answered));
             throttle.release(caller.appId(), mailbox);
         }
     }

@@ -27,6 +27,8 @@ final class HttpCall {
     final String requestId = UUID.randomUUID().toString();
     private byte[] body;
     private boolean answered;
+    /** When the emulator began to answer ({@link System#nanoTime()}), 0 before. */
+    volatile long answeringNanos;
 
     HttpCall(HttpExchange exchange) {
         this.exchange = exchange;
@@ -132,6 +134,7 @@ final class HttpCall {
 
     void respond(int status, String contentType, byte[] content) {
         answered = true;
+        answeringNanos = System.nanoTime();
         try {
             if (contentType != null) {
                 exchange.getResponseHeaders().set("Content-Type", contentType);

@@ -73,6 +73,7 @@ public final class Tenant {
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final List<SentMail> sent = new CopyOnWriteArrayList<>();
     private final List<SubscriptionCall> subscriptionCalls = new CopyOnWriteArrayList<>();
+    private final Map<String, List<MailboxRequest>> mailboxRequests = new ConcurrentHashMap<>();
     private volatile Duration permissionPropagationDelay;
     private final AtomicInteger mailboxNumbers = new AtomicInteger();
     private final AtomicLong latencyMillis = new AtomicLong();
@@ -699,6 +700,24 @@ public final class Tenant {
 
     void recordSubscriptionCall(SubscriptionCall call) {
         subscriptionCalls.add(call);
+    }
+
+    /** The Graph requests that reached this mailbox (throttled and faulted ones never do), in order of arrival. */
+    public List<MailboxRequest> mailboxRequests(String mailbox) {
+        List<MailboxRequest> requests = mailboxRequests.get(requireMailbox(mailbox).oid);
+        if (requests == null) {
+            return List.of();
+        }
+        synchronized (requests) {
+            return requests.stream().sorted(java.util.Comparator.comparingLong(MailboxRequest::arrivedNanos)).toList();
+        }
+    }
+
+    void recordMailboxRequest(Mailbox mailbox, MailboxRequest request) {
+        List<MailboxRequest> requests = mailboxRequests.computeIfAbsent(mailbox.oid, oid -> new ArrayList<>());
+        synchronized (requests) {
+            requests.add(request);
+        }
     }
 
     void fire(Mailbox mailbox, MailMessage message, String changeType) {

@@ -1,6 +1,7 @@
 package com.workestra.sharedmailboxes.health.boundary;
 
 import com.workestra.sharedmailboxes.clock.control.BackgroundWork;
+import com.workestra.sharedmailboxes.database.control.ClusterTurns;
 import com.workestra.sharedmailboxes.sync.control.SyncRequests;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
@@ -38,6 +39,10 @@ public class StaleSweep {
     @Inject
     BackgroundWork background;
 
+    /** Once per interval across all servers on the database. */
+    @Inject
+    ClusterTurns turns;
+
     @Inject
     @ConfigProperty(name = "health.sweep-interval")
     Duration interval;
@@ -53,7 +58,7 @@ public class StaleSweep {
 
     @Timeout
     public void sweep() {
-        if (background.isHeld()) {
+        if (background.isHeld() || !turns.take("stale-sweep", interval)) {
             return;
         }
         syncRequests.requestLate(clock.instant().minus(staleAfter));

@@ -81,6 +81,10 @@ public class PushDelivery {
     @ConfigProperty(name = "sync.poll-interval")
     Duration pollInterval;
 
+    @Inject
+    @ConfigProperty(name = "notifications.setup-lease")
+    Duration setUpLease;
+
     /**
      * Push where possible, polling otherwise. Never throws: a failure leaves the connection polled, with a note. It runs
      * after the transaction that made the connection has committed; Microsoft is asked with no transaction open, and
@@ -111,17 +115,25 @@ public class PushDelivery {
     }
 
     /**
-     * What {@link #setUp} asks Microsoft for, or null when the connection is gone or already has a subscription; a shared
-     * mailbox without the app-only identity is marked polled here, and asks for nothing.
+     * What {@link #setUp} asks Microsoft for, or null when the connection is gone, already has a subscription, or is
+     * being set up right now (by another server, or another thread here); a shared mailbox without the app-only identity
+     * is marked polled here, and asks for nothing. The set-up is claimed in this short transaction
+     * ({@code push_delivery.setup_until}, in the database's time) and released with its outcome, so that of two servers
+     * retrying push for one connection at once only one asks Microsoft for a subscription.
      */
     public SubscriptionTarget target(UUID connectionId, Instant now) {
         OutlookConnection connection = em.find(OutlookConnection.class, connectionId);
-        if (connection == null || !currentSubscriptions(connectionId).isEmpty()) {
+        if (connection == null || !claimSetUp(connectionId, now)) {
+            return null;
+        }
+        if (!currentSubscriptions(connectionId).isEmpty()) {
+            setUpEnded(connectionId);
             return null;
         }
         if (!connection.isPersonal() && !appOnly.isConfigured()) {
             polled(connectionId, "Polled every " + pollInterval.toSeconds() + " s: Microsoft sends change notifications for shared mailboxes"
                     + " only to an app-only identity, and none is configured.", now);
+            setUpEnded(connectionId);
             return null;
         }
         SubscriptionIdentity identity = connection.isPersonal() ? SubscriptionIdentity.DELEGATED : SubscriptionIdentity.APP_ONLY;
@@ -139,6 +151,7 @@ public class PushDelivery {
         em.persist(new GraphSubscription(created.id(), target.connectionId(), target.resource(), target.identity(), clientState,
                 created.expiresAt(), now));
         state(target.connectionId(), now).pushed(now);
+        setUpEnded(target.connectionId());
         syncRequests.deliveredBy(target.connectionId(), true);
         return true;
     }
@@ -146,8 +159,28 @@ public class PushDelivery {
     public void pushFailed(UUID connectionId, String note, Instant now) {
         if (em.find(OutlookConnection.class, connectionId) != null) {
             state(connectionId, now).pushFailed(note, now);
+            setUpEnded(connectionId);
             syncRequests.deliveredBy(connectionId, false);
         }
+    }
+
+    /** Claims setting up push for the connection; false while a set-up claimed elsewhere has not ended or run out. */
+    private boolean claimSetUp(UUID connectionId, Instant now) {
+        return em.createNativeQuery("""
+                        INSERT INTO push_delivery (connection_id, failures, updated_at, setup_until)
+                        VALUES (?1, 0, ?2, now() + ?3 * interval '1 millisecond')
+                        ON CONFLICT (connection_id) DO UPDATE SET setup_until = EXCLUDED.setup_until
+                         WHERE push_delivery.setup_until IS NULL OR push_delivery.setup_until < now()
+                        """)
+                .setParameter(1, connectionId)
+                .setParameter(2, java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC))
+                .setParameter(3, setUpLease.toMillis())
+                .executeUpdate() == 1;
+    }
+
+    private void setUpEnded(UUID connectionId) {
+        em.createNativeQuery("UPDATE push_delivery SET setup_until = NULL WHERE connection_id = ?1")
+                .setParameter(1, connectionId).executeUpdate();
     }
 
     /** Why the connection is polled (null while it is pushed, or before push was ever tried). */
@@ -280,14 +313,16 @@ public class PushDelivery {
         return em.createNamedQuery(GraphSubscription.EXPIRING, String.class).setParameter("before", before).getResultList();
     }
 
-    /** Claims a subscription for maintenance on this server (two servers never renew the same one at once). */
+    /**
+     * Claims a subscription for maintenance on this server, for {@code lease} in the database's time (servers' clocks
+     * may differ): two servers never renew the same one at once, and a renewal round is done once across servers.
+     */
     @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
     public boolean claim(String subscriptionId, Duration lease) {
-        Instant now = clock.instant();
-        return em.createNativeQuery("UPDATE graph_subscription SET lease_until = ?1 WHERE id = ?2 AND (lease_until IS NULL OR lease_until < ?3)")
-                .setParameter(1, java.time.OffsetDateTime.ofInstant(now.plus(lease), java.time.ZoneOffset.UTC))
+        return em.createNativeQuery("UPDATE graph_subscription SET lease_until = now() + ?1 * interval '1 millisecond'"
+                        + " WHERE id = ?2 AND (lease_until IS NULL OR lease_until < now())")
+                .setParameter(1, lease.toMillis())
                 .setParameter(2, subscriptionId)
-                .setParameter(3, java.time.OffsetDateTime.ofInstant(now, java.time.ZoneOffset.UTC))
                 .executeUpdate() == 1;
     }
 

@@ -1,6 +1,7 @@
 package com.workestra.sharedmailboxes.notifications.boundary;
 
 import com.workestra.sharedmailboxes.clock.control.BackgroundWork;
+import com.workestra.sharedmailboxes.database.control.ClusterTurns;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
@@ -24,8 +25,9 @@ import java.util.logging.Logger;
 
 /**
  * Keeps push alive: renews subscriptions well before they expire (recreating those Graph no longer knows) and retries
- * push for connections whose set-up failed. Non-persistent; on several servers the lease on each subscription decides
- * who renews it.
+ * push for connections whose set-up failed. Non-persistent; on several servers one of them takes each round
+ * ({@link ClusterTurns}), the lease on each subscription decides who renews it, and a push set-up is claimed per
+ * connection, so nothing is asked of Microsoft twice.
  */
 @Startup
 @Singleton
@@ -49,6 +51,9 @@ public class SubscriptionRenewal {
     BackgroundWork background;
 
     @Inject
+    ClusterTurns turns;
+
+    @Inject
     @ConfigProperty(name = "notifications.renewal-interval")
     Duration interval;
 
@@ -69,6 +74,9 @@ public class SubscriptionRenewal {
             return;
         }
         try {
+            if (!turns.take("subscription-renewal", interval)) {
+                return;
+            }
             for (String id : delivery.expiringBefore(clock.instant().plus(renewBefore))) {
                 if (delivery.claim(id, interval)) {
                     delivery.renew(id);

@@ -46,6 +46,9 @@ public class DeltaSync {
     DeltaReader reader;
 
     @Inject
+    SyncLeases leases;
+
+    @Inject
     OutlookSignIn signIn;
 
     @Inject
@@ -82,16 +85,8 @@ public class DeltaSync {
     Duration runBudget;
 
     @Inject
-    @ConfigProperty(name = "sync.lease")
-    Duration lease;
-
-    @Inject
     @ConfigProperty(name = "sync.sent-items-interval")
     Duration sentItemsInterval;
-
-    public Duration lease() {
-        return lease;
-    }
 
     /**
      * @param reason why the connection was due; a change notification says the Inbox changed, so a push-triggered run
@@ -167,7 +162,6 @@ public class DeltaSync {
             page = restart(target, folder, client, check, failure);
             restarted = true;
         }
-        Instant leaseRenewedAt = clock.instant();
         while (true) {
             CompletableFuture<DeltaPage> ahead = null;
             if (!page.isLast() && clock.instant().isBefore(deadline)) {
@@ -189,13 +183,6 @@ public class DeltaSync {
             }
             if (ahead == null) {
                 return false;
-            }
-            if (Duration.between(leaseRenewedAt, clock.instant()).compareTo(lease.dividedBy(3)) > 0) {
-                if (!ledger.renew(target.connectionId(), owner, clock.instant().plus(lease))) {
-                    ahead.cancel(true);
-                    throw new SyncLedger.LeaseLost(target.connectionId());
-                }
-                leaseRenewedAt = clock.instant();
             }
             try {
                 page = join(ahead);
@@ -219,6 +206,10 @@ public class DeltaSync {
     }
 
     private DeltaPage fetch(GraphServiceClient client, SyncTarget target, Folder folder, String link) {
+        if (!leases.holds(target.connectionId())) {
+            // The heartbeat could not keep the lease (or this server is stopping): another server may run it now.
+            throw new SyncLedger.LeaseLost(target.connectionId());
+        }
         return gate.call(target.mailboxId(), () -> reader.read(client, target.graphUser(), folder, link, pageSize));
     }
 

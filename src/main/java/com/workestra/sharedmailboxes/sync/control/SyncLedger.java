@@ -26,10 +26,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -43,16 +47,22 @@ public class SyncLedger {
 
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(SyncLedger.class.getName());
 
+
+    /*
+     * Leases are kept in the database's time (now(): the start of the claiming transaction), never a server's clock:
+     * servers whose clocks differ, or a service clock a test moved, still agree when a lease ran out.
+     */
     static final String CLAIM = """
             WITH due AS (
                 SELECT connection_id, reason FROM sync_state
                 WHERE ((requested_at <= ? AND (backoff_until IS NULL OR backoff_until <= ?)) OR lease_owner IS NOT NULL)
-                  AND (lease_until IS NULL OR lease_until < ?)
+                  AND (lease_until IS NULL OR lease_until < now())
                 ORDER BY requested_at NULLS FIRST
                 LIMIT ?
                 FOR UPDATE SKIP LOCKED)
             UPDATE sync_state s
-               SET lease_owner = ?, lease_until = ?, requested_at = NULL, reason = NULL, started_at = ?
+               SET lease_owner = ?, lease_until = now() + ? * interval '1 millisecond', requested_at = NULL, reason = NULL,
+                   started_at = ?
               FROM due WHERE s.connection_id = due.connection_id
             RETURNING s.connection_id, due.reason
             """;
@@ -72,19 +82,21 @@ public class SyncLedger {
     public record Claim(UUID connectionId, SyncReason reason) {
     }
 
-    /** Leases up to {@code max} due connections (requested and not backing off, or whose previous lease ran out). */
+    /**
+     * Leases up to {@code max} due connections (requested and not backing off, or whose previous lease ran out) for
+     * {@code lease}, counted from the database's clock.
+     */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public List<Claim> claim(String owner, Instant now, Instant leaseUntil, int max) {
+    public List<Claim> claim(String owner, Instant now, Duration lease, int max) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(CLAIM)) {
             Timestamp at = Timestamp.from(now);
             statement.setTimestamp(1, at);
             statement.setTimestamp(2, at);
-            statement.setTimestamp(3, at);
-            statement.setInt(4, max);
-            statement.setString(5, owner);
-            statement.setTimestamp(6, Timestamp.from(leaseUntil));
-            statement.setTimestamp(7, at);
+            statement.setInt(3, max);
+            statement.setString(4, owner);
+            statement.setLong(5, lease.toMillis());
+            statement.setTimestamp(6, at);
             List<Claim> claims = new ArrayList<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
@@ -140,6 +152,9 @@ public class SyncLedger {
 
     /**
      * Writes one page and moves the cursor past it, atomically, while this server still holds the connection's lease.
+     * The lease row is share-locked first: a claim by another server, a release or a renewal waits for this commit, so
+     * a page is either committed before the lease changes hands (and the next holder reads the moved cursor) or not at
+     * all.
      *
      * @return the messages stored or updated; a lost lease (nothing written) throws {@link LeaseLost}
      */
@@ -147,6 +162,16 @@ public class SyncLedger {
     public int commitPage(String owner, UUID connectionId, Folder folder, UUID mailboxId, DeltaPage page, Instant now,
                               Instant notBefore, Map<String, Removal> removals) {
         try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement held = connection.prepareStatement(
+                    "SELECT 1 FROM sync_state WHERE connection_id = ? AND lease_owner = ? FOR SHARE")) {
+                held.setObject(1, connectionId);
+                held.setString(2, owner);
+                try (ResultSet rows = held.executeQuery()) {
+                    if (!rows.next()) {
+                        throw new LeaseLost(connectionId);
+                    }
+                }
+            }
             int applied = store.apply(connection, mailboxId, folder, page.changes(), now, notBefore, removals);
             Timestamp reconcileSince;
             try (PreparedStatement cursor = connection.prepareStatement("""
@@ -155,7 +180,6 @@ public class SyncLedger {
                            history_complete_at = CASE WHEN ? THEN COALESCE(history_complete_at, ?) ELSE history_complete_at END,
                            updated_at = ?
                      WHERE connection_id = ? AND folder = ?
-                       AND EXISTS (SELECT 1 FROM sync_state WHERE connection_id = ? AND lease_owner = ?)
                     RETURNING reconcile_since
                     """)) {
                 Timestamp at = Timestamp.from(now);
@@ -167,8 +191,6 @@ public class SyncLedger {
                 cursor.setTimestamp(6, at);
                 cursor.setObject(7, connectionId);
                 cursor.setString(8, folder.name());
-                cursor.setObject(9, connectionId);
-                cursor.setString(10, owner);
                 try (ResultSet rows = cursor.executeQuery()) {
                     if (!rows.next()) {
                         throw new LeaseLost(connectionId);
@@ -255,11 +277,45 @@ public class SyncLedger {
         }
     }
 
-    /** Keeps the lease of a long run. @return false when it was lost. */
+    /**
+     * The heartbeat: extends, by {@code lease} from the database's clock, the leases this server still holds among the
+     * connections it is running. @return those it still held (a lease missing from the answer was lost)
+     */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public boolean renew(UUID connectionId, String owner, Instant leaseUntil) {
-        return update("UPDATE sync_state SET lease_until = ? WHERE connection_id = ? AND lease_owner = ?",
-                Timestamp.from(leaseUntil), connectionId, owner) > 0;
+    public Set<UUID> renew(String owner, Collection<UUID> running, Duration lease) {
+        if (running.isEmpty()) {
+            return Set.of();
+        }
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("UPDATE sync_state SET lease_until = now() + ? * interval '1 millisecond'"
+                     + " WHERE lease_owner = ? AND connection_id = ANY (?) RETURNING connection_id")) {
+            statement.setLong(1, lease.toMillis());
+            statement.setString(2, owner);
+            statement.setArray(3, connection.createArrayOf("uuid", running.toArray()));
+            Set<UUID> renewed = new HashSet<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    renewed.add(rows.getObject(1, UUID.class));
+                }
+            }
+            return renewed;
+        } catch (SQLException e) {
+            throw new IllegalStateException("renewing sync leases failed", e);
+        }
+    }
+
+    /**
+     * A server stops (undeploy, shutdown): every lease it holds is given up and those connections are due at once, so
+     * another server carries on without waiting for the leases to run out. @return how many were released
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public int releaseAll(String owner, Instant now) {
+        Timestamp at = Timestamp.from(now);
+        return update("""
+                UPDATE sync_state SET requested_at = LEAST(COALESCE(requested_at, ?), ?),
+                       reason = COALESCE(reason, 'CONTINUE'), lease_owner = NULL, lease_until = NULL
+                 WHERE lease_owner = ?
+                """, at, at, owner);
     }
 
     /** A complete run: the mailbox is current. Health turns healthy; the next routine sync is due at {@code next}. */

@@ -139,6 +139,7 @@ public class TestingControls {
         return Json.createObjectBuilder()
                 .add("held", background.isHeld())
                 .add("runsInFlight", scheduler.runsInFlight())
+                .add("syncLeaseOwner", scheduler.owner())
                 .build();
     }
 

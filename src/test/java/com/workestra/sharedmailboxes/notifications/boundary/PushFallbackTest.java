@@ -61,6 +61,8 @@ class PushFallbackTest {
     /** What sync was told of each connection: pushed (true) or polled. */
     final Map<UUID, Boolean> deliveredBy = new HashMap<>();
     boolean appOnlyConfigured;
+    /** Connections whose push set-up is claimed (by this server or another) and not ended. */
+    final Set<UUID> settingUp = new java.util.HashSet<>();
 
     @BeforeEach
     void setUp() {
@@ -70,6 +72,7 @@ class PushFallbackTest {
         push.lifetime = Duration.ofMinutes(4200);
         push.maxFailures = 3;
         push.pollInterval = Duration.ofSeconds(60);
+        push.setUpLease = Duration.ofMinutes(2);
         push.appOnly = new AppOnlyIdentity() {
             @Override
             public boolean isConfigured() {
@@ -231,6 +234,23 @@ class PushFallbackTest {
         assertEquals(List.of(SyncReason.RECOVERY), syncsRequested);
     }
 
+    @Test
+    void aPushSetUpUnderWayOnAnotherServerIsNotStartedAgainAndEndsWithItsOutcome() {
+        OutlookConnection ann = personal();
+        settingUp.add(ann.id()); // another server claimed it and is asking Microsoft right now
+
+        push.setUp(ann.id());
+
+        assertEquals(List.of(), callsAtMicrosoft, "no second subscription is asked for");
+        settingUp.remove(ann.id());
+        microsoftAnswers.add(new SubscriptionsAtMicrosoft.Created("sub-4", NOW.plus(Duration.ofMinutes(4200))));
+        push.setUp(ann.id());
+        assertTrue(pushed(ann));
+        assertTrue(settingUp.isEmpty(), "the claim ends with the outcome");
+        push.setUp(ann.id());
+        assertEquals(List.of("create me/mailFolders('inbox')/messages"), callsAtMicrosoft, "pushed: nothing more to set up");
+    }
+
     boolean pushed(OutlookConnection connection) {
         return deliveredBy.getOrDefault(connection.id(), false);
     }
@@ -265,12 +285,32 @@ class PushFallbackTest {
                         yield null;
                     }
                     case "flush" -> null;
+                    case "createNativeQuery" -> setUpClaims((String) args[0]);
                     case "createNamedQuery" -> {
                         if (!GraphSubscription.OF_CONNECTION.equals(args[0])) {
                             throw new UnsupportedOperationException(String.valueOf(args[0]));
                         }
                         yield subscriptionsOf();
                     }
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    /** push_delivery.setup_until as PushDelivery claims and ends it: held until its outcome is written. */
+    jakarta.persistence.Query setUpClaims(String sql) {
+        Object[] connectionId = new Object[1];
+        return (jakarta.persistence.Query) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{jakarta.persistence.Query.class},
+                (query, method, args) -> switch (method.getName()) {
+                    case "setParameter" -> {
+                        if ((Integer) args[0] == 1) {
+                            connectionId[0] = args[1];
+                        }
+                        yield query;
+                    }
+                    case "executeUpdate" -> sql.contains("INSERT")
+                            ? (settingUp.add((UUID) connectionId[0]) ? 1 : 0)
+                            : (settingUp.remove(connectionId[0]) ? 1 : 0);
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }

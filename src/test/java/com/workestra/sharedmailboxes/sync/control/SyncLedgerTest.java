@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -43,6 +44,8 @@ class SyncLedgerTest {
     static PGSimpleDataSource dataSource;
     final SyncLedger ledger = new SyncLedger();
     static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
+    /** Leases count from the database's clock (real time), whatever time the service's clock says. */
+    static final Duration LEASE = Duration.ofSeconds(300);
 
     @BeforeAll
     static void start() {
@@ -106,7 +109,7 @@ class SyncLedgerTest {
             Callable<List<SyncLedger.Claim>> claimAll = () -> {
                 List<SyncLedger.Claim> mine = new ArrayList<>();
                 for (int round = 0; round < 20; round++) {
-                    mine.addAll(ledger.claim(owner, NOW, NOW.plusSeconds(300), 3));
+                    mine.addAll(ledger.claim(owner, NOW, LEASE, 3));
                 }
                 return mine;
             };
@@ -130,21 +133,21 @@ class SyncLedgerTest {
     void futureRequestsBackoffAndLiveLeasesWaitWhileExpiredLeasesAreTakenOver() throws SQLException {
         UUID scheduledLater = connection(NOW.plusSeconds(60), null, null, null);
         UUID backingOff = connection(NOW.minusSeconds(5), null, null, NOW.plusSeconds(30));
-        UUID running = connection(NOW.minusSeconds(5), "server-a", NOW.plusSeconds(100), null);
-        UUID crashed = connection(null, "server-dead", NOW.minusSeconds(1), null);
+        UUID running = connection(NOW.minusSeconds(5), "server-a", Instant.now().plusSeconds(100), null);
+        UUID crashed = connection(null, "server-dead", Instant.now().minusSeconds(1), null);
         UUID due = connection(NOW.minusSeconds(1), null, null, null);
 
         Set<UUID> claimed = new HashSet<>();
-        ledger.claim("server-b", NOW, NOW.plusSeconds(300), 10).forEach(claim -> claimed.add(claim.connectionId()));
+        ledger.claim("server-b", NOW, LEASE, 10).forEach(claim -> claimed.add(claim.connectionId()));
         assertEquals(Set.of(crashed, due), claimed);
-        assertTrue(ledger.claim("server-c", NOW, NOW.plusSeconds(300), 10).isEmpty(), "leased now, not claimable again");
+        assertTrue(ledger.claim("server-c", NOW, LEASE, 10).isEmpty(), "leased now, not claimable again");
 
         // A request arriving during the run is kept; finishing the run reschedules the routine sync no later than it.
         ledger.succeeded(due, "server-b", NOW, NOW.plusSeconds(60), SyncReason.POLL);
         ledger.deferred(crashed, "server-b", NOW, "Microsoft answered 429", NOW.plusSeconds(8));
-        assertTrue(ledger.claim("server-c", NOW.plusSeconds(7), NOW.plusSeconds(300), 10).isEmpty());
+        assertTrue(ledger.claim("server-c", NOW.plusSeconds(7), LEASE, 10).isEmpty());
         Set<UUID> later = new HashSet<>();
-        ledger.claim("server-c", NOW.plusSeconds(61), NOW.plusSeconds(400), 10).forEach(claim -> later.add(claim.connectionId()));
+        ledger.claim("server-c", NOW.plusSeconds(61), LEASE, 10).forEach(claim -> later.add(claim.connectionId()));
         assertEquals(Set.of(scheduledLater, backingOff, crashed, due), later);
         assertTrue(!later.contains(running));
     }
@@ -153,7 +156,7 @@ class SyncLedgerTest {
     static final String UNAVAILABLE = "Microsoft 365 answered with an error (503 ServiceUnavailable)";
 
     Set<UUID> claimedBy(String owner, Instant at) {
-        return ledger.claim(owner, at, at.plusSeconds(300), 10).stream().map(SyncLedger.Claim::connectionId)
+        return ledger.claim(owner, at, LEASE, 10).stream().map(SyncLedger.Claim::connectionId)
                 .collect(Collectors.toSet());
     }
 
@@ -226,7 +229,7 @@ class SyncLedgerTest {
         assertNull(syncState(recovering, "failing_since"));
         assertNull(syncState(recovering, "backoff_until"));
         assertTrue(claimedBy("server-b", NOW.plusSeconds(306)).isEmpty(), "no retry once it succeeded");
-        List<SyncLedger.Claim> routine = ledger.claim("server-b", NOW.plusSeconds(307), NOW.plusSeconds(600), 10);
+        List<SyncLedger.Claim> routine = ledger.claim("server-b", NOW.plusSeconds(307), LEASE, 10);
         assertEquals(List.of(new SyncLedger.Claim(recovering, SyncReason.POLL)), routine);
     }
 
@@ -246,5 +249,23 @@ class SyncLedgerTest {
         assertNull(syncState(refused, "backoff_until"));
         assertTrue(claimedBy("server-b", NOW.plusSeconds(302)).isEmpty());
         assertEquals(Set.of(refused), claimedBy("server-b", NOW.plusSeconds(303)));
+    }
+
+    @Test
+    void aLeaseItsServerKeepsRenewingIsNeverTakenOverAndAStoppingServerGivesItsLeasesUpAtOnce() throws SQLException {
+        UUID kept = connection(NOW.minusSeconds(2), null, null, null);
+        UUID abandoned = connection(NOW.minusSeconds(1), null, null, null);
+        // Claimed with a lease that runs out at once: only the heartbeat keeps it.
+        assertEquals(Set.of(kept, abandoned), ledger.claim("server-a", NOW, Duration.ZERO, 10).stream()
+                .map(SyncLedger.Claim::connectionId).collect(Collectors.toSet()));
+        assertEquals(Set.of(kept), ledger.renew("server-a", Set.of(kept), LEASE), "renewed only for the run still alive");
+
+        assertEquals(Set.of(abandoned), claimedBy("server-b", NOW), "the lease nobody renewed was taken over");
+        assertEquals(Set.of(), ledger.renew("server-a", Set.of(abandoned), LEASE), "its old holder learns it lost it");
+        assertEquals("server-b", syncState(abandoned, "lease_owner"));
+
+        assertEquals(1, ledger.releaseAll("server-a", NOW));
+        assertEquals(Set.of(kept), claimedBy("server-b", NOW), "given up by a stopping server: due at once");
+        assertEquals(Set.of(), ledger.renew("server-a", Set.of(kept), LEASE));
     }
 }

@@ -1,0 +1,133 @@
+package com.workestra.sharedmailboxes.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One real Payara Micro process running the WAR as built, started the way the Arquillian containers start theirs
+ * ({@code arquillian.xml}): the same Payara Micro jar, PostgreSQL driver ({@code --addlibs}) and post-boot commands
+ * (the datasource from {@code DB_*}), the same environment (inherited from the test JVM, where Failsafe put what
+ * production sets), {@code --nocluster} (servers coordinate through PostgreSQL, not Payara's Hazelcast), plus system
+ * properties of its own. Several of them on one database are what {@link SeveralServersIT} runs. Readiness is the
+ * service's own {@code /health/ready}, never the log (Payara Micro logs ready even when the deployment failed).
+ */
+final class ServerProcess implements AutoCloseable {
+
+    /**
+     * Generous: three servers booting at once on two cores shared with other builds (load average 15 to 27) took 5 to
+     * 7.7 minutes here; one alone on an idle machine takes about 30 s.
+     */
+    private static final Duration STARTUP = Duration.ofMinutes(12);
+
+    final String name;
+    final URL base;
+    final Path log;
+    private final Process process;
+
+    private ServerProcess(String name, URL base, Path log, Process process) {
+        this.name = name;
+        this.base = base;
+        this.log = log;
+        this.process = process;
+    }
+
+    /** Starts the process; {@link #awaitReady} waits until the service answers ready. */
+    static ServerProcess start(String name, int httpPort, int httpsPort, List<String> systemProperties) {
+        Path itDir = Path.of(System.getProperty("it.dir"));
+        Path home = itDir.resolve("server-" + name);
+        try {
+            Files.createDirectories(home);
+            // Deployed as ROOT.war: the service at /, as Arquillian deploys it.
+            Path war = Files.copy(Path.of(System.getProperty("it.war")), home.resolve("ROOT.war"), StandardCopyOption.REPLACE_EXISTING);
+            Path log = itDir.resolve("payara-" + name + ".log");
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Xmx384m");
+            command.add("-Duser.timezone=UTC");
+            command.add("-Djava.io.tmpdir=" + home);
+            command.addAll(systemProperties);
+            command.addAll(List.of("-jar", System.getProperty("it.payara.micro.jar"),
+                    "--nocluster", "--name", name,
+                    "--port", Integer.toString(httpPort), "--sslport", Integer.toString(httpsPort),
+                    "--addlibs", System.getProperty("it.postgresql.jar"),
+                    "--postbootcommandfile", System.getProperty("it.postboot"),
+                    "--deploy", war.toString(),
+                    "--logtofile", log.toString()));
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(home.resolve("console.out").toFile())
+                    .start();
+            return new ServerProcess(name, new URL("http://127.0.0.1:" + httpPort + "/"), log, process);
+        } catch (IOException e) {
+            throw new UncheckedIOException("starting server " + name, e);
+        }
+    }
+
+    /** Waits until the deployed service answers {@code /health/ready} with 200. */
+    ServerProcess awaitReady() {
+        ApiClient anonymous = ApiClient.at(base);
+        Await.until("server " + name + " ready (log: " + log + ")", () -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("server " + name + " exited with " + process.exitValue() + " (log: " + log + ")");
+            }
+            try {
+                return anonymous.get("/health/ready").status() == 200;
+            } catch (RuntimeException notListeningYet) {
+                return false;
+            }
+        }, STARTUP);
+        return this;
+    }
+
+    /** The name this server's sync leases carry ({@code sync_state.lease_owner}), from its testing controls. */
+    String syncLeaseOwner() {
+        return ApiClient.at(base).get("/api/v1/testing/background").json().get("syncLeaseOwner").asText();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** kill -9: the process ends at once, nothing of it runs any more (no shutdown hook, no @PreDestroy). */
+    void kill() {
+        process.destroyForcibly();
+        awaitExit();
+    }
+
+    /** A graceful stop (SIGTERM): Payara Micro undeploys the service, which gives up what it holds. */
+    void stop() {
+        process.destroy();
+        awaitExit();
+    }
+
+    private void awaitExit() {
+        try {
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            awaitExit();
+        }
+    }
+}

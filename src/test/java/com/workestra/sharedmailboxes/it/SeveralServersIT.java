@@ -1,0 +1,343 @@
+package com.workestra.sharedmailboxes.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.workestra.sharedmailboxes.it.TestWorkspace.Person;
+import com.workestra.sharedmailboxes.m365emulator.MailboxRequest;
+import com.workestra.sharedmailboxes.m365emulator.ReceivedMail;
+import com.workestra.sharedmailboxes.m365emulator.SubscriptionCall;
+import com.workestra.sharedmailboxes.m365emulator.SubscriptionView;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Several servers on one database, as support teams run it: three real Payara Micro processes of the built WAR
+ * ({@link ServerProcess}, Payara's clustering off) on one PostgreSQL, with the Microsoft 365 emulator and push configured
+ * as in the {@code push} container. The emulator's request log is the witness: which requests reached each mailbox and
+ * when, which subscriptions were created. Each connection is synced by one server at a time; push is set up once per
+ * connection; a server stopped properly hands its mailboxes over at once; one killed with {@code kill -9} in the middle
+ * of a backfill is taken over within 30 s, after its lease ran out and not before, and the mailbox ends with every
+ * message exactly once. The figures measured go to {@code target/it/several-servers.txt}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SeveralServersIT {
+
+    static final Duration WAIT = Duration.ofMinutes(3);
+    /** The sync lease the servers run with (sync.lease's default). */
+    static final Duration LEASE = Duration.ofSeconds(20);
+    /** A large mailbox's backfill, slowed by the emulator's latency so that a server can be stopped in the middle of it. */
+    static final int LARGE_MAILBOX = 20_000;
+    static final Duration LATENCY = Duration.ofMillis(120);
+
+    static final List<ServerProcess> servers = new ArrayList<>();
+    static final Map<ServerProcess, String> owners = new HashMap<>();
+    static final StringBuilder figures = new StringBuilder();
+
+    @BeforeAll
+    static void startThreeServers() {
+        long started = System.nanoTime();
+        String emulatorPort = System.getProperty("it.emulator.port");
+        String tenant = System.getProperty("it.tenant");
+        int[][] ports = {
+                {Integer.getInteger("it.http.port"), Integer.getInteger("it.https.port")},
+                {Integer.getInteger("it.second.http.port"), Integer.getInteger("it.second.https.port")},
+                {Integer.getInteger("it.third.http.port"), Integer.getInteger("it.third.https.port")}};
+        String[] names = {"a", "b", "c"};
+        for (int i = 0; i < names.length; i++) {
+            servers.add(ServerProcess.start(names[i], ports[i][0], ports[i][1], List.of(
+                    // The push container's settings, each server reachable by Graph at its own address.
+                    "-Doutlook.app-only.authority=https://127.0.0.1:" + emulatorPort + "/" + tenant + "/v2.0",
+                    "-Dnotifications.renewal-interval=PT3S", "-Dnotifications.renew-before=PT10M",
+                    "-Dnotifications.subscription-lifetime=PT60M",
+                    "-Dservice.public-base-url=https://127.0.0.1:" + ports[i][1],
+                    // Two workers each, so that every server takes part when a few mailboxes are due at once.
+                    "-Dsync.workers=2")));
+        }
+        for (ServerProcess server : servers) {
+            server.awaitReady();
+            owners.put(server, server.syncLeaseOwner());
+        }
+        figure("three servers started and ready in %.0f s", seconds(started));
+    }
+
+    @AfterAll
+    static void stopServers() {
+        IntegrationEnvironment.emulator().tenant().addLatency(null);
+        servers.forEach(ServerProcess::close);
+        try {
+            Path file = Path.of(System.getProperty("it.dir"), "several-servers.txt");
+            Files.writeString(file, figures, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void eachMailboxIsSyncedByOneServerAtATimeAndEndsWithEveryMessageOnce() {
+        TestWorkspace workspace = new TestWorkspace(servers.get(0).base);
+        Person alice = workspace.person("alice");
+        UUID parent = alice.connect();
+        Map<ServerProcess, Double> storedBefore = storedByEachServer();
+        Map<UUID, String> mailboxes = new LinkedHashMap<>();
+        for (int i = 0; i < 6; i++) {
+            String address = workspace.sharedMailbox("team" + i);
+            workspace.tenant.seedMessages(address, "inbox", 1_500);
+            workspace.tenant.grantFullAccess(address, alice.microsoft().upn());
+            // Added through each server in turn: any server may be asked, any may sync.
+            mailboxes.put(on(servers.get(i % servers.size()), alice, workspace).addSharedOk(parent, address), address);
+        }
+
+        Await.until("every mailbox's history synced", () -> mailboxes.keySet().stream()
+                .allMatch(id -> alice.connection(id).get("sync").get("historyComplete").asBoolean()), WAIT);
+
+        int requests = 0;
+        for (Map.Entry<UUID, String> mailbox : mailboxes.entrySet()) {
+            List<MailboxRequest> seen = workspace.tenant.mailboxRequests(mailbox.getValue());
+            requests += seen.size();
+            assertNoTwoInFlight(mailbox.getValue(), seen);
+            List<String> links = seen.stream().filter(MailboxRequest::isDelta).map(MailboxRequest::pathAndQuery).toList();
+            assertEquals(links.size(), new HashSet<>(links).size(), "no delta page of " + mailbox.getValue() + " was asked for twice: " + links);
+            assertEveryMessageOnce(workspace, mailbox.getValue());
+        }
+        // Each server's own count of the messages it stored: the work was shared out.
+        Map<ServerProcess, Double> storedAfter = storedByEachServer();
+        Map<String, Long> storedBy = new LinkedHashMap<>();
+        servers.forEach(server -> storedBy.put(server.name, Math.round(storedAfter.get(server) - storedBefore.get(server))));
+        assertTrue(storedBy.values().stream().filter(stored -> stored > 0).count() >= 2, "the mailboxes were synced by several servers: " + storedBy);
+        figure("6 mailboxes of 1,500 messages on 3 servers: messages stored by each server %s; %d Graph requests, never two in"
+                + " flight at once on one mailbox, no delta page asked for twice", storedBy, requests);
+    }
+
+    @Test
+    @Order(2)
+    void twoServersSettingUpPushForOneConnectionCreateOneSubscription() {
+        TestWorkspace workspace = new TestWorkspace(servers.get(0).base);
+        Person bob = workspace.person("bob");
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String address = workspace.sharedMailbox("desk" + i);
+            workspace.tenant.grantFullAccess(address, bob.microsoft().upn());
+            addresses.add(address);
+        }
+        Instant started = Instant.now();
+        // Microsoft refuses the first set-ups: they are retried by whichever server's renewal round comes first.
+        workspace.tenant.failNextSubscriptionCreate(3, 503);
+        UUID parent = bob.connect();
+        List<UUID> connections = new ArrayList<>(List.of(parent));
+        for (int i = 0; i < addresses.size(); i++) {
+            connections.add(on(servers.get(i % servers.size()), bob, workspace).addSharedOk(parent, addresses.get(i)));
+        }
+        for (UUID connection : connections) {
+            JsonNode view = bob.awaitConnection(connection, v -> "webhook".equals(v.get("delivery").asText()), WAIT);
+            assertEquals("webhook", view.get("delivery").asText(), view.toString());
+        }
+
+        List<String> mailboxes = new ArrayList<>(addresses);
+        mailboxes.add(bob.microsoft().upn());
+        List<SubscriptionView> live = workspace.tenant.subscriptions().stream()
+                .filter(subscription -> mailboxes.stream().anyMatch(m -> m.equalsIgnoreCase(subscription.mailbox()))).toList();
+        Map<String, Long> perMailbox = live.stream().collect(Collectors.groupingBy(s -> s.mailbox().toLowerCase(), Collectors.counting()));
+        assertEquals(mailboxes.size(), perMailbox.size(), "each connection has a subscription: " + perMailbox);
+        assertTrue(perMailbox.values().stream().allMatch(count -> count == 1), "one subscription per connection: " + perMailbox);
+        Set<String> created = workspace.tenant.subscriptionCalls().stream()
+                .filter(call -> call.operation().equals("create") && call.status() == 201 && !call.at().isBefore(started))
+                .map(SubscriptionCall::subscriptionId).collect(Collectors.toSet());
+        Set<String> liveIds = live.stream().map(SubscriptionView::id).collect(Collectors.toSet());
+        assertTrue(liveIds.containsAll(created), "no subscription was created besides the one kept per connection: created "
+                + created + ", kept " + liveIds);
+        figure("push on 3 servers, the first 3 creations refused: %d connections, %d subscriptions created", mailboxes.size(), created.size());
+    }
+
+    @Test
+    @Order(3)
+    void aServerStoppedProperlyHandsItsMailboxesOverAtOnce() {
+        TestWorkspace workspace = new TestWorkspace(servers.get(0).base);
+        Person carol = workspace.person("carol");
+        String large = largeMailbox(workspace, carol, "handover");
+        UUID parent = carol.connect();
+        workspace.tenant.addLatency(LATENCY);
+        try {
+            UUID connection = carol.addSharedOk(parent, large);
+            Lease held = awaitRunning(carol, connection, 1_000);
+            ServerProcess holder = serverOwning(held.owner());
+            Person carolOnSurvivor = on(servers.stream().filter(s -> s != holder).findFirst().orElseThrow(), carol, workspace);
+
+            long signalled = System.currentTimeMillis();
+            holder.stop();
+            long stopped = System.currentTimeMillis();
+            servers.remove(holder);
+            long stillHeld = Sql.count("SELECT count(*) FROM sync_state WHERE lease_owner = ?", held.owner());
+            assertEquals(0, stillHeld, "the stopped server gave up its leases as it stopped");
+
+            Lease taken = awaitTakenOver(connection, held.owner());
+            assertTrue(taken.startedAtMillis() < held.untilMillis(), "another server carried on before the stopped server's lease"
+                    + " would have run out (" + Instant.ofEpochMilli(held.untilMillis()) + "): at " + Instant.ofEpochMilli(taken.startedAtMillis()));
+            JsonNode done = carolOnSurvivor.awaitConnection(connection, v -> v.get("sync").get("historyComplete").asBoolean(), WAIT);
+            assertTrue(done.get("sync").get("historyComplete").asBoolean(), done.toString());
+            workspace.tenant.addLatency(null);
+            assertEveryMessageOnce(workspace, large);
+            figure("graceful stop (SIGTERM) of the server syncing a %,d-message backfill: the process exited %.1f s after the"
+                            + " signal; another server took the mailbox over %.1f s after the signal (its lease would have run %.1f s more)",
+                    LARGE_MAILBOX, (stopped - signalled) / 1000.0, (taken.startedAtMillis() - signalled) / 1000.0,
+                    (held.untilMillis() - taken.startedAtMillis()) / 1000.0);
+        } finally {
+            workspace.tenant.addLatency(null);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aServerKilledInTheMiddleOfABackfillIsTakenOverWithin30SecondsAndEveryMessageArrivesOnce() {
+        assertTrue(servers.size() >= 2, "two servers left: " + servers);
+        TestWorkspace workspace = new TestWorkspace(servers.get(0).base);
+        Person dan = workspace.person("dan");
+        String large = largeMailbox(workspace, dan, "crash");
+        UUID parent = dan.connect();
+        workspace.tenant.addLatency(LATENCY);
+        try {
+            UUID connection = dan.addSharedOk(parent, large);
+            Lease held = awaitRunning(dan, connection, 2_000);
+            ServerProcess holder = serverOwning(held.owner());
+            // Ask whichever other server is left from now on.
+            ServerProcess survivor = servers.stream().filter(s -> s != holder).findFirst().orElseThrow();
+            Person danOnSurvivor = on(survivor, dan, workspace);
+
+            long killed = System.currentTimeMillis();
+            holder.kill();
+            long exited = System.currentTimeMillis();
+            servers.remove(holder);
+            long synced = Sql.count("SELECT COALESCE(sum(messages_synced), 0) FROM sync_cursor WHERE connection_id = ?", connection);
+
+            awaitTakenOver(connection, held.owner());
+            // Every request reaching the mailbox after the killed process was gone is the survivor's.
+            long resumed = Await.until("the survivor asks Microsoft for the mailbox", () -> workspace.tenant.mailboxRequests(large).stream()
+                    .map(request -> request.arrivedAt().toEpochMilli()).filter(at -> at >= exited).min(Long::compare).orElse(0L),
+                    at -> at > 0, WAIT);
+            assertTrue(resumed >= held.untilMillis(), "the killed server's lease ran out before another server asked Microsoft"
+                    + " for the mailbox: lease until " + Instant.ofEpochMilli(held.untilMillis()) + ", asked at " + Instant.ofEpochMilli(resumed));
+            assertTrue(resumed - killed < 30_000, "resumed " + (resumed - killed) + " ms after the kill");
+
+            JsonNode done = danOnSurvivor.awaitConnection(connection, v -> v.get("sync").get("historyComplete").asBoolean(), WAIT);
+            assertTrue(done.get("sync").get("historyComplete").asBoolean(), done.toString());
+            workspace.tenant.addLatency(null);
+            assertEveryMessageOnce(workspace, large);
+            assertNoTwoInFlight(large, workspace.tenant.mailboxRequests(large));
+            figure("kill -9 of the server syncing a %,d-message backfill after %,d messages: the survivor asked Microsoft again"
+                    + " %.1f s after the kill (lease %d s, renewed every %d s); every message once", LARGE_MAILBOX, synced,
+                    (resumed - killed) / 1000.0, LEASE.toSeconds(), LEASE.toSeconds() / 4);
+        } finally {
+            workspace.tenant.addLatency(null);
+        }
+    }
+
+    // ---- helpers
+
+    /** A lease as sync_state shows it: who holds it, until when (database time), and when its run started. */
+    record Lease(String owner, long untilMillis, long startedAtMillis) {
+    }
+
+    static Lease lease(UUID connection) {
+        String[] row = String.valueOf(Sql.single("SELECT COALESCE(lease_owner, '') || '|'"
+                + " || COALESCE((extract(epoch FROM lease_until) * 1000)::bigint, 0) || '|'"
+                + " || COALESCE((extract(epoch FROM started_at) * 1000)::bigint, 0) FROM sync_state WHERE connection_id = ?", connection))
+                .split("\\|");
+        return new Lease(row[0].isEmpty() ? null : row[0], Long.parseLong(row[1]), Long.parseLong(row[2]));
+    }
+
+    static Map<ServerProcess, Double> storedByEachServer() {
+        Map<ServerProcess, Double> stored = new HashMap<>();
+        servers.forEach(server -> stored.put(server, Metrics.of(ApiClient.at(server.base)).value("messages_synced_total")));
+        return stored;
+    }
+
+    /** Waits until a server is running the connection's backfill and has stored at least {@code messages}. */
+    static Lease awaitRunning(Person person, UUID connection, long messages) {
+        return Await.until("a server in the middle of the backfill", () -> {
+            long synced = Sql.count("SELECT COALESCE(sum(messages_synced), 0) FROM sync_cursor WHERE connection_id = ?", connection);
+            Lease lease = lease(connection);
+            return synced >= messages && synced < LARGE_MAILBOX && lease.owner() != null ? lease : null;
+        }, lease -> lease != null, WAIT);
+    }
+
+    /** Waits until another server than {@code previous} holds the connection's lease. */
+    static Lease awaitTakenOver(UUID connection, String previous) {
+        return Await.until("another server takes the mailbox over", () -> lease(connection),
+                lease -> lease.owner() != null && !lease.owner().equals(previous), WAIT);
+    }
+
+    static ServerProcess serverOwning(String owner) {
+        return servers.stream().filter(server -> owner.equals(owners.get(server))).findFirst()
+                .orElseThrow(() -> new AssertionError("no running server holds lease " + owner + ": " + owners));
+    }
+
+    static String largeMailbox(TestWorkspace workspace, Person person, String name) {
+        String address = workspace.sharedMailbox(name);
+        workspace.tenant.seedMessages(address, "inbox", LARGE_MAILBOX);
+        workspace.tenant.grantFullAccess(address, person.microsoft().upn());
+        return address;
+    }
+
+    /** The same person, calling another server. */
+    static Person on(ServerProcess server, Person person, TestWorkspace workspace) {
+        String email = person.microsoft().upn().substring(0, person.microsoft().upn().indexOf('-')) + "@workestra.test";
+        return new Person(person.userId(), person.microsoft(),
+                ApiClient.at(server.base).as(IntegrationEnvironment.tokens().member(person.userId(), email, workspace.id)));
+    }
+
+    /** Sync keeps at most one request in flight per connection: two at once on a mailbox would be two servers. */
+    static void assertNoTwoInFlight(String mailbox, List<MailboxRequest> requests) {
+        for (int i = 0; i < requests.size(); i++) {
+            for (int j = i + 1; j < requests.size() && requests.get(j).arrivedNanos() < requests.get(i).answeredNanos(); j++) {
+                assertTrue(!requests.get(i).overlaps(requests.get(j)), "two requests in flight at once on " + mailbox + ": "
+                        + requests.get(i) + " and " + requests.get(j));
+            }
+        }
+    }
+
+    /** Every message Exchange holds in the mailbox's Inbox is stored exactly once, and nothing else (compared by id). */
+    static void assertEveryMessageOnce(TestWorkspace workspace, String mailbox) {
+        Set<String> atMicrosoft = workspace.tenant.inbox(mailbox).stream().map(ReceivedMail::internetMessageId).collect(Collectors.toSet());
+        String rows = "FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.address = ? AND m.folder = 'INBOX'";
+        long stored = Sql.count("SELECT count(*) " + rows, mailbox);
+        Set<String> storedIds = Sql.column("SELECT m.internet_message_id " + rows, mailbox).stream().map(String::valueOf)
+                .collect(Collectors.toSet());
+        assertEquals(atMicrosoft.size(), stored, "rows stored for " + mailbox);
+        assertEquals(atMicrosoft, storedIds, "the messages stored are Exchange's, each once");
+        assertNotNull(mailbox);
+    }
+
+    static void figure(String format, Object... arguments) {
+        String line = String.format(format, arguments);
+        System.out.println("[SeveralServersIT] " + line);
+        figures.append(line).append('\n');
+    }
+
+    static double seconds(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+}
