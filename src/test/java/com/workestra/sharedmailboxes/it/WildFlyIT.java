@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
 
 import java.io.IOException;
 import java.net.URI;
@@ -155,6 +156,33 @@ class WildFlyIT {
 
         Metrics metrics = Metrics.of(anonymous);
         assertTrue(metrics.value("syncs_total") >= 1, "sync runs are counted: " + metrics);
+    }
+
+    @Test
+    void graphsValidationHandshakeIsEchoed() {
+        ApiClient.Reply echoed = anonymous.post("/api/v1/graph/notifications?validationToken=" + encode("check <1>"), "");
+        assertEquals(200, echoed.status(), echoed.body());
+        assertTrue(echoed.contentType().startsWith("text/plain"), echoed.contentType());
+        assertEquals("check <1>", echoed.body());
+        assertEquals(202, anonymous.post("/api/v1/graph/lifecycle", "{\"value\":[]}").status());
+    }
+
+    @Test
+    void aPersonSignsInToTheConsoleAndConnectsOutlook() {
+        TestWorkspace.ConsolePerson bea = workspace.consolePerson("bea", false);
+        String console = "https://127.0.0.1:" + System.getProperty("it.https.port");
+        try (Browser browser = Browser.start()) {
+            browser.open(console + "/admin/outlook.xhtml");
+            browser.signInAtEmulator(bea.login(), "wildfly-01-workestra-sign-in");
+            browser.await(d -> d.getCurrentUrl().startsWith(console + "/admin/outlook.xhtml"));
+            assertTrue(browser.find(By.id("signed-in-as")).getText().contains("Person bea"), browser.text());
+            browser.find(By.id("connect:connect")).click();
+            browser.signInAtEmulator(bea.microsoft().upn(), "wildfly-02-microsoft-sign-in");
+            browser.await(d -> d.getCurrentUrl().contains("/admin/outlook.xhtml?connection="));
+            browser.await(d -> browser.text().contains(bea.microsoft().upn()));
+            browser.screenshot("wildfly-03-outlook-connected");
+        }
+        assertEquals(1, bea.api().get("/api/v1/outlook/connections").json().size(), "the API shows what the console made");
     }
 
     private static String badge(JsonNode view) {

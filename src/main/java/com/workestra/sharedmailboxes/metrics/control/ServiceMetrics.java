@@ -2,12 +2,10 @@ package com.workestra.sharedmailboxes.metrics.control;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.spi.Bean;
-import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
-import java.util.Set;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -21,8 +19,12 @@ public class ServiceMetrics {
 
     private static final Logger LOG = Logger.getLogger(ServiceMetrics.class.getName());
 
+    /**
+     * Looked up through an injected {@code Instance}, not the {@code BeanManager}: a server's {@code MetricRegistry}
+     * producer reads the injection point (its {@code @RegistryScope}), which only an injected {@code Instance} gives.
+     */
     @Inject
-    BeanManager beans;
+    Instance<Object> beans;
 
     private MetricsBackend backend;
 
@@ -62,11 +64,7 @@ public class ServiceMetrics {
         } catch (ClassNotFoundException | LinkageError absent) {
             return null;
         }
-        Set<Bean<?>> found = beans.getBeans(type);
-        if (found.isEmpty()) {
-            return null;
-        }
-        Bean<?> bean = beans.resolve(found);
-        return beans.getReference(bean, type, beans.createCreationalContext(bean));
+        Instance<?> registry = beans.select(type);
+        return registry.isResolvable() ? registry.get() : null;
     }
 }
