@@ -12,9 +12,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -101,7 +101,10 @@ public final class LocalDemo {
         env.put("SERVICE_PUBLIC_BASE_URL", publicBase);
         env.put("OUTLOOK_ALLOWED_RETURN_ORIGINS", "http://localhost:" + HTTP_PORT);
 
-        List<String> command = new ArrayList<>(List.of(
+        boolean wildFly = "wildfly".equals(System.getProperty("demo.server"));
+        String serverName = wildFly ? "WildFly" : "Payara Micro";
+        Path serverLog = data.resolve(wildFly ? "wildfly.log" : "payara.log");
+        ProcessBuilder launch = wildFly ? wildFly(war, serverLibs, serverLog) : new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-Duser.timezone=UTC",
                 "-jar", serverLibs.resolve("payara-micro.jar").toString(),
@@ -109,15 +112,15 @@ public final class LocalDemo {
                 "--addlibs", serverLibs.resolve("postgresql.jar").toString(),
                 "--postbootcommandfile", postBoot.toString(),
                 "--deploy", war.toString(), "--contextroot", "/"));
-        ProcessBuilder payara = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(data.resolve("payara.log").toFile());
-        payara.environment().putAll(env);
-        Process server = payara.start();
+        launch.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(serverLog.toFile()));
+        launch.environment().putAll(env);
+        Process server = launch.start();
 
         EmbeddedDatabase db = database;
         ScheduledExecutorService newMail = Executors.newSingleThreadScheduledExecutor();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             newMail.shutdownNow();
+            server.descendants().forEach(ProcessHandle::destroy);
             server.destroy();
             try {
                 server.waitFor(20, TimeUnit.SECONDS);
@@ -131,10 +134,10 @@ public final class LocalDemo {
             }
         }));
 
-        say("Starting Payara Micro (log: " + data.resolve("payara.log") + ") ...");
+        say("Starting " + serverName + " (log: " + serverLog + ") ...");
         String localBase = "http://localhost:" + HTTP_PORT;
         if (!awaitReady(localBase + "/health/ready", server)) {
-            say("The service did not become ready; see " + data.resolve("payara.log"));
+            say("The service did not become ready; see " + serverLog);
             System.exit(1);
         }
         newMail.scheduleAtFixedRate(demo::newMailArrives, 30, 45, TimeUnit.SECONDS);
@@ -174,6 +177,29 @@ public final class LocalDemo {
                 .append("New mail arrives in support@").append(DOMAIN).append(" every 45 s. Ctrl-C stops everything.\n");
         System.out.println(out);
         server.waitFor();
+    }
+
+    /**
+     * The same WAR on WildFly (mvn -Pdemo,wildfly verify): the distribution Maven unpacked, set up once by
+     * server-config/wildfly.cli as an operator would, the WAR copied to its deployments.
+     */
+    private static ProcessBuilder wildFly(Path war, Path serverLibs, Path log) throws IOException, InterruptedException {
+        Path home = Path.of(System.getProperty("demo.wildfly-home")).toAbsolutePath();
+        Path cli = Path.of(System.getProperty("demo.wildfly-cli", "server-config/wildfly.cli")).toAbsolutePath();
+        if (!Files.readString(home.resolve("standalone/configuration/standalone.xml")).contains("java:/jdbc/sharedMailboxes")) {
+            Process setup = new ProcessBuilder(home.resolve("bin/jboss-cli.sh").toString(), "--file=" + cli,
+                    "-Dpostgresql.jar=" + serverLibs.resolve("postgresql.jar")).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            if (setup.waitFor() != 0) {
+                throw new IllegalStateException("server-config/wildfly.cli failed; see " + log);
+            }
+        }
+        Files.copy(war, home.resolve("standalone/deployments/shared-mailboxes.war"), StandardCopyOption.REPLACE_EXISTING);
+        ProcessBuilder launch = new ProcessBuilder(home.resolve("bin/standalone.sh").toString(), "-c", "standalone.xml",
+                "-Djboss.bind.address=127.0.0.1", "-Djboss.http.port=" + HTTP_PORT, "-Djboss.https.port=" + HTTPS_PORT);
+        launch.environment().put("JAVA_OPTS", "-Xms64m -Xmx768m -Duser.timezone=UTC -Djava.net.preferIPv4Stack=true");
+        launch.environment().put("JBOSS_HOME", home.toString());
+        return launch;
     }
 
     private static boolean awaitReady(String url, Process server) throws InterruptedException {

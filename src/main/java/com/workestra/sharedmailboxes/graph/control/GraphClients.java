@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.graph.control;
 
+import com.workestra.sharedmailboxes.metrics.control.ServiceMetrics;
 import com.microsoft.graph.core.requests.GraphClientFactory;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.kiota.authentication.AccessTokenProvider;
@@ -12,7 +13,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.metrics.MetricRegistry;
 
 import java.io.IOException;
 import java.net.URI;
@@ -38,7 +38,7 @@ public class GraphClients {
     int timeoutSeconds;
 
     @Inject
-    MetricRegistry metrics;
+    ServiceMetrics metrics;
 
     @Inject
     TransactionWatch transactions;

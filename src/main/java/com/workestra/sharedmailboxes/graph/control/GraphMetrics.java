@@ -2,8 +2,7 @@ package com.workestra.sharedmailboxes.graph.control;
 
 import okhttp3.Interceptor;
 import okhttp3.Response;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Tag;
+import com.workestra.sharedmailboxes.metrics.control.ServiceMetrics;
 
 import java.io.IOException;
 import java.util.regex.Matcher;
@@ -21,9 +20,9 @@ final class GraphMetrics implements Interceptor {
     private static final Pattern CODE = Pattern.compile("\"code\"\\s*:\\s*\"([A-Za-z0-9_.\\-]{1,64})\"");
     private static final long PEEK_BYTES = 8192;
 
-    private final MetricRegistry metrics;
+    private final ServiceMetrics metrics;
 
-    GraphMetrics(MetricRegistry metrics) {
+    GraphMetrics(ServiceMetrics metrics) {
         this.metrics = metrics;
     }
 
@@ -39,14 +38,14 @@ final class GraphMetrics implements Interceptor {
         if (response.code() >= 400) {
             count(response.code(), errorCode(response));
             if (response.code() == 429) {
-                metrics.counter(THROTTLED).inc();
+                metrics.count(THROTTLED);
             }
         }
         return response;
     }
 
     private void count(int status, String code) {
-        metrics.counter(ERRORS, new Tag("status", String.valueOf(status)), new Tag("code", code)).inc();
+        metrics.count(ERRORS, "status", String.valueOf(status), "code", code);
     }
 
     /** Graph's {@code error.code} (the first "code" of the body is the outer one), or "none". */

@@ -1,15 +1,13 @@
 package com.workestra.sharedmailboxes.health.boundary;
 
 import com.workestra.sharedmailboxes.health.entity.Badge;
+import com.workestra.sharedmailboxes.metrics.control.ServiceMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.Readiness;
-import org.eclipse.microprofile.metrics.Metadata;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Tag;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +28,7 @@ public class ConnectionGauges {
     private static final Logger LOG = Logger.getLogger(ConnectionGauges.class.getName());
 
     @Inject
-    MetricRegistry metrics;
+    ServiceMetrics metrics;
 
     @Inject
     @Readiness
@@ -47,10 +45,9 @@ public class ConnectionGauges {
     private volatile Instant countedAt = Instant.MIN;
 
     void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        Metadata metadata = Metadata.builder().withName(NAME)
-                .withDescription("Outlook connections (personal and shared) per health badge").build();
         for (Badge badge : Badge.values()) {
-            metrics.gauge(metadata, this, gauges -> gauges.count(badge), new Tag("badge", badge.apiName()));
+            metrics.gauge(NAME, "Outlook connections (personal and shared) per health badge", () -> count(badge),
+                    "badge", badge.apiName());
         }
     }
 

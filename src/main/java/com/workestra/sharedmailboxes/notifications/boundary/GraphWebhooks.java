@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.notifications.boundary;
 
+import com.workestra.sharedmailboxes.metrics.control.ServiceMetrics;
 import com.workestra.sharedmailboxes.notifications.entity.GraphSubscription;
 import com.workestra.sharedmailboxes.sync.control.SyncRequests;
 import com.workestra.sharedmailboxes.sync.entity.SyncReason;
@@ -9,8 +10,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Tag;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -37,7 +36,7 @@ public class GraphWebhooks {
     SubscriptionLifecycle lifecycle;
 
     @Inject
-    MetricRegistry metrics;
+    ServiceMetrics metrics;
 
     public void notifications(JsonObject batch) {
         Set<UUID> due = new LinkedHashSet<>();
@@ -84,6 +83,6 @@ public class GraphWebhooks {
     }
 
     private void count(String outcome) {
-        metrics.counter("webhook_notifications_total", new Tag("outcome", outcome)).inc();
+        metrics.count("webhook_notifications_total", "outcome", outcome);
     }
 }

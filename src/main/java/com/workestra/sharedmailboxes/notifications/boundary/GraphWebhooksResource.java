@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.notifications.boundary;
 
+import com.workestra.sharedmailboxes.metrics.control.ServiceMetrics;
 import jakarta.annotation.security.PermitAll;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -14,12 +15,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.annotation.Timed;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 
 import java.io.StringReader;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -38,7 +38,7 @@ public class GraphWebhooksResource {
     GraphWebhooks webhooks;
 
     @Inject
-    MetricRegistry metrics;
+    ServiceMetrics metrics;
 
     @Inject
     @ConfigProperty(name = "notifications.max-items-per-post")
@@ -47,11 +47,15 @@ public class GraphWebhooksResource {
     @POST
     @Path("notifications")
     @Consumes(MediaType.WILDCARD)
-    @Timed(name = "webhook_acknowledgement", absolute = true,
-            description = "Time to acknowledge a Graph change notification")
     @Operation(summary = "Graph change notifications (and their validation handshake)")
     public Response notifications(@QueryParam("validationToken") String validationToken, String body) {
-        return handle(validationToken, body, webhooks::notifications);
+        long started = System.nanoTime();
+        try {
+            return handle(validationToken, body, webhooks::notifications);
+        } finally {
+            metrics.time("webhook_acknowledgement", "Time to acknowledge a Graph change notification",
+                    Duration.ofNanos(System.nanoTime() - started));
+        }
     }
 
     @POST
@@ -72,11 +76,11 @@ public class GraphWebhooksResource {
         JsonObject batch = parse(body);
         if (batch != null && batch.getJsonArray("value").size() > maxItems) {
             // More than Graph ever batches: refused before a single subscription is looked up.
-            metrics.counter("webhook_notifications_total", new org.eclipse.microprofile.metrics.Tag("outcome", "refused")).inc();
+            metrics.count("webhook_notifications_total", "outcome", "refused");
             return Response.status(Response.Status.REQUEST_ENTITY_TOO_LARGE).build();
         }
         if (batch == null) {
-            metrics.counter("webhook_notifications_total", new org.eclipse.microprofile.metrics.Tag("outcome", "ignored")).inc();
+            metrics.count("webhook_notifications_total", "outcome", "ignored");
         } else {
             accept.accept(batch);
         }

@@ -15,6 +15,7 @@ import org.eclipse.microprofile.openapi.models.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
+import java.lang.reflect.Method;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -194,7 +195,7 @@ public class OpenApiDocument implements OASFilter {
             responses.addAPIResponse("200", OASFactory.createAPIResponse()
                     .description("The validation handshake: the validationToken query parameter echoed")
                     .content(OASFactory.createContent().addMediaType("text/plain",
-                            OASFactory.createMediaType().schema(OASFactory.createSchema().type(Schema.SchemaType.STRING)))));
+                            OASFactory.createMediaType().schema(typed(Schema.SchemaType.STRING)))));
             responses.addAPIResponse("202", OASFactory.createAPIResponse()
                     .description("Acknowledged at once; notifications for an unknown subscription or with a wrong clientState are ignored")
                     // Payara's writer needs a content on every response, even an empty one.
@@ -220,9 +221,9 @@ public class OpenApiDocument implements OASFilter {
         }
         Object example = REQUEST_EXAMPLES.get(key);
         if (path.startsWith(API + "/outlook/callback")) {
-            Schema form = OASFactory.createSchema().type(Schema.SchemaType.OBJECT);
+            Schema form = typed(Schema.SchemaType.OBJECT);
             for (String field : List.of("code", "state", "error", "error_description", "session_state")) {
-                form.addProperty(field, OASFactory.createSchema().type(Schema.SchemaType.STRING));
+                form.addProperty(field, typed(Schema.SchemaType.STRING));
             }
             body.setContent(OASFactory.createContent().addMediaType("application/x-www-form-urlencoded",
                     OASFactory.createMediaType().schema(form).example(example)));
@@ -232,7 +233,7 @@ public class OpenApiDocument implements OASFilter {
             body.setRequired(false);
             body.setDescription("Change notifications from Microsoft Graph; empty for the validation handshake");
             body.setContent(OASFactory.createContent().addMediaType("application/json",
-                    OASFactory.createMediaType().schema(OASFactory.createSchema().type(Schema.SchemaType.OBJECT)).example(example)));
+                    OASFactory.createMediaType().schema(typed(Schema.SchemaType.OBJECT)).example(example)));
             return;
         }
         Content content = body.getContent();
@@ -273,18 +274,18 @@ public class OpenApiDocument implements OASFilter {
     }
 
     private static Schema problemSchema() {
-        Schema text = OASFactory.createSchema().type(Schema.SchemaType.STRING);
-        Schema fieldError = OASFactory.createSchema().type(Schema.SchemaType.OBJECT)
+        Schema text = typed(Schema.SchemaType.STRING);
+        Schema fieldError = typed(Schema.SchemaType.OBJECT)
                 .addProperty("field", text).addProperty("message", text);
-        return OASFactory.createSchema().type(Schema.SchemaType.OBJECT)
+        return typed(Schema.SchemaType.OBJECT)
                 .description("An RFC 9457 problem document; code is the stable machine code, detail the sentence to show")
-                .addProperty("type", OASFactory.createSchema().type(Schema.SchemaType.STRING).format("uri"))
+                .addProperty("type", typed(Schema.SchemaType.STRING).format("uri"))
                 .addProperty("title", text)
-                .addProperty("status", OASFactory.createSchema().type(Schema.SchemaType.INTEGER).format("int32"))
+                .addProperty("status", typed(Schema.SchemaType.INTEGER).format("int32"))
                 .addProperty("detail", text)
-                .addProperty("code", OASFactory.createSchema().type(Schema.SchemaType.STRING)
+                .addProperty("code", typed(Schema.SchemaType.STRING)
                         .enumeration(EnumSet.allOf(ProblemCode.class).stream().map(code -> (Object) code.name()).toList()))
-                .addProperty("errors", OASFactory.createSchema().type(Schema.SchemaType.ARRAY).items(fieldError)
+                .addProperty("errors", typed(Schema.SchemaType.ARRAY).items(fieldError)
                         .description("for INVALID_REQUEST: the offending fields"))
                 .required(List.of("type", "title", "status", "code"));
     }
@@ -295,5 +296,33 @@ public class OpenApiDocument implements OASFilter {
             map.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
         return map;
+    }
+
+    /**
+     * A schema of one type. MicroProfile OpenAPI 3.1 (Payara) has {@code Schema.type(SchemaType)}; 4.0 (WildFly 39)
+     * replaced it with a list of types ({@code addType}): whichever this server's API has is used.
+     */
+    static Schema typed(Schema.SchemaType type) {
+        Schema schema = OASFactory.createSchema();
+        try {
+            Method setter = SCHEMA_TYPE_SETTER;
+            setter.invoke(schema, type);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot set a schema type with " + SCHEMA_TYPE_SETTER, e);
+        }
+        return schema;
+    }
+
+    private static final Method SCHEMA_TYPE_SETTER = schemaTypeSetter();
+
+    private static Method schemaTypeSetter() {
+        for (String name : new String[] {"type", "addType"}) {
+            try {
+                return Schema.class.getMethod(name, Schema.SchemaType.class);
+            } catch (NoSuchMethodException absent) {
+                // the other version of the API
+            }
+        }
+        throw new IllegalStateException("MicroProfile OpenAPI's Schema has neither type(SchemaType) nor addType(SchemaType)");
     }
 }

@@ -1,9 +1,8 @@
 package com.workestra.sharedmailboxes.sync.control;
 
+import com.workestra.sharedmailboxes.metrics.control.ServiceMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Tag;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -20,7 +19,7 @@ public class SyncMetrics {
     public static final String MESSAGES = "messages_synced_total";
 
     @Inject
-    MetricRegistry metrics;
+    ServiceMetrics metrics;
 
     /**
      * @param outcome  how the run ended: {@code current}, {@code yielded} (time budget used, more to come),
@@ -28,10 +27,10 @@ public class SyncMetrics {
      * @param messages messages stored or updated by this run
      */
     public void recordSync(Duration duration, int messages, DeltaSync.Outcome outcome) {
-        metrics.counter(SYNCS, new Tag("outcome", outcome.name().toLowerCase(Locale.ROOT))).inc();
-        metrics.timer(DURATION).update(duration);
+        metrics.count(SYNCS, "outcome", outcome.name().toLowerCase(Locale.ROOT));
+        metrics.time(DURATION, "Duration of a sync run of one connection", duration);
         if (messages > 0) {
-            metrics.counter(MESSAGES).inc(messages);
+            metrics.count(MESSAGES, messages);
         }
     }
 }
