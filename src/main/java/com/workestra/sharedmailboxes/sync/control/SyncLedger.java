@@ -126,10 +126,13 @@ public class SyncLedger {
     public SyncCursor cursor(UUID connectionId, Folder folder, Instant now) {
         try (Connection connection = dataSource.getConnection()) {
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO sync_cursor (connection_id, folder, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                    "INSERT INTO sync_cursor (connection_id, folder, updated_at) SELECT ?, ?, ?"
+                            + " WHERE EXISTS (SELECT 1 FROM outlook_connection WHERE id = ?) ON CONFLICT DO NOTHING")) {
+                // A connection removed while its run was starting has no cursor to begin, and no lease left either.
                 insert.setObject(1, connectionId);
                 insert.setString(2, folder.name());
                 insert.setTimestamp(3, Timestamp.from(now));
+                insert.setObject(4, connectionId);
                 insert.executeUpdate();
             }
             try (PreparedStatement select = connection.prepareStatement("SELECT next_link, delta_link, messages_synced,"
@@ -138,7 +141,7 @@ public class SyncLedger {
                 select.setString(2, folder.name());
                 try (ResultSet rows = select.executeQuery()) {
                     if (!rows.next()) {
-                        return null;
+                        throw new LeaseLost(connectionId);
                     }
                     Timestamp complete = rows.getTimestamp(4);
                     return new SyncCursor(connectionId, folder, rows.getString(1), rows.getString(2), rows.getLong(3),
