@@ -1,6 +1,9 @@
 package com.workestra.sharedmailboxes.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.workestra.sharedmailboxes.m365emulator.NotificationDelivery;
+import com.workestra.sharedmailboxes.m365emulator.SubscriptionCall;
+import com.workestra.sharedmailboxes.m365emulator.SubscriptionView;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,31 +18,40 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The WAR that {@code mvn package} built, unchanged, on WildFly (its distribution unpacked by Maven, set up by
  * {@code server-config/wildfly.cli} exactly as an operator would, started as a process with the environment production
  * sets), black-box like the Payara tests: the core journey against the emulator, the console's sign-in, Graph's
- * handshake. Part of {@code mvn verify}; {@code -Dwildfly.skip=true} leaves it out (and does not unpack WildFly).
+ * handshake, and push (the {@code push} container's settings: subscriptions, change notifications, lifecycle events,
+ * renewal by the EJB timer). Part of {@code mvn verify}; {@code -Dwildfly.skip=true} leaves it out (and does not unpack
+ * WildFly).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WildFlyIT {
 
     private static final Duration BOOT = Duration.ofSeconds(300);
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration SUBSCRIPTION_LIFETIME = Duration.ofMinutes(60);
+    private static final Duration RENEW_BEFORE = Duration.ofMinutes(10);
 
     private Process server;
     private URL base;
     private TestWorkspace workspace;
+    private ServiceControls controls;
     private ApiClient anonymous;
 
     @BeforeAll
@@ -67,8 +79,16 @@ class WildFlyIT {
                 "-Djboss.https.port=" + System.getProperty("it.https.port"),
                 "-Djboss.management.http.port=" + System.getProperty("it.wildfly.management.port"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // As Payara's push container (arquillian.xml): the app-only identity, so shared mailboxes get push; 60-minute
+        // subscriptions renewed 10 minutes ahead by a timer every 3 s. Polling every 60 minutes: only a change
+        // notification brings new mail to a push connection within a test's wait (its safety sync is 15 minutes away).
         start.environment().put("JAVA_OPTS", "-Xms64m -Xmx768m -Duser.timezone=UTC -Djava.net.preferIPv4Stack=true"
-                + " -Djava.io.tmpdir=" + System.getProperty("it.dir"));
+                + " -Djava.io.tmpdir=" + System.getProperty("it.dir")
+                + " -Doutlook.app-only.authority=https://127.0.0.1:" + System.getProperty("it.emulator.port") + "/"
+                + System.getProperty("it.tenant") + "/v2.0"
+                + " -Dnotifications.subscription-lifetime=" + SUBSCRIPTION_LIFETIME
+                + " -Dnotifications.renew-before=" + RENEW_BEFORE + " -Dnotifications.renewal-interval=PT3S"
+                + " -Dsync.poll-interval=PT60M");
         start.environment().put("JBOSS_HOME", home.toString());
         server = start.start();
 
@@ -86,6 +106,7 @@ class WildFlyIT {
             }
         }, BOOT);
         workspace = new TestWorkspace(base);
+        controls = new ServiceControls(base);
     }
 
     @AfterAll
@@ -161,6 +182,74 @@ class WildFlyIT {
         assertTrue(metrics.value("syncs_total") >= 1, "sync runs are counted: " + metrics);
     }
 
+    /**
+     * Push on WildFly as PushDeliveryIT shows it on Payara: a shared mailbox gets an app-only subscription at Microsoft
+     * (validated against the WildFly endpoint), new mail reaches the inbox through the change notification the webhook
+     * acknowledged with 202 (Graph notifies 2 s late; polling is an hour away), a lifecycle event is answered, and the EJB
+     * timer renews the subscription once 50 minutes have passed on the service's clock.
+     */
+    @Test
+    void pushWakesTheSyncAndTheTimerRenewsTheSubscriptionOnWildFly() {
+        TestWorkspace.Person hal = workspace.person("hal");
+        String desk = workspace.sharedMailbox("desk");
+        workspace.tenant.grantFullAccess(desk, hal.microsoft().upn());
+        UUID parent = hal.connect();
+        UUID shared = hal.addSharedOk(parent, desk);
+        JsonNode current = hal.awaitConnection(shared, view -> "healthy".equals(badge(view))
+                && view.get("sync").get("historyComplete").asBoolean(), WAIT);
+        assertEquals("webhook", current.get("delivery").asText(), current.toString());
+        assertEquals("webhook", hal.connection(parent).get("delivery").asText());
+        String subscription = subscriptionOf(shared);
+        SubscriptionView atMicrosoft = subscription(subscription);
+        assertTrue(atMicrosoft.appOnly(), atMicrosoft.toString());
+        assertTrue(atMicrosoft.resource().toLowerCase().contains(desk), atMicrosoft.resource());
+
+        Duration latency = Duration.ofSeconds(2);
+        workspace.tenant.setNotificationLatency(latency);
+        String subject = "Pushed on WildFly " + workspace.suffix;
+        try {
+            Instant delivered = Instant.now();
+            workspace.tenant.deliver(desk, "customer@example.com", subject, "Are you there?");
+            JsonNode message = Await.until("the new mail in hal's inbox", () -> message(hal, subject), found -> found != null, WAIT);
+            assertEquals(desk, message.get("mailbox").asText());
+            NotificationDelivery notified = Await.until("Graph's record of the notification", () -> lastNotification(subscription, "created"),
+                    found -> found.isPresent() && !found.get().occurredAt().isBefore(delivered.minusSeconds(1)), WAIT).orElseThrow();
+            assertEquals(202, notified.status(), "the webhook accepted it: " + notified);
+            Instant sent = notified.occurredAt().plus(latency);
+            Instant stored = syncedAt(subject);
+            assertFalse(stored.isBefore(sent), "stored only after Graph sent its notification at " + sent + ": " + stored);
+        } finally {
+            workspace.tenant.setNotificationLatency(Duration.ZERO);
+        }
+
+        // A lifecycle event reaches the lifecycle endpoint: the service reauthorizes the subscription at Microsoft.
+        workspace.tenant.fireLifecycleEvent(subscription, "reauthorizationRequired");
+        SubscriptionCall reauthorized = Await.until("POST /subscriptions/" + subscription + "/reauthorize",
+                () -> workspace.tenant.subscriptionCalls().stream().filter(call -> call.operation().equals("reauthorize")
+                        && subscription.equals(call.subscriptionId())).findFirst(), Optional::isPresent, WAIT).orElseThrow();
+        assertEquals(204, reauthorized.status(), reauthorized.toString());
+        assertTrue(reauthorized.appOnly(), "a shared mailbox's subscription is reauthorized with the app-only identity");
+        // The emulator records a delivery once it has the answer: wait for the record rather than race it.
+        NotificationDelivery event = Await.until("Graph's record of the lifecycle event",
+                () -> lastNotification(subscription, "reauthorizationRequired"), Optional::isPresent, WAIT).orElseThrow();
+        assertEquals(202, event.status(), "the lifecycle endpoint accepted the event: " + event);
+
+        Instant expiry = subscription(subscription).expirationDateTime();
+        long renewedBefore = renewals(subscription);
+        try {
+            // Time passes until the subscription expires in 9 minutes, inside renew-before: the timer renews it.
+            controls.advanceClock(Duration.between(controls.now(), expiry).minus(RENEW_BEFORE).plusMinutes(1));
+            Await.until("a renewal at Microsoft", () -> subscription(subscription),
+                    now -> now.expirationDateTime().isAfter(expiry.plus(Duration.ofMinutes(30))), WAIT);
+            // The emulator records a call once it has answered it.
+            Await.until("the renewal recorded as answered 200", () -> renewals(subscription) > renewedBefore, WAIT);
+            assertEquals("webhook", hal.connection(shared).get("delivery").asText());
+        } finally {
+            controls.backToRealTime();
+        }
+        assertEquals(204, hal.api().delete("/api/v1/outlook/connections/" + parent).status());
+    }
+
     @Test
     void graphsValidationHandshakeIsEchoed() {
         ApiClient.Reply echoed = anonymous.post("/api/v1/graph/notifications?validationToken=" + encode("check <1>"), "");
@@ -186,6 +275,45 @@ class WildFlyIT {
             browser.screenshot("wildfly-03-outlook-connected");
         }
         assertEquals(1, bea.api().get("/api/v1/outlook/connections").json().size(), "the API shows what the console made");
+    }
+
+    private SubscriptionView subscription(String id) {
+        return workspace.tenant.subscriptions().stream().filter(s -> s.id().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no subscription " + id + " at Microsoft"));
+    }
+
+    private static String subscriptionOf(UUID connection) {
+        return (String) Sql.single("SELECT id FROM graph_subscription WHERE connection_id = ?", connection);
+    }
+
+    /** Renewals Microsoft answered 200 for this subscription. */
+    private long renewals(String subscription) {
+        return workspace.tenant.subscriptionCalls().stream().filter(call -> call.operation().equals("renew")
+                && subscription.equals(call.subscriptionId()) && call.status() == 200).count();
+    }
+
+    private Optional<NotificationDelivery> lastNotification(String subscription, String event) {
+        return workspace.tenant.notificationDeliveries().stream()
+                .filter(delivery -> subscription.equals(delivery.subscriptionId()) && event.equals(delivery.event()))
+                .reduce((earlier, later) -> later);
+    }
+
+    /** When the service stored the message with this subject (reading the database, as an auditor would). */
+    private static Instant syncedAt(String subject) {
+        Object value = Sql.single("SELECT min(synced_at) FROM message WHERE subject = ?", subject);
+        if (value == null) {
+            throw new AssertionError("no stored message " + subject);
+        }
+        return ((Timestamp) value).toInstant();
+    }
+
+    private static JsonNode message(TestWorkspace.Person person, String subject) {
+        for (JsonNode item : person.api().get("/api/v1/messages?q=" + encode(subject)).json().get("items")) {
+            if (subject.equals(item.get("subject").asText())) {
+                return item;
+            }
+        }
+        return null;
     }
 
     private static String badge(JsonNode view) {

@@ -159,7 +159,7 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
         }
     }
 
-    private void delivered(List<Pending> batch) {
+    private void delivered(List<Pending> batch, int status) {
         Instant now = tenant.now();
         synchronized (deliveries) {
             for (Pending pending : batch) {
@@ -167,7 +167,7 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
                 deliveries.addLast(new NotificationDelivery(Json.text(item, "subscriptionId"),
                         pending.lifecycle() ? "lifecycle" : "change",
                         Json.text(item, pending.lifecycle() ? "lifecycleEvent" : "changeType"),
-                        Json.text(item, "resource"), pending.occurredAt(), now));
+                        Json.text(item, "resource"), pending.occurredAt(), now, status));
                 if (deliveries.size() > DELIVERY_LOG) {
                     deliveries.removeFirst();
                 }
@@ -284,7 +284,8 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
             if (retrying != null) {
                 retried.incrementAndGet();
             }
-            if (!post(endpoint.url, batch)) {
+            int status = post(endpoint.url, batch);
+            if (status < 200 || status >= 300) {
                 long nextDelay = delayMillis == 0 ? settings.notificationRetryDelay().toMillis() : delayMillis * 2;
                 if (System.currentTimeMillis() + nextDelay - started > settings.notificationRetryPeriod().toMillis()) {
                     dropped.addAndGet(batch.size());
@@ -300,7 +301,7 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
                 }
             } else {
                 delivered.addAndGet(batch.size());
-                delivered(batch);
+                delivered(batch, status);
             }
         }
         if (!endpoint.queue.isEmpty()) {
@@ -323,7 +324,8 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
         return true;
     }
 
-    private boolean post(String url, List<Pending> batch) {
+    /** The 2xx status the endpoint acknowledged the POST with, 0 when it did not acknowledge it. */
+    private int post(String url, List<Pending> batch) {
         ObjectNode body = Json.object();
         ArrayNode values = body.putArray("value");
         for (Pending pending : batch) {
@@ -348,7 +350,7 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
                 slow.incrementAndGet();
             }
             if (status >= 200 && status < 300) {
-                return true;
+                return status;
             }
         } catch (IOException e) {
             long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
@@ -358,7 +360,7 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
             LOG.log(Level.FINE, "notification to " + url + " failed", e);
         }
         failedAttempts.incrementAndGet();
-        return false;
+        return 0;
     }
 
     /** The validation handshake: POST {url}?validationToken=..., expecting 200 text/plain with the token. */

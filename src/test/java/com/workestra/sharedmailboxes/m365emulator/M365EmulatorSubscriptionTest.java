@@ -275,6 +275,7 @@ class M365EmulatorSubscriptionTest {
         assertEquals("change", delivery.kind());
         assertEquals("created", delivery.event());
         assertTrue(delivery.resource().startsWith("Users/" + shared.oid() + "/Messages/"), delivery.resource());
+        assertEquals(202, delivery.status(), "the status the endpoint acknowledged it with");
         assertTrue(Duration.between(delivery.occurredAt(), delivery.deliveredAt()).compareTo(latency) >= 0, delivery.toString());
         assertThrows(IllegalArgumentException.class, () -> tenant.setNotificationLatency(Duration.ofSeconds(-1)));
     }

@@ -11,7 +11,8 @@ import java.time.Instant;
  * @param resource the changed resource ({@code Users/{id}/Messages/{id}}), null for a lifecycle event
  * @param occurredAt when the change (or lifecycle event) happened in Exchange
  * @param deliveredAt when the endpoint acknowledged it
+ * @param status the 2xx status the endpoint acknowledged it with (Graph expects 202 Accepted)
  */
 public record NotificationDelivery(String subscriptionId, String kind, String event, String resource, Instant occurredAt,
-                                   Instant deliveredAt) {
+                                   Instant deliveredAt, int status) {
 }

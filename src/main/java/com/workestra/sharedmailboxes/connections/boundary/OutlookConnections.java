@@ -295,6 +295,15 @@ public class OutlookConnections {
     /** The database half of {@link #disconnect}: the rows, reading ended, the audit trail, in one transaction. */
     public void remove(Caller caller, UUID id) {
         OutlookConnection connection = owned(caller, id);
+        // A sync run commits a page by share-locking its sync_state row, then writing sync_cursor; the cascade below
+        // deletes sync_cursor rows before sync_state rows (foreign keys fire in the order they were made). Take the
+        // sync_state rows first, in one order, so a removal waits for a page being committed instead of deadlocking
+        // with it; the run then finds its lease gone. Seen with push on WildFly: a notification's sync met a disconnect.
+        em.createNativeQuery("SELECT connection_id FROM sync_state WHERE connection_id IN"
+                        + " (SELECT c.id FROM outlook_connection c WHERE c.id = ?1 OR c.parent_id = ?1)"
+                        + " ORDER BY connection_id FOR UPDATE")
+                .setParameter(1, connection.id())
+                .getResultList();
         for (OutlookConnection shared : List.copyOf(connection.sharedMailboxes())) {
             mailboxes.endReading(shared.mailbox().id(), shared.userId());
             audit.record(caller.workspaceId(), caller.userId(), caller.upn(), AuditEvent.Action.SHARED_MAILBOX_REMOVED,
