@@ -503,6 +503,107 @@ class MailFlowsIT extends ServiceIT {
     }
 
     @Test
+    void replyAllWithCcAndBccLeavesOutTheMailboxAndTheReplierAndAForwardQuotesTheOriginalBelowTheSignature() {
+        Person alice = workspace.person("alice");
+        String support = workspace.sharedMailbox("support");
+        String sales = workspace.sharedMailbox("sales");
+        String archive = workspace.sharedMailbox("archive");
+        String aliceAddress = alice.microsoft().upn().toLowerCase();
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        workspace.tenant.grantSendAs(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        awaitCurrent(alice, shared);
+        var signature = alice.api().send(alice.api().request("/api/v1/mailboxes/" + encode(support) + "/signature")
+                .header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"contentType\":\"text\",\"content\":\"Alice, Support team\"}")));
+        assertEquals(200, signature.status(), signature.body());
+
+        // The customer wrote to support@ and a colleague, with Alice herself and a manager in Cc.
+        String subject = "Escalation " + workspace.suffix;
+        workspace.tenant.deliver(support, "customer@example.com", List.of(support, "colleague@example.com"),
+                List.of(aliceAddress, "manager@example.com"), subject, "Who can help?");
+        syncNow(alice, shared);
+        JsonNode original = awaitMessage(alice, "q=" + encode(subject), m -> true);
+        String id = original.get("id").asText();
+
+        var answered = alice.api().post("/api/v1/messages/" + id + "/reply", "{\"replyAll\":true,\"cc\":[\"" + sales
+                + "\"],\"bcc\":[{\"address\":\"" + archive + "\"}],\"body\":{\"contentType\":\"text\",\"content\":\"All of you.\"}}");
+        assertEquals(202, answered.status(), answered.body());
+        SentMail replyAll = sentMail("RE: " + subject);
+        assertEquals(List.of("customer@example.com", "colleague@example.com"), replyAll.to(), "neither support@ nor Alice");
+        assertEquals(List.of("manager@example.com", sales), replyAll.cc(), "the original Cc kept, the new Cc added, Alice left out");
+        assertEquals(List.of(archive), replyAll.bcc());
+        assertEquals(original.get("internetMessageId").asText(), replyAll.inReplyTo(), "in the thread");
+        String body = replyAll.body();
+        assertTrue(body.indexOf("All of you.") < body.indexOf("Alice, Support team")
+                && body.indexOf("Alice, Support team") < body.indexOf("Who can help?") && body.indexOf("All of you.") >= 0,
+                "the text, then the signature, above the quoted original: " + body);
+        // The Bcc mailbox got the reply; neither its copy nor the Cc'd mailbox's names it.
+        for (String mailbox : List.of(sales, archive)) {
+            var copy = workspace.tenant.inbox(mailbox).stream().filter(mail -> ("RE: " + subject).equals(mail.subject()))
+                    .findFirst().orElseThrow(() -> new AssertionError("delivered to " + mailbox));
+            assertFalse(copy.to().contains(archive) || copy.cc().contains(archive), "the Bcc is not shown: " + copy);
+            assertEquals(List.of("manager@example.com", sales), copy.cc(), copy.toString());
+        }
+
+        // Forward: the original quoted under the text and the signature, to sales@, with the thread's conversation.
+        var forwarded = alice.api().post("/api/v1/messages/" + id + "/forward", "{\"to\":[{\"address\":\"" + sales
+                + "\",\"name\":\"Sales\"}],\"body\":{\"contentType\":\"text\",\"content\":\"Sales, this is yours.\"}}");
+        assertEquals(202, forwarded.status(), forwarded.body());
+        SentMail forward = sentMail("FW: " + subject);
+        assertEquals(List.of(sales), forward.to());
+        assertEquals(support, forward.from().toLowerCase());
+        assertTrue(forward.body().indexOf("Sales, this is yours.") >= 0
+                && forward.body().indexOf("Alice, Support team") < forward.body().indexOf("Who can help?"), forward.body());
+        assertTrue(workspace.tenant.inbox(sales).stream().anyMatch(mail -> ("FW: " + subject).equals(mail.subject())));
+        assertEquals(1, Sql.count("SELECT count(*) FROM audit_event WHERE action = 'FORWARDED' AND user_id = ? AND mailbox = ?",
+                alice.userId(), support));
+
+        // Bad input: no recipient, or one that is not an address: 400 naming the field; nothing goes to Microsoft.
+        int before = workspace.tenant.sentMail().size();
+        String text = "\"body\":{\"contentType\":\"text\",\"content\":\"x\"}";
+        assertInvalid(alice.api().post("/api/v1/messages/" + id + "/forward", "{\"to\":[]," + text + "}"), "to");
+        assertInvalid(alice.api().post("/api/v1/messages/" + id + "/forward", "{" + text + "}"), "to");
+        assertInvalid(alice.api().post("/api/v1/messages/" + id + "/forward", "{\"to\":[\"not an address\"]," + text + "}"), "to");
+        assertInvalid(alice.api().post("/api/v1/messages/" + id + "/reply", "{\"cc\":[\"nobody\"]," + text + "}"), "cc");
+        assertInvalid(alice.api().post("/api/v1/messages/" + id + "/reply", "{\"bcc\":[{\"address\":\"a@b\"}]," + text + "}"), "bcc");
+        // Unknown or unreadable: 404, the same for both.
+        for (String unknown : List.of("999999999", "not-a-number")) {
+            var missing = alice.api().post("/api/v1/messages/" + unknown + "/forward", "{\"to\":[\"" + sales + "\"]," + text + "}");
+            assertEquals(404, missing.status(), missing.body());
+            assertEquals(404, alice.api().post("/api/v1/messages/" + unknown + "/reply", "{" + text + "}").status());
+        }
+        Person mallory = workspace.person("mallory");
+        mallory.connect();
+        var notHers = mallory.api().post("/api/v1/messages/" + id + "/forward", "{\"to\":[\"" + sales + "\"]," + text + "}");
+        assertEquals(404, notHers.status(), "another person's message does not exist for her: " + notHers.body());
+        // Removed in Outlook: 409 with a sentence.
+        String gone = "Withdrawn " + workspace.suffix;
+        String graphId = workspace.tenant.deliver(support, "customer@example.com", gone, "Never mind");
+        syncNow(alice, shared);
+        String goneId = awaitMessage(alice, "q=" + encode(gone), m -> true).get("id").asText();
+        workspace.tenant.deleteMessage(support, graphId);
+        syncNow(alice, shared);
+        awaitMessage(alice, "includeRemoved=true&q=" + encode(gone), m -> m.get("removed").asBoolean());
+        for (String action : List.of("reply", "forward")) {
+            var refused = alice.api().post("/api/v1/messages/" + goneId + "/" + action, "{\"to\":[\"" + sales + "\"]," + text + "}");
+            assertEquals(409, refused.status(), refused.body());
+            assertEquals("MESSAGE_REMOVED", refused.json().get("code").asText());
+            assertTrue(refused.json().get("detail").asText().contains("removed"), refused.body());
+        }
+        assertEquals(before, workspace.tenant.sentMail().size(), "none of these reached Microsoft");
+    }
+
+    static void assertInvalid(ApiClient.Reply reply, String field) {
+        assertEquals(400, reply.status(), reply.body());
+        assertEquals("application/problem+json", reply.header("Content-Type").split(";")[0], reply.toString());
+        List<String> fields = new ArrayList<>();
+        reply.json().path("errors").forEach(error -> fields.add(error.get("field").asText()));
+        assertTrue(fields.stream().anyMatch(name -> name.equals(field) || name.startsWith(field + "[") || name.startsWith(field + ".")),
+                "names " + field + ": " + reply.body());
+    }
+
+    @Test
     void readStateIsWrittenToExchangeAndARefusalIsReported() {
         Person alice = workspace.person("alice");
         String support = workspace.sharedMailbox("support");

@@ -212,6 +212,11 @@ final class GraphEndpoints {
             sending.reply(call, caller, target, mailbox, messageId, action.equals("replyall"));
             return;
         }
+        if (remaining == 2 && action.equals("forward")) {
+            requireMethod(call, "POST");
+            sending.forward(call, caller, target, mailbox, messageId);
+            return;
+        }
         throw GraphException.noResource(request.get(at + 1));
     }
 

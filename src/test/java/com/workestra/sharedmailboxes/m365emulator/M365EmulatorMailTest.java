@@ -429,6 +429,49 @@ class M365EmulatorMailTest {
     }
 
     @Test
+    void forwardQuotesTheOriginalBelowTheCommentAndRefusesWhatGraphRefuses() {
+        Scene scene = scene();
+        String shared = scene.shared().address();
+        tenant.grantSendAs(shared, scene.user().upn());
+        DirectoryUser colleague = tenant.createUser(unique("fwd"), "Colleague");
+        DirectoryUser blind = tenant.createUser(unique("fwdbcc"), "Blind");
+        String original = tenant.deliver(shared, "customer@example.com", "Invoice 77", "Please check the amount");
+        var item = clients.graph(scene.token()).users().byUserId(shared).messages().byMessageId(original);
+
+        var forward = new com.microsoft.graph.users.item.messages.item.forward.ForwardPostRequestBody();
+        forward.setComment("Billing, yours.");
+        forward.setToRecipients(List.of(recipient(colleague.upn())));
+        Message changes = new Message();
+        changes.setBccRecipients(List.of(recipient(blind.upn())));
+        forward.setMessage(changes);
+        item.forward().post(forward);
+        SentMail sent = lastSent("FW: Invoice 77");
+        assertEquals(List.of(colleague.upn()), sent.to());
+        assertEquals(List.of(blind.upn()), sent.bcc());
+        assertTrue(sent.body().indexOf("Billing, yours.") < sent.body().indexOf("Please check the amount")
+                && sent.body().contains("Billing, yours."), sent.body());
+        assertEquals(null, sent.inReplyTo(), "a forward answers nothing");
+        assertEquals(List.of(colleague.upn()), tenant.inbox(blind.upn()).get(0).to(), "the Bcc gets it, unnamed");
+
+        var nobody = new com.microsoft.graph.users.item.messages.item.forward.ForwardPostRequestBody();
+        nobody.setComment("To whom?");
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(com.microsoft.kiota.ApiException.class,
+                () -> item.forward().post(nobody));
+        assertEquals(400, refused.getResponseStatusCode(), "no recipient");
+
+        var both = new com.microsoft.graph.users.item.messages.item.reply.ReplyPostRequestBody();
+        both.setComment("Text");
+        Message withBody = new Message();
+        com.microsoft.graph.models.ItemBody body = new com.microsoft.graph.models.ItemBody();
+        body.setContent("Other text");
+        withBody.setBody(body);
+        both.setMessage(withBody);
+        var twice = org.junit.jupiter.api.Assertions.assertThrows(com.microsoft.kiota.ApiException.class,
+                () -> item.reply().post(both));
+        assertEquals(400, twice.getResponseStatusCode(), "comment and message.body together: Graph's 400");
+    }
+
+    @Test
     void replyKeepsTheConversationAndLandsInSentItems() {
         Scene scene = scene();
         DirectoryUser customer = tenant.createUser(unique("erin"), "Erin");

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code .../sendMail} and {@code .../messages/{id}/reply|replyAll}: 202, the copy in the sending mailbox's Sent Items
+ * {@code .../sendMail} and {@code .../messages/{id}/reply|replyAll|forward}: 202, the copy in the sending mailbox's Sent Items
  * (unless {@code saveToSentItems} is false), delivery to the recipients the tenant has, and a record of what was sent.
  * Who may send as whom is the tenant's rule ({@link Tenant#requireSend}).
  */
@@ -45,16 +45,21 @@ final class SendMailEndpoints {
         call.respondEmpty(202);
     }
 
+    /**
+     * reply and replyAll: {@code comment} or the {@code message}'s body (both: 400, as Graph documents), above the quoted
+     * original; the {@code message}'s writable properties (toRecipients, ccRecipients, bccRecipients, from) apply to the
+     * reply. Without toRecipients, reply answers the sender, replyAll also every To and Cc recipient but the mailbox itself.
+     */
     void reply(HttpCall call, TokenService.Caller caller, TargetMailbox target, Mailbox mailbox, String messageId,
             boolean replyAll) {
         MailMessage original = MessageEndpoints.find(mailbox, messageId);
         JsonNode body = call.jsonObject();
         JsonNode message = Json.field(body, "message");
-        String comment = nullToEmpty(Json.text(body, "comment"));
         Tenant.Sending sending = tenant.requireSend(caller, target.recipient(), addressOf(Json.field(message, "from")));
         List<EmailAddress> to = recipients(Json.field(message, "toRecipients"));
         List<EmailAddress> cc = recipients(Json.field(message, "ccRecipients"));
-        if (to.isEmpty()) {
+        List<EmailAddress> bcc = recipients(Json.field(message, "bccRecipients"));
+        if (Json.field(message, "toRecipients") == null) {
             to = new ArrayList<>();
             to.add(original.from());
             if (replyAll) {
@@ -70,19 +75,64 @@ final class SendMailEndpoints {
                 }
             }
         }
-        String subject = original.subject() == null ? "RE: " : original.subject().regionMatches(true, 0, "RE: ", 0, 4)
-                ? original.subject() : "RE: " + original.subject();
+        answer(mailbox, sending, original, "RE: ", comment(body, message), to, cc, bcc, true);
+        call.respondEmpty(202);
+    }
+
+    /**
+     * forward: the recipients in {@code toRecipients} (at least one, else 400 as Graph answers), or the {@code message}'s
+     * recipients; the comment above the forwarded original. Forwarding keeps the conversation, not In-Reply-To.
+     */
+    void forward(HttpCall call, TokenService.Caller caller, TargetMailbox target, Mailbox mailbox, String messageId) {
+        MailMessage original = MessageEndpoints.find(mailbox, messageId);
+        JsonNode body = call.jsonObject();
+        JsonNode message = Json.field(body, "message");
+        List<EmailAddress> to = recipients(Json.field(body, "toRecipients"));
+        to.addAll(recipients(Json.field(message, "toRecipients")));
+        List<EmailAddress> cc = recipients(Json.field(message, "ccRecipients"));
+        List<EmailAddress> bcc = recipients(Json.field(message, "bccRecipients"));
+        if (to.isEmpty() && cc.isEmpty() && bcc.isEmpty()) {
+            throw new GraphException(400, "ErrorInvalidRecipients",
+                    "At least one recipient isn't valid., A message can't be sent because it contains no recipients.");
+        }
+        Tenant.Sending sending = tenant.requireSend(caller, target.recipient(), addressOf(Json.field(message, "from")));
+        answer(mailbox, sending, original, "FW: ", comment(body, message), to, cc, bcc, false);
+        call.respondEmpty(202);
+    }
+
+    /** The new text: {@code comment}, or the message's body; both is Graph's 400. */
+    private static String comment(JsonNode body, JsonNode message) {
+        String comment = Json.text(body, "comment");
+        JsonNode messageBody = Json.field(message, "body");
+        if (comment != null && messageBody != null && !messageBody.isNull()) {
+            throw GraphException.badRequest("Specify either a comment or the body property of the message parameter, not both.");
+        }
+        if (messageBody != null && !messageBody.isNull()) {
+            String content = nullToEmpty(Json.text(messageBody, "content"));
+            return "html".equalsIgnoreCase(Json.text(messageBody, "contentType")) ? content : Html.escape(content);
+        }
+        return Html.escape(nullToEmpty(comment));
+    }
+
+    /** Sends the reply or forward: the new text above the quoted original, in the original's thread. */
+    private void answer(Mailbox mailbox, Tenant.Sending sending, MailMessage original, String prefix, String newHtml,
+            List<EmailAddress> to, List<EmailAddress> cc, List<EmailAddress> bcc, boolean isReply) {
+        String subject = original.subject() == null ? prefix : original.subject().regionMatches(true, 0, prefix, 0, prefix.length())
+                ? original.subject() : prefix + original.subject();
         String quoted = "html".equalsIgnoreCase(original.bodyContentType()) ? original.body() : Html.escape(original.body());
-        String content = "<html><body><div>" + Html.escape(comment) + "</div><hr><div><b>From:</b> "
+        String content = "<html><body><div>" + newHtml + "</div><hr><div><b>From:</b> "
                 + Html.escape(original.from().name()) + " &lt;" + Html.escape(original.from().address()) + "&gt;<br><b>Subject:</b> "
                 + Html.escape(original.subject()) + "</div><div>" + quoted + "</div></body></html>";
-        // RFC 5322 3.6.4: References is the parent's References (or In-Reply-To) followed by the parent's Message-ID.
-        String parentReferences = original.references() != null ? original.references() : original.inReplyTo();
-        String references = parentReferences == null ? original.internetMessageId()
-                : parentReferences + " " + original.internetMessageId();
-        submit(mailbox, sending, to, cc, List.of(), subject, "html", content, original.conversationId(),
-                original.internetMessageId(), references, true);
-        call.respondEmpty(202);
+        String inReplyTo = null;
+        String references = null;
+        if (isReply) {
+            // RFC 5322 3.6.4: References is the parent's References (or In-Reply-To) followed by the parent's Message-ID.
+            String parentReferences = original.references() != null ? original.references() : original.inReplyTo();
+            references = parentReferences == null ? original.internetMessageId()
+                    : parentReferences + " " + original.internetMessageId();
+            inReplyTo = original.internetMessageId();
+        }
+        submit(mailbox, sending, to, cc, bcc, subject, "html", content, original.conversationId(), inReplyTo, references, true);
     }
 
     private static boolean containsAddress(List<EmailAddress> list, EmailAddress address) {

@@ -27,13 +27,16 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Writing mail as the acting user: read state, send, reply, and the signature per (user, mailbox). Each goes to Exchange
+ * Writing mail as the acting user: read state, send, reply, forward, and the signature per (user, mailbox). Each goes to Exchange
  * with the caller's own delegated token first; only what Exchange accepted is recorded, audited with the acting user and
  * the mailbox. Sending from a mailbox the caller has not connected is refused before Microsoft is asked. Exchange is
  * asked with no transaction open: what it needs is read in a short transaction before, what it accepted is written in
@@ -124,21 +127,82 @@ public class MailActions {
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void reply(Caller caller, String id, ReplyRequest reply, String idempotencyKey) {
         boolean all = Boolean.TRUE.equals(reply.replyAll);
+        List<Recipient> cc = recipients(reply.cc);
+        List<Recipient> bcc = recipients(reply.bcc);
         String fingerprint = RequestFingerprint.of("reply").add(id).add(reply.from).add(all).add(reply.body.type())
-                .add(reply.body.content).hash();
+                .add(reply.body.content).add(cc).add(bcc).hash();
         once(caller, idempotencyKey, fingerprint, asked -> {
-            StoredMessage message = inbox.find(caller, id);
-            if (reply.from != null && !reply.from.isBlank() && !Mailbox.normalize(reply.from).equals(message.mailboxAddress())) {
-                throw new ServiceException(ProblemCode.INVALID_REQUEST,
-                        "A reply goes out from the mailbox the message is in (" + message.mailboxAddress() + ").");
-            }
+            StoredMessage message = answerable(caller, id, reply.from, "A reply");
             Prepared prepared = self().preparedToReply(caller, message, reply.body.type(), reply.body.content);
             GraphMail.Acting acting = prepared.acting();
+            List<Recipient> to = null;
+            List<Recipient> copies = cc;
+            if (all) {
+                Set<String> left = new HashSet<>(prepared.own());
+                to = without(left, message.from() == null ? List.of() : List.of(message.from()), message.to());
+                copies = without(left, message.cc(), cc);
+                if (to.isEmpty() && copies.isEmpty() && bcc.isEmpty()) {
+                    throw new ServiceException(ProblemCode.INVALID_REQUEST,
+                            "Nobody is left to reply to: every recipient of this message is its mailbox or you.");
+                }
+            }
+            List<Recipient> replyTo = to;
+            List<Recipient> replyCc = copies;
             asked.set(true);
-            toExchange(acting, () -> graphMail.reply(acting, message.graphId(), all, prepared.body().content()));
+            toExchange(acting, () -> graphMail.reply(acting, message.graphId(), all, prepared.body().content(),
+                    new GraphMail.Recipients(replyTo, replyCc, bcc)));
             self().sent(caller, AuditEvent.Action.REPLIED, message.mailboxAddress(), acting,
                     (all ? "reply all to message " : "reply to message ") + message.id());
         });
+    }
+
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public void forward(Caller caller, String id, ForwardRequest forward, String idempotencyKey) {
+        List<Recipient> to = recipients(forward.to);
+        List<Recipient> cc = recipients(forward.cc);
+        List<Recipient> bcc = recipients(forward.bcc);
+        String fingerprint = RequestFingerprint.of("forward").add(id).add(forward.from).add(forward.body.type())
+                .add(forward.body.content).add(to).add(cc).add(bcc).hash();
+        once(caller, idempotencyKey, fingerprint, asked -> {
+            StoredMessage message = answerable(caller, id, forward.from, "A forward");
+            Prepared prepared = self().preparedToReply(caller, message, forward.body.type(), forward.body.content);
+            GraphMail.Acting acting = prepared.acting();
+            asked.set(true);
+            toExchange(acting, () -> graphMail.forward(acting, message.graphId(), prepared.body().content(),
+                    new GraphMail.Recipients(to, cc, bcc)));
+            self().sent(caller, AuditEvent.Action.FORWARDED, message.mailboxAddress(), acting,
+                    "forward of message " + message.id() + " to " + (to.size() + cc.size() + bcc.size()) + " recipient(s)");
+        });
+    }
+
+    /** A message the caller may answer: readable (or 404), not removed (or 409), and From, if given, its mailbox. */
+    private StoredMessage answerable(Caller caller, String id, String from, String what) {
+        StoredMessage message = inbox.find(caller, id);
+        if (message.isRemoved()) {
+            throw new ServiceException(ProblemCode.MESSAGE_REMOVED, "This message was removed from " + message.mailboxAddress()
+                    + (message.removedReason() == null ? "" : " (" + message.removedReason().toLowerCase(java.util.Locale.ROOT) + ")")
+                    + ", so it can no longer be replied to or forwarded.");
+        }
+        if (from != null && !from.isBlank() && !Mailbox.normalize(from).equals(message.mailboxAddress())) {
+            throw new ServiceException(ProblemCode.INVALID_REQUEST,
+                    what + " goes out from the mailbox the message is in (" + message.mailboxAddress() + ").");
+        }
+        return message;
+    }
+
+    /** The recipients of the lists in order, each once, leaving out the addresses in {@code left} (which grows). */
+    @SafeVarargs
+    static List<Recipient> without(Set<String> left, List<Recipient>... lists) {
+        List<Recipient> kept = new ArrayList<>();
+        for (List<Recipient> list : lists) {
+            for (Recipient recipient : list == null ? List.<Recipient>of() : list) {
+                if (recipient != null && recipient.address() != null
+                        && left.add(recipient.address().toLowerCase(java.util.Locale.ROOT))) {
+                    kept.add(recipient);
+                }
+            }
+        }
+        return kept;
     }
 
     /**
@@ -198,10 +262,22 @@ public class MailActions {
         };
     }
 
-    /** What {@link #reply} asks Exchange with: the caller's connection to the message's mailbox (or 403), and the signed body. */
+    /**
+     * What {@link #reply} and {@link #forward} ask Exchange with: the caller's connection to the message's mailbox (or
+     * 403), the signed body, and the addresses reply all leaves out (the mailbox and the person replying).
+     */
     public Prepared preparedToReply(Caller caller, StoredMessage message, String type, String content) {
         OutlookConnection acting = acting(caller, message.mailboxId(), message.mailboxAddress());
-        return new Prepared(GraphMail.Acting.of(acting), withSignature(caller, acting.mailbox(), type, content));
+        Set<String> own = new HashSet<>();
+        own.add(message.mailboxAddress().toLowerCase(java.util.Locale.ROOT));
+        own.add(acting.mailbox().address().toLowerCase(java.util.Locale.ROOT));
+        OutlookConnection person = acting.tokenHolder();
+        for (String address : new String[] {caller.upn(), person.microsoftUpn(), person.mailbox().address()}) {
+            if (address != null) {
+                own.add(address.toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return new Prepared(GraphMail.Acting.of(acting), withSignature(caller, acting.mailbox(), type, content), Set.copyOf(own));
     }
 
     /** The caller's connection to the message's mailbox, through which Exchange is asked (or 403), as values. */
@@ -232,7 +308,11 @@ public class MailActions {
     }
 
     /** The connection Exchange is asked through and the body as it goes out (with the caller's signature). */
-    public record Prepared(GraphMail.Acting acting, Signature.Body body) {
+    public record Prepared(GraphMail.Acting acting, Signature.Body body, Set<String> own) {
+
+        public Prepared(GraphMail.Acting acting, Signature.Body body) {
+            this(acting, body, Set.of());
+        }
     }
 
     public SignatureView signature(Caller caller, String address) {

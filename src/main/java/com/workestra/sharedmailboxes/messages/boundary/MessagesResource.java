@@ -92,12 +92,27 @@ public class MessagesResource {
     @POST
     @Path("{id}/reply")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Reply (or reply all) in the message's thread, from the message's mailbox")
+    @Operation(summary = "Reply (or reply all) in the message's thread, from the message's mailbox; the body and the caller's"
+            + " signature go above the quoted original; reply all never answers the mailbox itself or the person replying;"
+            + " cc and bcc are added, bcc never shown to the other recipients")
     @APIResponse(responseCode = "202", description = "Accepted by Microsoft 365")
     public Response reply(@PathParam("id") String id,
                           @Parameter(description = IDEMPOTENCY_KEY) @HeaderParam("Idempotency-Key") String idempotencyKey,
                           @Valid @NotNull ReplyRequest reply) {
         actions.reply(caller, id, reply, idempotencyKey);
+        return Response.accepted().build();
+    }
+
+    @POST
+    @Path("{id}/forward")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Forward the message, quoted below the body (and the caller's signature), from the message's mailbox;"
+            + " to needs at least one address, bcc recipients are never shown to the others")
+    @APIResponse(responseCode = "202", description = "Accepted by Microsoft 365")
+    public Response forward(@PathParam("id") String id,
+                            @Parameter(description = IDEMPOTENCY_KEY) @HeaderParam("Idempotency-Key") String idempotencyKey,
+                            @Valid @NotNull ForwardRequest forward) {
+        actions.forward(caller, id, forward, idempotencyKey);
         return Response.accepted().build();
     }
 }

@@ -4,7 +4,13 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
-/** Body of POST /messages/{id}/reply: the reply goes out from the message's mailbox, in its thread. */
+import java.util.List;
+
+/**
+ * Body of POST /messages/{id}/reply: the reply goes out from the message's mailbox, in its thread. Reply answers the
+ * sender; reply all also the other recipients (never the mailbox itself, never the person replying); {@code cc} and
+ * {@code bcc} are added to those.
+ */
 public class ReplyRequest {
 
     @Size(max = 320)
@@ -15,4 +21,10 @@ public class ReplyRequest {
     public BodyInput body;
 
     public Boolean replyAll;
+
+    @Size(max = 500)
+    public List<@Valid @NotNull RecipientInput> cc;
+
+    @Size(max = 500)
+    public List<@Valid @NotNull RecipientInput> bcc;
 }

@@ -6,6 +6,7 @@ import com.microsoft.graph.models.ItemBody;
 import com.microsoft.graph.models.Message;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.UserItemRequestBuilder;
+import com.microsoft.graph.users.item.messages.item.forward.ForwardPostRequestBody;
 import com.microsoft.graph.users.item.messages.item.reply.ReplyPostRequestBody;
 import com.microsoft.graph.users.item.messages.item.replyall.ReplyAllPostRequestBody;
 import com.microsoft.graph.users.item.sendmail.SendMailPostRequestBody;
@@ -26,7 +27,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * Writes to Exchange as the acting user: send, reply, read state. A personal mailbox is reached as /me, a shared one as
+ * Writes to Exchange as the acting user: send, reply, forward, read state. A personal mailbox is reached as /me, a shared one as
  * /users/{shared address}, always with the acting connection's delegated token (the parent's for a shared row), so
  * Exchange decides and its audit names the person. Graph's refusals become the product's errors, never a silent success.
  * It works on values ({@link Acting}), not entities: callers ask Microsoft with no transaction open.
@@ -73,30 +74,67 @@ public class GraphMail {
         });
     }
 
-    public void reply(Acting acting, String graphMessageId, boolean replyAll, String comment) {
+    /**
+     * Who a reply or forward goes to, beyond what Exchange chooses: {@code to} null lets Exchange answer as it does
+     * (reply: the sender); otherwise these are the recipients. Each list is set on the action's {@code message}, whose
+     * writable properties Graph applies to the message it sends.
+     */
+    public record Recipients(List<Recipient> to, List<Recipient> cc, List<Recipient> bcc) {
+    }
+
+    /**
+     * Graph's reply or replyAll in one action: Exchange quotes the original, keeps the thread (In-Reply-To, References,
+     * conversationId) and puts {@code comment} above the quoted text, where Outlook puts a reply; Sent Items keeps a copy.
+     */
+    public void reply(Acting acting, String graphMessageId, boolean replyAll, String comment, Recipients recipients) {
         call(acting, user -> {
             var item = user.messages().byMessageId(graphMessageId);
-            Message message = null;
-            if (!acting.personal()) {
-                message = new Message();
-                message.setFrom(recipient(new Recipient(acting.displayName(), acting.address())));
-            }
+            Message message = changes(acting, recipients);
             if (replyAll) {
                 ReplyAllPostRequestBody request = new ReplyAllPostRequestBody();
                 request.setComment(comment);
-                if (message != null) {
-                    request.setMessage(message);
-                }
+                request.setMessage(message);
                 item.replyAll().post(request);
             } else {
                 ReplyPostRequestBody request = new ReplyPostRequestBody();
                 request.setComment(comment);
-                if (message != null) {
-                    request.setMessage(message);
-                }
+                request.setMessage(message);
                 item.reply().post(request);
             }
         });
+    }
+
+    /** Graph's forward: the original quoted below {@code comment}, to the recipients given. */
+    public void forward(Acting acting, String graphMessageId, String comment, Recipients recipients) {
+        call(acting, user -> {
+            ForwardPostRequestBody request = new ForwardPostRequestBody();
+            request.setComment(comment);
+            request.setMessage(changes(acting, recipients));
+            user.messages().byMessageId(graphMessageId).forward().post(request);
+        });
+    }
+
+    /** The {@code message} of a reply or forward: From (for a shared mailbox) and the recipients given; null if none. */
+    private static Message changes(Acting acting, Recipients recipients) {
+        Message message = new Message();
+        boolean any = false;
+        if (!acting.personal()) {
+            message.setFrom(recipient(new Recipient(acting.displayName(), acting.address())));
+            any = true;
+        }
+        if (recipients.to() != null) {
+            message.setToRecipients(recipients(recipients.to()));
+            any = true;
+        }
+        if (recipients.cc() != null && !recipients.cc().isEmpty()) {
+            message.setCcRecipients(recipients(recipients.cc()));
+            any = true;
+        }
+        if (recipients.bcc() != null && !recipients.bcc().isEmpty()) {
+            message.setBccRecipients(recipients(recipients.bcc()));
+            any = true;
+        }
+        return any ? message : null;
     }
 
     public void markRead(Acting acting, String graphMessageId, boolean isRead) {

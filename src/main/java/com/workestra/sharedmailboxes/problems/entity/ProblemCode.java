@@ -19,6 +19,7 @@ public enum ProblemCode {
     MAILBOX_REPLACED(409, "The address now holds another mailbox"),
     RECONNECT_REQUIRED(409, "Reconnect your Outlook account"),
     IDEMPOTENCY_KEY_IN_USE(409, "A request with this Idempotency-Key is under way"),
+    MESSAGE_REMOVED(409, "The message was removed"),
     PAYLOAD_TOO_LARGE(413, "Request body too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     IDEMPOTENCY_KEY_REUSED(422, "Idempotency-Key used for another request"),
