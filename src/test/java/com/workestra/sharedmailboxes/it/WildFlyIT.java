@@ -82,7 +82,7 @@ class WildFlyIT {
         // As Payara's push container (arquillian.xml): the app-only identity, so shared mailboxes get push; 60-minute
         // subscriptions renewed 10 minutes ahead by a timer every 3 s. Polling every 60 minutes: only a change
         // notification brings new mail to a push connection within a test's wait (its safety sync is 15 minutes away).
-        start.environment().put("JAVA_OPTS", "-Xms64m -Xmx768m -Duser.timezone=UTC -Djava.net.preferIPv4Stack=true"
+        start.environment().put("JAVA_OPTS", "-XX:TieredStopAtLevel=1 -Xms64m -Xmx768m -Duser.timezone=UTC -Djava.net.preferIPv4Stack=true"
                 + " -Djava.io.tmpdir=" + System.getProperty("it.dir")
                 + " -Doutlook.app-only.authority=https://127.0.0.1:" + System.getProperty("it.emulator.port") + "/"
                 + System.getProperty("it.tenant") + "/v2.0"
