@@ -191,8 +191,9 @@ class MailFlowsIT extends ServiceIT {
         assertTrue(Sql.count("SELECT sum(resyncs) FROM sync_cursor WHERE connection_id = ?", shared) >= 1);
         assertEquals(40, Sql.count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id"
                 + " WHERE b.address = ? AND m.removed_at IS NULL", support), "everything Exchange still has stays");
-        assertEquals(0, Sql.count("SELECT count(*) FROM sync_cursor WHERE connection_id = ? AND reconcile_since IS NOT NULL", shared),
-                "the fresh round is complete");
+        // Inbox's round removed it; Sent Items' fresh round may still be committing its last page.
+        await(() -> Sql.count("SELECT count(*) FROM sync_cursor WHERE connection_id = ? AND reconcile_since IS NOT NULL", shared),
+                unfinished -> unfinished == 0);
         assertEquals("healthy", alice.badge(shared));
     }
 
