@@ -143,9 +143,14 @@ final class GraphEndpoints {
         }
         if (first.equals("mailfolders")) {
             if (remaining == 1) {
+                if (call.method.equals("POST")) {
+                    tenant.requireMailWrite(caller, target.recipient());
+                    folders.create(call, mailbox, null);
+                    return;
+                }
                 requireMethod(call, "GET");
                 tenant.requireMailRead(caller, target.recipient(), false);
-                folders.list(call, mailbox);
+                folders.list(call, target, mailbox, null);
                 return;
             }
             MailFolder folder = mailbox.folder(request.get(at + 1));
@@ -157,6 +162,17 @@ final class GraphEndpoints {
                 requireMethod(call, "GET");
                 tenant.requireMailRead(caller, target.recipient(), true);
                 folders.get(call, mailbox, folder);
+                return;
+            }
+            if (remaining == 3 && request.name(at + 2).equals("childfolders")) {
+                if (call.method.equals("POST")) {
+                    tenant.requireMailWrite(caller, target.recipient());
+                    folders.create(call, mailbox, folder);
+                    return;
+                }
+                requireMethod(call, "GET");
+                tenant.requireMailRead(caller, target.recipient(), true);
+                folders.list(call, target, mailbox, folder);
                 return;
             }
             if (!request.name(at + 2).equals("messages")) {

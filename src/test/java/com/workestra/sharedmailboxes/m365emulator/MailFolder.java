@@ -4,7 +4,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A well-known mail folder. {@code changes} orders the folder's messages and tombstones by change
+ * A mail folder: a well-known one ({@code wellKnownName} set) or one a person created, under {@code parentId}. {@code changes} orders the folder's messages and tombstones by change
  * sequence number, so a delta token is just a position in it; {@code byReceived} orders the live
  * messages by receivedDateTime for lists, $orderby and $filter.
  */
@@ -14,12 +14,14 @@ final class MailFolder {
     final String wellKnownName;
     final String displayName;
     final String id;
+    final String parentId;
     final ConcurrentSkipListMap<Long, MailMessage> changes = new ConcurrentSkipListMap<>();
     final ConcurrentSkipListMap<Long, MailMessage> byReceived = new ConcurrentSkipListMap<>();
     final AtomicInteger total = new AtomicInteger();
     final AtomicInteger unread = new AtomicInteger();
 
-    MailFolder(int mailboxNumber, int number, String wellKnownName, String displayName) {
+    MailFolder(int mailboxNumber, int number, String wellKnownName, String displayName, String parentId) {
+        this.parentId = parentId;
         this.number = number;
         this.wellKnownName = wellKnownName;
         this.displayName = displayName;

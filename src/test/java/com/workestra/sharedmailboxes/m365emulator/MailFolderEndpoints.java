@@ -1,9 +1,29 @@
 package com.workestra.sharedmailboxes.m365emulator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** {@code .../mailFolders} (list) and {@code .../mailFolders/{well-known name or id}} (get). */
+import java.util.List;
+
+/**
+ * The folder tree, as Microsoft documents it:
+ * <ul>
+ *   <li>{@code GET .../mailFolders}: the folders directly under the root (not the whole tree), 10 a page by default,
+ *   {@code $top} and {@code @odata.nextLink} (https://learn.microsoft.com/graph/api/user-list-mailfolders);</li>
+ *   <li>{@code GET .../mailFolders/{id}/childFolders}: one level further down, paged the same way
+ *   (https://learn.microsoft.com/graph/api/mailfolder-list-childfolders);</li>
+ *   <li>{@code GET .../mailFolders/{well-known name or id}}: one folder
+ *   (https://learn.microsoft.com/graph/api/mailfolder-get; well-known names:
+ *   https://learn.microsoft.com/graph/api/resources/mailfolder#well-known-folder-names);</li>
+ *   <li>{@code POST .../mailFolders} and {@code POST .../mailFolders/{id}/childFolders} {@code {"displayName"}}: 201
+ *   with the new folder (https://learn.microsoft.com/graph/api/user-post-mailfolders,
+ *   https://learn.microsoft.com/graph/api/mailfolder-post-childfolders).</li>
+ * </ul>
+ * Hidden folders ({@code includeHiddenFolders}) and mail search folders are not emulated.
+ */
 final class MailFolderEndpoints {
+
+    static final int DEFAULT_PAGE_SIZE = 10;
 
     private final String graphBase;
 
@@ -11,18 +31,36 @@ final class MailFolderEndpoints {
         this.graphBase = graphBase;
     }
 
-    void list(HttpCall call, Mailbox mailbox) {
+    /** The children of {@code parent} (null: of the root), one page. */
+    void list(HttpCall call, TargetMailbox target, Mailbox mailbox, MailFolder parent) {
+        List<MailFolder> children = mailbox.children(parent == null ? mailbox.rootFolderId : parent.id);
+        int top = Math.max(1, intOption(call, "$top", DEFAULT_PAGE_SIZE));
+        int skip = intOption(call, "$skip", 0);
         ObjectNode body = Json.object();
-        body.put("@odata.context", graphBase + "/$metadata#users('" + mailbox.oid + "')/mailFolders");
+        String path = "users('" + mailbox.oid + "')/mailFolders" + (parent == null ? "" : "('" + parent.id + "')/childFolders");
+        body.put("@odata.context", graphBase + "/$metadata#" + path);
         var values = body.putArray("value");
-        for (MailFolder folder : mailbox.folders) {
-            values.add(json(mailbox, folder, false));
+        for (int i = skip; i < children.size() && i < skip + top; i++) {
+            values.add(json(mailbox, children.get(i), false));
+        }
+        if (skip + top < children.size()) {
+            body.put("@odata.nextLink", graphBase + "/" + target.linkPath() + "/mailFolders"
+                    + (parent == null ? "" : "/" + parent.id + "/childFolders") + "?$top=" + top + "&$skip=" + (skip + top));
         }
         call.respondJson(200, body);
     }
 
     void get(HttpCall call, Mailbox mailbox, MailFolder folder) {
         call.respondJson(200, json(mailbox, folder, true));
+    }
+
+    void create(HttpCall call, Mailbox mailbox, MailFolder parent) {
+        JsonNode request = call.json();
+        String displayName = Json.text(request, "displayName");
+        if (displayName == null || displayName.isBlank()) {
+            throw GraphException.badRequest("The displayName of a mail folder is required.");
+        }
+        call.respondJson(201, json(mailbox, mailbox.createFolder(parent, displayName), true));
     }
 
     private ObjectNode json(Mailbox mailbox, MailFolder folder, boolean withContext) {
@@ -32,12 +70,28 @@ final class MailFolderEndpoints {
         }
         json.put("id", folder.id);
         json.put("displayName", folder.displayName);
-        json.put("parentFolderId", MessageIds.folder(mailbox.number, 99));
-        json.put("childFolderCount", 0);
+        json.put("parentFolderId", folder.parentId);
+        json.put("childFolderCount", mailbox.children(folder.id).size());
         json.put("unreadItemCount", folder.unread.get());
         json.put("totalItemCount", folder.total.get());
         json.put("sizeInBytes", 0);
         json.put("isHidden", false);
         return json;
+    }
+
+    private static int intOption(HttpCall call, String name, int fallback) {
+        String value = call.option(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed < 0) {
+                throw GraphException.badRequest("Invalid " + name + " value.");
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw GraphException.badRequest("Invalid " + name + " value.");
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * An Exchange mailbox: a user's own or a shared one. Writes are serialised per mailbox; reads run
@@ -13,16 +14,21 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Mailbox {
 
     static final String[][] WELL_KNOWN_FOLDERS = {
-            {"inbox", "Inbox"}, {"drafts", "Drafts"}, {"sentitems", "Sent Items"}, {"deleteditems", "Deleted Items"}};
+            {"inbox", "Inbox"}, {"drafts", "Drafts"}, {"sentitems", "Sent Items"}, {"deleteditems", "Deleted Items"},
+            {"junkemail", "Junk Email"}, {"archive", "Archive"}};
     static final int INBOX = 0;
     static final int SENT_ITEMS = 2;
+    static final int ROOT_FOLDER = Integer.MAX_VALUE;
     private static final long MAX_KEY = (1L << 22) - 1;
 
     final int number;
     final String oid;
     volatile String displayName;
     final RecipientKind kind;
-    final MailFolder[] folders;
+    /** Well-known folders first (their index is their number), then folders people created, by number. */
+    final List<MailFolder> folders = new CopyOnWriteArrayList<>();
+    /** The id of the top of the folder tree (well-known name msgfolderroot), parent of Inbox and its siblings. */
+    final String rootFolderId;
     final ConcurrentHashMap<Long, MailMessage> messages = new ConcurrentHashMap<>();
     volatile String address;
     volatile long committedSeq;
@@ -38,9 +44,9 @@ public final class Mailbox {
         this.address = address;
         this.displayName = displayName;
         this.kind = kind;
-        this.folders = new MailFolder[WELL_KNOWN_FOLDERS.length];
-        for (int i = 0; i < folders.length; i++) {
-            folders[i] = new MailFolder(number, i, WELL_KNOWN_FOLDERS[i][0], WELL_KNOWN_FOLDERS[i][1]);
+        this.rootFolderId = MessageIds.folder(number, ROOT_FOLDER);
+        for (int i = 0; i < WELL_KNOWN_FOLDERS.length; i++) {
+            folders.add(new MailFolder(number, i, WELL_KNOWN_FOLDERS[i][0], WELL_KNOWN_FOLDERS[i][1], rootFolderId));
         }
     }
 
@@ -58,7 +64,7 @@ public final class Mailbox {
 
     /** The Inbox folder's id: the same for the mailbox's whole life, whatever its address. */
     public String inboxId() {
-        return folders[INBOX].id;
+        return folders.get(INBOX).id;
     }
 
     public boolean isShared() {
@@ -73,15 +79,36 @@ public final class Mailbox {
     MailFolder folder(String nameOrId) {
         String lower = nameOrId.toLowerCase(Locale.ROOT);
         for (MailFolder folder : folders) {
-            if (folder.wellKnownName.equals(lower)) {
+            if (folder.wellKnownName != null && folder.wellKnownName.equals(lower)) {
                 return folder;
             }
         }
         int[] parsed = MessageIds.parseFolder(nameOrId);
-        if (parsed != null && parsed[0] == number && parsed[1] >= 0 && parsed[1] < folders.length) {
-            return folders[parsed[1]];
+        if (parsed != null && parsed[0] == number && parsed[1] >= 0 && parsed[1] < folders.size()) {
+            return folders.get(parsed[1]);
         }
         return null;
+    }
+
+    /** The folders directly under {@code parentId} (the root's id: the top-level folders), oldest first. */
+    List<MailFolder> children(String parentId) {
+        return folders.stream().filter(folder -> folder.parentId.equals(parentId)).toList();
+    }
+
+    /**
+     * Creates a folder under {@code parent} (null: at the top, beside Inbox), as {@code POST .../childFolders} does.
+     * Exchange refuses a second folder of the same name under one parent (409 ErrorFolderExists).
+     */
+    synchronized MailFolder createFolder(MailFolder parent, String displayName) {
+        String parentId = parent == null ? rootFolderId : parent.id;
+        for (MailFolder sibling : children(parentId)) {
+            if (sibling.displayName.equalsIgnoreCase(displayName)) {
+                throw new GraphException(409, "ErrorFolderExists", "A folder with the specified name already exists.");
+            }
+        }
+        MailFolder folder = new MailFolder(number, folders.size(), null, displayName, parentId);
+        folders.add(folder);
+        return folder;
     }
 
     interface MessageFactory {
@@ -112,7 +139,7 @@ public final class Mailbox {
     }
 
     private void insert(MailMessage message) {
-        MailFolder folder = folders[message.folder()];
+        MailFolder folder = folders.get(message.folder());
         messages.put(message.key(), message);
         folder.changes.put(message.seq(), message);
         folder.byReceived.put(message.receivedOrder(), message);
@@ -137,7 +164,7 @@ public final class Mailbox {
             return current;
         }
         nextSeq++;
-        MailFolder folder = folders[changed.folder()];
+        MailFolder folder = folders.get(changed.folder());
         messages.put(key, changed);
         // The new position goes in before the old one leaves: a reader may see the item twice, never not at all.
         folder.changes.put(changed.seq(), changed);
@@ -159,7 +186,7 @@ public final class Mailbox {
         if (current == null) {
             return null;
         }
-        MailFolder folder = folders[current.folder()];
+        MailFolder folder = folders.get(current.folder());
         MailMessage tombstone = MailMessage.tombstone(current, nextSeq++, nowMillis);
         folder.changes.put(tombstone.seq(), tombstone);
         folder.changes.remove(current.seq());
@@ -183,7 +210,7 @@ public final class Mailbox {
         if (current == null || current.folder() == target.number) {
             return current;
         }
-        MailFolder source = folders[current.folder()];
+        MailFolder source = folders.get(current.folder());
         MailMessage tombstone = MailMessage.tombstone(current, nextSeq++, nowMillis);
         source.changes.put(tombstone.seq(), tombstone);
         source.changes.remove(current.seq());

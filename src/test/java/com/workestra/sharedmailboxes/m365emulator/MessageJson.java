@@ -87,7 +87,7 @@ final class MessageJson {
             json.writeStringField("importance", "normal");
         }
         if (wants(select, "parentFolderId")) {
-            json.writeStringField("parentFolderId", mailbox.folders[message.folder()].id);
+            json.writeStringField("parentFolderId", mailbox.folders.get(message.folder()).id);
         }
         if (wants(select, "conversationId")) {
             json.writeStringField("conversationId", message.conversationId());

@@ -602,6 +602,22 @@ public final class Tenant {
         fire(target, removed, "deleted");
     }
 
+    /**
+     * Creates a mail folder, as a person does in Outlook (or {@code POST .../childFolders}): under {@code parent} (a
+     * well-known name or a folder id; null: at the top, beside Inbox). @return the new folder's id
+     */
+    public String createFolder(String mailbox, String parent, String displayName) {
+        Mailbox target = requireMailbox(mailbox);
+        MailFolder under = null;
+        if (parent != null) {
+            under = target.folder(parent);
+            if (under == null) {
+                throw new IllegalArgumentException("no folder " + parent + " in " + mailbox);
+            }
+        }
+        return target.createFolder(under, displayName).id;
+    }
+
     /** Moves a message to another folder (a well-known name such as {@code deleteditems}, or a folder id), as Outlook does. */
     public void moveMessage(String mailbox, String messageId, String folder) {
         Mailbox target = requireMailbox(mailbox);

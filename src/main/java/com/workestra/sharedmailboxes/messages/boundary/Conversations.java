@@ -17,7 +17,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,14 +59,6 @@ public class Conversations {
         if (size < 1 || size > maxPageSize) {
             throw new ServiceException(ProblemCode.INVALID_REQUEST, "limit must be between 1 and " + maxPageSize + ".");
         }
-        Set<Folder> folders = EnumSet.allOf(Folder.class);
-        if (folder != null && !folder.isBlank()) {
-            Folder wanted = Folder.ofApiName(folder);
-            if (wanted == null) {
-                throw new ServiceException(ProblemCode.INVALID_REQUEST, "folder must be inbox or sent.");
-            }
-            folders = EnumSet.of(wanted);
-        }
         if (q != null && q.length() > 200) {
             throw new ServiceException(ProblemCode.INVALID_REQUEST, "q is limited to 200 characters.");
         }
@@ -77,6 +68,11 @@ public class Conversations {
         if (mailbox != null && !mailbox.isBlank()) {
             String address = Mailbox.normalize(mailbox);
             scanned.values().removeIf(candidate -> !candidate.equals(address));
+        }
+        // An unknown folder, or one of a mailbox the caller may not read, is not found (never a hint that it exists).
+        Set<Folder> folders = messages.folders(scanned.keySet(), folder);
+        if (folders == null) {
+            throw new ServiceException(ProblemCode.NOT_FOUND, "There is no folder " + folder.trim() + " for you.");
         }
         List<ConversationQueries.Position> positions = queries.page(new InboxQuery(caller.workspaceId(), scanned.keySet(), folders,
                 Boolean.TRUE.equals(unread), q == null || q.isBlank() ? null : q.trim(), false,

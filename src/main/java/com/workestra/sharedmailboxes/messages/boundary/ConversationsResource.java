@@ -36,7 +36,7 @@ public class ConversationsResource {
     public ConversationPage list(
             @Parameter(description = "only conversations with a message in this mailbox (an address the caller reads)")
             @QueryParam("mailbox") String mailbox,
-            @Parameter(description = "inbox or sent") @QueryParam("folder") String folder,
+            @Parameter(description = "inbox, sent, or the id of another folder; an unknown folder is 404") @QueryParam("folder") String folder,
             @Parameter(description = "true: only conversations with an unread message") @QueryParam("unread") Boolean unread,
             @Parameter(description = "a message's subject or sender contains this (at most 200 characters)")
             @QueryParam("q") String q,

@@ -18,7 +18,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.util.EnumSet;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -62,14 +61,6 @@ public class Inbox {
         if (size < 1 || size > maxPageSize) {
             throw new ServiceException(ProblemCode.INVALID_REQUEST, "limit must be between 1 and " + maxPageSize + ".");
         }
-        Set<Folder> folders = EnumSet.allOf(Folder.class);
-        if (folder != null && !folder.isBlank()) {
-            Folder wanted = Folder.ofApiName(folder);
-            if (wanted == null) {
-                throw new ServiceException(ProblemCode.INVALID_REQUEST, "folder must be inbox or sent.");
-            }
-            folders = EnumSet.of(wanted);
-        }
         if (q != null && q.length() > 200) {
             throw new ServiceException(ProblemCode.INVALID_REQUEST, "q is limited to 200 characters.");
         }
@@ -78,6 +69,11 @@ public class Inbox {
         if (mailbox != null && !mailbox.isBlank()) {
             String address = Mailbox.normalize(mailbox);
             readable.addresses().values().removeIf(candidate -> !candidate.equals(address));
+        }
+        // An unknown folder, or one of a mailbox the caller may not read, is not found (never a hint that it exists).
+        Set<Folder> folders = queries.folders(readable.addresses().keySet(), folder);
+        if (folders == null) {
+            throw new ServiceException(ProblemCode.NOT_FOUND, "There is no folder " + folder.trim() + " for you.");
         }
         List<StoredMessage> rows = queries.page(new InboxQuery(caller.workspaceId(), readable.addresses().keySet(), folders,
                 Boolean.TRUE.equals(unread), q == null || q.isBlank() ? null : q.trim(), includeRemoved,

@@ -10,9 +10,17 @@ import java.time.Instant;
 import java.util.List;
 
 /** API.md's Message, tagged with its mailbox; {@code body} only on the single-message read. */
-@JsonbPropertyOrder({"id", "mailbox", "folder", "subject", "from", "sender", "to", "cc", "receivedAt", "isRead", "preview",
+@JsonbPropertyOrder({"id", "mailbox", "folder", "folderPath", "subject", "from", "sender", "to", "cc", "receivedAt", "isRead", "preview",
         "hasAttachments", "conversationId", "internetMessageId", "removed", "removedReason", "movedTo", "body"})
-public record MessageView(String id, String mailbox, String folder, String subject, Recipient from, Recipient sender,
+public record MessageView(String id, String mailbox,
+                          @Schema(description = "The message's folder: inbox, sent, or the id of another folder of the"
+                                  + " mailbox (see GET /api/v1/outlook/connections/{id}/folders); the value the folder"
+                                  + " filter takes")
+                          String folder,
+                          @Schema(description = "Where the folder is in the mailbox, as the mailbox names it"
+                                  + " (\"Inbox/Customers\"); null while the mailbox's folder tree has not been listed")
+                          String folderPath,
+                          String subject, Recipient from, Recipient sender,
                           List<Recipient> to, List<Recipient> cc, Instant receivedAt, boolean isRead, String preview,
                           boolean hasAttachments, String conversationId, String internetMessageId, boolean removed,
                           @Schema(description = "Why a removed message left its folder, as Exchange said: deleted, or moved"
@@ -42,7 +50,8 @@ public record MessageView(String id, String mailbox, String folder, String subje
     }
 
     public static MessageView of(StoredMessage message, BodyView body) {
-        return new MessageView(Long.toString(message.id()), message.mailboxAddress(), message.folder().apiName(), message.subject(),
+        return new MessageView(Long.toString(message.id()), message.mailboxAddress(), message.folder().apiName(),
+                message.folder().path(), message.subject(),
                 message.from(), message.sender(), message.to(), message.cc(), message.receivedAt(), message.isRead(),
                 message.preview(), message.hasAttachments(), message.conversationId(), message.internetMessageId(),
                 message.isRemoved(), message.removedReason() == null ? null : message.removedReason().toLowerCase(java.util.Locale.ROOT),

@@ -49,7 +49,11 @@ public class MessagesResource {
     @GET
     @Operation(summary = "The caller's mail, newest first across every mailbox they may read, each message tagged with its mailbox;"
             + " keyset-paginated with nextCursor; removed messages only with includeRemoved=true")
-    public MessagePage list(@QueryParam("mailbox") String mailbox, @QueryParam("folder") String folder,
+    public MessagePage list(@QueryParam("mailbox") String mailbox,
+                            @Parameter(description = "inbox, sent, or the id of another folder (a message's folder value;"
+                                    + " GET /api/v1/outlook/connections/{id}/folders lists them); an unknown folder is 404."
+                                    + " Without it: every synced folder")
+                            @QueryParam("folder") String folder,
                             @QueryParam("unread") Boolean unread, @QueryParam("q") String q,
                             @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor,
                             @QueryParam("includeRemoved") @DefaultValue("false") boolean includeRemoved) {

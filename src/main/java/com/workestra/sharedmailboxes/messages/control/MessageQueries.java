@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -33,7 +34,8 @@ public class MessageQueries {
 
     static final String LIST_COLUMNS = "m.id, m.mailbox_id, m.folder, m.graph_id, m.subject, m.from_name, m.from_address,"
             + " m.sender_name, m.sender_address, m.to_recipients, m.cc_recipients, m.received_at, m.is_read, m.has_attachments,"
-            + " m.preview, m.conversation_id, m.internet_message_id, m.removed_at, m.removed_reason, m.moved_to";
+            + " m.preview, m.conversation_id, m.internet_message_id, m.removed_at, m.removed_reason, m.moved_to,"
+            + " (SELECT f.path FROM mail_folder f WHERE f.mailbox_id = m.mailbox_id AND f.folder = m.folder) AS folder_path";
 
     /** Up to this many readable mailboxes, each is read through its own index range; beyond, one scan across them. */
     static final int DEFAULT_MERGE_LIMIT = 40;
@@ -66,6 +68,22 @@ public class MessageQueries {
                 }
                 return mailboxes;
             }
+        }
+    }
+
+    /**
+     * The folders a list reads: every folder holding messages of these mailboxes when {@code apiName} is blank, else the
+     * one it names ({@code inbox}, {@code sent}, a folder id), or null when none of these mailboxes has such a folder.
+     */
+    public Set<Folder> folders(Collection<UUID> mailboxIds, String apiName) {
+        try (Connection connection = dataSource.getConnection()) {
+            Folder wanted = Folder.ofApiName(apiName);
+            if (wanted == null) {
+                return MailFolders.keysOf(connection, mailboxIds);
+            }
+            return MailFolders.exists(connection, mailboxIds, wanted) ? Set.of(wanted) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading mail folders failed", e);
         }
     }
 
@@ -204,7 +222,7 @@ public class MessageQueries {
     static StoredMessage read(ResultSet rows, Map<UUID, String> addresses, boolean withBody) throws SQLException {
         UUID mailboxId = rows.getObject("mailbox_id", UUID.class);
         Timestamp removed = rows.getTimestamp("removed_at");
-        return new StoredMessage(rows.getLong("id"), mailboxId, addresses.get(mailboxId), Folder.valueOf(rows.getString("folder")),
+        return new StoredMessage(rows.getLong("id"), mailboxId, addresses.get(mailboxId), Folder.of(rows.getString("folder"), rows.getString("folder_path")),
                 rows.getString("graph_id"), rows.getString("subject"),
                 recipient(rows.getString("from_name"), rows.getString("from_address")),
                 recipient(rows.getString("sender_name"), rows.getString("sender_address")),

@@ -19,7 +19,8 @@ import java.util.UUID;
 
 /**
  * Writes delta pages into the message table with idempotent, set-based statements keyed on (mailbox, folder, Graph id):
- * the same page applied twice, or by two connections to one mailbox, leaves the same rows. Runs on the caller's
+ * the same page applied twice, or by two connections to one mailbox, leaves the same rows; a message moved between
+ * synced folders keeps its row (see {@link #MOVE_HERE}). Runs on the caller's
  * connection, inside the caller's transaction (the page and its cursor commit together). Each row is written with its
  * conversation ({@link ConversationThreads}), decided just before.
  */
@@ -58,12 +59,30 @@ public class MessageStore {
                 body = COALESCE(EXCLUDED.body, m.body),
                 change_key = COALESCE(EXCLUDED.change_key, m.change_key),
                 removed_at = NULL,
+                removed_reason = NULL,
+                moved_to = NULL,
                 synced_at = EXCLUDED.synced_at,
                 thread_id = COALESCE(m.thread_id, EXCLUDED.thread_id)
             WHERE m.removed_at IS NOT NULL
                OR m.change_key IS DISTINCT FROM EXCLUDED.change_key
                OR m.is_read IS DISTINCT FROM EXCLUDED.is_read
                OR m.thread_id IS NULL
+            """;
+
+    /*
+     * A message a folder's delta lists as new may be one the store has in another folder of the mailbox: it was moved
+     * (in Outlook, by a rule, by a colleague) and its immutable id stayed. That row moves with it, keeping its id and
+     * thread, so the upsert below updates it instead of adding a second. Whichever order the two folders' deltas come
+     * in: when the source's @removed came first, the row is brought back here; when it comes later, it no longer
+     * matches (REMOVE is per folder). A mailbox with two rows of one id from before (a removed one and a live one)
+     * moves the live one, or the newest.
+     */
+    static final String MOVE_HERE = """
+            UPDATE message AS m SET folder = ?, removed_at = NULL, removed_reason = NULL, moved_to = NULL, synced_at = ?
+            WHERE m.id IN (SELECT DISTINCT ON (x.graph_id) x.id FROM message x
+                            WHERE x.mailbox_id = ? AND x.graph_id = ANY (?::text[]) AND x.folder <> ?
+                            ORDER BY x.graph_id, x.removed_at IS NOT NULL, x.id DESC)
+              AND NOT EXISTS (SELECT 1 FROM message y WHERE y.mailbox_id = m.mailbox_id AND y.folder = ? AND y.graph_id = m.graph_id)
             """;
 
     static final String PARTIAL_UPDATE = """
@@ -135,6 +154,7 @@ public class MessageStore {
             Map<String, Long> threads = ConversationThreads.assign(connection, workspaceId, mailboxId, complete.stream()
                     .map(change -> new ConversationThreads.NewMessage(change.graphId(), change.conversationId(),
                             change.internetMessageId(), change.references())).toList());
+            moveHere(connection, mailboxId, folder, complete, at);
             upsert(connection, mailboxId, folder, complete, at, threads);
         }
         if (!partial.isEmpty()) {
@@ -259,6 +279,19 @@ public class MessageStore {
             }
             statement.setArray(p++, connection.createArrayOf("bigint", threadIds));
             statement.setObject(p, mailboxId);
+            statement.executeUpdate();
+        }
+    }
+
+    private static void moveHere(Connection connection, UUID mailboxId, Folder folder, List<MessageChange> rows, Timestamp at)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(MOVE_HERE)) {
+            statement.setString(1, folder.name());
+            statement.setTimestamp(2, at);
+            statement.setObject(3, mailboxId);
+            statement.setArray(4, connection.createArrayOf("text", rows.stream().map(MessageChange::graphId).toArray()));
+            statement.setString(5, folder.name());
+            statement.setString(6, folder.name());
             statement.executeUpdate();
         }
     }

@@ -15,7 +15,10 @@ import com.workestra.sharedmailboxes.messages.entity.Recipient;
 import com.workestra.sharedmailboxes.sync.entity.DeltaPage;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,12 +37,27 @@ public class DeltaReader {
             "internetMessageHeaders"};
 
     public DeltaPage read(GraphServiceClient client, String graphUser, Folder folder, String link, int pageSize) {
+        return read(client, graphUser, folder, link, pageSize, null);
+    }
+
+    /**
+     * @param notBefore on a round's first request (no {@code link}): only messages received since then, asked of
+     *                  Microsoft with the one filter message delta takes ({@code receivedDateTime ge}, see
+     *                  {@link #historyFilter}); null for everything
+     */
+    public DeltaPage read(GraphServiceClient client, String graphUser, Folder folder, String link, int pageSize,
+                          Instant notBefore) {
         DeltaRequestBuilder delta = (graphUser == null ? client.me() : client.users().byUserId(graphUser)).mailFolders().byMailFolderId(folder.graphName())
                 .messages().delta();
         DeltaGetResponse response;
         if (link == null) {
             response = delta.get(request -> {
                 request.queryParameters.select = SELECT;
+                if (notBefore != null) {
+                    request.queryParameters.filter = historyFilter(notBefore);
+                    // With $filter Microsoft returns at most 5,000 messages a round: newest first, those are the ones kept.
+                    request.queryParameters.orderby = new String[] {"receivedDateTime desc"};
+                }
                 prefer(request.headers, pageSize);
             });
         } else {
@@ -52,6 +70,17 @@ public class DeltaReader {
         }
         return new DeltaPage(changes, response == null ? null : response.getOdataNextLink(),
                 response == null ? null : response.getOdataDeltaLink());
+    }
+
+    /**
+     * {@code sync.history-depth} applied at Microsoft: "The only supported $filter expressions are
+     * $filter=receivedDateTime+ge+{value} or $filter=receivedDateTime+gt+{value}", "Applying $filter in a delta query
+     * returns only up to 5,000 messages", "The only supported $orderby expression is $orderby=receivedDateTime+desc"
+     * (https://learn.microsoft.com/graph/delta-query-messages). Given on the first request only; Graph encodes it into
+     * the next and delta links.
+     */
+    static String historyFilter(Instant notBefore) {
+        return "receivedDateTime ge " + DateTimeFormatter.ISO_INSTANT.format(notBefore.truncatedTo(ChronoUnit.SECONDS));
     }
 
     static void prefer(RequestHeaders headers, int pageSize) {

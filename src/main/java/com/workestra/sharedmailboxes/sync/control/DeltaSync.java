@@ -27,8 +27,9 @@ import java.util.concurrent.Executor;
 import java.util.logging.Logger;
 
 /**
- * One sync run of one claimed connection: Inbox, then Sent Items, page by page from each folder's cursor, every page
- * committed with its cursor. While a page is written the next one is already being fetched. A run stops after its time
+ * One sync run of one claimed connection: the mailbox's folder tree when due, then each folder the connection syncs
+ * (Inbox, Sent Items, then the others by path), page by page from each folder's cursor, every page committed with its
+ * cursor. While a page is written the next one is already being fetched. A run stops after its time
  * budget (the connection is due again at once, behind the others waiting), so a large backfill never holds a worker
  * for long and other mailboxes keep syncing. A shared mailbox's display name is checked now and then after a run.
  */
@@ -70,7 +71,17 @@ public class DeltaSync {
     MailboxNames names;
 
     @Inject
+    FolderTree tree;
+
+    @Inject
+    FolderSelection selection;
+
+    @Inject
     Clock clock;
+
+    @Inject
+    @ConfigProperty(name = "sync.folder-tree-interval")
+    Duration folderTreeInterval;
 
     @Inject
     @ConfigProperty(name = "sync.page-size")
@@ -119,12 +130,31 @@ public class DeltaSync {
             if (target.identity() == null) {
                 check.confirm();
             }
-            for (Folder folder : Folder.values()) {
-                if (reason == SyncReason.WEBHOOK && folder == Folder.SENT
+            if (reason == SyncReason.INITIAL || reason == SyncReason.SYNC_NOW
+                    || ledger.folderTreeDue(connectionId, clock.instant().minus(folderTreeInterval))) {
+                // New, renamed and deleted folders: on connecting, on Sync now, and every sync.folder-tree-interval.
+                check.confirm();
+                ledger.foldersListed(connectionId, target.mailboxId(), tree.list(client, target), clock.instant());
+            }
+            for (Folder folder : selection.toSync(connectionId, target.mailboxId())) {
+                if (reason == SyncReason.WEBHOOK && !folder.equals(Folder.INBOX)
                         && ledger.recentlySynced(connectionId, folder, clock.instant().minus(sentItemsInterval))) {
                     continue;
                 }
-                if (!syncFolder(target, folder, client, owner, deadline, prefetch, check, stored)) {
+                boolean current;
+                try {
+                    current = syncFolder(target, folder, client, owner, deadline, prefetch, check, stored);
+                } catch (RuntimeException failure) {
+                    if (folder.isWellKnown() || !isNotFound(failure)) {
+                        throw failure;
+                    }
+                    // Inbox answered, this folder did not: it was deleted (or hidden) since the tree was listed.
+                    LOG.info(() -> "folder " + folder + " of connection " + connectionId + " is gone at Microsoft ("
+                            + GraphFailure.of(failure) + ")");
+                    ledger.folderGone(connectionId, target.mailboxId(), folder, clock.instant());
+                    continue;
+                }
+                if (!current) {
                     ledger.yielded(connectionId, owner, clock.instant());
                     return Outcome.YIELDED;
                 }
@@ -210,7 +240,8 @@ public class DeltaSync {
             // The heartbeat could not keep the lease (or this server is stopping): another server may run it now.
             throw new SyncLedger.LeaseLost(target.connectionId());
         }
-        return gate.call(target.mailboxId(), () -> reader.read(client, target.graphUser(), folder, link, pageSize));
+        return gate.call(target.mailboxId(), () -> reader.read(client, target.graphUser(), folder, link, pageSize,
+                link == null ? historyDepth.map(depth -> clock.instant().minus(depth)).orElse(null) : null));
     }
 
     private static DeltaPage join(CompletableFuture<DeltaPage> ahead) {
@@ -222,6 +253,11 @@ public class DeltaSync {
             }
             throw e;
         }
+    }
+
+    private static boolean isNotFound(RuntimeException failure) {
+        GraphFailure graphFailure = GraphFailure.of(failure);
+        return graphFailure != null && graphFailure.status() == 404;
     }
 
     private static boolean isMailboxNotFound(RuntimeException failure) {

@@ -3,7 +3,9 @@ package com.workestra.sharedmailboxes.sync.control;
 import com.workestra.sharedmailboxes.connections.control.ConnectionErrors;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.mailboxes.control.Mailboxes;
+import com.workestra.sharedmailboxes.messages.control.MailFolders;
 import com.workestra.sharedmailboxes.messages.control.MessageStore;
+import com.workestra.sharedmailboxes.messages.entity.MailFolderEntry;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
 import com.workestra.sharedmailboxes.sync.entity.DeltaPage;
@@ -225,6 +227,62 @@ public class SyncLedger {
         }
     }
 
+    /** Whether the connection's run should list the mailbox's folder tree: never listed, or last before {@code before}. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public boolean folderTreeDue(UUID connectionId, Instant before) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM sync_state WHERE connection_id = ?"
+                     + " AND folders_listed_at IS NOT NULL AND folders_listed_at >= ?")) {
+            statement.setObject(1, connectionId);
+            statement.setTimestamp(2, Timestamp.from(before));
+            try (ResultSet rows = statement.executeQuery()) {
+                return !rows.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading when folders were listed failed", e);
+        }
+    }
+
+    /** Stores the folder tree Microsoft just listed for the connection's mailbox (see {@link MailFolders#listed}). */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void foldersListed(UUID connectionId, UUID mailboxId, List<MailFolderEntry> tree, Instant now) {
+        try (Connection connection = dataSource.getConnection()) {
+            MailFolders.listed(connection, mailboxId, tree, now);
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "UPDATE sync_state SET folders_listed_at = ? WHERE connection_id = ?")) {
+                statement.setTimestamp(1, Timestamp.from(now));
+                statement.setObject(2, connectionId);
+                statement.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("recording the folder tree failed", e);
+        }
+    }
+
+    /**
+     * Microsoft no longer knows a folder the connection synced (deleted in Outlook since the tree was listed): it and
+     * its messages are marked removed, its cursor dropped, and the next run lists the tree again.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void folderGone(UUID connectionId, UUID mailboxId, Folder folder, Instant now) {
+        try (Connection connection = dataSource.getConnection()) {
+            MailFolders.gone(connection, mailboxId, folder, now);
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "DELETE FROM sync_cursor WHERE connection_id = ? AND folder = ?")) {
+                statement.setObject(1, connectionId);
+                statement.setString(2, folder.name());
+                statement.executeUpdate();
+            }
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "UPDATE sync_state SET folders_listed_at = NULL WHERE connection_id = ?")) {
+                statement.setObject(1, connectionId);
+                statement.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("recording a vanished folder failed", e);
+        }
+    }
+
     /** Records the identity Exchange gave a mailbox from before identities (see {@link Mailboxes#identifyThrough}). */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public boolean identified(UUID mailboxId, MailboxIdentity identity) {
@@ -427,7 +485,8 @@ public class SyncLedger {
              PreparedStatement statement = connection.prepareStatement("""
                      SELECT s.last_success_at, s.failing_since, s.failure, s.failure_at, s.pushed,
                             COALESCE((SELECT sum(messages_synced) FROM sync_cursor WHERE connection_id = s.connection_id), 0),
-                            (SELECT count(*) FROM sync_cursor WHERE connection_id = s.connection_id AND history_complete_at IS NOT NULL)
+                            (SELECT count(*) >= 2 AND count(*) FILTER (WHERE history_complete_at IS NULL) = 0
+                               FROM sync_cursor WHERE connection_id = s.connection_id)
                        FROM sync_state s WHERE s.connection_id = ?
                      """)) {
             statement.setObject(1, connectionId);
@@ -436,7 +495,7 @@ public class SyncLedger {
                     return SyncStatus.NONE;
                 }
                 return new SyncStatus(instant(rows.getTimestamp(1)), instant(rows.getTimestamp(2)), rows.getString(3),
-                        instant(rows.getTimestamp(4)), rows.getBoolean(5), rows.getLong(6), rows.getInt(7) >= Folder.values().length);
+                        instant(rows.getTimestamp(4)), rows.getBoolean(5), rows.getLong(6), rows.getBoolean(7));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading sync progress failed", e);

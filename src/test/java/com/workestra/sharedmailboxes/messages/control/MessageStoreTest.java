@@ -5,6 +5,7 @@ import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
 import com.workestra.sharedmailboxes.messages.entity.MessageChange;
 import com.workestra.sharedmailboxes.mailboxes.entity.ReadableMailbox;
 import com.workestra.sharedmailboxes.messages.entity.Recipient;
+import com.workestra.sharedmailboxes.messages.entity.Removal;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +17,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -59,9 +59,70 @@ class MessageStoreTest {
         try (Connection connection = database.connect()) {
             assertEquals(2, store.apply(connection, mailbox, Folder.INBOX, page, Instant.now(), null));
             store.apply(connection, mailbox, Folder.INBOX, page, Instant.now(), null);
-            store.apply(connection, mailbox, Folder.SENT, page, Instant.now(), null);
             assertEquals(2, count(connection, mailbox, "INBOX"));
-            assertEquals(2, count(connection, mailbox, "SENT"), "folders are keyed separately");
+        }
+    }
+
+    @Test
+    void aMessageMovedToAnotherSyncedFolderKeepsItsRowWhicheverFolderReportsFirst() throws SQLException {
+        UUID mailbox = database.mailbox("w1", "moves@acme.test");
+        Folder customers = Folder.valueOf("AQMkADcustomers");
+        try (Connection connection = database.connect()) {
+            store.apply(connection, mailbox, Folder.INBOX, List.of(message("a", "Order", 1, false), message("b", "Invoice", 2, false)),
+                    Instant.now(), null);
+            long a = rowId(connection, mailbox, "a");
+            long b = rowId(connection, mailbox, "b");
+
+            // The target's delta first (it lists the message as new), then the source's @removed.
+            store.apply(connection, mailbox, customers, List.of(message("a", "Order", 1, false)), Instant.now(), null);
+            store.apply(connection, mailbox, Folder.INBOX, List.of(MessageChange.removal("a")), Instant.now(), null);
+            assertEquals(a, rowId(connection, mailbox, "a"), "the same row, so its id in the API stays");
+            assertEquals("AQMkADcustomers", folderOf(connection, a));
+            assertFalse(isRemoved(connection, a), "a late @removed from the old folder does not remove it from the new one");
+
+            // The source's @removed first (the message looks gone, moved to a folder named so), then the target's delta.
+            store.apply(connection, mailbox, Folder.INBOX, List.of(MessageChange.removal("b")), Instant.now(), null,
+                    Map.of("b", Removal.movedTo("Customers")));
+            assertTrue(isRemoved(connection, b));
+            store.apply(connection, mailbox, customers, List.of(message("b", "Invoice", 2, false)), Instant.now(), null);
+            assertEquals(b, rowId(connection, mailbox, "b"));
+            assertEquals("AQMkADcustomers", folderOf(connection, b));
+            assertFalse(isRemoved(connection, b), "back, in its new folder");
+            assertEquals(2, count(connection, mailbox, "AQMkADcustomers"));
+            assertEquals(0, count(connection, mailbox, "INBOX"), "nothing left behind, nothing twice");
+        }
+    }
+
+    static long rowId(Connection connection, UUID mailbox, String graphId) throws SQLException {
+        try (var statement = connection.prepareStatement("SELECT id FROM message WHERE mailbox_id = ? AND graph_id = ?")) {
+            statement.setObject(1, mailbox);
+            statement.setString(2, graphId);
+            try (ResultSet rows = statement.executeQuery()) {
+                assertTrue(rows.next());
+                long id = rows.getLong(1);
+                assertFalse(rows.next(), "one row per message");
+                return id;
+            }
+        }
+    }
+
+    static String folderOf(Connection connection, long id) throws SQLException {
+        try (var statement = connection.prepareStatement("SELECT folder FROM message WHERE id = ?")) {
+            statement.setLong(1, id);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getString(1);
+            }
+        }
+    }
+
+    static boolean isRemoved(Connection connection, long id) throws SQLException {
+        try (var statement = connection.prepareStatement("SELECT removed_at IS NOT NULL FROM message WHERE id = ?")) {
+            statement.setLong(1, id);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getBoolean(1);
+            }
         }
     }
 
@@ -129,7 +190,7 @@ class MessageStoreTest {
                 Long afterId = null;
                 for (int page = 0; page < 10; page++) {
                     List<StoredMessage> rows = MessageQueries.page(connection,
-                            new InboxQuery("w2", addresses.keySet(), EnumSet.of(Folder.INBOX), false, null, false, afterAt, afterId, 7),
+                            new InboxQuery("w2", addresses.keySet(), Set.of(Folder.INBOX), false, null, false, afterAt, afterId, 7),
                             addresses, mergeLimit);
                     if (rows.isEmpty()) {
                         break;
@@ -159,7 +220,7 @@ class MessageStoreTest {
             assertEquals(10, search.size(), "LIKE wildcards in q are taken literally");
             assertEquals(0, MessageQueries.page(connection, query(addresses.keySet(), false, "1_0", false, null, null, 100), addresses).size());
             assertEquals(60, MessageQueries.page(connection, query(addresses.keySet(), false, "CUSTOMER@", false, null, null, 100), addresses)
-                    .stream().filter(m -> m.folder() == Folder.INBOX).count(), "q matches the sender, case-insensitively");
+                    .stream().filter(m -> m.folder().equals(Folder.INBOX)).count(), "q matches the sender, case-insensitively");
         }
     }
 
@@ -196,7 +257,7 @@ class MessageStoreTest {
             Map<UUID, Instant> before = Map.of(mailbox, end);
             for (int mergeLimit : new int[]{40, 0}) {
                 List<StoredMessage> readable = MessageQueries.page(connection, new InboxQuery("w2", Set.of(mailbox),
-                        EnumSet.allOf(Folder.class), false, null, false, null, null, 10, before), addresses, mergeLimit);
+                        Set.of(Folder.INBOX, Folder.SENT), false, null, false, null, null, 10, before), addresses, mergeLimit);
                 assertEquals(List.of("Before"), readable.stream().map(StoredMessage::subject).toList(), "merge limit " + mergeLimit);
             }
             assertNotNull(MessageQueries.find(connection, all.get(1).id(), addresses, before));
@@ -205,7 +266,7 @@ class MessageStoreTest {
     }
 
     static InboxQuery query(Set<UUID> mailboxes, boolean unread, String q, boolean removed, Instant afterAt, Long afterId, int limit) {
-        return new InboxQuery("w2", mailboxes, EnumSet.allOf(Folder.class), unread, q, removed, afterAt, afterId, limit);
+        return new InboxQuery("w2", mailboxes, Set.of(Folder.INBOX, Folder.SENT), unread, q, removed, afterAt, afterId, limit);
     }
 
     static long count(Connection connection, UUID mailbox, String folder) throws SQLException {
