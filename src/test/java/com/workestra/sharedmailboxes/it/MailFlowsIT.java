@@ -100,6 +100,85 @@ class MailFlowsIT extends ServiceIT {
     }
 
     @Test
+    void everyFolderButDeletedItemsJunkAndDraftsIsSyncedAndAMoveToASubfolderShowsThereOnce() {
+        Person alice = workspace.person("alice");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        String customers = workspace.tenant.createFolder(support, "inbox", "Customers");
+        String projects = workspace.tenant.createFolder(support, null, "Projects");
+        String s = workspace.suffix;
+        workspace.tenant.moveMessage(support, workspace.tenant.deliver(support, "customer@example.com", "Kickoff " + s, "plan"), projects);
+        workspace.tenant.moveMessage(support, workspace.tenant.deliver(support, "spam@example.com", "Junk " + s, "win"), "junkemail");
+        workspace.tenant.moveMessage(support, workspace.tenant.deliver(support, "customer@example.com", "Draft " + s, "wip"), "drafts");
+        workspace.tenant.moveMessage(support, workspace.tenant.deliver(support, "customer@example.com", "Binned " + s, "old"), "deleteditems");
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        awaitCurrent(alice, shared);
+
+        // A folder someone made shows its messages, with its folder (an id the filter takes) and where it is.
+        JsonNode kickoff = awaitMessage(alice, "q=" + encode("Kickoff " + s), m -> true);
+        assertEquals(projects, kickoff.get("folder").asText(), kickoff.toString());
+        assertEquals("Projects", kickoff.get("folderPath").asText(), kickoff.toString());
+        JsonNode inProjects = firstPage(alice, "folder=" + encode(projects)).get("items");
+        assertEquals(1, inProjects.size(), inProjects.toString());
+        assertTrue(firstPage(alice, "folder=inbox&q=" + encode("Kickoff " + s)).get("items").isEmpty());
+        // Deleted Items, Junk Email and Drafts are not synced unless chosen.
+        for (String skipped : List.of("Junk ", "Draft ", "Binned ")) {
+            assertTrue(firstPage(alice, "includeRemoved=true&q=" + encode(skipped + s)).get("items").isEmpty(), skipped);
+        }
+        JsonNode folders = alice.api().get("/api/v1/outlook/connections/" + shared + "/folders").json();
+        assertTrue(folders.get("listed").asBoolean(), folders.toString());
+        List<String> selected = new ArrayList<>();
+        for (JsonNode folder : folders.get("folders")) {
+            String wellKnown = folder.get("wellKnownName").isNull() ? "" : folder.get("wellKnownName").asText();
+            assertEquals(!List.of("deleteditems", "junkemail", "drafts").contains(wellKnown), folder.get("selected").asBoolean(),
+                    folder.toString());
+            if (folder.get("folder").asText().equals(customers)) {
+                assertEquals("Inbox/Customers", folder.get("path").asText());
+                assertEquals("inbox", folder.get("parentFolder").asText());
+            }
+            if (folder.get("selected").asBoolean() && !folder.get("folder").asText().equals(projects)) {
+                selected.add("\"" + folder.get("folder").asText() + "\"");
+            }
+        }
+
+        // Moved to a subfolder in Outlook: the same message (same id), now in that folder, once.
+        String orderSubject = "Order moved " + s;
+        String order = workspace.tenant.deliver(support, "customer@example.com", orderSubject, "file me");
+        syncNow(alice, shared);
+        String id = awaitMessage(alice, "q=" + encode(orderSubject), m -> true).get("id").asText();
+        workspace.tenant.moveMessage(support, order, customers);
+        syncNow(alice, shared);
+        JsonNode moved = await(() -> firstPage(alice, "includeRemoved=true&q=" + encode(orderSubject)).get("items"),
+                items -> items.size() == 1 && customers.equals(items.get(0).get("folder").asText())
+                        && !items.get(0).get("removed").asBoolean()).get(0);
+        assertEquals(id, moved.get("id").asText(), "it keeps its identity");
+        assertEquals("Inbox/Customers", moved.get("folderPath").asText());
+
+        // Projects deselected: it stops syncing; what came from it stays, as it was.
+        var chosen = alice.api().put("/api/v1/outlook/connections/" + shared + "/folders",
+                "{\"selected\":[" + String.join(",", selected) + "]}");
+        assertEquals(200, chosen.status(), chosen.body());
+        String zeta = workspace.tenant.createFolder(support, null, "Zeta");
+        workspace.tenant.moveMessage(support, workspace.tenant.deliver(support, "customer@example.com", "Late " + s, "x"), projects);
+        // Zeta comes after Projects in a run: a run that brings a second marker into Zeta began after Late arrived.
+        for (String marker : List.of("Marker one " + s, "Marker two " + s)) {
+            workspace.tenant.moveMessage(support, workspace.tenant.deliver(support, "customer@example.com", marker, "x"), zeta);
+            syncNow(alice, shared);
+            awaitMessage(alice, "q=" + encode(marker), m -> zeta.equals(m.get("folder").asText()));
+        }
+        assertTrue(firstPage(alice, "includeRemoved=true&q=" + encode("Late " + s)).get("items").isEmpty(),
+                "a deselected folder is not read");
+        assertEquals(projects, firstPage(alice, "q=" + encode("Kickoff " + s)).get("items").get(0).get("folder").asText());
+
+        // A folder value nobody has is not found.
+        var unknown = alice.api().get("/api/v1/messages?folder=AQMkADnotafolder");
+        assertEquals(404, unknown.status(), unknown.body());
+        assertTrue(unknown.contentType().startsWith("application/problem+json"), unknown.contentType());
+        var unknownChoice = alice.api().put("/api/v1/outlook/connections/" + shared + "/folders", "{\"selected\":[\"AQMkADnope\"]}");
+        assertEquals(404, unknownChoice.status(), unknownChoice.body());
+    }
+
+    @Test
     void historyBackfillsWithProgressAndTwoUsersOnOneMailboxWriteEachMessageOnce() {
         Person alice = workspace.person("alice");
         Person bob = workspace.person("bob");
