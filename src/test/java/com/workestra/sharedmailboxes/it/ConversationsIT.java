@@ -184,11 +184,15 @@ class ConversationsIT extends ServiceIT {
         assertEquals(7, unread.get("items").size());
         assertNull(unread.get("nextCursor").textValue());
 
-        for (String bad : List.of("limit=0", "limit=100000", "folder=trash", "cursor=not-a-cursor", "q=" + "x".repeat(201))) {
+        for (String bad : List.of("limit=0", "limit=100000", "cursor=not-a-cursor", "q=" + "x".repeat(201))) {
             var refused = alice.api().get("/api/v1/conversations?" + bad);
             assertEquals(400, refused.status(), bad + ": " + refused.body());
             assertTrue(refused.contentType().startsWith("application/problem+json"), refused.contentType());
         }
+        // A folder none of the caller's mailboxes has is not found (issue 16: unknown or unreadable folder -> 404).
+        var unknownFolder = alice.api().get("/api/v1/conversations?folder=trash");
+        assertEquals(404, unknownFolder.status(), unknownFolder.body());
+        assertTrue(unknownFolder.contentType().startsWith("application/problem+json"), unknownFolder.contentType());
     }
 
     @Test

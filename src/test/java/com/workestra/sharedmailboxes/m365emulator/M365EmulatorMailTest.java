@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.graph.models.BodyType;
 import com.microsoft.graph.models.EmailAddress;
 import com.microsoft.graph.models.ItemBody;
+import com.microsoft.graph.models.MailFolder;
 import com.microsoft.graph.models.Message;
 import com.microsoft.graph.models.MessageCollectionResponse;
 import com.microsoft.graph.models.Recipient;
@@ -297,6 +298,67 @@ class M365EmulatorMailTest {
         assertEquals("syncStateNotFound", gone.getError().getCode());
         assertEquals(25, messages.delta().get(request -> request.headers.add("Prefer", "odata.maxpagesize=1000"))
                 .getValue().size(), "a fresh initial sync works after expiry");
+    }
+
+    @Test
+    void theFolderTreeListsOneLevelAtATimeInPagesAndAMoveShowsInBothFoldersDeltas() {
+        Scene scene = scene();
+        String address = scene.shared().address();
+        GraphServiceClient graph = clients.graph(scene.token());
+        var folders = graph.users().byUserId(address).mailFolders();
+        MailFolder created = folders.byMailFolderId("inbox").childFolders().post(folderNamed("Customers"));
+        assertEquals(folders.byMailFolderId("inbox").get().getId(), created.getParentFolderId());
+        ODataError twice = assertThrows(ODataError.class, () -> folders.byMailFolderId("inbox").childFolders().post(folderNamed("customers")));
+        assertEquals(409, twice.getResponseStatusCode());
+        String vip = tenant.createFolder(address, created.getId(), "VIP");
+
+        // The root's children only, 10 a page by default; Customers is under Inbox, VIP under Customers.
+        var top = folders.get();
+        List<String> names = new ArrayList<>(top.getValue().stream().map(MailFolder::getDisplayName).toList());
+        for (String next = top.getOdataNextLink(); next != null; ) {
+            var page = folders.withUrl(next).get();
+            names.addAll(page.getValue().stream().map(MailFolder::getDisplayName).toList());
+            next = page.getOdataNextLink();
+        }
+        assertTrue(names.containsAll(List.of("Inbox", "Sent Items", "Deleted Items", "Junk Email", "Drafts")), names.toString());
+        assertFalse(names.contains("Customers"), "mailFolders lists only the folders under the root");
+        var underInbox = folders.byMailFolderId("inbox").childFolders().get();
+        assertEquals(List.of("Customers"), underInbox.getValue().stream().map(MailFolder::getDisplayName).toList());
+        assertEquals(1, underInbox.getValue().get(0).getChildFolderCount());
+        assertEquals(List.of(vip), folders.byMailFolderId(created.getId()).childFolders().get().getValue().stream()
+                .map(MailFolder::getId).toList());
+        var paged = folders.get(request -> request.queryParameters.top = 2);
+        assertEquals(2, paged.getValue().size());
+        assertNotNull(paged.getOdataNextLink());
+
+        // A move: the source folder's delta reports it removed, the target's as new, with the same immutable id.
+        String id = tenant.deliver(address, "customer@example.com", "File me", "x");
+        var inboxDelta = folders.byMailFolderId("inbox").messages().delta();
+        var vipDelta = folders.byMailFolderId(vip).messages().delta();
+        String inboxLink = drain(inboxDelta, inboxDelta.get(request -> request.headers.add("Prefer", "IdType=\"ImmutableId\"")));
+        String vipLink = drain(vipDelta, vipDelta.get(request -> request.headers.add("Prefer", "IdType=\"ImmutableId\"")));
+        tenant.moveMessage(address, id, vip);
+        DeltaGetResponse left = inboxDelta.withUrl(inboxLink).get(request -> request.headers.add("Prefer", "IdType=\"ImmutableId\""));
+        assertEquals(List.of(id), left.getValue().stream().map(Message::getId).toList());
+        assertNotNull(left.getValue().get(0).getAdditionalData().get("@removed"));
+        DeltaGetResponse arrived = vipDelta.withUrl(vipLink).get(request -> request.headers.add("Prefer", "IdType=\"ImmutableId\""));
+        assertEquals(List.of(id), arrived.getValue().stream().map(Message::getId).toList());
+        assertEquals("File me", arrived.getValue().get(0).getSubject());
+        assertEquals(vip, arrived.getValue().get(0).getParentFolderId());
+    }
+
+    private static MailFolder folderNamed(String name) {
+        MailFolder folder = new MailFolder();
+        folder.setDisplayName(name);
+        return folder;
+    }
+
+    private static String drain(com.microsoft.graph.users.item.mailfolders.item.messages.delta.DeltaRequestBuilder delta,
+                                DeltaGetResponse page) {
+        while (page.getOdataNextLink() != null) {
+            page = delta.withUrl(page.getOdataNextLink()).get();
+        }
+        return page.getOdataDeltaLink();
     }
 
     @Test
