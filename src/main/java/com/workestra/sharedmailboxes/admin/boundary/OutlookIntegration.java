@@ -8,6 +8,9 @@ import com.workestra.sharedmailboxes.connections.boundary.AuthorizationRequest;
 import com.workestra.sharedmailboxes.connections.boundary.OutlookConnections;
 import com.workestra.sharedmailboxes.connections.entity.SignInRefusal;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import com.workestra.sharedmailboxes.sync.boundary.ConnectionFolders;
+import com.workestra.sharedmailboxes.sync.boundary.FolderChoiceView;
+import com.workestra.sharedmailboxes.sync.boundary.FolderChoices;
 import com.workestra.sharedmailboxes.sync.boundary.SyncNow;
 import com.workestra.sharedmailboxes.connections.boundary.SharedMailboxes;
 import jakarta.annotation.PostConstruct;
@@ -46,6 +49,9 @@ public class OutlookIntegration implements Serializable {
     SyncNow syncNow;
 
     @Inject
+    ConnectionFolders folders;
+
+    @Inject
     Instance<Caller> callers;
 
     private List<ConnectionRow> rows = List.of();
@@ -55,6 +61,9 @@ public class OutlookIntegration implements Serializable {
     private String address;
     private String addError;
     private UUID confirming;
+    private UUID choosingFolders;
+    private List<FolderChoiceView> folderChoices = List.of();
+    private List<String> selectedFolders = new java.util.ArrayList<>();
 
     @PostConstruct
     void load() {
@@ -184,6 +193,60 @@ public class OutlookIntegration implements Serializable {
             toast = Toast.failed("Sync now failed for " + (row == null ? "this mailbox" : row.address()) + ": " + failure(e));
         }
         reload();
+    }
+
+    /** The row's Folders button: which folders of the mailbox the connection syncs, to choose. */
+    public void openFolders(UUID id) {
+        newAction();
+        confirming = null;
+        addingTo = null;
+        try {
+            FolderChoices choices = folders.of(caller(), id);
+            folderChoices = choices.folders();
+            selectedFolders = new java.util.ArrayList<>(folderChoices.stream().filter(FolderChoiceView::selected)
+                    .map(FolderChoiceView::folder).toList());
+            choosingFolders = id;
+        } catch (RuntimeException e) {
+            toast = Toast.failed("Reading the folders failed: " + failure(e));
+        }
+    }
+
+    public void saveFolders() {
+        newAction();
+        ConnectionRow row = row(choosingFolders);
+        if (row == null) {
+            choosingFolders = null;
+            return;
+        }
+        try {
+            folders.choose(caller(), row.id(), new FolderChoices.Selection(List.copyOf(selectedFolders)));
+            toast = Toast.ok("Folders saved for " + row.address() + ". Deselected folders stop syncing; mail already synced stays.");
+            choosingFolders = null;
+        } catch (RuntimeException e) {
+            toast = Toast.failed("Saving the folders of " + row.address() + " failed: " + failure(e));
+        }
+        reload();
+    }
+
+    public void cancelFolders() {
+        newAction();
+        choosingFolders = null;
+    }
+
+    public boolean choosingFolders(UUID id) {
+        return id != null && id.equals(choosingFolders);
+    }
+
+    public List<FolderChoiceView> getFolderChoices() {
+        return folderChoices;
+    }
+
+    public List<String> getSelectedFolders() {
+        return selectedFolders;
+    }
+
+    public void setSelectedFolders(List<String> selectedFolders) {
+        this.selectedFolders = selectedFolders == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(selectedFolders);
     }
 
     public void askRemove(UUID id) {
