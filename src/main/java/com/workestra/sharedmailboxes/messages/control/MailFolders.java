@@ -41,6 +41,12 @@ public final class MailFolders {
      */
     public static List<Stored> listed(Connection connection, UUID mailboxId, List<MailFolderEntry> tree, Instant now)
             throws SQLException {
+        return listed(connection, mailboxId, tree, true, now);
+    }
+
+    /** @param complete false when the listing stopped early (a bound on huge trees): nothing is taken as deleted then */
+    public static List<Stored> listed(Connection connection, UUID mailboxId, List<MailFolderEntry> tree, boolean complete,
+                                      Instant now) throws SQLException {
         Map<String, MailFolderEntry> byId = new HashMap<>();
         tree.forEach(entry -> byId.put(entry.graphId(), entry));
         List<Stored> stored = new ArrayList<>(tree.size());
@@ -84,6 +90,9 @@ public final class MailFolders {
             upsert.executeBatch();
         }
         List<String> gone = new ArrayList<>();
+        if (!complete) {
+            return stored;
+        }
         try (PreparedStatement vanished = connection.prepareStatement("UPDATE mail_folder SET removed_at = ?"
                 + " WHERE mailbox_id = ? AND removed_at IS NULL AND listed_at < ? AND folder NOT IN ('INBOX', 'SENT')"
                 + " RETURNING folder")) {

@@ -247,7 +247,7 @@ public class SyncLedger {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void foldersListed(UUID connectionId, UUID mailboxId, List<MailFolderEntry> tree, Instant now) {
         try (Connection connection = dataSource.getConnection()) {
-            MailFolders.listed(connection, mailboxId, tree, now);
+            MailFolders.listed(connection, mailboxId, tree, tree.size() < FolderTree.MAX_FOLDERS, now);
             try (PreparedStatement statement = connection.prepareStatement(
                     "UPDATE sync_state SET folders_listed_at = ? WHERE connection_id = ?")) {
                 statement.setTimestamp(1, Timestamp.from(now));
