@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.messages.entity.MessageChange;
+import com.workestra.sharedmailboxes.sync.control.DeltaReader;
+import com.workestra.sharedmailboxes.sync.entity.DeltaPage;
 import com.microsoft.graph.models.BodyType;
 import com.microsoft.graph.models.EmailAddress;
 import com.microsoft.graph.models.ItemBody;
@@ -22,6 +26,8 @@ import com.microsoft.graph.users.item.messages.item.reply.ReplyPostRequestBody;
 import com.microsoft.graph.users.item.sendmail.SendMailPostRequestBody;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -345,6 +351,32 @@ class M365EmulatorMailTest {
         assertEquals(List.of(id), arrived.getValue().stream().map(Message::getId).toList());
         assertEquals("File me", arrived.getValue().get(0).getSubject());
         assertEquals(vip, arrived.getValue().get(0).getParentFolderId());
+    }
+
+    @Test
+    void theServiceAsksMicrosoftForTheHistoryDepthOnlyWithTheFilterDeltaTakes() {
+        Scene scene = scene();
+        tenant.seedMessages(scene.shared().address(), "inbox", 40); // received one second apart, the newest a second ago
+        GraphServiceClient graph = clients.graph(scene.token());
+        Instant notBefore = Instant.now().minusSeconds(20);
+        DeltaReader reader = new DeltaReader();
+        DeltaPage page = reader.read(graph, scene.shared().address(), Folder.INBOX, null, 7, notBefore);
+        List<MessageChange> listed = new ArrayList<>(page.changes());
+        while (!page.isLast()) {
+            page = reader.read(graph, scene.shared().address(), Folder.INBOX, page.nextLink(), 7);
+            listed.addAll(page.changes());
+        }
+        assertFalse(listed.isEmpty());
+        assertTrue(listed.size() <= 21, "older mail is never downloaded: " + listed.size());
+        assertTrue(listed.stream().allMatch(change -> !change.receivedAt().isBefore(notBefore.truncatedTo(ChronoUnit.SECONDS))));
+        for (int i = 1; i < listed.size(); i++) {
+            assertFalse(listed.get(i).receivedAt().isAfter(listed.get(i - 1).receivedAt()), "newest first");
+        }
+        assertNotNull(page.deltaLink());
+        String fresh = tenant.deliver(scene.shared().address(), "customer@example.com", "After the round", "x");
+        DeltaPage next = reader.read(graph, scene.shared().address(), Folder.INBOX, page.deltaLink(), 7);
+        assertTrue(next.changes().stream().anyMatch(change -> change.subject() != null && change.subject().equals("After the round")),
+                "the filter travels in the delta link and new mail still comes: " + fresh);
     }
 
     private static MailFolder folderNamed(String name) {
