@@ -1,5 +1,6 @@
 /**
- * The message store: messages of the mailboxes (as {@code mailboxes} lets each person read them), inbox queries,
+ * The message store: messages of the mailboxes (as {@code mailboxes} lets each person read them), each mailbox's folder
+ * tree ({@code mail_folder}, written in sync's transaction through {@code MailFolders}), inbox queries,
  * conversations (threads across the workspace's mailboxes, decided as sync stores each page), bodies
  * made safe to display, read state, replying and sending as or on behalf of a shared mailbox.
  */

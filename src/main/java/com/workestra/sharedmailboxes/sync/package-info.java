@@ -25,7 +25,10 @@
  *     before each Graph request), and a stopping server releases all of its leases at once;</li>
  * <li>a worker runs {@link com.workestra.sharedmailboxes.sync.control.DeltaSync#run}: it loads the
  *     {@link com.workestra.sharedmailboxes.sync.entity.SyncTarget} (values, not an entity), takes the token holder's
- *     Graph client from {@code connections.control.OutlookSignIn#graphFor}, and for Inbox then Sent Items reads
+ *     Graph client from {@code connections.control.OutlookSignIn#graphFor}, lists the mailbox's folder tree when due
+ *     ({@link com.workestra.sharedmailboxes.sync.control.FolderTree}, stored through {@code SyncLedger.foldersListed}),
+ *     and for each folder the connection syncs ({@link com.workestra.sharedmailboxes.sync.control.FolderSelection}:
+ *     Inbox, Sent Items, then the others) reads
  *     {@code sync_cursor}, fetches a page through {@code graph.control.MailboxGate} with
  *     {@link com.workestra.sharedmailboxes.sync.control.DeltaReader}, and commits it with the cursor in one transaction
  *     ({@code SyncLedger.commitPage} → {@code messages.control.MessageStore.apply}) while the next page is fetched;</li>
