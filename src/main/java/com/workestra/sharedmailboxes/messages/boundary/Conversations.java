@@ -4,25 +4,23 @@ import com.workestra.sharedmailboxes.callers.entity.Caller;
 import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
 import com.workestra.sharedmailboxes.mailboxes.entity.ReadableMailbox;
 import com.workestra.sharedmailboxes.messages.control.ConversationQueries;
+import com.workestra.sharedmailboxes.messages.control.InboxCursor;
+import com.workestra.sharedmailboxes.messages.control.ListRequests;
+import com.workestra.sharedmailboxes.messages.control.ListRequests.ListRequest;
 import com.workestra.sharedmailboxes.messages.control.MessageQueries;
 import com.workestra.sharedmailboxes.messages.entity.Conversation;
-import com.workestra.sharedmailboxes.messages.entity.Folder;
-import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -42,12 +40,7 @@ public class Conversations {
     ConversationQueries queries;
 
     @Inject
-    @ConfigProperty(name = "inbox.default-page-size")
-    int defaultPageSize;
-
-    @Inject
-    @ConfigProperty(name = "inbox.max-page-size")
-    int maxPageSize;
+    ListRequests requests;
 
     /**
      * The caller's conversations, newest activity first. The filters choose the conversations (one with a message in
@@ -56,31 +49,16 @@ public class Conversations {
      */
     public ConversationPage list(Caller caller, String mailbox, String folder, Boolean unread, String q, Integer limit,
                                  String cursor) {
-        int size = limit == null ? defaultPageSize : limit;
-        if (size < 1 || size > maxPageSize) {
-            throw new ServiceException(ProblemCode.INVALID_REQUEST, "limit must be between 1 and " + maxPageSize + ".");
-        }
-        Set<Folder> folders = EnumSet.allOf(Folder.class);
-        if (folder != null && !folder.isBlank()) {
-            Folder wanted = Folder.ofApiName(folder);
-            if (wanted == null) {
-                throw new ServiceException(ProblemCode.INVALID_REQUEST, "folder must be inbox or sent.");
-            }
-            folders = EnumSet.of(wanted);
-        }
-        if (q != null && q.length() > 200) {
-            throw new ServiceException(ProblemCode.INVALID_REQUEST, "q is limited to 200 characters.");
-        }
-        InboxCursor after = InboxCursor.decode(cursor);
+        ListRequest request = requests.parse(folder, unread, q, limit, cursor);
+        int size = request.size();
         Readable readable = readable(caller);
         Map<UUID, String> scanned = new LinkedHashMap<>(readable.addresses());
         if (mailbox != null && !mailbox.isBlank()) {
             String address = Mailbox.normalize(mailbox);
             scanned.values().removeIf(candidate -> !candidate.equals(address));
         }
-        List<ConversationQueries.Position> positions = queries.page(new InboxQuery(caller.workspaceId(), scanned.keySet(), folders,
-                Boolean.TRUE.equals(unread), q == null || q.isBlank() ? null : q.trim(), false,
-                after == null ? null : after.receivedAt(), after == null ? null : after.id(), size + 1, readable.before()));
+        List<ConversationQueries.Position> positions = queries.page(request.query(caller.workspaceId(), scanned.keySet(), false,
+                readable.before()));
         String next = null;
         if (positions.size() > size) {
             positions = positions.subList(0, size);

@@ -114,10 +114,8 @@ public class MessageQueries {
         } else if (!query.includeRemoved()) {
             keys.append(" AND m.removed_at IS NULL");
         }
-        boolean search = query.search() != null && !query.search().isBlank();
-        if (search) {
-            keys.append(" AND (m.subject ILIKE ? OR m.from_address ILIKE ? OR m.from_name ILIKE ?)");
-        }
+        SearchClause search = SearchClause.of(query.search());
+        keys.append(search.sql());
         keys.append(" ORDER BY m.received_at DESC, m.id DESC LIMIT ?");
         String mailboxes = cutoffs ? "unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before)" : "unnest(?::uuid[]) AS b(mailbox_id)";
         String top = perMailbox
@@ -145,12 +143,7 @@ public class MessageQueries {
                 statement.setTimestamp(p++, Timestamp.from(query.afterReceivedAt()));
                 statement.setLong(p++, query.afterId());
             }
-            if (search) {
-                String pattern = "%" + escapeLike(query.search().trim()) + "%";
-                statement.setString(p++, pattern);
-                statement.setString(p++, pattern);
-                statement.setString(p++, pattern);
-            }
+            p = search.bind(statement, p);
             statement.setInt(p++, query.limit());
             if (perMailbox) {
                 statement.setInt(p, query.limit());
@@ -217,10 +210,6 @@ public class MessageQueries {
 
     private static Recipient recipient(String name, String address) {
         return name == null && address == null ? null : new Recipient(name, address);
-    }
-
-    static String escapeLike(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     public static Map<UUID, String> addresses(Collection<ReadableMailbox> mailboxes) {

@@ -1,0 +1,51 @@
+package com.workestra.sharedmailboxes.messages.control;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * The {@code q} filter of the inbox and the conversations, one SQL condition on {@code message m} for every query that
+ * lists messages: the words of {@code q} in the subject, the sender's name or the body text (full-text search with the
+ * 'english' configuration, so "invoices" finds "invoice"; GIN index {@code message_search_words}), or {@code q} as it is
+ * anywhere in the subject, the From and Sender names and addresses and the To and Cc recipients (case-insensitive,
+ * {@code %} and {@code _} literal; trigram index {@code message_search_fields}). See V21__message_search.sql.
+ */
+final class SearchClause {
+
+    static final String CONDITION =
+            " AND (m.search_vector @@ plainto_tsquery('english', ?) OR m.search_fields ILIKE ? ESCAPE '\\')";
+
+    private final String text;
+
+    private SearchClause(String text) {
+        this.text = text;
+    }
+
+    /** The clause for a search text; none (an empty clause) for null or blank. */
+    static SearchClause of(String search) {
+        return new SearchClause(search == null || search.isBlank() ? null : search.trim());
+    }
+
+    boolean isEmpty() {
+        return text == null;
+    }
+
+    /** The condition, starting with AND, or nothing. */
+    String sql() {
+        return text == null ? "" : CONDITION;
+    }
+
+    /** Sets the condition's parameters from {@code index}; returns the next parameter's index. */
+    int bind(PreparedStatement statement, int index) throws SQLException {
+        if (text == null) {
+            return index;
+        }
+        statement.setString(index++, text);
+        statement.setString(index++, "%" + escapeLike(text) + "%");
+        return index;
+    }
+
+    static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}
