@@ -58,7 +58,7 @@ public class ConversationQueries {
     }
 
     /** Up to {@code query.limit()} conversations after the query's position, in order. */
-    static List<Position> page(Connection connection, InboxQuery query) throws SQLException {
+    public static List<Position> page(Connection connection, InboxQuery query) throws SQLException {
         List<Position> page = new ArrayList<>();
         if (query.mailboxIds().isEmpty() || query.folders().isEmpty()) {
             return page;
