@@ -143,7 +143,7 @@ public class ConversationQueries {
         List<UUID> ids = new ArrayList<>(query.mailboxIds());
         List<UUID> ended = ids.stream().filter(id -> query.readableBefore(id) != null).toList();
         String sql = "SELECT COALESCE(m.thread_id, m.id), m.received_at, m.id FROM message m WHERE m.workspace_id = ?"
-                + " AND m.mailbox_id = ANY (?::uuid[]) AND m.folder = ANY (?::text[]) AND m.removed_at IS NULL"
+                + search.mailboxesOfWorkspace() + " AND m.folder = ANY (?::text[]) AND m.removed_at IS NULL"
                 + (ended.isEmpty() ? "" : " AND (m.mailbox_id <> ALL (?::uuid[]) OR m.received_at < (SELECT e.before FROM"
                 + " unnest(?::uuid[], ?::timestamptz[]) AS e(mailbox_id, before) WHERE e.mailbox_id = m.mailbox_id))")
                 + (query.unreadOnly() ? " AND NOT m.is_read" : "")

@@ -96,9 +96,10 @@ public class MessageQueries {
         // plain one, so the common case keeps its index-only plan.
         List<UUID> ended = ids.stream().filter(id -> query.readableBefore(id) != null).toList();
         boolean cutoffs = !ended.isEmpty();
+        SearchClause search = SearchClause.of(query.search());
         StringBuilder keys = new StringBuilder(perMailbox
                 ? "SELECT m.id, m.received_at FROM message m WHERE m.mailbox_id = b.mailbox_id AND m.folder = f.folder"
-                : "SELECT m.id, m.received_at FROM message m WHERE m.workspace_id = ? AND m.mailbox_id = ANY (?::uuid[])"
+                : "SELECT m.id, m.received_at FROM message m WHERE m.workspace_id = ?" + search.mailboxesOfWorkspace()
                 + " AND m.folder = ANY (?::text[])");
         if (cutoffs) {
             keys.append(perMailbox ? " AND (b.before IS NULL OR m.received_at < b.before)"
@@ -114,7 +115,6 @@ public class MessageQueries {
         } else if (!query.includeRemoved()) {
             keys.append(" AND m.removed_at IS NULL");
         }
-        SearchClause search = SearchClause.of(query.search());
         keys.append(search.sql());
         keys.append(" ORDER BY m.received_at DESC, m.id DESC LIMIT ?");
         String mailboxes = cutoffs ? "unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before)" : "unnest(?::uuid[]) AS b(mailbox_id)";

@@ -30,6 +30,17 @@ final class SearchClause {
         return text == null;
     }
 
+    /**
+     * How a scan across the workspace names the caller's mailboxes: as an index condition without search (the newest-first
+     * index of the workspace is walked, the mailbox checked from its INCLUDE columns), as a filter with search, so that
+     * PostgreSQL does not fetch every message of the caller's mailboxes through the per-mailbox index to test the words
+     * (measured: 66 ms for a term found once in 100,000 messages) but chooses between the GIN indexes (a rare term) and
+     * the workspace's newest-first walk (a common one).
+     */
+    String mailboxesOfWorkspace() {
+        return text == null ? " AND m.mailbox_id = ANY (?::uuid[])" : " AND (m.mailbox_id = ANY (?::uuid[])) IS TRUE";
+    }
+
     /** The condition, starting with AND, or nothing. */
     String sql() {
         return text == null ? "" : CONDITION;
