@@ -195,6 +195,80 @@ class ConversationsIT extends ServiceIT {
         assertTrue(unknownFolder.contentType().startsWith("application/problem+json"), unknownFolder.contentType());
     }
 
+    /**
+     * Issue 17 §4: q finds a rare word of an HTML body among thousands of messages, any part of a sender's and of a Cc
+     * recipient's address, takes % and _ as themselves, and its results page newest first without loss or repeat, in
+     * the message list and in the conversations.
+     */
+    @Test
+    void searchFindsABodyWordInALargeMailboxAndPartsOfAddressesWithPercentAndUnderscoreLiteral() {
+        String archive = workspace.sharedMailbox("archive");
+        Person alice = workspace.person("alice");
+        workspace.tenant.grantFullAccess(archive, alice.microsoft().upn());
+        workspace.tenant.seedMessages(archive, "inbox", 3000);
+        UUID shared = alice.addSharedOk(alice.connect(), archive);
+        awaitCurrent(alice, shared); // its history is complete: the 3,000 messages are stored
+        String s = workspace.suffix;
+        String rare = "Quokkafjord" + s;
+        workspace.tenant.deliverHtml(archive, "dana@customer.example", "Our reference " + s,
+                "<html><head><style>p { color: red }</style></head><body><p>Hello,</p><p>our reference is <b>" + rare
+                        + "</b>.</p></body></html>");
+        workspace.tenant.deliver(archive, "pat-" + s + "@acme-partner.example", List.of(archive),
+                List.of("legal-" + s + "@lawfirm.example"), "Meeting " + s, "See you then.");
+        workspace.tenant.deliver(archive, "shop@example.com", "Sale 50% off " + s, "sale");
+        workspace.tenant.deliver(archive, "shop@example.com", "Sale 500 offers " + s, "sale");
+        workspace.tenant.deliver(archive, "shop@example.com", "Ref a_b" + s, "x");
+        workspace.tenant.deliver(archive, "shop@example.com", "Ref axb" + s, "x");
+        String common = "Consignment" + s;
+        for (int i = 0; i < 12; i++) {
+            workspace.tenant.deliver(archive, "c" + i + "@customer.example", "Question " + i, "About my " + common + ", number " + i);
+        }
+        syncNow(alice, shared);
+        Await.until("the whole mailbox is stored", () -> MailFlowsIT.firstPage(alice, "limit=50&q=" + encode(common))
+                .get("items").size(), count -> count == 12, WAIT);
+
+        JsonNode found = MailFlowsIT.firstPage(alice, "q=" + encode(rare.toLowerCase(java.util.Locale.ROOT))).get("items");
+        assertEquals(1, found.size(), found.toString());
+        assertEquals("Our reference " + s, found.get(0).get("subject").asText());
+        assertEquals(1, conversations(alice, "q=" + encode(rare)).get("items").size());
+        assertEquals(0, MailFlowsIT.firstPage(alice, "q=" + encode("color " + s)).get("items").size(), "style is not text");
+
+        for (String part : List.of("pat-" + s + "@acme-part", "legal-" + s + "@lawfirm")) {
+            JsonNode meeting = MailFlowsIT.firstPage(alice, "q=" + encode(part)).get("items");
+            assertEquals(1, meeting.size(), part + ": " + meeting);
+            assertEquals("Meeting " + s, meeting.get(0).get("subject").asText());
+        }
+        JsonNode percent = MailFlowsIT.firstPage(alice, "q=" + encode("50% off " + s)).get("items");
+        assertEquals(List.of("Sale 50% off " + s), subjects(percent), "% is no wildcard");
+        JsonNode underscore = MailFlowsIT.firstPage(alice, "q=" + encode("a_b" + s)).get("items");
+        assertEquals(List.of("Ref a_b" + s), subjects(underscore), "_ is no wildcard");
+
+        for (String list : List.of("/api/v1/messages", "/api/v1/conversations")) {
+            List<String> walked = new ArrayList<>();
+            String cursor = null;
+            int pages = 0;
+            do {
+                JsonNode page = alice.api().get(list + "?limit=5&q=" + encode(common)
+                        + (cursor == null ? "" : "&cursor=" + encode(cursor))).json();
+                page.get("items").forEach(item -> walked.add(item.get("subject").asText()));
+                cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+                pages++;
+            } while (cursor != null && pages < 10);
+            List<String> expected = new ArrayList<>();
+            for (int i = 11; i >= 0; i--) {
+                expected.add("Question " + i);
+            }
+            assertEquals(expected, walked, list + ": every match once, newest first");
+            assertEquals(3, pages, list);
+        }
+    }
+
+    static List<String> subjects(JsonNode items) {
+        List<String> subjects = new ArrayList<>();
+        items.forEach(item -> subjects.add(item.get("subject").asText()));
+        return subjects;
+    }
+
     @Test
     void openApiDescribesBothOperationsAndTheirRefusals() {
         JsonNode paths = ApiClient.at(base).send(ApiClient.at(base).request("/openapi").header("Accept", "application/json").GET())

@@ -3,17 +3,18 @@ package com.workestra.sharedmailboxes.messages.boundary;
 import com.workestra.sharedmailboxes.callers.entity.Caller;
 import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
 import com.workestra.sharedmailboxes.mailboxes.entity.ReadableMailbox;
+import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.control.ConversationQueries;
+import com.workestra.sharedmailboxes.messages.control.InboxCursor;
+import com.workestra.sharedmailboxes.messages.control.ListRequests;
+import com.workestra.sharedmailboxes.messages.control.ListRequests.ListRequest;
 import com.workestra.sharedmailboxes.messages.control.MessageQueries;
 import com.workestra.sharedmailboxes.messages.entity.Conversation;
-import com.workestra.sharedmailboxes.messages.entity.Folder;
-import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,12 +42,7 @@ public class Conversations {
     ConversationQueries queries;
 
     @Inject
-    @ConfigProperty(name = "inbox.default-page-size")
-    int defaultPageSize;
-
-    @Inject
-    @ConfigProperty(name = "inbox.max-page-size")
-    int maxPageSize;
+    ListRequests requests;
 
     /**
      * The caller's conversations, newest activity first. The filters choose the conversations (one with a message in
@@ -55,14 +51,8 @@ public class Conversations {
      */
     public ConversationPage list(Caller caller, String mailbox, String folder, Boolean unread, String q, Integer limit,
                                  String cursor) {
-        int size = limit == null ? defaultPageSize : limit;
-        if (size < 1 || size > maxPageSize) {
-            throw new ServiceException(ProblemCode.INVALID_REQUEST, "limit must be between 1 and " + maxPageSize + ".");
-        }
-        if (q != null && q.length() > 200) {
-            throw new ServiceException(ProblemCode.INVALID_REQUEST, "q is limited to 200 characters.");
-        }
-        InboxCursor after = InboxCursor.decode(cursor);
+        ListRequest request = requests.parse(folder, unread, q, limit, cursor);
+        int size = request.size();
         Readable readable = readable(caller);
         Map<UUID, String> scanned = new LinkedHashMap<>(readable.addresses());
         if (mailbox != null && !mailbox.isBlank()) {
@@ -70,13 +60,12 @@ public class Conversations {
             scanned.values().removeIf(candidate -> !candidate.equals(address));
         }
         // An unknown folder, or one of a mailbox the caller may not read, is not found (never a hint that it exists).
-        Set<Folder> folders = messages.folders(scanned.keySet(), folder);
+        Set<Folder> folders = messages.folders(scanned.keySet(), request.folder());
         if (folders == null) {
-            throw new ServiceException(ProblemCode.NOT_FOUND, "There is no folder " + folder.trim() + " for you.");
+            throw new ServiceException(ProblemCode.NOT_FOUND, "There is no folder " + request.folder() + " for you.");
         }
-        List<ConversationQueries.Position> positions = queries.page(new InboxQuery(caller.workspaceId(), scanned.keySet(), folders,
-                Boolean.TRUE.equals(unread), q == null || q.isBlank() ? null : q.trim(), false,
-                after == null ? null : after.receivedAt(), after == null ? null : after.id(), size + 1, readable.before()));
+        List<ConversationQueries.Position> positions = queries.page(request.query(caller.workspaceId(), scanned.keySet(),
+                folders, false, readable.before()));
         String next = null;
         if (positions.size() > size) {
             positions = positions.subList(0, size);

@@ -38,7 +38,7 @@ public class ConversationsResource {
             @QueryParam("mailbox") String mailbox,
             @Parameter(description = "inbox, sent, or the id of another folder; an unknown folder is 404") @QueryParam("folder") String folder,
             @Parameter(description = "true: only conversations with an unread message") @QueryParam("unread") Boolean unread,
-            @Parameter(description = "a message's subject or sender contains this (at most 200 characters)")
+            @Parameter(description = "conversations with a matching message; " + MessagesResource.SEARCH)
             @QueryParam("q") String q,
             @Parameter(description = "page size, 1 to inbox.max-page-size") @QueryParam("limit") Integer limit,
             @Parameter(description = "the nextCursor of the previous page") @QueryParam("cursor") String cursor) {

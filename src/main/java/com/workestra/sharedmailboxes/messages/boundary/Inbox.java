@@ -3,10 +3,12 @@ package com.workestra.sharedmailboxes.messages.boundary;
 import com.workestra.sharedmailboxes.callers.entity.Caller;
 import com.workestra.sharedmailboxes.connections.boundary.OutlookConnections;
 import com.workestra.sharedmailboxes.messages.boundary.MessageView.BodyView;
+import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.messages.control.InboxCursor;
+import com.workestra.sharedmailboxes.messages.control.ListRequests;
+import com.workestra.sharedmailboxes.messages.control.ListRequests.ListRequest;
 import com.workestra.sharedmailboxes.messages.control.MailHtmlSanitiser;
 import com.workestra.sharedmailboxes.messages.control.MessageQueries;
-import com.workestra.sharedmailboxes.messages.entity.Folder;
-import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
 import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
 import com.workestra.sharedmailboxes.mailboxes.entity.ReadableMailbox;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
@@ -16,7 +18,6 @@ import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -48,37 +49,24 @@ public class Inbox {
     MailHtmlSanitiser sanitiser;
 
     @Inject
-    @ConfigProperty(name = "inbox.default-page-size")
-    int defaultPageSize;
-
-    @Inject
-    @ConfigProperty(name = "inbox.max-page-size")
-    int maxPageSize;
+    ListRequests requests;
 
     public MessagePage list(Caller caller, String mailbox, String folder, Boolean unread, String q, Integer limit,
                             String cursor, boolean includeRemoved) {
-        int size = limit == null ? defaultPageSize : limit;
-        if (size < 1 || size > maxPageSize) {
-            throw new ServiceException(ProblemCode.INVALID_REQUEST, "limit must be between 1 and " + maxPageSize + ".");
-        }
-        if (q != null && q.length() > 200) {
-            throw new ServiceException(ProblemCode.INVALID_REQUEST, "q is limited to 200 characters.");
-        }
-        InboxCursor after = InboxCursor.decode(cursor);
+        ListRequest request = requests.parse(folder, unread, q, limit, cursor);
+        int size = request.size();
         Readable readable = readable(caller);
         if (mailbox != null && !mailbox.isBlank()) {
             String address = Mailbox.normalize(mailbox);
             readable.addresses().values().removeIf(candidate -> !candidate.equals(address));
         }
         // An unknown folder, or one of a mailbox the caller may not read, is not found (never a hint that it exists).
-        Set<Folder> folders = queries.folders(readable.addresses().keySet(), folder);
+        Set<Folder> folders = queries.folders(readable.addresses().keySet(), request.folder());
         if (folders == null) {
-            throw new ServiceException(ProblemCode.NOT_FOUND, "There is no folder " + folder.trim() + " for you.");
+            throw new ServiceException(ProblemCode.NOT_FOUND, "There is no folder " + request.folder() + " for you.");
         }
-        List<StoredMessage> rows = queries.page(new InboxQuery(caller.workspaceId(), readable.addresses().keySet(), folders,
-                Boolean.TRUE.equals(unread), q == null || q.isBlank() ? null : q.trim(), includeRemoved,
-                after == null ? null : after.receivedAt(), after == null ? null : after.id(), size + 1, readable.before()),
-                readable.addresses());
+        List<StoredMessage> rows = queries.page(request.query(caller.workspaceId(), readable.addresses().keySet(), folders,
+                includeRemoved, readable.before()), readable.addresses());
         String next = null;
         if (rows.size() > size) {
             rows = rows.subList(0, size);

@@ -37,6 +37,9 @@ public class MessagesResource {
             + " sent (throttled, Microsoft 365 answered with a server error, refused before Microsoft 365 was asked) the key is"
             + " free again and a retry sends.";
 
+    /** What q does (issue 17 §4, messages.control.SearchClause), for the messages and the conversations. */
+    static final String SEARCH = "search, at most 200 characters: every word of q among the words of the subject, the sender's name or the body text (English stemming: invoices finds invoice), or q as typed inside the subject or a sender's or To/Cc recipient's name or address (case-insensitive; % and _ are literal); newest first, paged like the unfiltered list";
+
     @Inject
     Caller caller;
 
@@ -54,7 +57,8 @@ public class MessagesResource {
                                     + " GET /api/v1/outlook/connections/{id}/folders lists them); an unknown folder is 404."
                                     + " Without it: every synced folder")
                             @QueryParam("folder") String folder,
-                            @QueryParam("unread") Boolean unread, @QueryParam("q") String q,
+                            @QueryParam("unread") Boolean unread,
+                            @Parameter(description = SEARCH) @QueryParam("q") String q,
                             @QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor,
                             @QueryParam("includeRemoved") @DefaultValue("false") boolean includeRemoved) {
         return inbox.list(caller, mailbox, folder, unread, q, limit, cursor, includeRemoved);

@@ -58,7 +58,7 @@ public class ConversationQueries {
     }
 
     /** Up to {@code query.limit()} conversations after the query's position, in order. */
-    static List<Position> page(Connection connection, InboxQuery query) throws SQLException {
+    public static List<Position> page(Connection connection, InboxQuery query) throws SQLException {
         List<Position> page = new ArrayList<>();
         if (query.mailboxIds().isEmpty() || query.folders().isEmpty()) {
             return page;
@@ -103,14 +103,14 @@ public class ConversationQueries {
             return scanWorkspace(connection, query, afterAt, afterId, limit);
         }
         boolean keyset = afterAt != null && afterId != null;
-        boolean search = query.search() != null && !query.search().isBlank();
+        SearchClause search = SearchClause.of(query.search());
         String sql = "SELECT x.thread_id, x.received_at, x.id FROM unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before)"
                 + " CROSS JOIN unnest(?::text[]) AS f(folder) CROSS JOIN LATERAL ("
                 + "SELECT COALESCE(m.thread_id, m.id) AS thread_id, m.received_at, m.id FROM message m"
                 + " WHERE m.mailbox_id = b.mailbox_id AND m.folder = f.folder AND (b.before IS NULL OR m.received_at < b.before)"
                 + " AND m.removed_at IS NULL"
                 + (query.unreadOnly() ? " AND NOT m.is_read" : "")
-                + (search ? " AND (m.subject ILIKE ? OR m.from_address ILIKE ? OR m.from_name ILIKE ?)" : "")
+                + search.sql()
                 + (keyset ? " AND (m.received_at, m.id) < (?, ?)" : "")
                 + " ORDER BY m.received_at DESC, m.id DESC LIMIT ?) x ORDER BY x.received_at DESC, x.id DESC LIMIT ?";
         List<UUID> ids = new ArrayList<>(query.mailboxIds());
@@ -119,12 +119,7 @@ public class ConversationQueries {
             statement.setArray(p++, connection.createArrayOf("uuid", ids.toArray()));
             statement.setArray(p++, connection.createArrayOf("timestamptz", befores(ids, query)));
             statement.setArray(p++, connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
-            if (search) {
-                String pattern = "%" + MessageQueries.escapeLike(query.search().trim()) + "%";
-                statement.setString(p++, pattern);
-                statement.setString(p++, pattern);
-                statement.setString(p++, pattern);
-            }
+            p = search.bind(statement, p);
             if (keyset) {
                 statement.setTimestamp(p++, Timestamp.from(afterAt));
                 statement.setLong(p++, afterId);
@@ -144,15 +139,15 @@ public class ConversationQueries {
     private static List<Position> scanWorkspace(Connection connection, InboxQuery query, Instant afterAt, Long afterId, int limit)
             throws SQLException {
         boolean keyset = afterAt != null && afterId != null;
-        boolean search = query.search() != null && !query.search().isBlank();
+        SearchClause search = SearchClause.of(query.search());
         List<UUID> ids = new ArrayList<>(query.mailboxIds());
         List<UUID> ended = ids.stream().filter(id -> query.readableBefore(id) != null).toList();
         String sql = "SELECT COALESCE(m.thread_id, m.id), m.received_at, m.id FROM message m WHERE m.workspace_id = ?"
-                + " AND m.mailbox_id = ANY (?::uuid[]) AND m.folder = ANY (?::text[]) AND m.removed_at IS NULL"
+                + search.mailboxesOfWorkspace() + " AND m.folder = ANY (?::text[]) AND m.removed_at IS NULL"
                 + (ended.isEmpty() ? "" : " AND (m.mailbox_id <> ALL (?::uuid[]) OR m.received_at < (SELECT e.before FROM"
                 + " unnest(?::uuid[], ?::timestamptz[]) AS e(mailbox_id, before) WHERE e.mailbox_id = m.mailbox_id))")
                 + (query.unreadOnly() ? " AND NOT m.is_read" : "")
-                + (search ? " AND (m.subject ILIKE ? OR m.from_address ILIKE ? OR m.from_name ILIKE ?)" : "")
+                + search.sql()
                 + (keyset ? " AND (m.received_at, m.id) < (?, ?)" : "")
                 + " ORDER BY m.received_at DESC, m.id DESC LIMIT ?";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -165,12 +160,7 @@ public class ConversationQueries {
                 statement.setArray(p++, connection.createArrayOf("uuid", ended.toArray()));
                 statement.setArray(p++, connection.createArrayOf("timestamptz", befores(ended, query)));
             }
-            if (search) {
-                String pattern = "%" + MessageQueries.escapeLike(query.search().trim()) + "%";
-                statement.setString(p++, pattern);
-                statement.setString(p++, pattern);
-                statement.setString(p++, pattern);
-            }
+            p = search.bind(statement, p);
             if (keyset) {
                 statement.setTimestamp(p++, Timestamp.from(afterAt));
                 statement.setLong(p++, afterId);
@@ -192,13 +182,13 @@ public class ConversationQueries {
         if (candidates.isEmpty()) {
             return earlier;
         }
-        boolean search = query.search() != null && !query.search().isBlank();
+        SearchClause search = SearchClause.of(query.search());
         String sql = "SELECT DISTINCT m.thread_id FROM message m"
                 + " JOIN unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before) ON b.mailbox_id = m.mailbox_id"
                 + " WHERE m.workspace_id = ? AND m.thread_id = ANY (?::bigint[]) AND m.folder = ANY (?::text[])"
                 + " AND (b.before IS NULL OR m.received_at < b.before) AND m.removed_at IS NULL"
                 + (query.unreadOnly() ? " AND NOT m.is_read" : "")
-                + (search ? " AND (m.subject ILIKE ? OR m.from_address ILIKE ? OR m.from_name ILIKE ?)" : "")
+                + search.sql()
                 + " AND (m.received_at, m.id) >= (?, ?)";
         List<UUID> ids = new ArrayList<>(query.mailboxIds());
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -208,12 +198,7 @@ public class ConversationQueries {
             statement.setString(p++, query.workspaceId());
             statement.setArray(p++, connection.createArrayOf("bigint", candidates.stream().map(Position::threadId).toArray()));
             statement.setArray(p++, connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
-            if (search) {
-                String pattern = "%" + MessageQueries.escapeLike(query.search().trim()) + "%";
-                statement.setString(p++, pattern);
-                statement.setString(p++, pattern);
-                statement.setString(p++, pattern);
-            }
+            p = search.bind(statement, p);
             statement.setTimestamp(p++, Timestamp.from(query.afterReceivedAt()));
             statement.setLong(p, query.afterId());
             try (ResultSet rows = statement.executeQuery()) {

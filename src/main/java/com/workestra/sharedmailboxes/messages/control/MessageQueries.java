@@ -114,9 +114,10 @@ public class MessageQueries {
         // plain one, so the common case keeps its index-only plan.
         List<UUID> ended = ids.stream().filter(id -> query.readableBefore(id) != null).toList();
         boolean cutoffs = !ended.isEmpty();
+        SearchClause search = SearchClause.of(query.search());
         StringBuilder keys = new StringBuilder(perMailbox
                 ? "SELECT m.id, m.received_at FROM message m WHERE m.mailbox_id = b.mailbox_id AND m.folder = f.folder"
-                : "SELECT m.id, m.received_at FROM message m WHERE m.workspace_id = ? AND m.mailbox_id = ANY (?::uuid[])"
+                : "SELECT m.id, m.received_at FROM message m WHERE m.workspace_id = ?" + search.mailboxesOfWorkspace()
                 + " AND m.folder = ANY (?::text[])");
         if (cutoffs) {
             keys.append(perMailbox ? " AND (b.before IS NULL OR m.received_at < b.before)"
@@ -132,10 +133,7 @@ public class MessageQueries {
         } else if (!query.includeRemoved()) {
             keys.append(" AND m.removed_at IS NULL");
         }
-        boolean search = query.search() != null && !query.search().isBlank();
-        if (search) {
-            keys.append(" AND (m.subject ILIKE ? OR m.from_address ILIKE ? OR m.from_name ILIKE ?)");
-        }
+        keys.append(search.sql());
         keys.append(" ORDER BY m.received_at DESC, m.id DESC LIMIT ?");
         String mailboxes = cutoffs ? "unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before)" : "unnest(?::uuid[]) AS b(mailbox_id)";
         String top = perMailbox
@@ -163,12 +161,7 @@ public class MessageQueries {
                 statement.setTimestamp(p++, Timestamp.from(query.afterReceivedAt()));
                 statement.setLong(p++, query.afterId());
             }
-            if (search) {
-                String pattern = "%" + escapeLike(query.search().trim()) + "%";
-                statement.setString(p++, pattern);
-                statement.setString(p++, pattern);
-                statement.setString(p++, pattern);
-            }
+            p = search.bind(statement, p);
             statement.setInt(p++, query.limit());
             if (perMailbox) {
                 statement.setInt(p, query.limit());
@@ -235,10 +228,6 @@ public class MessageQueries {
 
     private static Recipient recipient(String name, String address) {
         return name == null && address == null ? null : new Recipient(name, address);
-    }
-
-    static String escapeLike(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     public static Map<UUID, String> addresses(Collection<ReadableMailbox> mailboxes) {

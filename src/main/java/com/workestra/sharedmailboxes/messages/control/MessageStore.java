@@ -30,16 +30,17 @@ public class MessageStore {
     static final String UPSERT = """
             INSERT INTO message AS m (mailbox_id, workspace_id, folder, graph_id, internet_message_id, conversation_id, subject,
                 from_name, from_address, sender_name, sender_address, to_recipients, cc_recipients, received_at, is_read,
-                has_attachments, preview, body_type, body, change_key, synced_at, thread_id)
+                has_attachments, preview, body_type, body, change_key, synced_at, thread_id, body_text)
             SELECT b.id, b.workspace_id, ?, u.graph_id, u.internet_message_id, u.conversation_id, u.subject, u.from_name, u.from_address,
                 u.sender_name, u.sender_address, u.to_recipients, u.cc_recipients, u.received_at, COALESCE(u.is_read, false),
-                COALESCE(u.has_attachments, false), u.preview, u.body_type, u.body, u.change_key, ?, u.thread_id
+                COALESCE(u.has_attachments, false), u.preview, u.body_type, u.body, u.change_key, ?, u.thread_id,
+                u.body_text
             FROM mailbox b, unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                 ?::text[], ?::text[], ?::timestamptz[], ?::boolean[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[],
-                ?::bigint[])
+                ?::bigint[], ?::text[])
                 AS u(graph_id, internet_message_id, conversation_id, subject, from_name, from_address, sender_name,
                      sender_address, to_recipients, cc_recipients, received_at, is_read, has_attachments, preview, body_type,
-                     body, change_key, thread_id)
+                     body, change_key, thread_id, body_text)
             WHERE b.id = ?
             ON CONFLICT (mailbox_id, folder, graph_id) DO UPDATE SET
                 internet_message_id = COALESCE(EXCLUDED.internet_message_id, m.internet_message_id),
@@ -57,6 +58,7 @@ public class MessageStore {
                 preview = COALESCE(EXCLUDED.preview, m.preview),
                 body_type = COALESCE(EXCLUDED.body_type, m.body_type),
                 body = COALESCE(EXCLUDED.body, m.body),
+                body_text = COALESCE(EXCLUDED.body_text, m.body_text),
                 change_key = COALESCE(EXCLUDED.change_key, m.change_key),
                 removed_at = NULL,
                 removed_reason = NULL,
@@ -93,11 +95,12 @@ public class MessageStore {
                 preview = COALESCE(u.preview, m.preview),
                 body_type = COALESCE(u.body_type, m.body_type),
                 body = COALESCE(u.body, m.body),
+                body_text = COALESCE(u.body_text, m.body_text),
                 change_key = COALESCE(u.change_key, m.change_key),
                 removed_at = NULL,
                 synced_at = ?
-            FROM unnest(?::text[], ?::text[], ?::boolean[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[])
-                AS u(graph_id, subject, is_read, has_attachments, preview, body_type, body, change_key)
+            FROM unnest(?::text[], ?::text[], ?::boolean[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                AS u(graph_id, subject, is_read, has_attachments, preview, body_type, body, change_key, body_text)
             WHERE m.mailbox_id = ? AND m.folder = ? AND m.graph_id = u.graph_id
             """;
 
@@ -243,6 +246,7 @@ public class MessageStore {
         Boolean[] read = new Boolean[n];
         Boolean[] attachments = new Boolean[n];
         Long[] threadIds = new Long[n];
+        String[] bodyTexts = new String[n];
         for (int i = 0; i < n; i++) {
             MessageChange row = rows.get(i);
             threadIds[i] = threads.get(row.graphId());
@@ -259,6 +263,7 @@ public class MessageStore {
             text[10][i] = row.preview();
             text[11][i] = row.bodyType();
             text[12][i] = row.body();
+            bodyTexts[i] = BodyText.of(row.bodyType(), row.body());
             text[13][i] = row.changeKey();
             received[i] = row.receivedAt().toString();
             read[i] = row.isRead();
@@ -278,6 +283,7 @@ public class MessageStore {
                 statement.setArray(p++, connection.createArrayOf("text", text[column]));
             }
             statement.setArray(p++, connection.createArrayOf("bigint", threadIds));
+            statement.setArray(p++, connection.createArrayOf("text", bodyTexts));
             statement.setObject(p, mailboxId);
             statement.executeUpdate();
         }
@@ -307,6 +313,7 @@ public class MessageStore {
         String[] bodyTypes = new String[n];
         String[] bodies = new String[n];
         String[] changeKeys = new String[n];
+        String[] bodyTexts = new String[n];
         for (int i = 0; i < n; i++) {
             MessageChange row = rows.get(i);
             ids[i] = row.graphId();
@@ -317,6 +324,7 @@ public class MessageStore {
             bodyTypes[i] = row.bodyType();
             bodies[i] = row.body();
             changeKeys[i] = row.changeKey();
+            bodyTexts[i] = BodyText.of(row.bodyType(), row.body());
         }
         try (PreparedStatement statement = connection.prepareStatement(PARTIAL_UPDATE)) {
             statement.setTimestamp(1, at);
@@ -328,8 +336,9 @@ public class MessageStore {
             statement.setArray(7, connection.createArrayOf("text", bodyTypes));
             statement.setArray(8, connection.createArrayOf("text", bodies));
             statement.setArray(9, connection.createArrayOf("text", changeKeys));
-            statement.setObject(10, mailboxId);
-            statement.setString(11, folder.name());
+            statement.setArray(10, connection.createArrayOf("text", bodyTexts));
+            statement.setObject(11, mailboxId);
+            statement.setString(12, folder.name());
             statement.executeUpdate();
         }
     }

@@ -1,4 +1,4 @@
-package com.workestra.sharedmailboxes.messages.boundary;
+package com.workestra.sharedmailboxes.messages.control;
 
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
@@ -9,14 +9,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 
 /** The opaque keyset position of the inbox: the last row's (received_at, id), base64url-encoded. */
-record InboxCursor(Instant receivedAt, long id) {
+public record InboxCursor(Instant receivedAt, long id) {
 
-    String encode() {
+    public String encode() {
         long micros = ChronoUnit.MICROS.between(Instant.EPOCH, receivedAt);
         return Base64.getUrlEncoder().withoutPadding().encodeToString((micros + ":" + id).getBytes(StandardCharsets.US_ASCII));
     }
 
-    static InboxCursor decode(String cursor) {
+    public static InboxCursor decode(String cursor) {
         if (cursor == null || cursor.isBlank()) {
             return null;
         }

@@ -1,4 +1,4 @@
-package com.workestra.sharedmailboxes.messages.boundary;
+package com.workestra.sharedmailboxes.messages.control;
 
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;

@@ -1,0 +1,62 @@
+package com.workestra.sharedmailboxes.messages.control;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * The {@code q} filter of the inbox and the conversations, one SQL condition on {@code message m} for every query that
+ * lists messages: the words of {@code q} in the subject, the sender's name or the body text (full-text search with the
+ * 'english' configuration, so "invoices" finds "invoice"; GIN index {@code message_search_words}), or {@code q} as it is
+ * anywhere in the subject, the From and Sender names and addresses and the To and Cc recipients (case-insensitive,
+ * {@code %} and {@code _} literal; trigram index {@code message_search_fields}). See V21__message_search.sql.
+ */
+final class SearchClause {
+
+    static final String CONDITION =
+            " AND (m.search_vector @@ plainto_tsquery('english', ?) OR m.search_fields ILIKE ? ESCAPE '\\')";
+
+    private final String text;
+
+    private SearchClause(String text) {
+        this.text = text;
+    }
+
+    /** The clause for a search text; none (an empty clause) for null or blank. */
+    static SearchClause of(String search) {
+        return new SearchClause(search == null || search.isBlank() ? null : search.trim());
+    }
+
+    boolean isEmpty() {
+        return text == null;
+    }
+
+    /**
+     * How a scan across the workspace names the caller's mailboxes: as an index condition without search (the newest-first
+     * index of the workspace is walked, the mailbox checked from its INCLUDE columns), as a filter with search, so that
+     * PostgreSQL does not fetch every message of the caller's mailboxes through the per-mailbox index to test the words
+     * (measured: 66 ms for a term found once in 100,000 messages) but chooses between the GIN indexes (a rare term) and
+     * the workspace's newest-first walk (a common one).
+     */
+    String mailboxesOfWorkspace() {
+        return text == null ? " AND m.mailbox_id = ANY (?::uuid[])" : " AND (m.mailbox_id = ANY (?::uuid[])) IS TRUE";
+    }
+
+    /** The condition, starting with AND, or nothing. */
+    String sql() {
+        return text == null ? "" : CONDITION;
+    }
+
+    /** Sets the condition's parameters from {@code index}; returns the next parameter's index. */
+    int bind(PreparedStatement statement, int index) throws SQLException {
+        if (text == null) {
+            return index;
+        }
+        statement.setString(index++, text);
+        statement.setString(index++, "%" + escapeLike(text) + "%");
+        return index;
+    }
+
+    static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}
