@@ -24,6 +24,8 @@ public final class Mailbox {
     final RecipientKind kind;
     final MailFolder[] folders;
     final ConcurrentHashMap<Long, MailMessage> messages = new ConcurrentHashMap<>();
+    /** The attachments of a message, by its key, in Exchange's order (none: absent). */
+    final ConcurrentHashMap<Long, List<Attachment>> attachments = new ConcurrentHashMap<>();
     volatile String address;
     volatile long committedSeq;
     volatile int syncGeneration;
