@@ -2,9 +2,11 @@ package com.workestra.sharedmailboxes.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.workestra.sharedmailboxes.it.TestWorkspace.Person;
+import com.workestra.sharedmailboxes.m365emulator.Attachment;
 import com.workestra.sharedmailboxes.m365emulator.SentMail;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import static com.workestra.sharedmailboxes.it.MailFlowsIT.awaitCurrent;
 import static com.workestra.sharedmailboxes.it.MailFlowsIT.awaitMessage;
 import static com.workestra.sharedmailboxes.it.MailFlowsIT.encode;
 import static com.workestra.sharedmailboxes.it.MailFlowsIT.syncNow;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -281,6 +284,114 @@ class ConversationsIT extends ServiceIT {
         List<String> parameters = new ArrayList<>();
         list.path("parameters").forEach(parameter -> parameters.add(parameter.get("name").asText()));
         assertEquals(Set.of("mailbox", "folder", "unread", "q", "limit", "cursor"), new HashSet<>(parameters));
+    }
+
+    // ---- issue 17 §1: attachments, received (here because this class's container fits; no new IT class)
+
+    @Test
+    void aMessagesPdfAndInlineLogoDownloadIntactAndItsBodyShowsTheLogoFromThisService() throws Exception {
+        String support = workspace.sharedMailbox("support");
+        Person alice = workspace.person("alice");
+        Person bob = workspace.person("bob");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        UUID bobPersonal = bob.connect();
+        awaitCurrent(alice, shared);
+        awaitCurrent(bob, bobPersonal);
+
+        byte[] pdf = new byte[700_000];
+        new java.util.Random(17).nextBytes(pdf);
+        System.arraycopy("%PDF-1.7\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, pdf, 0, 9);
+        byte[] logo = new byte[2_345];
+        new java.util.Random(42).nextBytes(logo);
+        String pdfName = "..\\..\\Rechnung \"März\"\r\nX-Evil: 1.pdf";
+        String subject = "Invoice with logo " + workspace.suffix;
+        workspace.tenant.deliverWithAttachments(support, "billing@vendor.example", subject,
+                "<p>Invoice attached.</p><img src=\"cid:logo.png@01DB0001\" alt=\"Vendor\">",
+                List.of(Attachment.file(pdfName, "application/pdf", pdf),
+                        Attachment.inline("logo.png", "image/png", logo, "logo.png@01DB0001"),
+                        Attachment.message("Original order 1042", "jo@customer.example", List.of(support), "Please send 3 boxes."),
+                        Attachment.reference("Contract.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                                "https://contoso.sharepoint.com/Contract.docx")));
+        syncNow(alice, shared);
+        String id = awaitMessage(alice, "q=" + encode(subject), m -> true).get("id").asText();
+
+        JsonNode message = alice.api().get("/api/v1/messages/" + id).json();
+        assertTrue(message.get("hasAttachments").asBoolean(), message.toString());
+        JsonNode attachments = message.get("attachments");
+        assertEquals(4, attachments.size(), message.toString());
+        JsonNode pdfListed = attachments.get(0);
+        JsonNode logoListed = attachments.get(1);
+        assertEquals(pdfName, pdfListed.get("name").asText());
+        assertEquals("application/pdf", pdfListed.get("contentType").asText());
+        assertEquals(pdf.length, pdfListed.get("size").asLong());
+        assertFalse(pdfListed.get("isInline").asBoolean());
+        assertEquals("file", pdfListed.get("kind").asText());
+        assertTrue(logoListed.get("isInline").asBoolean(), logoListed.toString());
+        assertEquals("logo.png@01DB0001", logoListed.get("contentId").asText());
+        assertEquals("file", logoListed.get("kind").asText());
+        assertEquals("item", attachments.get(2).get("kind").asText(), attachments.toString());
+        assertEquals("reference", attachments.get(3).get("kind").asText(), attachments.toString());
+
+        // The body the UI renders shows the logo from this service, not from cid: (which no browser can load).
+        String body = message.get("body").get("content").asText();
+        String logoPath = "/api/v1/messages/" + id + "/attachments/" + encode(logoListed.get("id").asText());
+        assertTrue(body.contains("src=\"" + logoPath + "\"") || body.matches("(?s).*src=\"/[^\"]*" + java.util.regex.Pattern.quote(logoPath) + "\".*"),
+                body);
+        assertFalse(body.contains("cid:"), body);
+
+        HttpResponse<byte[]> pdfDownload = download(alice, "/api/v1/messages/" + id + "/attachments/" + encode(pdfListed.get("id").asText()));
+        assertEquals(200, pdfDownload.statusCode());
+        assertEquals(sha256(pdf), sha256(pdfDownload.body()), "the PDF arrives byte for byte");
+        assertEquals("application/pdf", pdfDownload.headers().firstValue("Content-Type").orElse(""));
+        String disposition = pdfDownload.headers().firstValue("Content-Disposition").orElse("");
+        assertTrue(disposition.startsWith("attachment; filename=\""), disposition);
+        assertTrue(disposition.contains("filename*=UTF-8''"), disposition);
+        assertFalse(disposition.contains("\r") || disposition.contains("\n") || disposition.contains("/"), "no header split, no path: " + disposition);
+        assertTrue(disposition.contains("Rechnung%20M%C3%A4rz"), "the name itself, UTF-8 (RFC 6266/8187): " + disposition);
+        assertTrue(pdfDownload.headers().firstValue("X-Evil").isEmpty());
+        assertEquals("nosniff", pdfDownload.headers().firstValue("X-Content-Type-Options").orElse(""));
+
+        HttpResponse<byte[]> logoDownload = download(alice, logoPath.substring(1));
+        assertEquals(200, logoDownload.statusCode());
+        assertArrayEquals(logo, logoDownload.body());
+        assertEquals("image/png", logoDownload.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(logoDownload.headers().firstValue("Content-Disposition").orElse("").contains("filename=\"logo.png\""));
+
+        // The attached e-mail downloads as .eml: Graph's MIME of it.
+        HttpResponse<byte[]> eml = download(alice, "/api/v1/messages/" + id + "/attachments/" + encode(attachments.get(2).get("id").asText()));
+        assertEquals(200, eml.statusCode());
+        assertEquals("message/rfc822", eml.headers().firstValue("Content-Type").orElse(""));
+        assertTrue(eml.headers().firstValue("Content-Disposition").orElse("").contains("Original order 1042.eml"),
+                eml.headers().toString());
+        String mime = new String(eml.body(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(mime.contains("Subject: Original order 1042") && mime.contains("Please send 3 boxes."), mime);
+
+        // A cloud link has no content to download; an unknown attachment is 404 problem+json.
+        assertEquals(400, download(alice, "/api/v1/messages/" + id + "/attachments/" + encode(attachments.get(3).get("id").asText())).statusCode());
+        HttpResponse<byte[]> unknown = download(alice, "/api/v1/messages/" + id + "/attachments/AAMkAttbm9uZQ%3D%3D");
+        assertEquals(404, unknown.statusCode());
+        assertEquals("application/problem+json", unknown.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+
+        // Bob (same workspace, no access to support@) and Mallory (another workspace): the message and its attachments
+        // do not exist for them.
+        Person mallory = new TestWorkspace(base).person("mallory");
+        mallory.connect();
+        for (Person stranger : List.of(bob, mallory)) {
+            HttpResponse<byte[]> refused = download(stranger, "/api/v1/messages/" + id + "/attachments/" + encode(pdfListed.get("id").asText()));
+            assertEquals(404, refused.statusCode());
+            assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+            assertEquals(404, stranger.api().get("/api/v1/messages/" + id).status());
+        }
+    }
+
+    static HttpResponse<byte[]> download(Person person, String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(person.api().request(path).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     static JsonNode conversations(Person person, String query) {

@@ -20,6 +20,7 @@ final class GraphEndpoints {
     private final UserProfileEndpoint users;
     private final MailFolderEndpoints folders;
     private final MessageEndpoints messages;
+    private final AttachmentEndpoints attachments;
     private final MessageDeltaEndpoint delta;
     private final SendMailEndpoints sending;
     private volatile SubscriptionEndpoints subscriptions;
@@ -32,6 +33,7 @@ final class GraphEndpoints {
         this.users = new UserProfileEndpoint(graphBase);
         this.folders = new MailFolderEndpoints(graphBase);
         this.messages = new MessageEndpoints(tenant, baseUrl);
+        this.attachments = new AttachmentEndpoints(baseUrl);
         this.delta = new MessageDeltaEndpoint(graphBase);
         this.sending = new SendMailEndpoints(tenant);
     }
@@ -223,6 +225,11 @@ final class GraphEndpoints {
             return;
         }
         String action = request.name(at + 1);
+        if (action.equals("attachments")) {
+            tenant.requireMailRead(caller, target.recipient(), folder != null);
+            attachments.handle(call, target, mailbox, MessageEndpoints.find(mailbox, messageId), request, at + 2);
+            return;
+        }
         if (remaining == 2 && (action.equals("reply") || action.equals("replyall"))) {
             requireMethod(call, "POST");
             sending.reply(call, caller, target, mailbox, messageId, action.equals("replyall"));

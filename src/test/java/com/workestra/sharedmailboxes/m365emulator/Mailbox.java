@@ -30,6 +30,8 @@ public final class Mailbox {
     /** The id of the top of the folder tree (well-known name msgfolderroot), parent of Inbox and its siblings. */
     final String rootFolderId;
     final ConcurrentHashMap<Long, MailMessage> messages = new ConcurrentHashMap<>();
+    /** The attachments of a message, by its key, in Exchange's order (none: absent). */
+    final ConcurrentHashMap<Long, List<Attachment>> attachments = new ConcurrentHashMap<>();
     volatile String address;
     volatile long committedSeq;
     volatile int syncGeneration;

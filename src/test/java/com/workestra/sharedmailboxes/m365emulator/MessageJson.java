@@ -72,7 +72,10 @@ final class MessageJson {
             json.writeStringField("sentDateTime", Json.seconds(Instant.ofEpochMilli(message.sentMillis())));
         }
         if (wants(select, "hasAttachments")) {
-            json.writeBooleanField("hasAttachments", false);
+            // Exchange counts only attachments that are not inline (a message whose only attachments are inline images
+            // has hasAttachments false).
+            json.writeBooleanField("hasAttachments", mailbox.attachments.getOrDefault(message.key(), java.util.List.of())
+                    .stream().anyMatch(attachment -> !attachment.isInline()));
         }
         if (wants(select, "internetMessageId")) {
             json.writeStringField("internetMessageId", message.internetMessageId());

@@ -480,6 +480,22 @@ public final class Tenant {
         return deliver(mailbox, fromAddress, List.of(requireMailbox(mailbox).address), List.of(), subject, "html", htmlBody);
     }
 
+    /**
+     * HTML mail with attachments (files, inline images the body shows as {@code cid:}, attached e-mails, cloud links),
+     * as Exchange would hold it after delivery: the attachments are on the message before anyone can see it.
+     *
+     * @return the message's Graph id (immutable)
+     */
+    public String deliverWithAttachments(String mailbox, String fromAddress, String subject, String htmlBody,
+                                         List<Attachment> attachments) {
+        Mailbox target = requireMailbox(mailbox);
+        long now = clock.millis();
+        List<Attachment> delivered = attachments.stream().map(attachment -> attachment.deliveredAt(now)).toList();
+        MailMessage message = deliver(target, fromAddress, List.of(target.address), List.of(), subject, "html", htmlBody,
+                newInternetMessageId(fromAddress), null, null, key -> target.attachments.put(key, delivered));
+        return MessageIds.message(target.number, message.key(), true);
+    }
+
     private String deliver(String mailbox, String fromAddress, List<String> to, List<String> cc, String subject,
                            String contentType, String body) {
         Mailbox target = requireMailbox(mailbox);
@@ -519,15 +535,25 @@ public final class Tenant {
     private MailMessage deliver(Mailbox target, String fromAddress, List<String> to, List<String> cc, String subject,
                                 String contentType, String body, String internetMessageId, String inReplyTo,
                                 String references) {
+        return deliver(target, fromAddress, to, cc, subject, contentType, body, internetMessageId, inReplyTo, references,
+                key -> { });
+    }
+
+    private MailMessage deliver(Mailbox target, String fromAddress, List<String> to, List<String> cc, String subject,
+                                String contentType, String body, String internetMessageId, String inReplyTo,
+                                String references, java.util.function.LongConsumer beforeVisible) {
         EmailAddress from = emailAddress(fromAddress);
         List<EmailAddress> shownTo = to.stream().map(this::emailAddress).toList();
         List<EmailAddress> shownCc = cc.stream().map(this::emailAddress).toList();
         long now = clock.millis();
         String conversationId = conversationOf(target, (references == null ? "" : references) + " "
                 + (inReplyTo == null ? "" : inReplyTo));
-        MailMessage message = target.add((key, seq) -> new MailMessage(key, Mailbox.INBOX, seq, seq, false, subject,
-                contentType, body, from, from, shownTo, shownCc, now, now, now, false, false,
-                conversationId != null ? conversationId : newConversationId(), internetMessageId, inReplyTo, references));
+        MailMessage message = target.add((key, seq) -> {
+            beforeVisible.accept(key);
+            return new MailMessage(key, Mailbox.INBOX, seq, seq, false, subject,
+                    contentType, body, from, from, shownTo, shownCc, now, now, now, false, false,
+                    conversationId != null ? conversationId : newConversationId(), internetMessageId, inReplyTo, references);
+        });
         fire(target, message, "created");
         return message;
     }

@@ -9,12 +9,15 @@ import com.workestra.sharedmailboxes.messages.control.ListRequests;
 import com.workestra.sharedmailboxes.messages.control.ListRequests.ListRequest;
 import com.workestra.sharedmailboxes.messages.control.MailHtmlSanitiser;
 import com.workestra.sharedmailboxes.messages.control.MessageQueries;
+import com.workestra.sharedmailboxes.messages.entity.Attachment;
 import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
 import com.workestra.sharedmailboxes.mailboxes.entity.ReadableMailbox;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -86,18 +89,27 @@ public class Inbox {
      * when {@code raw}; the caller must be allowed to read the message either way.
      */
     public MessageView get(Caller caller, String id, boolean raw, boolean remoteImages) {
-        StoredMessage message = find(caller, id);
-        if (message.body() == null) {
-            return MessageView.of(message);
-        }
-        return MessageView.of(message, raw ? BodyView.original(message) : safeBody(message, remoteImages));
+        return view(find(caller, id), raw, remoteImages, null, Map.of());
     }
 
-    private BodyView safeBody(StoredMessage message, boolean remoteImages) {
+    /**
+     * The single read of a message already found: its body (sanitised, with {@code cid:} images pointed at
+     * {@code inlineUrls}, keyed by {@link MailHtmlSanitiser#contentId}), and its attachments (null: not known now).
+     */
+    @TransactionAttribute(TransactionAttributeType.SUPPORTS)
+    public MessageView view(StoredMessage message, boolean raw, boolean remoteImages, List<Attachment> attachments,
+                            Map<String, String> inlineUrls) {
+        if (message.body() == null) {
+            return MessageView.of(message, null, attachments);
+        }
+        return MessageView.of(message, raw ? BodyView.original(message) : safeBody(message, remoteImages, inlineUrls), attachments);
+    }
+
+    private BodyView safeBody(StoredMessage message, boolean remoteImages, Map<String, String> inlineUrls) {
         if (!"html".equalsIgnoreCase(message.bodyType())) {
             return BodyView.original(message);
         }
-        MailHtmlSanitiser.SafeHtml safe = sanitiser.sanitise(message.body(), remoteImages);
+        MailHtmlSanitiser.SafeHtml safe = sanitiser.sanitise(message.body(), remoteImages, inlineUrls);
         return new BodyView("html", safe.html(), safe.remoteImagesBlocked());
     }
 

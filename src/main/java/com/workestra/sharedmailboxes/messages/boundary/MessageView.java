@@ -2,6 +2,7 @@ package com.workestra.sharedmailboxes.messages.boundary;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+import com.workestra.sharedmailboxes.messages.entity.Attachment;
 import com.workestra.sharedmailboxes.messages.entity.Recipient;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
@@ -11,7 +12,7 @@ import java.util.List;
 
 /** API.md's Message, tagged with its mailbox; {@code body} only on the single-message read. */
 @JsonbPropertyOrder({"id", "mailbox", "folder", "folderPath", "subject", "from", "sender", "to", "cc", "receivedAt", "isRead", "preview",
-        "hasAttachments", "conversationId", "internetMessageId", "removed", "removedReason", "movedTo", "body"})
+        "hasAttachments", "conversationId", "internetMessageId", "removed", "removedReason", "movedTo", "body", "attachments"})
 public record MessageView(String id, String mailbox,
                           @Schema(description = "The message's folder: inbox, sent, or the id of another folder of the"
                                   + " mailbox (see GET /api/v1/outlook/connections/{id}/folders); the value the folder"
@@ -29,7 +30,9 @@ public record MessageView(String id, String mailbox,
                           String removedReason,
                           @Schema(description = "The folder a moved message went to, as the mailbox names it")
                           String movedTo,
-                          BodyView body) {
+                          BodyView body,
+                          // Described on Attachment: a @Schema here would replace the array's items in the document.
+                          List<Attachment> attachments) {
 
     /**
      * {@code remoteImagesBlocked}: the sanitiser withheld remote images (tracking pixels, most of them); asking again with
@@ -50,11 +53,15 @@ public record MessageView(String id, String mailbox,
     }
 
     public static MessageView of(StoredMessage message, BodyView body) {
+        return of(message, body, null);
+    }
+
+    public static MessageView of(StoredMessage message, BodyView body, List<Attachment> attachments) {
         return new MessageView(Long.toString(message.id()), message.mailboxAddress(), message.folder().apiName(),
                 message.folder().path(), message.subject(),
                 message.from(), message.sender(), message.to(), message.cc(), message.receivedAt(), message.isRead(),
                 message.preview(), message.hasAttachments(), message.conversationId(), message.internetMessageId(),
                 message.isRemoved(), message.removedReason() == null ? null : message.removedReason().toLowerCase(java.util.Locale.ROOT),
-                message.movedTo(), body);
+                message.movedTo(), body, attachments);
     }
 }

@@ -2,6 +2,7 @@ package com.workestra.sharedmailboxes.messages.boundary;
 
 import com.workestra.sharedmailboxes.SharedMailboxesApi;
 import com.workestra.sharedmailboxes.callers.entity.Caller;
+import com.workestra.sharedmailboxes.messages.control.GraphAttachments;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -17,9 +18,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
@@ -49,6 +56,15 @@ public class MessagesResource {
     @Inject
     MailActions actions;
 
+    @Inject
+    Attachments attachments;
+
+    @Inject
+    GraphAttachments graphAttachments;
+
+    @Context
+    UriInfo uriInfo;
+
     @GET
     @Operation(summary = "The caller's mail, newest first across every mailbox they may read, each message tagged with its mailbox;"
             + " keyset-paginated with nextCursor; removed messages only with includeRemoved=true")
@@ -68,7 +84,9 @@ public class MessagesResource {
     @Path("{id}")
     @Operation(summary = "One message with its body: HTML sanitised for display (no scripts, event handlers, forms, frames,"
             + " redirects, url() or expression() in styles; links get rel=\"noopener noreferrer nofollow\" and"
-            + " target=\"_blank\"; cid: inline images stay; remote images withheld unless remoteImages=true, and"
+            + " target=\"_blank\"; cid: inline images point at this service's download URL of that attachment"
+            + " (GET /messages/{id}/attachments/{attachmentId}, which needs the caller's token like every call); remote"
+            + " images withheld unless remoteImages=true, and"
             + " body.remoteImagesBlocked says so), text as it is (the UI escapes it)")
     public MessageView get(@PathParam("id") String id,
                            @Parameter(description = "true: the body exactly as Microsoft 365 delivered it, unsanitised;"
@@ -76,7 +94,32 @@ public class MessagesResource {
                            @Parameter(description = "true: keep http(s) images in the sanitised HTML body; by default they"
                                    + " are removed, because remote images in mail are mostly tracking pixels")
                            @QueryParam("remoteImages") @DefaultValue("false") boolean remoteImages) {
-        return inbox.get(caller, id, raw, remoteImages);
+        return attachments.read(caller, id, raw, remoteImages,
+                Attachments.AttachmentUrls.under(uriInfo.getBaseUri().getRawPath()));
+    }
+
+    @GET
+    @Path("{id}/attachments/{attachmentId}")
+    @Produces(MediaType.WILDCARD)
+    @Operation(summary = "An attachment's content, streamed from Microsoft 365 as it arrives (asked with the caller's own"
+            + " token; nothing is cached here): the file's bytes with its Content-Type, an attached e-mail as message/rfc822"
+            + " (.eml), an event as text/calendar (.ics), a contact as text/vcard (.vcf); always Content-Disposition: attachment"
+            + " with a safe file name (RFC 6266 filename*). A message the caller may not read, an unknown message or"
+            + " attachment: 404. A reference attachment (a link to a cloud file) has no content: 400. History without a"
+            + " working connection to the mailbox: 403 (connect it again)")
+    @APIResponse(responseCode = "200", description = "The content",
+            content = @Content(mediaType = "application/octet-stream", schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    public Response attachment(@PathParam("id") String id, @PathParam("attachmentId") String attachmentId) {
+        Attachments.Download download = attachments.download(caller, id, attachmentId);
+        String name = DownloadHeaders.fileName(download.attachment(), download.itemType());
+        StreamingOutput content = out -> download.copyTo(graphAttachments, out);
+        return Response.ok(content, DownloadHeaders.contentType(download.attachment(), download.itemType()))
+                .header("Content-Disposition", DownloadHeaders.contentDisposition(name))
+                // Mail content is the sender's: never sniffed, never run as a page of this origin, never kept by caches.
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", "sandbox; default-src 'none'")
+                .header("Cache-Control", "private, no-store")
+                .build();
     }
 
     @PATCH

@@ -7,9 +7,12 @@ import org.jsoup.nodes.Element;
 import org.jsoup.safety.Cleaner;
 import org.jsoup.safety.Safelist;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -51,6 +54,15 @@ public class MailHtmlSanitiser {
     private final Cleaner cleaner = new Cleaner(mailSafelist());
 
     public SafeHtml sanitise(String html, boolean showRemoteImages) {
+        return sanitise(html, showRemoteImages, Map.of());
+    }
+
+    /**
+     * As {@link #sanitise(String, boolean)}, with each {@code cid:} image whose Content-ID is a key of {@code inlineUrls}
+     * pointed at that URL (the service's own download URL of that inline attachment), after cleaning, so nothing from the
+     * mail decides it. A {@code cid:} that names no listed attachment stays as it is (a browser loads nothing from it).
+     */
+    public SafeHtml sanitise(String html, boolean showRemoteImages, Map<String, String> inlineUrls) {
         Document dirty = Jsoup.parse(html == null ? "" : html);
         // A <base> in the mail would otherwise turn its relative links into absolute ones before the protocol check.
         dirty.setBaseUri("");
@@ -69,12 +81,34 @@ public class MailHtmlSanitiser {
             String source = image.attr("src").toLowerCase(Locale.ROOT);
             if (source.isEmpty()) {
                 image.remove();
-            } else if (!showRemoteImages && !source.startsWith("cid:")) {
+            } else if (source.startsWith("cid:")) {
+                String url = inlineUrls.get(contentId(image.attr("src").substring(4)));
+                if (url != null) {
+                    image.attr("src", url);
+                }
+            } else if (!showRemoteImages) {
                 image.remove();
                 blocked = true;
             }
         }
         return new SafeHtml(clean.body().html(), blocked);
+    }
+
+    /**
+     * A Content-ID as a {@code cid:} URL names it (RFC 2392: URL-encoded, without the angle brackets of the header), in
+     * the form {@link #contentId(String)} gives the header's value too, so the two compare equal.
+     */
+    public static String contentId(String value) {
+        String id = value == null ? "" : value.trim();
+        if (id.startsWith("<") && id.endsWith(">") && id.length() >= 2) {
+            id = id.substring(1, id.length() - 1);
+        }
+        try {
+            id = URLDecoder.decode(id.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // not percent-encoded after all: compare as it is
+        }
+        return id.toLowerCase(Locale.ROOT);
     }
 
     /** The declarations of an inline style that only lay out and colour: known properties, values without functions. */

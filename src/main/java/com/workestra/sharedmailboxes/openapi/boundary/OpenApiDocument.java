@@ -67,6 +67,12 @@ public class OpenApiDocument implements OASFilter {
             Map.entry("POST " + API + "/graph/lifecycle",
                     EnumSet.of(ProblemCode.PAYLOAD_TOO_LARGE)));
 
+    /** Issue 17's attachment operations (a table of their own: Map.of stops at ten pairs). */
+    private static final Map<String, Set<ProblemCode>> ATTACHMENT_REFUSALS = Map.of(
+            "GET " + API + "/messages/{id}/attachments/{attachmentId}",
+            EnumSet.of(ProblemCode.FORBIDDEN, ProblemCode.INVALID_REQUEST, ProblemCode.MAILBOX_ACCESS_DENIED,
+                    ProblemCode.RECONNECT_REQUIRED, ProblemCode.THROTTLED, ProblemCode.MICROSOFT_UNAVAILABLE));
+
     /** One example per request body, as the UI (or Microsoft, for the public endpoints) sends it. */
     private static final Map<String, Object> REQUEST_EXAMPLES = Map.ofEntries(
             Map.entry("POST " + API + "/outlook/authorizations",
@@ -187,6 +193,7 @@ public class OpenApiDocument implements OASFilter {
             codes.add(ProblemCode.NOT_FOUND);
         }
         codes.addAll(REFUSALS.getOrDefault(key, Set.of()));
+        codes.addAll(ATTACHMENT_REFUSALS.getOrDefault(key, Set.of()));
         return codes;
     }
 

@@ -276,4 +276,27 @@ class MailHtmlSanitiserTest {
         assertEquals("text", paragraph.text());
         return paragraph.hasAttr("style") ? paragraph.attr("style") : null;
     }
+
+    @Test
+    void inlineImagesPointAtTheServicesAttachmentUrlAndNothingElseChanges() {
+        String url = "/api/v1/messages/7/attachments/AAMkAtt%3D%3D";
+        SafeHtml safe = sanitiser.sanitise("""
+                <p>Logo <img src="cid:Logo.PNG@01DB" alt="logo" onerror="alert(1)"> and
+                <img src="cid:other@01DB"> and <img src="https://tracker.example/p.gif"></p>""", false,
+                java.util.Map.of(MailHtmlSanitiser.contentId("<logo.png@01db>"), url));
+
+        Element logo = Jsoup.parse(safe.html()).selectFirst("img[alt=logo]");
+        assertNotNull(logo, safe.html());
+        assertEquals(url, logo.attr("src"), "a listed Content-ID (matched without case or angle brackets) is served here");
+        assertFalse(logo.hasAttr("onerror"), safe.html());
+        assertTrue(safe.html().contains("cid:other@01DB"), "a Content-ID no attachment has stays as it was: " + safe.html());
+        assertFalse(safe.html().contains("tracker.example"), "remote images are still withheld: " + safe.html());
+        assertTrue(safe.remoteImagesBlocked());
+    }
+
+    @Test
+    void aContentIdInACidUrlIsUrlEncodedAsRfc2392Says() {
+        assertEquals(MailHtmlSanitiser.contentId("<part1.abc@x>"), MailHtmlSanitiser.contentId("part1%2Eabc@x"));
+        assertEquals("a+b@x", MailHtmlSanitiser.contentId("a+b@x"));
+    }
 }

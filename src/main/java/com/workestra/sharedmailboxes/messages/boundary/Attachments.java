@@ -1,0 +1,168 @@
+package com.workestra.sharedmailboxes.messages.boundary;
+
+import com.workestra.sharedmailboxes.callers.entity.Caller;
+import com.workestra.sharedmailboxes.connections.boundary.OutlookConnections;
+import com.workestra.sharedmailboxes.messages.control.ExchangeRefusals;
+import com.workestra.sharedmailboxes.messages.control.GraphAttachments;
+import com.workestra.sharedmailboxes.messages.control.GraphMail;
+import com.workestra.sharedmailboxes.messages.control.MailHtmlSanitiser;
+import com.workestra.sharedmailboxes.messages.entity.Attachment;
+import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
+import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
+import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import jakarta.annotation.Resource;
+import jakarta.ejb.SessionContext;
+import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.OutputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A received message's attachments: listed with the single read of the message, and downloaded one at a time, both
+ * asked of Exchange with the reader's own delegated token (the connection to the message's mailbox; for a shared one,
+ * the parent's token), so Exchange stays the gate. The message's access rule comes first: a message the caller may not
+ * read, or an unknown id, is 404 before Microsoft is asked. Nothing is stored or cached: each read asks Exchange, with
+ * no transaction open (what it needs is read in short transactions before).
+ */
+@Stateless
+public class Attachments {
+
+    private static final Logger LOG = Logger.getLogger(Attachments.class.getName());
+
+    @Inject
+    Inbox inbox;
+
+    @Inject
+    OutlookConnections connections;
+
+    @Inject
+    GraphAttachments graph;
+
+    @Inject
+    ExchangeRefusals refusals;
+
+    @Resource
+    SessionContext session;
+
+    /** {@code none}: nothing kept here, every download streams from Exchange (the only choice implemented). */
+    @Inject
+    @ConfigProperty(name = "messages.attachment-cache")
+    String cache;
+
+    /** What a download streams: the attachment as Exchange describes it, and how to ask Exchange for its content. */
+    public record Download(Attachment attachment, String itemType, GraphMail.Acting acting, String graphMessageId) {
+
+        /** Copies the content to {@code out} from Exchange as it arrives; call it with no transaction open. */
+        public void copyTo(GraphAttachments graph, OutputStream out) {
+            graph.copyContent(acting, graphMessageId, attachment.id(), out);
+        }
+    }
+
+    /**
+     * The single read of a message, with its attachments and its inline images pointed at {@code urls} (the
+     * service's download URL of an attachment id). Exchange is asked only when the message has attachments or its body
+     * names a {@code cid:} (Exchange reports {@code hasAttachments} false for a message whose only attachments are
+     * inline); when it cannot be asked, the message still reads, without {@code attachments}.
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public MessageView read(Caller caller, String id, boolean raw, boolean remoteImages, AttachmentUrls urls) {
+        StoredMessage message = inbox.find(caller, id);
+        List<Attachment> listed = List.of();
+        if (message.hasAttachments() || mentionsContentIds(message)) {
+            listed = null;
+            Optional<GraphMail.Acting> acting = self().acting(caller, message);
+            if (acting.isPresent()) {
+                try {
+                    listed = toExchange(acting.get(), () -> graph.list(acting.get(), message.graphId()));
+                } catch (ServiceException unavailable) {
+                    LOG.log(Level.FINE, "attachments of message {0} not listed: {1}", new Object[] {message.id(), unavailable.detail()});
+                }
+            }
+        }
+        Map<String, String> inline = new HashMap<>();
+        if (listed != null) {
+            for (Attachment attachment : listed) {
+                if (attachment.contentId() != null) {
+                    inline.putIfAbsent(MailHtmlSanitiser.contentId(attachment.contentId()), urls.of(message.id(), attachment.id()));
+                }
+            }
+        }
+        return inbox.view(message, raw, remoteImages, listed, inline);
+    }
+
+    /**
+     * An attachment of a message the caller may read, described by Exchange (404 when the message is not theirs to
+     * read or Exchange has no such attachment on it), ready to stream. A reference attachment (a link to a file in
+     * the cloud) has no content Exchange hands out (Graph answers 405): 400 with that sentence.
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public Download download(Caller caller, String id, String attachmentId) {
+        if (!"none".equals(cache)) {
+            throw new ServiceException(ProblemCode.INTERNAL_ERROR, "messages.attachment-cache=" + cache
+                    + " is not available: the only setting is none (stream every download from Microsoft 365).");
+        }
+        StoredMessage message = inbox.find(caller, id);
+        if (attachmentId == null || attachmentId.isBlank() || attachmentId.length() > 1024) {
+            throw new ServiceException(ProblemCode.NOT_FOUND, "There is no such attachment on message " + id + ".");
+        }
+        GraphMail.Acting acting = self().acting(caller, message).orElseThrow(() -> new ServiceException(ProblemCode.FORBIDDEN,
+                "Connect " + message.mailboxAddress() + " again to open its attachments: they stay in Microsoft 365 and are"
+                        + " read with your own access; the message itself stays readable meanwhile."));
+        GraphAttachments.Described described = toExchange(acting, () -> graph.describe(acting, message.graphId(), attachmentId));
+        if (Attachment.Kind.REFERENCE.apiName().equals(described.attachment().kind())) {
+            throw new ServiceException(ProblemCode.INVALID_REQUEST, "\"" + described.attachment().name() + "\" is a link to a file"
+                    + " in the cloud, not a file in the message: open it from Outlook.");
+        }
+        return new Download(described.attachment(), described.itemType(), acting, message.graphId());
+    }
+
+    /** The caller's connection to the message's mailbox, as values; empty when they hold none (history only). */
+    public Optional<GraphMail.Acting> acting(Caller caller, StoredMessage message) {
+        return connections.toMailbox(caller, message.mailboxId()).map(GraphMail.Acting::of);
+    }
+
+    /** Asks Exchange; a refusal of the mailbox itself ends the caller's reading of new mail there (as for every read). */
+    private <T> T toExchange(GraphMail.Acting acting, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ServiceException refused) {
+            if (refused.code() == ProblemCode.MAILBOX_ACCESS_DENIED) {
+                refusals.refused(acting.connectionId());
+            }
+            throw refused;
+        }
+    }
+
+    private static boolean mentionsContentIds(StoredMessage message) {
+        return message.body() != null && "html".equalsIgnoreCase(message.bodyType())
+                && message.body().toLowerCase(Locale.ROOT).contains("cid:");
+    }
+
+    private Attachments self() {
+        return session.getBusinessObject(Attachments.class);
+    }
+
+    /** Where the service serves an attachment of a message: the resource knows its own base path. */
+    @FunctionalInterface
+    public interface AttachmentUrls {
+        String of(long messageId, String attachmentId);
+
+        static AttachmentUrls under(String basePath) {
+            String base = basePath.endsWith("/") ? basePath : basePath + "/";
+            return (messageId, attachmentId) -> base + "messages/" + messageId + "/attachments/"
+                    + URLEncoder.encode(attachmentId, StandardCharsets.UTF_8).replace("+", "%20");
+        }
+    }
+}
