@@ -103,6 +103,17 @@ public class PushDelivery {
             created = microsoft.create(client(target.identity(), target.holder()), target.resource(), clientState, now.plus(lifetime));
         } catch (RuntimeException e) {
             String reason = describe(e);
+            GraphFailure failure = GraphFailure.of(e);
+            if (target.identity() == SubscriptionIdentity.APP_ONLY && failure != null && failure.status() == 403) {
+                // The app-only identity holds Mail.Read only through an Exchange management scope that leaves this mailbox
+                // out (Microsoft: 403, "Access to OData is disabled."): polled, and tried again at every renewal round.
+                LOG.log(Level.INFO, "push for connection {0}: the app-only identity is refused on this mailbox ({1})",
+                        new Object[]{connectionId, reason});
+                self().outsideScope(connectionId, "Polled every " + pollInterval.toSeconds() + " s: this mailbox is outside the"
+                        + " app-only identity's Exchange management scope (" + reason + "); push starts by itself once an"
+                        + " Exchange admin adds it to the scope (see the admin health page).", now);
+                return;
+            }
             LOG.log(Level.WARNING, "push for connection {0} could not be set up: {1}", new Object[]{connectionId, reason});
             self().pushFailed(connectionId, "Polled every " + pollInterval.toSeconds() + " s: change notifications could not be set up ("
                     + reason + "); retrying later.", now);
@@ -154,6 +165,15 @@ public class PushDelivery {
         setUpEnded(target.connectionId());
         syncRequests.deliveredBy(target.connectionId(), true);
         return true;
+    }
+
+    /** Microsoft refused the app-only identity on the connection's mailbox: polled, retried every renewal round. */
+    public void outsideScope(UUID connectionId, String note, Instant now) {
+        if (em.find(OutlookConnection.class, connectionId) != null) {
+            state(connectionId, now).outsideScope(note, now);
+            setUpEnded(connectionId);
+            syncRequests.deliveredBy(connectionId, false);
+        }
     }
 
     public void pushFailed(UUID connectionId, String note, Instant now) {
