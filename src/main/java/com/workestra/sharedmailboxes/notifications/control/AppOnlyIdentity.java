@@ -50,9 +50,10 @@ public class AppOnlyIdentity {
     @ConfigProperty(name = "outlook.app-only.authority")
     Optional<String> authority;
 
+    /** Overrides the cloud's {@code <graph>/.default}. */
     @Inject
     @ConfigProperty(name = "outlook.app-only.scope")
-    String scope;
+    Optional<String> scope;
 
     @Inject
     @ConfigProperty(name = "outlook.token-timeout-seconds")
@@ -124,7 +125,7 @@ public class AppOnlyIdentity {
     public String accessToken() {
         transactions.calling("MSAL app-only token");
         try {
-            return application().acquireToken(ClientCredentialParameters.builder(Set.of(scope)).build())
+            return application().acquireToken(ClientCredentialParameters.builder(Set.of(scope())).build())
                     .get(timeoutSeconds, TimeUnit.SECONDS).accessToken();
         } catch (ExecutionException e) {
             LOG.warning(() -> "app-only token request failed: " + e.getCause().getClass().getSimpleName());
@@ -135,6 +136,11 @@ public class AppOnlyIdentity {
             Thread.currentThread().interrupt();
             throw new ServiceException(ProblemCode.MICROSOFT_UNAVAILABLE, "Interrupted.");
         }
+    }
+
+    /** {@code outlook.app-only.scope}, else {@code .default} of the configured cloud's Graph. */
+    String scope() {
+        return scope.filter(value -> !value.isBlank()).orElseGet(() -> endpoints.cloud().appOnlyScope());
     }
 
     private ConfidentialClientApplication application() {
