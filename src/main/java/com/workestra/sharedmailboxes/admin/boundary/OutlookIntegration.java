@@ -9,6 +9,7 @@ import com.workestra.sharedmailboxes.connections.boundary.OutlookConnections;
 import com.workestra.sharedmailboxes.connections.entity.SignInRefusal;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
 import com.workestra.sharedmailboxes.sync.boundary.SyncNow;
+import com.workestra.sharedmailboxes.health.boundary.MailboxDiagnosis;
 import com.workestra.sharedmailboxes.connections.boundary.SharedMailboxes;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.inject.Instance;
@@ -46,6 +47,9 @@ public class OutlookIntegration implements Serializable {
     SyncNow syncNow;
 
     @Inject
+    MailboxDiagnosis diagnosis;
+
+    @Inject
     Instance<Caller> callers;
 
     private List<ConnectionRow> rows = List.of();
@@ -55,6 +59,7 @@ public class OutlookIntegration implements Serializable {
     private String address;
     private String addError;
     private UUID confirming;
+    private MailboxDiagnosis.Diagnosis diagnosed;
 
     @PostConstruct
     void load() {
@@ -128,6 +133,7 @@ public class OutlookIntegration implements Serializable {
     private void newAction() {
         notice = null;
         toast = null;
+        diagnosed = null;
     }
 
     public void openAdd(UUID parent) {
@@ -184,6 +190,22 @@ public class OutlookIntegration implements Serializable {
             toast = Toast.failed("Sync now failed for " + (row == null ? "this mailbox" : row.address()) + ": " + failure(e));
         }
         reload();
+    }
+
+    /** "Check this mailbox": the diagnosis's sentences, shown above the list until the next action. */
+    public void diagnose(UUID id) {
+        newAction();
+        ConnectionRow row = row(id);
+        try {
+            diagnosed = diagnosis.diagnose(caller(), id);
+        } catch (RuntimeException e) {
+            toast = Toast.failed("The check failed for " + (row == null ? "this mailbox" : row.address()) + ": " + failure(e));
+        }
+        reload();
+    }
+
+    public MailboxDiagnosis.Diagnosis getDiagnosed() {
+        return diagnosed;
     }
 
     public void askRemove(UUID id) {

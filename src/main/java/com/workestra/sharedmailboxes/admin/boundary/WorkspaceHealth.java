@@ -216,6 +216,7 @@ public class WorkspaceHealth implements Serializable {
             case "REPLIED" -> "Replied";
             case "MARKED_READ" -> "Marked read";
             case "MARKED_UNREAD" -> "Marked unread";
+            case "DIAGNOSED" -> "Checked a mailbox";
             default -> action;
         };
     }

@@ -322,6 +322,40 @@ public class PushDelivery {
         syncRequests.request(connectionId, reason);
     }
 
+    /**
+     * For a diagnosis: whether the connection's subscription exists at Microsoft and until when, in a sentence. Asks
+     * Microsoft ({@code GET /subscriptions/{id}}) with the identity that owns it, with no transaction open; changes nothing.
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public String checkAtMicrosoft(UUID connectionId) {
+        KnownSubscription subscription = self().knownOf(connectionId);
+        if (subscription == null) {
+            String note = self().note(connectionId);
+            return "No change-notification subscription: " + (note == null ? "this connection is polled." : note);
+        }
+        String who = subscription.identity() == SubscriptionIdentity.APP_ONLY ? "the app-only identity" : "your own sign-in";
+        try {
+            com.microsoft.graph.models.Subscription atMicrosoft = client(subscription.identity(), subscription.holder())
+                    .subscriptions().bySubscriptionId(subscription.id()).get();
+            java.time.OffsetDateTime expiry = atMicrosoft == null ? null : atMicrosoft.getExpirationDateTime();
+            return "The change-notification subscription (made with " + who + ") exists at Microsoft"
+                    + (expiry == null ? "." : " and expires at " + expiry.toInstant() + "; it is renewed ahead of that.");
+        } catch (RuntimeException e) {
+            GraphFailure failure = GraphFailure.of(e);
+            if (failure != null && failure.isNotFound()) {
+                return "Microsoft no longer knows the change-notification subscription (made with " + who
+                        + "): it is recreated at the next renewal round, and the mailbox is synced meanwhile.";
+            }
+            return "Microsoft could not be asked about the change-notification subscription (" + describe(e) + ").";
+        }
+    }
+
+    /** The connection's subscription as a value, or null. */
+    public KnownSubscription knownOf(UUID connectionId) {
+        List<GraphSubscription> subscriptions = currentSubscriptions(connectionId);
+        return subscriptions.isEmpty() ? null : known(subscriptions.get(0).id());
+    }
+
     /** Connections that wanted push but poll after a failed set-up: try again. */
     public List<UUID> pushRetries() {
         return em.createNamedQuery(PushState.RETRIES, UUID.class)
