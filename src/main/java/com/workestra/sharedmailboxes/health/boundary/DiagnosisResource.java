@@ -33,8 +33,8 @@ public class DiagnosisResource {
     @POST
     @Operation(summary = "Check this mailbox: the sign-in refreshes, Full Access, what can be known of Send As, the"
             + " subscription at Microsoft and its expiry, the last delta round, throttling in the last hour; changes nothing, audited")
-    @APIResponse(responseCode = "200", description = "`findings`: `[{check, status: ok|problem|unknown, sentence}]`")
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: not one of the caller's connections")
+    @APIResponse(responseCode = "200", description = "`findings`: `[{check, status: ok|problem|unknown, sentence}]`;"
+            + " 404 NOT_FOUND for a connection that is not the caller's")
     public MailboxDiagnosis.Diagnosis diagnose(@PathParam("id") @Parameter(description = "the connection's id", required = true,
             schema = @Schema(type = SchemaType.STRING, format = "uuid")) UUID id) {
         return diagnosis.diagnose(caller, id);

@@ -35,9 +35,9 @@ public class PushScopeResource {
     @Operation(summary = "The workspace's shared mailboxes (pushed, or polled and why), the Exchange Online PowerShell that"
             + " limits the app-only identity to them, and the last canary check")
     @APIResponse(responseCode = "200", description = "The mailboxes, the script's lines (command and purpose), the warning"
-            + " about a tenant-wide Mail.Read consent, and the last check (null: Not checked)")
-    @APIResponse(responseCode = "400", description = "INVALID_REQUEST with `errors[].field` `mailbox` (not one of the"
-            + " workspace's shared mailboxes), `group` or `canary` (not an email address)")
+            + " about a tenant-wide Mail.Read consent, and the last check (null: Not checked). A 400 INVALID_REQUEST names the"
+            + " field in `errors[].field`: `mailbox` (not one of the workspace's shared mailboxes), `group` or `canary` (not an"
+            + " email address)")
     public PushScope.View get(
             @QueryParam("mailbox") @Parameter(description = "limit the scope to these shared mailboxes of the workspace (repeatable); default all of them") List<String> mailboxes,
             @QueryParam("group") @Parameter(description = "a mail-enabled group whose direct members make the scope, instead of the list") String group,
@@ -50,9 +50,9 @@ public class PushScopeResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Check the scope with the app-only identity: refused on the canary (Push scoped), allowed there"
             + " (Push unscoped), or the canary is one of the mailboxes that use push (proves nothing)")
-    @APIResponse(responseCode = "200", description = "The verdict, in words, with its time")
-    @APIResponse(responseCode = "400", description = "INVALID_REQUEST: no app-only identity configured, or `canary` is not"
-            + " an email address, or none was named and no personal mailbox of the workspace is connected")
+    @APIResponse(responseCode = "200", description = "The verdict, in words, with its time. 400 INVALID_REQUEST: no app-only"
+            + " identity is configured, or `canary` is not an email address, or none was named and no personal mailbox of the"
+            + " workspace is connected")
     public PushScope.Check check(CanaryRequest request) {
         return scope.check(caller, request == null ? null : request.address);
     }

@@ -67,6 +67,14 @@ public class OpenApiDocument implements OASFilter {
             "POST " + API + "/graph/lifecycle",
             EnumSet.of(ProblemCode.PAYLOAD_TOO_LARGE));
 
+    /** Issue 19's operations (a table of their own: the two above are full for Map.of). */
+    private static final Map<String, Set<ProblemCode>> PUSH_SCOPE_REFUSALS = Map.of(
+            "GET " + API + "/admin/push-scope", EnumSet.of(ProblemCode.INVALID_REQUEST, ProblemCode.FORBIDDEN),
+            "POST " + API + "/admin/push-scope/canary", EnumSet.of(ProblemCode.FORBIDDEN),
+            "POST " + API + "/outlook/connections/{id}/diagnose", EnumSet.of(ProblemCode.NOT_FOUND));
+    private static final Map<String, Object> PUSH_SCOPE_EXAMPLES = Map.of(
+            "POST " + API + "/admin/push-scope/canary", Map.of("address", "ceo@acme.com"));
+
     /** One example per request body, as the UI (or Microsoft, for the public endpoints) sends it. */
     private static final Map<String, Object> REQUEST_EXAMPLES = Map.of(
             "POST " + API + "/outlook/authorizations",
@@ -185,6 +193,7 @@ public class OpenApiDocument implements OASFilter {
             codes.add(ProblemCode.NOT_FOUND);
         }
         codes.addAll(REFUSALS.getOrDefault(key, Set.of()));
+        codes.addAll(PUSH_SCOPE_REFUSALS.getOrDefault(key, Set.of()));
         return codes;
     }
 
@@ -226,7 +235,7 @@ public class OpenApiDocument implements OASFilter {
         if (body == null) {
             return;
         }
-        Object example = REQUEST_EXAMPLES.get(key);
+        Object example = REQUEST_EXAMPLES.containsKey(key) ? REQUEST_EXAMPLES.get(key) : PUSH_SCOPE_EXAMPLES.get(key);
         if (path.startsWith(API + "/outlook/callback")) {
             Schema form = typed(Schema.SchemaType.OBJECT);
             for (String field : List.of("code", "state", "error", "error_description", "session_state")) {
