@@ -109,9 +109,7 @@ public class PushDelivery {
                 // out (Microsoft: 403, "Access to OData is disabled."): polled, and tried again at every renewal round.
                 LOG.log(Level.INFO, "push for connection {0}: the app-only identity is refused on this mailbox ({1})",
                         new Object[]{connectionId, reason});
-                self().outsideScope(connectionId, "Polled every " + pollInterval.toSeconds() + " s: this mailbox is outside the"
-                        + " app-only identity's Exchange management scope (" + reason + "); push starts by itself once an"
-                        + " Exchange admin adds it to the scope (see the admin health page).", now);
+                self().outsideScope(connectionId, outsideScopeNote(reason), now);
                 return;
             }
             LOG.log(Level.WARNING, "push for connection {0} could not be set up: {1}", new Object[]{connectionId, reason});
@@ -165,6 +163,24 @@ public class PushDelivery {
         setUpEnded(target.connectionId());
         syncRequests.deliveredBy(target.connectionId(), true);
         return true;
+    }
+
+    /** Microsoft refused to renew an app-only subscription (403: the mailbox left the app's scope): polled, synced at once. */
+    public void renewalRefusedByScope(String subscriptionId, String reason, Instant now) {
+        GraphSubscription subscription = em.find(GraphSubscription.class, subscriptionId);
+        if (subscription == null) {
+            return;
+        }
+        UUID connectionId = subscription.connectionId();
+        em.remove(subscription);
+        outsideScope(connectionId, outsideScopeNote(reason), now);
+        syncRequests.request(connectionId, SyncReason.RECOVERY);
+    }
+
+    private String outsideScopeNote(String reason) {
+        return "Polled every " + pollInterval.toSeconds() + " s: this mailbox is outside the app-only identity's Exchange"
+                + " management scope (" + reason + "); push starts by itself once an Exchange admin adds it to the scope"
+                + " (see the admin health page).";
     }
 
     /** Microsoft refused the app-only identity on the connection's mailbox: polled, retried every renewal round. */
@@ -241,6 +257,11 @@ public class PushDelivery {
             GraphFailure failure = GraphFailure.of(e);
             if (failure != null && failure.isNotFound()) {
                 recreate(subscription, SyncReason.RECOVERY);
+                return;
+            }
+            if (failure != null && failure.status() == 403 && subscription.identity() == SubscriptionIdentity.APP_ONLY) {
+                // The admin narrowed the app's Exchange scope: this mailbox left it. Polled, and tried every round.
+                self().renewalRefusedByScope(subscriptionId, describe(e), now);
                 return;
             }
             self().renewalFailed(subscriptionId, describe(e), now);
