@@ -442,6 +442,19 @@ class ConsoleBrowserIT extends ServiceIT {
             assertTrue(added.get(0).getText().contains("Added shared mailbox"));
             assertTrue(added.get(0).getText().contains(broken));
             browser.screenshot("15-admin-audit-filtered");
+
+            // Issue 19: the app-only push scope section (this container has no app-only identity: nothing checked).
+            WebElement pushScope = browser.find(By.id("push-scope"));
+            assertEquals("NOT_CHECKED", browser.find(By.id("scope-status")).getAttribute("data-outcome"));
+            assertTrue(browser.find(By.id("scope-status")).getText().contains("Not checked"), pushScope.getText());
+            assertTrue(pushScope.getText().contains("No app-only identity is configured"), pushScope.getText());
+            String script = browser.find(By.id("scope-script")).getText();
+            for (String mailbox : List.of(healthy, stale, broken, fresh)) {
+                assertTrue(script.contains("PrimarySmtpAddress -eq ''" + mailbox + "''"), script);
+            }
+            assertFalse(script.contains(other.suffix), "another workspace's mailboxes never show");
+            assertTrue(browser.find(By.id("scope-warning")).getText().contains("tenant-wide"));
+            browser.screenshot("16-admin-push-scope");
         } finally {
             workspace.tenant.clearFaults(stale);
             controls.backToRealTime();

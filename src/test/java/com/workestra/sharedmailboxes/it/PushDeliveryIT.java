@@ -280,6 +280,128 @@ class PushDeliveryIT extends ServiceIT {
         assertTrue(subscription(subscriptionOf(shared)).appOnly());
     }
 
+    /**
+     * Issue 19: the app-only identity is limited by an Exchange management scope to support@. support@ gets push, sales@
+     * is polled with the reason; the PowerShell names exactly the workspace's shared mailboxes; the canary (the admin's
+     * personal mailbox, outside the scope) shows "Push scoped", a canary inside the scope proves nothing; the admin widens
+     * the scope and sales@ gets push at the next renewal round by itself; without a scope the canary says so.
+     */
+    @Test
+    void appOnlyPushFollowsTheExchangeScopeWhichTheCanaryProvesAndTheAdminPageScripts() {
+        Person ada = workspace.consolePerson("ada", true).asApiPerson();
+        String support = workspace.sharedMailbox("support");
+        String sales = workspace.sharedMailbox("sales");
+        workspace.tenant.grantFullAccess(support, ada.microsoft().upn());
+        workspace.tenant.grantFullAccess(sales, ada.microsoft().upn());
+        UUID parent = ada.connect();
+        try {
+            workspace.tenant.limitAppOnlyScope(List.of(support));
+            UUID supportRow = ada.addSharedOk(parent, support);
+            UUID salesRow = ada.addSharedOk(parent, sales);
+            assertEquals("webhook", ada.connection(supportRow).get("delivery").asText());
+            JsonNode salesView = ada.connection(salesRow);
+            assertEquals("polling", salesView.get("delivery").asText(), salesView.toString());
+            assertTrue(salesView.get("deliveryNote").asText().contains("outside the app-only identity's Exchange management scope"),
+                    salesView.toString());
+
+            JsonNode scope = ada.api().get("/api/v1/admin/push-scope").json();
+            assertTrue(scope.get("appOnlyConfigured").asBoolean(), scope.toString());
+            assertEquals(sales, scope.get("mailboxes").get(0).get("address").asText());
+            assertFalse(scope.get("mailboxes").get(0).get("pushed").asBoolean());
+            assertTrue(scope.get("mailboxes").get(0).get("outsideScope").asBoolean());
+            assertEquals(support, scope.get("mailboxes").get(1).get("address").asText());
+            assertTrue(scope.get("mailboxes").get(1).get("pushed").asBoolean());
+            assertEquals("New-ManagementScope -Name 'Workestra push mailboxes' -RecipientRestrictionFilter 'PrimarySmtpAddress -eq ''"
+                    + sales + "'' -or PrimarySmtpAddress -eq ''" + support + "'''", command(scope, "New-ManagementScope"),
+                    "the scope names exactly the workspace's shared mailboxes");
+            assertTrue(command(scope, "New-ManagementRoleAssignment").contains("-Role 'Application Mail.Read'"));
+            assertTrue(scope.get("warning").asText().contains("tenant-wide"));
+            assertTrue(scope.get("lastCheck") == null || scope.get("lastCheck").isNull(), "Not checked yet: " + scope.get("lastCheck"));
+
+            var unknown = ada.api().get("/api/v1/admin/push-scope?mailbox=" + workspace.address("nobody"));
+            assertEquals(400, unknown.status(), unknown.body());
+            assertEquals("mailbox", unknown.json().get("errors").get(0).get("field").asText(), unknown.body());
+            assertEquals(403, workspace.person("mo").api().get("/api/v1/admin/push-scope").status(), "members see no scope");
+
+            JsonNode scoped = ada.api().post("/api/v1/admin/push-scope/canary", "{}").json();
+            assertEquals("SCOPED", scoped.get("outcome").asText(), scoped.toString());
+            assertEquals(ada.microsoft().upn().toLowerCase(), scoped.get("canary").asText(), "a personal mailbox by default");
+            assertTrue(scoped.get("detail").asText().contains("Refused on " + sales), scoped.toString());
+            assertEquals("SCOPED", ada.api().get("/api/v1/admin/push-scope").json().get("lastCheck").get("outcome").asText());
+
+            JsonNode inside = ada.api().post("/api/v1/admin/push-scope/canary", "{\"address\":\"" + support + "\"}").json();
+            assertEquals("CANARY_INSIDE", inside.get("outcome").asText(), inside.toString());
+            assertTrue(inside.get("detail").asText().contains("proves nothing"), inside.toString());
+
+            // The admin ran the Set-ManagementScope line: sales@ is in the scope, and push comes back at the next round.
+            workspace.tenant.limitAppOnlyScope(List.of(support, sales));
+            JsonNode widened = ada.awaitConnection(salesRow, view -> "webhook".equals(view.get("delivery").asText()), WAIT);
+            assertEquals("webhook", widened.get("delivery").asText(), widened.toString());
+            assertTrue(subscription(subscriptionOf(salesRow)).appOnly());
+
+            workspace.tenant.unscopeAppOnly();
+            JsonNode unscoped = ada.api().post("/api/v1/admin/push-scope/canary", "{}").json();
+            assertEquals("UNSCOPED", unscoped.get("outcome").asText(), unscoped.toString());
+        } finally {
+            workspace.tenant.unscopeAppOnly();
+        }
+    }
+
+    private static String command(JsonNode scope, String start) {
+        for (JsonNode line : scope.get("script")) {
+            if (line.get("command").asText().startsWith(start)) {
+                return line.get("command").asText();
+            }
+        }
+        throw new AssertionError("no line " + start + " in " + scope.get("script"));
+    }
+
+    /**
+     * Issue 19 §4, "Check this mailbox": each check in a sentence; Send As cannot be known without sending and the
+     * diagnosis says so; a revoked parent sign-in is named; someone else's connection is 404; the diagnosis is audited.
+     */
+    @Test
+    void checkThisMailboxAnswersEachCheckInASentenceAndNamesARevokedSignIn() {
+        Person hal = workspace.person("hal");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.grantFullAccess(support, hal.microsoft().upn());
+        UUID parent = hal.connect();
+        UUID shared = hal.addSharedOk(parent, support);
+        hal.awaitConnection(shared, view -> "healthy".equals(badge(view)), WAIT);
+
+        JsonNode healthy = hal.api().post("/api/v1/outlook/connections/" + shared + "/diagnose", "").json();
+        assertEquals("ok", finding(healthy, "signIn").get("status").asText(), healthy.toString());
+        assertEquals("ok", finding(healthy, "fullAccess").get("status").asText(), healthy.toString());
+        JsonNode sendAs = finding(healthy, "sendAs");
+        assertEquals("unknown", sendAs.get("status").asText());
+        assertTrue(sendAs.get("sentence").asText().contains("cannot tell whether you have Send As"), sendAs.toString());
+        JsonNode subscription = finding(healthy, "subscription");
+        assertEquals("ok", subscription.get("status").asText(), subscription.toString());
+        assertTrue(subscription.get("sentence").asText().contains("expires at"), subscription.toString());
+        assertTrue(finding(healthy, "lastRound").get("sentence").asText().contains("completed in"), healthy.toString());
+        assertEquals("ok", finding(healthy, "throttling").get("status").asText(), healthy.toString());
+        assertEquals(1, Sql.count("SELECT count(*) FROM audit_event WHERE action = 'DIAGNOSED' AND connection_id = ?", shared));
+
+        assertEquals(404, workspace.person("ivy").api().post("/api/v1/outlook/connections/" + shared + "/diagnose", "").status(),
+                "someone else's connection");
+
+        workspace.tenant.revokeTokens(hal.microsoft().upn());
+        JsonNode revoked = hal.api().post("/api/v1/outlook/connections/" + shared + "/diagnose", "").json();
+        JsonNode signIn = finding(revoked, "signIn");
+        assertEquals("problem", signIn.get("status").asText(), revoked.toString());
+        assertTrue(signIn.get("sentence").asText().contains("no longer refreshes"), signIn.toString());
+        assertEquals("unknown", finding(revoked, "fullAccess").get("status").asText(), revoked.toString());
+    }
+
+    private static JsonNode finding(JsonNode diagnosis, String check) {
+        for (JsonNode finding : diagnosis.get("findings")) {
+            if (check.equals(finding.get("check").asText())) {
+                return finding;
+            }
+        }
+        throw new AssertionError("no finding " + check + " in " + diagnosis);
+    }
+
     // ---- helpers
 
     private SubscriptionView subscription(String id) {

@@ -27,6 +27,15 @@ final class GraphException extends RuntimeException {
         return new GraphException(403, "ErrorAccessDenied", ACCESS_DENIED);
     }
 
+    /**
+     * An app-only call on a mailbox outside the app's Exchange management scope (or application access policy):
+     * Microsoft's documented answer (https://learn.microsoft.com/graph/auth-limit-mailbox-access, "Handling API errors";
+     * seen in the wild: OfficeDev/office-js-docs-pr#2808).
+     */
+    static GraphException odataDisabled() {
+        return new GraphException(403, "ErrorAccessDenied", "Access to OData is disabled.");
+    }
+
     static GraphException itemNotFound() {
         return new GraphException(404, "ErrorItemNotFound", "The specified object was not found in the store.");
     }

@@ -642,6 +642,43 @@ class M365EmulatorMailTest {
                 + tenant.deliver(scene.shared().address(), "x@example.com", "s", "b"), "{\"isRead\":true}").statusCode());
     }
 
+    /**
+     * Exchange RBAC for Applications: with a management scope, the app reads only the mailboxes in it; elsewhere 403
+     * ErrorAccessDenied "Access to OData is disabled.", and an app-only subscription there is refused too. Changes apply
+     * after the configured propagation delay (Microsoft: 30 minutes to 2 hours).
+     */
+    @Test
+    void anAppOnlyScopeLimitsTheAppToItsMailboxesAfterThePropagationDelay() {
+        Scene scene = scene();
+        Mailbox outside = tenant.createSharedMailbox(unique("sales"), "Sales");
+        String appToken = clients.appOnlyToken();
+        try {
+            tenant.limitAppOnlyScope(java.util.List.of(scene.shared().address()));
+            assertEquals(200, clients.graphGet(appToken, "/users/" + scene.shared().address() + "/mailFolders/inbox").statusCode());
+            HttpResponse<String> refused = clients.graphGet(appToken, "/users/" + outside.address() + "/mailFolders/inbox/messages");
+            assertEquals(403, refused.statusCode());
+            JsonNode error = EmulatorTestClients.json(refused).get("error");
+            assertEquals("ErrorAccessDenied", error.get("code").asText());
+            assertEquals("Access to OData is disabled.", error.get("message").asText());
+            HttpResponse<String> subscription = clients.graphSend("POST", appToken, "/subscriptions", "{\"changeType\":\"created\","
+                    + "\"notificationUrl\":\"https://127.0.0.1:1/n\",\"resource\":\"users/" + outside.address()
+                    + "/mailFolders('inbox')/messages\",\"expirationDateTime\":\"" + tenant.now().plusSeconds(3600) + "\"}");
+            assertEquals(403, subscription.statusCode(), subscription.body());
+            assertTrue(EmulatorTestClients.json(subscription).get("error").get("message").asText().contains("Access to OData is disabled."));
+            assertEquals(200, clients.graphGet(scene.token(), "/users/" + scene.shared().address() + "/mailFolders/inbox").statusCode(),
+                    "delegated access is not the app's scope");
+
+            tenant.setAppScopePropagationDelay(Duration.ofHours(1));
+            tenant.unscopeAppOnly();
+            assertEquals(403, clients.graphGet(appToken, "/users/" + outside.address() + "/mailFolders/inbox").statusCode(),
+                    "Exchange still applies the old scope until the change propagates");
+        } finally {
+            tenant.setAppScopePropagationDelay(Duration.ZERO);
+            tenant.unscopeAppOnly();
+        }
+        assertEquals(200, clients.graphGet(appToken, "/users/" + outside.address() + "/mailFolders/inbox").statusCode(), "unscoped: every mailbox");
+    }
+
     @Test
     void expiredAndMissingTokensAre401WithAChallenge() throws Exception {
         try (M365Emulator quick = M365Emulator.start(EmulatorSettings.defaults().withAutoSignInWithLoginHint(true)

@@ -287,6 +287,12 @@ final class SubscriptionEndpoints {
             throw new GraphException(403, "ExtensionError", "Operation: " + operation
                     + "; Exception: [Status Code: Forbidden; Reason: Forbidden]");
         }
+        if (caller.appOnly() && !tenant.appMayReach(mailbox.oid)) {
+            // Outside the app's Exchange management scope: as reported from the field (msgraph-sdk-java#510,
+            // msgraph-sdk-javascript#252) for subscriptions refused by a scope or an application access policy.
+            throw new GraphException(403, "ExtensionError", "Operation: " + operation
+                    + "; Exception: [Status Code: Forbidden; Reason: Access to OData is disabled.]");
+        }
     }
 
     private ObjectNode json(Subscription subscription, boolean withContext) {

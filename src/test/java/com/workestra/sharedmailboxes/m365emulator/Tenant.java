@@ -75,6 +75,9 @@ public final class Tenant {
     private final List<SubscriptionCall> subscriptionCalls = new CopyOnWriteArrayList<>();
     private final Map<String, List<MailboxRequest>> mailboxRequests = new ConcurrentHashMap<>();
     private volatile Duration permissionPropagationDelay;
+    /** Exchange RBAC for Applications: which mailboxes the app-only identity may reach (see {@link #limitAppOnlyScope}). */
+    private volatile AppScope appScope = new AppScope(null, null, 0);
+    private volatile Duration appScopePropagationDelay = Duration.ZERO;
     private final AtomicInteger mailboxNumbers = new AtomicInteger();
     private final AtomicLong latencyMillis = new AtomicLong();
     private volatile MailboxEvents events;
@@ -315,6 +318,64 @@ public final class Tenant {
         return state != null && state.value(clock.millis());
     }
 
+    /**
+     * The app's management scope as Exchange applies it: {@code current} from {@code effectiveAtMillis} on, {@code previous}
+     * before (null: unscoped, every mailbox of the tenant, which is what a tenant-wide Mail.Read consent in Entra gives).
+     */
+    private record AppScope(Set<String> current, Set<String> previous, long effectiveAtMillis) {
+        Set<String> at(long nowMillis) {
+            return nowMillis >= effectiveAtMillis ? current : previous;
+        }
+    }
+
+    /**
+     * Exchange RBAC for Applications: the app-only identity may reach only these mailboxes from now on (after
+     * {@link #setAppScopePropagationDelay}), as a management scope assigned with "Application Mail.Read" does when the
+     * app holds no tenant-wide Mail.Read consent in Entra (permissions add up). Outside it, Graph answers 403
+     * ErrorAccessDenied "Access to OData is disabled." (https://learn.microsoft.com/exchange/permissions-exo/application-rbac,
+     * https://learn.microsoft.com/graph/auth-limit-mailbox-access).
+     */
+    public synchronized void limitAppOnlyScope(java.util.Collection<String> mailboxes) {
+        Set<String> oids = new java.util.HashSet<>();
+        for (String mailbox : mailboxes) {
+            oids.add(require(mailbox).oid);
+        }
+        changeAppScope(Set.copyOf(oids));
+    }
+
+    /** Back to no scope: the app-only identity reaches every mailbox (the default; a tenant-wide consent). */
+    public synchronized void unscopeAppOnly() {
+        changeAppScope(null);
+    }
+
+    private void changeAppScope(Set<String> oids) {
+        long now = clock.millis();
+        appScope = new AppScope(oids, appScope.at(now), now + appScopePropagationDelay.toMillis());
+    }
+
+    /**
+     * How long Exchange keeps applying the previous scope after a change. Microsoft: changes to app permissions take
+     * effect after a cache refresh of 30 minutes to 2 hours (application-rbac, "Limitations"); tests use zero.
+     */
+    public void setAppScopePropagationDelay(Duration delay) {
+        if (delay == null || delay.isNegative()) {
+            throw new IllegalArgumentException("the propagation delay must be zero or positive");
+        }
+        appScopePropagationDelay = delay;
+    }
+
+    /** Whether the app-only identity may reach this mailbox now (its management scope, if any). */
+    boolean appMayReach(String ownerOid) {
+        Set<String> scope = appScope.at(clock.millis());
+        return scope == null || scope.contains(ownerOid);
+    }
+
+    private void requireAppReach(Recipient owner) {
+        if (!appMayReach(owner.oid)) {
+            throw GraphException.odataDisabled();
+        }
+    }
+
     /** Who a message goes out as: {@code from}, as recipients see it, and {@code sender}, who submitted it. */
     record Sending(EmailAddress from, EmailAddress sender) {
     }
@@ -330,6 +391,7 @@ public final class Tenant {
             if (READ_ROLES.stream().noneMatch(caller::hasRole)) {
                 throw GraphException.accessDenied();
             }
+            requireAppReach(owner);
             return;
         }
         Recipient user = find(caller.oid());
@@ -353,6 +415,7 @@ public final class Tenant {
             if (!caller.hasRole("Mail.ReadWrite")) {
                 throw GraphException.accessDenied();
             }
+            requireAppReach(owner);
             return;
         }
         Recipient user = find(caller.oid());
@@ -380,6 +443,7 @@ public final class Tenant {
             if (!caller.hasRole("Mail.Send")) {
                 throw GraphException.accessDenied();
             }
+            requireAppReach(owner);
             if (fromAddress != null && !fromAddress.equalsIgnoreCase(owner.address)) {
                 throw GraphException.sendAsDenied();
             }

@@ -12,6 +12,7 @@ import com.workestra.sharedmailboxes.sync.boundary.ConnectionFolders;
 import com.workestra.sharedmailboxes.sync.boundary.FolderChoiceView;
 import com.workestra.sharedmailboxes.sync.boundary.FolderChoices;
 import com.workestra.sharedmailboxes.sync.boundary.SyncNow;
+import com.workestra.sharedmailboxes.health.boundary.MailboxDiagnosis;
 import com.workestra.sharedmailboxes.connections.boundary.SharedMailboxes;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.inject.Instance;
@@ -52,6 +53,9 @@ public class OutlookIntegration implements Serializable {
     ConnectionFolders folders;
 
     @Inject
+    MailboxDiagnosis diagnosis;
+
+    @Inject
     Instance<Caller> callers;
 
     private List<ConnectionRow> rows = List.of();
@@ -64,6 +68,7 @@ public class OutlookIntegration implements Serializable {
     private UUID choosingFolders;
     private List<FolderChoiceView> folderChoices = List.of();
     private List<String> selectedFolders = new java.util.ArrayList<>();
+    private MailboxDiagnosis.Diagnosis diagnosed;
 
     @PostConstruct
     void load() {
@@ -137,6 +142,7 @@ public class OutlookIntegration implements Serializable {
     private void newAction() {
         notice = null;
         toast = null;
+        diagnosed = null;
     }
 
     public void openAdd(UUID parent) {
@@ -228,6 +234,18 @@ public class OutlookIntegration implements Serializable {
         reload();
     }
 
+    /** "Check this mailbox": the diagnosis's sentences, shown above the list until the next action. */
+    public void diagnose(UUID id) {
+        newAction();
+        ConnectionRow row = row(id);
+        try {
+            diagnosed = diagnosis.diagnose(caller(), id);
+        } catch (RuntimeException e) {
+            toast = Toast.failed("The check failed for " + (row == null ? "this mailbox" : row.address()) + ": " + failure(e));
+        }
+        reload();
+    }
+
     public void cancelFolders() {
         newAction();
         choosingFolders = null;
@@ -247,6 +265,10 @@ public class OutlookIntegration implements Serializable {
 
     public void setSelectedFolders(List<String> selectedFolders) {
         this.selectedFolders = selectedFolders == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(selectedFolders);
+    }
+
+    public MailboxDiagnosis.Diagnosis getDiagnosed() {
+        return diagnosed;
     }
 
     public void askRemove(UUID id) {

@@ -8,6 +8,7 @@ import com.workestra.sharedmailboxes.callers.entity.Caller;
 import com.workestra.sharedmailboxes.connections.boundary.OutlookConnections;
 import com.workestra.sharedmailboxes.connections.boundary.OwnedConnection;
 import com.workestra.sharedmailboxes.health.entity.Badge;
+import com.workestra.sharedmailboxes.notifications.boundary.PushScope;
 import com.workestra.sharedmailboxes.sync.boundary.SyncNow;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.inject.Instance;
@@ -48,6 +49,9 @@ public class WorkspaceHealth implements Serializable {
     @Inject
     Instance<Caller> callers;
 
+    @Inject
+    PushScope scope;
+
     private List<Person> people = List.of();
     private Map<Badge, Long> counts = new EnumMap<>(Badge.class);
     private List<AuditLine> audit = List.of();
@@ -56,6 +60,9 @@ public class WorkspaceHealth implements Serializable {
     private String actionFilter;
     private String auditText;
     private Toast toast;
+    private PushScope.View pushScope;
+    private String scopeGroup;
+    private String canaryAddress;
 
     /** One person's connections, in the order of their page. */
     public record Person(String userId, String upn, List<ConnectionRow> rows) implements Serializable {
@@ -76,6 +83,76 @@ public class WorkspaceHealth implements Serializable {
     void load() {
         reload();
         reloadAudit();
+        reloadScope();
+    }
+
+    /** The app-only identity's scope: the shared mailboxes' delivery, the PowerShell, the last canary check. */
+    private void reloadScope() {
+        try {
+            pushScope = scope.view(caller(), null, scopeGroup, canaryAddress);
+        } catch (RuntimeException e) {
+            pushScope = null;
+            toast = Toast.failed("The push scope could not be shown: " + OutlookIntegration.failure(e));
+        }
+    }
+
+    /** The script again, for the group or canary typed in. */
+    public void showScopeScript() {
+        toast = null;
+        reloadScope();
+    }
+
+    /** Runs the canary now (the app-only identity asks Microsoft), then shows its verdict. */
+    public void checkScope() {
+        toast = null;
+        try {
+            PushScope.Check check = scope.check(caller(), canaryAddress);
+            toast = check.outcome() == PushScope.Outcome.SCOPED ? Toast.ok(check.label() + ". " + check.detail())
+                    : Toast.failed(check.label() + ". " + check.detail());
+        } catch (RuntimeException e) {
+            toast = Toast.failed("The scope could not be checked: " + OutlookIntegration.failure(e));
+        }
+        PushScope.View shown = pushScope;
+        reloadScope();
+        if (pushScope == null) {
+            pushScope = shown;
+        }
+    }
+
+    public PushScope.View getPushScope() {
+        return pushScope;
+    }
+
+    /** "Push scoped", "Push unscoped: …", "Not checked" and the like. */
+    public String getScopeStatus() {
+        PushScope.Check last = pushScope == null ? null : pushScope.lastCheck();
+        return last == null ? PushScope.Outcome.NOT_CHECKED.label() : last.label();
+    }
+
+    public String getScopeOutcome() {
+        PushScope.Check last = pushScope == null ? null : pushScope.lastCheck();
+        return last == null ? PushScope.Outcome.NOT_CHECKED.name() : last.outcome().name();
+    }
+
+    public String getScopeCheckedAt() {
+        PushScope.Check last = pushScope == null ? null : pushScope.lastCheck();
+        return last == null ? "" : ConnectionRow.shown(last.checkedAt());
+    }
+
+    public String getScopeGroup() {
+        return scopeGroup;
+    }
+
+    public void setScopeGroup(String scopeGroup) {
+        this.scopeGroup = scopeGroup;
+    }
+
+    public String getCanaryAddress() {
+        return canaryAddress;
+    }
+
+    public void setCanaryAddress(String canaryAddress) {
+        this.canaryAddress = canaryAddress;
     }
 
     private Caller caller() {
@@ -139,6 +216,7 @@ public class WorkspaceHealth implements Serializable {
             case "REPLIED" -> "Replied";
             case "MARKED_READ" -> "Marked read";
             case "MARKED_UNREAD" -> "Marked unread";
+            case "DIAGNOSED" -> "Checked a mailbox";
             default -> action;
         };
     }

@@ -37,13 +37,20 @@ import java.util.concurrent.ExecutorService;
 @ApplicationScoped
 public class MicrosoftEndpoints {
 
+    /** Which Microsoft cloud: global, usgov-high, usgov-dod, china. Moves the authority, Graph and scopes together. */
+    @Inject
+    @ConfigProperty(name = "outlook.cloud")
+    String cloud;
+
+    /** Overrides the cloud's authority (a single tenant, or a stand-in for Entra). */
     @Inject
     @ConfigProperty(name = "outlook.authority")
-    String authority;
+    Optional<String> authority;
 
+    /** Overrides the cloud's Graph service root (a stand-in for Graph). */
     @Inject
     @ConfigProperty(name = "outlook.graph-base-url")
-    String graphBaseUrl;
+    Optional<String> graphBaseUrl;
 
     @Inject
     @ConfigProperty(name = "outlook.client-id")
@@ -80,13 +87,19 @@ public class MicrosoftEndpoints {
         }
     }
 
-    /** The delegated sign-in's authority ({@code outlook.authority}). */
-    public String authority() {
-        return authority;
+    /** The configured cloud ({@code outlook.cloud}). */
+    public NationalCloud cloud() {
+        return NationalCloud.of(cloud);
     }
 
+    /** The delegated sign-in's authority: {@code outlook.authority}, else the cloud's. */
+    public String authority() {
+        return authority.filter(value -> !value.isBlank()).orElseGet(() -> cloud().authority());
+    }
+
+    /** Graph's service root: {@code outlook.graph-base-url}, else the cloud's. */
     public String graphBaseUrl() {
-        return graphBaseUrl.replaceAll("/+$", "");
+        return graphBaseUrl.filter(value -> !value.isBlank()).orElseGet(() -> cloud().graphBaseUrl()).replaceAll("/+$", "");
     }
 
     public String graphHost() {

@@ -103,6 +103,15 @@ public class PushDelivery {
             created = microsoft.create(client(target.identity(), target.holder()), target.resource(), clientState, now.plus(lifetime));
         } catch (RuntimeException e) {
             String reason = describe(e);
+            GraphFailure failure = GraphFailure.of(e);
+            if (target.identity() == SubscriptionIdentity.APP_ONLY && failure != null && failure.status() == 403) {
+                // The app-only identity holds Mail.Read only through an Exchange management scope that leaves this mailbox
+                // out (Microsoft: 403, "Access to OData is disabled."): polled, and tried again at every renewal round.
+                LOG.log(Level.INFO, "push for connection {0}: the app-only identity is refused on this mailbox ({1})",
+                        new Object[]{connectionId, reason});
+                self().outsideScope(connectionId, outsideScopeNote(reason), now);
+                return;
+            }
             LOG.log(Level.WARNING, "push for connection {0} could not be set up: {1}", new Object[]{connectionId, reason});
             self().pushFailed(connectionId, "Polled every " + pollInterval.toSeconds() + " s: change notifications could not be set up ("
                     + reason + "); retrying later.", now);
@@ -154,6 +163,33 @@ public class PushDelivery {
         setUpEnded(target.connectionId());
         syncRequests.deliveredBy(target.connectionId(), true);
         return true;
+    }
+
+    /** Microsoft refused to renew an app-only subscription (403: the mailbox left the app's scope): polled, synced at once. */
+    public void renewalRefusedByScope(String subscriptionId, String reason, Instant now) {
+        GraphSubscription subscription = em.find(GraphSubscription.class, subscriptionId);
+        if (subscription == null) {
+            return;
+        }
+        UUID connectionId = subscription.connectionId();
+        em.remove(subscription);
+        outsideScope(connectionId, outsideScopeNote(reason), now);
+        syncRequests.request(connectionId, SyncReason.RECOVERY);
+    }
+
+    private String outsideScopeNote(String reason) {
+        return "Polled every " + pollInterval.toSeconds() + " s: this mailbox is outside the app-only identity's Exchange"
+                + " management scope (" + reason + "); push starts by itself once an Exchange admin adds it to the scope"
+                + " (see the admin health page).";
+    }
+
+    /** Microsoft refused the app-only identity on the connection's mailbox: polled, retried every renewal round. */
+    public void outsideScope(UUID connectionId, String note, Instant now) {
+        if (em.find(OutlookConnection.class, connectionId) != null) {
+            state(connectionId, now).outsideScope(note, now);
+            setUpEnded(connectionId);
+            syncRequests.deliveredBy(connectionId, false);
+        }
     }
 
     public void pushFailed(UUID connectionId, String note, Instant now) {
@@ -221,6 +257,11 @@ public class PushDelivery {
             GraphFailure failure = GraphFailure.of(e);
             if (failure != null && failure.isNotFound()) {
                 recreate(subscription, SyncReason.RECOVERY);
+                return;
+            }
+            if (failure != null && failure.status() == 403 && subscription.identity() == SubscriptionIdentity.APP_ONLY) {
+                // The admin narrowed the app's Exchange scope: this mailbox left it. Polled, and tried every round.
+                self().renewalRefusedByScope(subscriptionId, describe(e), now);
                 return;
             }
             self().renewalFailed(subscriptionId, describe(e), now);
@@ -300,6 +341,40 @@ public class PushDelivery {
 
     public void requestSync(UUID connectionId, SyncReason reason) {
         syncRequests.request(connectionId, reason);
+    }
+
+    /**
+     * For a diagnosis: whether the connection's subscription exists at Microsoft and until when, in a sentence. Asks
+     * Microsoft ({@code GET /subscriptions/{id}}) with the identity that owns it, with no transaction open; changes nothing.
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public String checkAtMicrosoft(UUID connectionId) {
+        KnownSubscription subscription = self().knownOf(connectionId);
+        if (subscription == null) {
+            String note = self().note(connectionId);
+            return "No change-notification subscription: " + (note == null ? "this connection is polled." : note);
+        }
+        String who = subscription.identity() == SubscriptionIdentity.APP_ONLY ? "the app-only identity" : "your own sign-in";
+        try {
+            com.microsoft.graph.models.Subscription atMicrosoft = client(subscription.identity(), subscription.holder())
+                    .subscriptions().bySubscriptionId(subscription.id()).get();
+            java.time.OffsetDateTime expiry = atMicrosoft == null ? null : atMicrosoft.getExpirationDateTime();
+            return "The change-notification subscription (made with " + who + ") exists at Microsoft"
+                    + (expiry == null ? "." : " and expires at " + expiry.toInstant() + "; it is renewed ahead of that.");
+        } catch (RuntimeException e) {
+            GraphFailure failure = GraphFailure.of(e);
+            if (failure != null && failure.isNotFound()) {
+                return "Microsoft no longer knows the change-notification subscription (made with " + who
+                        + "): it is recreated at the next renewal round, and the mailbox is synced meanwhile.";
+            }
+            return "Microsoft could not be asked about the change-notification subscription (" + describe(e) + ").";
+        }
+    }
+
+    /** The connection's subscription as a value, or null. */
+    public KnownSubscription knownOf(UUID connectionId) {
+        List<GraphSubscription> subscriptions = currentSubscriptions(connectionId);
+        return subscriptions.isEmpty() ? null : known(subscriptions.get(0).id());
     }
 
     /** Connections that wanted push but poll after a failed set-up: try again. */

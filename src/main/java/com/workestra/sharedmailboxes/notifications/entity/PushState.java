@@ -15,7 +15,8 @@ import java.util.UUID;
  */
 @Entity
 @Table(name = "push_delivery")
-@NamedQuery(name = PushState.RETRIES, query = "SELECT p.connectionId FROM PushState p WHERE p.failures > 0 AND p.failures < :max")
+@NamedQuery(name = PushState.RETRIES, query = "SELECT p.connectionId FROM PushState p"
+        + " WHERE (p.failures > 0 AND p.failures < :max) OR p.outsideScope = true")
 public class PushState {
 
     public static final String RETRIES = "PushState.retries";
@@ -27,6 +28,10 @@ public class PushState {
     private String note;
 
     private int failures;
+
+    /** Microsoft refused the app-only identity on this mailbox (outside its Exchange management scope): retried every round. */
+    @Column(name = "outside_scope", nullable = false)
+    private boolean outsideScope;
 
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
@@ -43,6 +48,7 @@ public class PushState {
     public void pushed(Instant now) {
         this.note = null;
         this.failures = 0;
+        this.outsideScope = false;
         this.updatedAt = now;
     }
 
@@ -52,9 +58,19 @@ public class PushState {
         this.updatedAt = now;
     }
 
+    /**
+     * Microsoft refused the app-only identity on this mailbox: polled, with the reason, and push tried again at every
+     * renewal round (not a failure that runs out: the admin widening the scope brings push back).
+     */
+    public void outsideScope(String note, Instant now) {
+        polled(note, now);
+        this.outsideScope = true;
+    }
+
     /** Setting up push failed once more; polled meanwhile. @return the failures in a row */
     public int pushFailed(String note, Instant now) {
         polled(note, now);
+        this.outsideScope = false;
         return ++failures;
     }
 
@@ -64,6 +80,10 @@ public class PushState {
 
     public String note() {
         return note;
+    }
+
+    public boolean isOutsideScope() {
+        return outsideScope;
     }
 
     public int failures() {

@@ -65,13 +65,13 @@ public class OpenApiDocument implements OASFilter {
             Map.entry("POST " + API + "/graph/notifications",
                     EnumSet.of(ProblemCode.PAYLOAD_TOO_LARGE)),
             Map.entry("POST " + API + "/graph/lifecycle",
-                    EnumSet.of(ProblemCode.PAYLOAD_TOO_LARGE)));
-
-    /** Issue 17's attachment operations (a table of their own: Map.of stops at ten pairs). */
-    private static final Map<String, Set<ProblemCode>> ATTACHMENT_REFUSALS = Map.of(
-            "GET " + API + "/messages/{id}/attachments/{attachmentId}",
-            EnumSet.of(ProblemCode.FORBIDDEN, ProblemCode.INVALID_REQUEST, ProblemCode.MAILBOX_ACCESS_DENIED,
-                    ProblemCode.RECONNECT_REQUIRED, ProblemCode.THROTTLED, ProblemCode.MICROSOFT_UNAVAILABLE));
+                    EnumSet.of(ProblemCode.PAYLOAD_TOO_LARGE)),
+            Map.entry("GET " + API + "/messages/{id}/attachments/{attachmentId}",
+                    EnumSet.of(ProblemCode.FORBIDDEN, ProblemCode.INVALID_REQUEST, ProblemCode.MAILBOX_ACCESS_DENIED,
+                    ProblemCode.RECONNECT_REQUIRED, ProblemCode.THROTTLED, ProblemCode.MICROSOFT_UNAVAILABLE)),
+            Map.entry("GET " + API + "/admin/push-scope", EnumSet.of(ProblemCode.INVALID_REQUEST, ProblemCode.FORBIDDEN)),
+            Map.entry("POST " + API + "/admin/push-scope/canary", EnumSet.of(ProblemCode.FORBIDDEN)),
+            Map.entry("POST " + API + "/outlook/connections/{id}/diagnose", EnumSet.of(ProblemCode.NOT_FOUND)));
 
     /** One example per request body, as the UI (or Microsoft, for the public endpoints) sends it. */
     private static final Map<String, Object> REQUEST_EXAMPLES = Map.ofEntries(
@@ -104,7 +104,8 @@ public class OpenApiDocument implements OASFilter {
             Map.entry("POST " + API + "/outlook/callback",
                     ordered("code", "0.AX0A…", "state", "Jx2…", "session_state", "5f1c…")),
             Map.entry("PUT " + API + "/outlook/connections/{id}/folders",
-                    Map.of("selected", List.of("inbox", "sent", "AQMkADAwATM0MDAAMS1iNTcwLWI2NTEtMDACLTAwCgAuAAADvsTL2Kq7S0apD-a5JAbNfwEAzd4RAAAAAA=="))));
+                    Map.of("selected", List.of("inbox", "sent", "AQMkADAwATM0MDAAMS1iNTcwLWI2NTEtMDACLTAwCgAuAAADvsTL2Kq7S0apD-a5JAbNfwEAzd4RAAAAAA=="))),
+            Map.entry("POST " + API + "/admin/push-scope/canary", Map.of("address", "ceo@acme.com")));
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -193,7 +194,6 @@ public class OpenApiDocument implements OASFilter {
             codes.add(ProblemCode.NOT_FOUND);
         }
         codes.addAll(REFUSALS.getOrDefault(key, Set.of()));
-        codes.addAll(ATTACHMENT_REFUSALS.getOrDefault(key, Set.of()));
         return codes;
     }
 

@@ -16,6 +16,7 @@ public class ServiceException extends RuntimeException {
     private final ProblemCode code;
     private final String detail;
     private final Duration retryAfter;
+    private java.util.List<Problem.FieldError> fieldErrors;
 
     public ServiceException(ProblemCode code, String detail) {
         this(code, detail, null, null);
@@ -26,6 +27,13 @@ public class ServiceException extends RuntimeException {
         this.code = code;
         this.detail = detail;
         this.retryAfter = retryAfter;
+    }
+
+    /** A 400 naming the offending field of the request, as Bean Validation's failures do. */
+    public static ServiceException invalidField(String field, String message) {
+        ServiceException invalid = new ServiceException(ProblemCode.INVALID_REQUEST, message);
+        invalid.fieldErrors = java.util.List.of(new Problem.FieldError(field, message));
+        return invalid;
     }
 
     public ProblemCode code() {
@@ -54,6 +62,9 @@ public class ServiceException extends RuntimeException {
     }
 
     public Problem problem() {
+        if (fieldErrors != null) {
+            return Problem.invalid(detail, fieldErrors);
+        }
         return Problem.of(code, detail);
     }
 }

@@ -251,6 +251,45 @@ class PushFallbackTest {
         assertEquals(List.of("create me/mailFolders('inbox')/messages"), callsAtMicrosoft, "pushed: nothing more to set up");
     }
 
+    /** Issue 19: Microsoft refuses the app-only identity on a mailbox outside its Exchange management scope. */
+    @Test
+    void aSharedMailboxOutsideTheAppsScopeIsPolledWithTheReasonAndTriedAgainAtEveryRoundUntilTheScopeWidens() {
+        appOnlyConfigured = true;
+        OutlookConnection support = shared(personal());
+        microsoftAnswers.add(graphAnswered(403, "ExtensionError"));
+
+        push.setUp(support.id());
+
+        assertFalse(pushed(support));
+        assertEquals("Polled every 60 s: this mailbox is outside the app-only identity's Exchange management scope (Graph"
+                + " answered 403 ExtensionError); push starts by itself once an Exchange admin adds it to the scope (see the"
+                + " admin health page).", note(support));
+        assertEquals(0, failures(support), "not a failure that runs out");
+        assertTrue(pushStates.get(support.id()).isOutsideScope());
+
+        microsoftAnswers.add(new SubscriptionsAtMicrosoft.Created("sub-5", NOW.plus(Duration.ofMinutes(4200))));
+        push.setUp(support.id());
+        assertTrue(pushed(support));
+        assertNull(note(support));
+        assertFalse(pushStates.get(support.id()).isOutsideScope());
+    }
+
+    @Test
+    void aSharedMailboxThatLeavesTheAppsScopeIsPolledAtItsNextRenewalAndSyncedAtOnce() {
+        appOnlyConfigured = true;
+        OutlookConnection support = shared(personal());
+        subscribed(support);
+        microsoftAnswers.add(graphAnswered(403, "ExtensionError"));
+
+        push.renew("sub-1");
+
+        assertFalse(pushed(support));
+        assertTrue(note(support).contains("outside the app-only identity's Exchange management scope"), note(support));
+        assertTrue(pushStates.get(support.id()).isOutsideScope());
+        assertTrue(subscriptions.isEmpty());
+        assertEquals(List.of(SyncReason.RECOVERY), syncsRequested);
+    }
+
     boolean pushed(OutlookConnection connection) {
         return deliveredBy.getOrDefault(connection.id(), false);
     }
