@@ -39,8 +39,21 @@ final class ServerProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts the process; {@link #awaitReady} waits until the service answers ready. */
+    /**
+     * The JVM options of the tests' servers: the JIT stops at C1, which cuts a Payara Micro boot by about a third on two
+     * cores (benchmarks use {@link #PRODUCTION_JVM} instead).
+     */
+    static final List<String> TEST_JVM = List.of("-XX:TieredStopAtLevel=1", "-Xmx384m");
+    /** The JVM options docs/deployment.md gives production: the full JIT. */
+    static final List<String> PRODUCTION_JVM = List.of("-Xmx512m");
+
+    /** Starts the process as the tests run it; {@link #awaitReady} waits until the service answers ready. */
     static ServerProcess start(String name, int httpPort, int httpsPort, List<String> systemProperties) {
+        return start(name, httpPort, httpsPort, TEST_JVM, systemProperties);
+    }
+
+    /** Starts the process with the given JVM options (heap, JIT) before the system properties. */
+    static ServerProcess start(String name, int httpPort, int httpsPort, List<String> jvmOptions, List<String> systemProperties) {
         Path itDir = Path.of(System.getProperty("it.dir"));
         Path home = itDir.resolve("server-" + name);
         try {
@@ -50,9 +63,7 @@ final class ServerProcess implements AutoCloseable {
             Path log = itDir.resolve("payara-" + name + ".log");
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            // Tests, not benchmarks: the JIT stops at C1, which cuts a Payara Micro boot by about a third on two cores.
-            command.add("-XX:TieredStopAtLevel=1");
-            command.add("-Xmx384m");
+            command.addAll(jvmOptions);
             command.add("-Duser.timezone=UTC");
             command.add("-Djava.io.tmpdir=" + home);
             command.addAll(systemProperties);
@@ -92,6 +103,11 @@ final class ServerProcess implements AutoCloseable {
     /** The name this server's sync leases carry ({@code sync_state.lease_owner}), from its testing controls. */
     String syncLeaseOwner() {
         return ApiClient.at(base).get("/api/v1/testing/background").json().get("syncLeaseOwner").asText();
+    }
+
+    /** The CPU time the process has used so far (all its threads), or null where the platform does not tell. */
+    Duration cpuTime() {
+        return process.toHandle().info().totalCpuDuration().orElse(null);
     }
 
     boolean isAlive() {
