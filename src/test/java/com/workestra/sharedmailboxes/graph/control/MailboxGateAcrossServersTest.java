@@ -68,8 +68,9 @@ class MailboxGateAcrossServersTest {
 
     @Test
     void twoServersTogetherNeverHaveMoreThanFourRequestsInFlightForOneMailbox() throws Exception {
-        MailboxGate serverA = gate(Duration.ofSeconds(30), Duration.ofSeconds(30));
-        MailboxGate serverB = gate(Duration.ofSeconds(30), Duration.ofSeconds(30));
+        // Long waits: on a loaded machine twelve threads and two pools take a while to line up, and nothing here should time out first.
+        MailboxGate serverA = gate(Duration.ofSeconds(120), Duration.ofSeconds(120));
+        MailboxGate serverB = gate(Duration.ofSeconds(120), Duration.ofSeconds(120));
         UUID mailbox = UUID.randomUUID();
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger mostInFlight = new AtomicInteger();
@@ -82,7 +83,7 @@ class MailboxGateAcrossServersTest {
                 requests.add(callers.submit(() -> server.run(mailbox, () -> {
                     mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                     try {
-                        microsoftAnswers.await(30, TimeUnit.SECONDS);
+                        microsoftAnswers.await(120, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -90,11 +91,11 @@ class MailboxGateAcrossServersTest {
                 })));
             }
             // Four are in flight, and both servers have tried more and been held back by the other's slots.
-            await(() -> inFlight.get() == 4 && serverA.slotsRefused() >= 3 && serverB.slotsRefused() >= 3);
+            await(Duration.ofSeconds(90), () -> inFlight.get() == 4 && serverA.slotsRefused() >= 3 && serverB.slotsRefused() >= 3);
             assertEquals(4, inFlight.get());
             microsoftAnswers.countDown();
             for (Future<?> request : requests) {
-                request.get(30, TimeUnit.SECONDS);
+                request.get(120, TimeUnit.SECONDS);
             }
         } finally {
             microsoftAnswers.countDown();
@@ -206,10 +207,14 @@ class MailboxGateAcrossServersTest {
     }
 
     static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        await(Duration.ofSeconds(30), condition);
+    }
+
+    static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within 30 s");
+                throw new AssertionError("not reached within " + timeout.toSeconds() + " s");
             }
             Thread.sleep(10);
         }
