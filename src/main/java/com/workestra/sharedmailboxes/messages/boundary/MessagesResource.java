@@ -17,8 +17,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.EntityPart;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -45,6 +47,16 @@ public class MessagesResource {
 
     @Inject
     MailActions actions;
+
+    @Inject
+    AttachmentUploads uploads;
+
+    static final String MULTIPART = "The same request with files: multipart/form-data with a part named \"message\" holding the"
+            + " JSON request, and one part per file (its file name and Content-Type are the attachment's). Files are streamed"
+            + " to disk, at most messages.max-attachments-bytes together (413 beyond, with the limit in the sentence). Files"
+            + " under 3 MB go to Microsoft 365 in one request, larger ones (up to 150 MB) through an upload session on a draft"
+            + " that is sent when every file is attached; a refusal or an upload stopped half way deletes the draft, so"
+            + " nothing is sent. The Idempotency-Key's request includes each file's name, type and SHA-256.";
 
     @GET
     @Operation(summary = "The caller's mail, newest first across every mailbox they may read, each message tagged with its mailbox;"
@@ -90,6 +102,18 @@ public class MessagesResource {
     }
 
     @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Send with attachments from one of the caller's mailboxes", description = MULTIPART)
+    @APIResponse(responseCode = "202", description = "Accepted by Microsoft 365")
+    public Response sendWithAttachments(@Parameter(description = IDEMPOTENCY_KEY) @HeaderParam("Idempotency-Key") String idempotencyKey,
+                                        List<EntityPart> parts) {
+        try (AttachmentUploads.Staged staged = uploads.stage(parts)) {
+            actions.send(caller, uploads.message(staged, OutgoingMessage.class), staged.attachments(), idempotencyKey);
+        }
+        return Response.accepted().build();
+    }
+
+    @POST
     @Path("{id}/reply")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Reply (or reply all) in the message's thread, from the message's mailbox; the body and the caller's"
@@ -104,6 +128,20 @@ public class MessagesResource {
     }
 
     @POST
+    @Path("{id}/reply")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Reply (or reply all) with attachments", description = MULTIPART)
+    @APIResponse(responseCode = "202", description = "Accepted by Microsoft 365")
+    public Response replyWithAttachments(@PathParam("id") String id,
+                                         @Parameter(description = IDEMPOTENCY_KEY) @HeaderParam("Idempotency-Key") String idempotencyKey,
+                                         List<EntityPart> parts) {
+        try (AttachmentUploads.Staged staged = uploads.stage(parts)) {
+            actions.reply(caller, id, uploads.message(staged, ReplyRequest.class), staged.attachments(), idempotencyKey);
+        }
+        return Response.accepted().build();
+    }
+
+    @POST
     @Path("{id}/forward")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Forward the message, quoted below the body (and the caller's signature), from the message's mailbox;"
@@ -113,6 +151,20 @@ public class MessagesResource {
                             @Parameter(description = IDEMPOTENCY_KEY) @HeaderParam("Idempotency-Key") String idempotencyKey,
                             @Valid @NotNull ForwardRequest forward) {
         actions.forward(caller, id, forward, idempotencyKey);
+        return Response.accepted().build();
+    }
+
+    @POST
+    @Path("{id}/forward")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Forward with attachments", description = MULTIPART)
+    @APIResponse(responseCode = "202", description = "Accepted by Microsoft 365")
+    public Response forwardWithAttachments(@PathParam("id") String id,
+                                           @Parameter(description = IDEMPOTENCY_KEY) @HeaderParam("Idempotency-Key") String idempotencyKey,
+                                           List<EntityPart> parts) {
+        try (AttachmentUploads.Staged staged = uploads.stage(parts)) {
+            actions.forward(caller, id, uploads.message(staged, ForwardRequest.class), staged.attachments(), idempotencyKey);
+        }
         return Response.accepted().build();
     }
 }
