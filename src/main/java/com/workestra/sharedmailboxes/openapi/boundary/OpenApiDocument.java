@@ -249,9 +249,13 @@ public class OpenApiDocument implements OASFilter {
         if (content == null || content.getMediaTypes() == null || example == null) {
             return;
         }
-        for (MediaType media : content.getMediaTypes().values()) {
+        for (var entry : content.getMediaTypes().entrySet()) {
+            MediaType media = entry.getValue();
+            Object shown = entry.getKey().startsWith("multipart/")
+                    // the JSON request goes in the form's "message" part, each file in a part of its own
+                    ? ordered("message", example, "file", "(the file's bytes; one part per file)") : example;
             if (media.getExample() == null && (media.getExamples() == null || media.getExamples().isEmpty())) {
-                media.setExample(example);
+                media.setExample(shown);
             }
         }
     }
