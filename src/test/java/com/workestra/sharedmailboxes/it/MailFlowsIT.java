@@ -2,10 +2,16 @@ package com.workestra.sharedmailboxes.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.workestra.sharedmailboxes.it.TestWorkspace.Person;
+import com.workestra.sharedmailboxes.m365emulator.OutgoingAttachments;
+import com.workestra.sharedmailboxes.m365emulator.SentAttachment;
 import com.workestra.sharedmailboxes.m365emulator.SentMail;
 import org.junit.jupiter.api.Test;
 
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -765,6 +771,179 @@ class MailFlowsIT extends ServiceIT {
     static ApiClient.Reply sendWithKey(Person person, String path, String key, String json) {
         return person.api().send(person.api().request(path).header("Content-Type", "application/json")
                 .header("Idempotency-Key", key).POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    @Test
+    void sendingFromSupportWithA1MbAndA12MbFileDeliversBothIntactTheLargeOneThroughAnUploadSession() throws Exception {
+        Person alice = workspace.person("alice");
+        Person bob = workspace.person("bob");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        workspace.tenant.grantSendAs(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        String bobAddress = bob.microsoft().upn().toLowerCase();
+        OutgoingAttachments outgoing = workspace.tenant.outgoingAttachments();
+        long inTransactionBefore = controls.microsoftCallsInTransaction().json().get("count").asLong();
+
+        String subject = "Invoice and scans " + workspace.suffix;
+        byte[] invoice = randomBytes(1 << 20, 1);
+        byte[] scans = randomBytes(12 << 20, 2);
+        String message = "{\"from\":\"" + support + "\",\"to\":[\"" + bobAddress + "\"],\"subject\":\"" + subject
+                + "\",\"body\":{\"contentType\":\"text\",\"content\":\"Both attached.\"}}";
+        List<FilePart> files = List.of(new FilePart("invoice.pdf", "application/pdf", invoice),
+                new FilePart("scans.zip", "application/zip", scans));
+        String key = UUID.randomUUID().toString();
+        var sent = sendMultipart(alice, "/api/v1/messages", key, message, files);
+        assertEquals(202, sent.status(), sent.body());
+
+        SentMail atMicrosoft = sentMail(subject);
+        assertEquals(support, atMicrosoft.from().toLowerCase());
+        assertEquals(support, atMicrosoft.savedToSentItemsOf().toLowerCase(), "the copy is in support's Sent Items");
+        List<SentAttachment> received = attachmentsOf(atMicrosoft);
+        assertEquals(2, received.size(), received.toString());
+        assertEquals("invoice.pdf", received.get(0).name());
+        assertEquals("application/pdf", received.get(0).contentType());
+        assertEquals(sha256(invoice), received.get(0).sha256(), "the 1 MB file arrived intact");
+        assertFalse(received.get(0).viaUploadSession(), "under 3 MB: one POST with its bytes");
+        assertEquals("scans.zip", received.get(1).name());
+        assertEquals(scans.length, received.get(1).size());
+        assertEquals(sha256(scans), received.get(1).sha256(), "the 12 MB file arrived intact");
+        assertTrue(received.get(1).viaUploadSession(), "from 3 MB: through an upload session");
+        assertEquals(0, outgoing.openUploadSessions());
+        // The recipient gets it, and support's Sent Items shows it in Workestra.
+        assertEquals(1, workspace.tenant.subjects(bobAddress, "inbox").stream().filter(subject::equals).count());
+        syncNow(alice, shared);
+        awaitMessage(alice, "folder=sent&q=" + encode(subject), m -> support.equals(m.get("mailbox").asText()));
+
+        // The Idempotency-Key covers the files: the same request again sends nothing; other files with it are refused.
+        var retried = sendMultipart(alice, "/api/v1/messages", key, message, files);
+        assertEquals(202, retried.status(), retried.body());
+        assertEquals(1, sentWithSubject(subject), "the retry did not send again");
+        var otherFile = sendMultipart(alice, "/api/v1/messages", key, message,
+                List.of(new FilePart("invoice.pdf", "application/pdf", randomBytes(1 << 20, 3))));
+        assertEquals(422, otherFile.status(), otherFile.body());
+        assertEquals("IDEMPOTENCY_KEY_REUSED", otherFile.json().get("code").asText());
+
+        // A reply with a file: Graph's createReply draft, the file, then send; in the thread.
+        String question = "Question with file " + workspace.suffix;
+        workspace.tenant.deliver(support, "customer@example.com", question, "Can you send the form?");
+        syncNow(alice, shared);
+        JsonNode original = awaitMessage(alice, "q=" + encode(question), m -> true);
+        byte[] form = randomBytes(200_000, 4);
+        var replied = sendMultipart(alice, "/api/v1/messages/" + original.get("id").asText() + "/reply", null,
+                "{\"body\":{\"contentType\":\"text\",\"content\":\"Here it is.\"}}",
+                List.of(new FilePart("form.docx", "application/octet-stream", form)));
+        assertEquals(202, replied.status(), replied.body());
+        SentMail reply = sentMail("RE: " + question);
+        assertEquals(original.get("internetMessageId").asText(), reply.inReplyTo(), "the reply threads");
+        assertEquals(List.of("customer@example.com"), reply.to());
+        List<SentAttachment> replyFiles = attachmentsOf(reply);
+        assertEquals(1, replyFiles.size(), replyFiles.toString());
+        assertEquals(sha256(form), replyFiles.get(0).sha256());
+        assertEquals(0, outgoing.draftCount(), "every draft was sent");
+        JsonNode inTransaction = controls.microsoftCallsInTransaction().json();
+        assertEquals(inTransactionBefore, inTransaction.get("count").asLong(),
+                "drafts, uploads and sends ask Microsoft with no transaction open: " + inTransaction);
+    }
+
+    @Test
+    void aFileOverTheLimitIsRefusedWith413AndAnUploadStoppedHalfWaySendsNothing() throws Exception {
+        Person alice = workspace.person("alice");
+        String support = workspace.sharedMailbox("support");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        workspace.tenant.grantSendAs(support, alice.microsoft().upn());
+        alice.addSharedOk(alice.connect(), support);
+        OutgoingAttachments outgoing = workspace.tenant.outgoingAttachments();
+        int draftsBefore = outgoing.draftCount();
+
+        // Over Workestra's limit (messages.max-attachments-bytes, 35 MB): refused before Microsoft is asked.
+        String tooBig = "Too big here " + workspace.suffix;
+        var refused = sendMultipart(alice, "/api/v1/messages", null, sendBody(support, "customer@example.com", tooBig, "x"),
+                List.of(new FilePart("video.mp4", "video/mp4", randomBytes(36 << 20, 5))));
+        assertEquals(413, refused.status(), refused.body());
+        assertEquals("PAYLOAD_TOO_LARGE", refused.json().get("code").asText());
+        assertTrue(refused.json().get("detail").asText().contains("35 MB"), refused.body());
+        assertEquals(0, sentWithSubject(tooBig));
+
+        // Over Exchange's limit (the tenant's maximum message size): Exchange refuses, the draft goes, nothing is sent.
+        String overExchange = "Too big for Exchange " + workspace.suffix;
+        String key = UUID.randomUUID().toString();
+        try {
+            outgoing.maxMessageBytes(10L << 20);
+            var tooLarge = sendMultipart(alice, "/api/v1/messages", key, sendBody(support, "customer@example.com", overExchange, "x"),
+                    List.of(new FilePart("scans.zip", "application/zip", randomBytes(12 << 20, 6))));
+            assertEquals(413, tooLarge.status(), tooLarge.body());
+            assertEquals("PAYLOAD_TOO_LARGE", tooLarge.json().get("code").asText());
+            assertTrue(tooLarge.json().get("detail").asText().contains("35 MB"), tooLarge.body());
+        } finally {
+            outgoing.maxMessageBytes(OutgoingAttachments.DEFAULT_MAX_MESSAGE_BYTES);
+        }
+        assertEquals(0, sentWithSubject(overExchange));
+        assertEquals(draftsBefore, outgoing.draftCount(), "the refused draft was deleted");
+
+        // Microsoft throttles the upload half way (IncomingBytes): the draft is deleted, nothing is sent, and the
+        // person hears when to try again; the key is free, so the same request sends once Microsoft takes it.
+        String halfWay = "Stopped half way " + workspace.suffix;
+        String message = sendBody(support, "customer@example.com", halfWay, "x");
+        List<FilePart> files = List.of(new FilePart("scans.zip", "application/zip", randomBytes(12 << 20, 7)));
+        String halfWayKey = UUID.randomUUID().toString();
+        try {
+            outgoing.incomingBytesPerFiveMinutes(8L << 20);
+            var throttled = sendMultipart(alice, "/api/v1/messages", halfWayKey, message, files);
+            assertEquals(503, throttled.status(), throttled.body());
+            assertEquals("THROTTLED", throttled.json().get("code").asText());
+            assertTrue(throttled.json().get("detail").asText().contains("150 MB"), throttled.body());
+            assertNotNull(throttled.header("Retry-After"), throttled.toString());
+        } finally {
+            outgoing.incomingBytesPerFiveMinutes(OutgoingAttachments.DEFAULT_INCOMING_BYTES);
+        }
+        assertEquals(0, sentWithSubject(halfWay), "an upload stopped half way sends nothing");
+        assertEquals(draftsBefore, outgoing.draftCount(), "its draft was deleted");
+        assertEquals(0, outgoing.openUploadSessions());
+        var retried = sendMultipart(alice, "/api/v1/messages", halfWayKey, message, files);
+        assertEquals(202, retried.status(), retried.body());
+        assertEquals(1, sentWithSubject(halfWay));
+        assertEquals(sha256(files.get(0).content()), attachmentsOf(sentMail(halfWay)).get(0).sha256());
+    }
+
+    record FilePart(String name, String contentType, byte[] content) {
+    }
+
+    /** A multipart/form-data send: the "message" part with the JSON, one part per file. */
+    static ApiClient.Reply sendMultipart(Person person, String path, String key, String json, List<FilePart> files) {
+        String boundary = "----workestra" + UUID.randomUUID();
+        List<HttpRequest.BodyPublisher> parts = new ArrayList<>();
+        parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"message\"\r\n"
+                + "Content-Type: application/json\r\n\r\n" + json + "\r\n", StandardCharsets.UTF_8));
+        for (FilePart file : files) {
+            parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\";"
+                    + " filename=\"" + file.name() + "\"\r\nContent-Type: " + file.contentType() + "\r\n\r\n", StandardCharsets.UTF_8));
+            parts.add(HttpRequest.BodyPublishers.ofByteArray(file.content()));
+            parts.add(HttpRequest.BodyPublishers.ofString("\r\n"));
+        }
+        parts.add(HttpRequest.BodyPublishers.ofString("--" + boundary + "--\r\n"));
+        HttpRequest.Builder request = person.api().request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .timeout(Duration.ofSeconds(120))
+                .POST(HttpRequest.BodyPublishers.concat(parts.toArray(HttpRequest.BodyPublisher[]::new)));
+        if (key != null) {
+            request.header("Idempotency-Key", key);
+        }
+        return person.api().send(request);
+    }
+
+    List<SentAttachment> attachmentsOf(SentMail mail) {
+        return workspace.tenant.outgoingAttachments().sentAttachments().stream()
+                .filter(file -> file.internetMessageId().equals(mail.internetMessageId())).toList();
+    }
+
+    static byte[] randomBytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
     /** How many mails Microsoft sent with this subject (a send answers once Microsoft accepted it, so no waiting). */

@@ -300,6 +300,12 @@ class PlatformIT extends ServiceIT {
         assertTrue(schemas.path("ConnectionView").path("properties").path("displayName").path("description").asText()
                 .contains("User.ReadBasic.All"), "a Connection's displayName says where it comes from: " + fieldNames(schemas));
 
+        // Sending takes JSON or multipart/form-data with files: one operation per path, a request body per content type.
+        for (String path : List.of("/api/v1/messages", "/api/v1/messages/{id}/reply", "/api/v1/messages/{id}/forward")) {
+            JsonNode content = paths.get(path).get("post").get("requestBody").get("content");
+            assertTrue(content.has("application/json") && content.has("multipart/form-data"), path + ": " + content);
+        }
+
         Set<String> operations = new TreeSet<>();
         paths.fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(entry -> {
             String operation = entry.getKey().toUpperCase() + " " + path.getKey();

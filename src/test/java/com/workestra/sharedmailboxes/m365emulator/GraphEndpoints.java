@@ -23,6 +23,7 @@ final class GraphEndpoints {
     private final AttachmentEndpoints attachments;
     private final MessageDeltaEndpoint delta;
     private final SendMailEndpoints sending;
+    private final DraftEndpoints drafts;
     private volatile SubscriptionEndpoints subscriptions;
 
     GraphEndpoints(Tenant tenant, TokenService tokens, GraphThrottle throttle, String baseUrl) {
@@ -36,6 +37,7 @@ final class GraphEndpoints {
         this.attachments = new AttachmentEndpoints(baseUrl);
         this.delta = new MessageDeltaEndpoint(graphBase);
         this.sending = new SendMailEndpoints(tenant);
+        this.drafts = new DraftEndpoints(tenant, sending, baseUrl);
     }
 
     void subscriptions(SubscriptionEndpoints endpoints) {
@@ -193,6 +195,10 @@ final class GraphEndpoints {
     private void messages(HttpCall call, TokenService.Caller caller, TargetMailbox target, Mailbox mailbox, MailFolder folder,
             GraphRequest request, int at) {
         int remaining = request.size() - at;
+        if (remaining == 0 && folder == null && call.method.equals("POST")) {
+            drafts.create(call, caller, target, mailbox);
+            return;
+        }
         if (remaining == 0) {
             requireMethod(call, "GET");
             tenant.requireMailRead(caller, target.recipient(), folder != null);
@@ -219,12 +225,37 @@ final class GraphEndpoints {
                     tenant.requireMailWrite(caller, target.recipient());
                     messages.update(call, target, mailbox, messageId);
                 }
+                case "DELETE" -> {
+                    if (!drafts.delete(call, caller, target, mailbox, messageId)) {
+                        throw new GraphException(405, "ErrorInvalidRequest", "The OData request is not supported.");
+                    }
+                }
                 default -> throw new GraphException(405, "ErrorInvalidRequest",
                         "The OData request is not supported.");
             }
             return;
         }
         String action = request.name(at + 1);
+        if (remaining == 2 && (action.equals("createreply") || action.equals("createreplyall") || action.equals("createforward"))) {
+            requireMethod(call, "POST");
+            drafts.createAnswer(call, caller, target, mailbox, messageId, action.equals("createreplyall"),
+                    action.equals("createforward"));
+            return;
+        }
+        if (remaining == 2 && action.equals("send")) {
+            requireMethod(call, "POST");
+            drafts.send(call, caller, target, mailbox, messageId);
+            return;
+        }
+        if (remaining == 2 && action.equals("attachments") && call.method.equals("POST")) {
+            drafts.addAttachment(call, caller, target, mailbox, messageId);
+            return;
+        }
+        if (remaining == 3 && action.equals("attachments") && request.name(at + 2).equals("createuploadsession")) {
+            requireMethod(call, "POST");
+            drafts.createUploadSession(call, caller, target, mailbox, messageId);
+            return;
+        }
         if (action.equals("attachments")) {
             tenant.requireMailRead(caller, target.recipient(), folder != null);
             attachments.handle(call, target, mailbox, MessageEndpoints.find(mailbox, messageId), request, at + 2);

@@ -61,11 +61,14 @@ public final class M365Emulator implements AutoCloseable {
         GraphEndpoints graph = new GraphEndpoints(tenant, tokens, new GraphThrottle(settings), baseUrl);
         graph.subscriptions(new SubscriptionEndpoints(settings, tenant, notifier, baseUrl));
         ControlEndpoints control = new ControlEndpoints(tenant);
+        UploadSessionEndpoint uploads = new UploadSessionEndpoint(tenant, graph);
         server.createContext("/", exchange -> {
             HttpCall call = new HttpCall(exchange);
             try {
                 if (call.path.startsWith("/v1.0/") || call.path.equals("/v1.0")) {
                     graph.handle(call);
+                } else if (call.path.startsWith(UploadSessionEndpoint.PREFIX)) {
+                    uploads.handle(call);
                 } else if (call.path.startsWith("/_emulator/")) {
                     control.handle(call);
                 } else if (!identity.handle(call)) {

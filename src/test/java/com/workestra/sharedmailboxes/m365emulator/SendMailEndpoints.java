@@ -40,8 +40,11 @@ final class SendMailEndpoints {
         String contentType = bodyNode == null ? "text" : normalizeContentType(Json.text(bodyNode, "contentType"));
         String content = bodyNode == null ? "" : nullToEmpty(Json.text(bodyNode, "content"));
         String subject = nullToEmpty(Json.text(message, "subject"));
-        submit(mailbox, sending, to, cc, bcc, subject, contentType, content, Tenant.newConversationId(), null, null,
-                saveToSentItems);
+        List<DraftEndpoints.Attached> attachments = DraftEndpoints.inlineAttachments(tenant, mailbox, message,
+                call.body().length);
+        String internetMessageId = submit(mailbox, sending, to, cc, bcc, subject, contentType, content,
+                Tenant.newConversationId(), null, null, saveToSentItems);
+        tenant.outgoingAttachments().sent(mailbox, internetMessageId, subject, attachments);
         call.respondEmpty(202);
     }
 
@@ -59,6 +62,14 @@ final class SendMailEndpoints {
         List<EmailAddress> to = recipients(Json.field(message, "toRecipients"));
         List<EmailAddress> cc = recipients(Json.field(message, "ccRecipients"));
         List<EmailAddress> bcc = recipients(Json.field(message, "bccRecipients"));
+        to = replyTo(mailbox, original, message, replyAll, to, cc);
+        answer(mailbox, sending, original, "RE: ", comment(body, message), to, cc, bcc, true);
+        call.respondEmpty(202);
+    }
+
+    /** Whom a reply goes to without toRecipients: the sender; reply all also the To and Cc but the mailbox (added to cc). */
+    static List<EmailAddress> replyTo(Mailbox mailbox, MailMessage original, JsonNode message, boolean replyAll,
+            List<EmailAddress> to, List<EmailAddress> cc) {
         if (Json.field(message, "toRecipients") == null) {
             to = new ArrayList<>();
             to.add(original.from());
@@ -75,8 +86,7 @@ final class SendMailEndpoints {
                 }
             }
         }
-        answer(mailbox, sending, original, "RE: ", comment(body, message), to, cc, bcc, true);
-        call.respondEmpty(202);
+        return to;
     }
 
     /**
@@ -101,7 +111,7 @@ final class SendMailEndpoints {
     }
 
     /** The new text: {@code comment}, or the message's body; both is Graph's 400. */
-    private static String comment(JsonNode body, JsonNode message) {
+    static String comment(JsonNode body, JsonNode message) {
         String comment = Json.text(body, "comment");
         JsonNode messageBody = Json.field(message, "body");
         if (comment != null && messageBody != null && !messageBody.isNull()) {
@@ -117,6 +127,16 @@ final class SendMailEndpoints {
     /** Sends the reply or forward: the new text above the quoted original, in the original's thread. */
     private void answer(Mailbox mailbox, Tenant.Sending sending, MailMessage original, String prefix, String newHtml,
             List<EmailAddress> to, List<EmailAddress> cc, List<EmailAddress> bcc, boolean isReply) {
+        Answer answer = answerOf(original, prefix, newHtml, isReply);
+        submit(mailbox, sending, to, cc, bcc, answer.subject(), "html", answer.content(), original.conversationId(),
+                answer.inReplyTo(), answer.references(), true);
+    }
+
+    /** What a reply or forward carries: the subject with its prefix, the new text above the quoted original, its thread. */
+    record Answer(String subject, String content, String inReplyTo, String references) {
+    }
+
+    static Answer answerOf(MailMessage original, String prefix, String newHtml, boolean isReply) {
         String subject = original.subject() == null ? prefix : original.subject().regionMatches(true, 0, prefix, 0, prefix.length())
                 ? original.subject() : prefix + original.subject();
         String quoted = "html".equalsIgnoreCase(original.bodyContentType()) ? original.body() : Html.escape(original.body());
@@ -132,14 +152,15 @@ final class SendMailEndpoints {
                     : parentReferences + " " + original.internetMessageId();
             inReplyTo = original.internetMessageId();
         }
-        submit(mailbox, sending, to, cc, bcc, subject, "html", content, original.conversationId(), inReplyTo, references, true);
+        return new Answer(subject, content, inReplyTo, references);
     }
 
     private static boolean containsAddress(List<EmailAddress> list, EmailAddress address) {
         return list.stream().anyMatch(existing -> existing.address().equalsIgnoreCase(address.address()));
     }
 
-    private void submit(Mailbox mailbox, Tenant.Sending sending, List<EmailAddress> to, List<EmailAddress> cc,
+    /** Sends: the Sent Items copy, delivery to the tenant's recipients, the record; returns the internetMessageId. */
+    String submit(Mailbox mailbox, Tenant.Sending sending, List<EmailAddress> to, List<EmailAddress> cc,
             List<EmailAddress> bcc, String subject, String contentType, String content, String conversationId,
             String inReplyTo, String references, boolean saveToSentItems) {
         long now = tenant.nowMillis();
@@ -170,6 +191,7 @@ final class SendMailEndpoints {
         tenant.recordSent(new SentMail(mailbox.address, sending.from().address(), sending.sender().address(),
                 addresses(to), addresses(cc), addresses(bcc), subject, contentType, content, inReplyTo, conversationId, internetMessageId,
                 saveToSentItems ? mailbox.address : null, Instant.ofEpochMilli(now)));
+        return internetMessageId;
     }
 
     private static List<String> addresses(List<EmailAddress> list) {
@@ -180,7 +202,7 @@ final class SendMailEndpoints {
         return List.copyOf(values);
     }
 
-    private static List<EmailAddress> recipients(JsonNode array) {
+    static List<EmailAddress> recipients(JsonNode array) {
         List<EmailAddress> list = new ArrayList<>();
         if (array == null || !array.isArray()) {
             return list;
@@ -197,7 +219,7 @@ final class SendMailEndpoints {
         return list;
     }
 
-    private static String addressOf(JsonNode recipient) {
+    static String addressOf(JsonNode recipient) {
         if (recipient == null || recipient.isNull()) {
             return null;
         }
@@ -205,11 +227,11 @@ final class SendMailEndpoints {
         return address == null || address.isBlank() ? null : address;
     }
 
-    private static String normalizeContentType(String value) {
+    static String normalizeContentType(String value) {
         return value != null && value.equalsIgnoreCase("html") ? "html" : "text";
     }
 
-    private static String nullToEmpty(String value) {
+    static String nullToEmpty(String value) {
         return value == null ? "" : value;
     }
 }

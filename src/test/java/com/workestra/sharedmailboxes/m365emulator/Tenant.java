@@ -72,6 +72,7 @@ public final class Tenant {
     private final Map<String, PermissionState> permissions = new ConcurrentHashMap<>();
     private final Map<String, Fault> faults = new ConcurrentHashMap<>();
     private final List<SentMail> sent = new CopyOnWriteArrayList<>();
+    private final OutgoingAttachments outgoingAttachments = new OutgoingAttachments();
     private final List<SubscriptionCall> subscriptionCalls = new CopyOnWriteArrayList<>();
     private final Map<String, List<MailboxRequest>> mailboxRequests = new ConcurrentHashMap<>();
     private volatile Duration permissionPropagationDelay;
@@ -789,6 +790,11 @@ public final class Tenant {
             subjects.add(message.subject());
         }
         return subjects;
+    }
+
+    /** Drafts, upload sessions, the files of sent mail and the limits on them (message size, IncomingBytes). */
+    public OutgoingAttachments outgoingAttachments() {
+        return outgoingAttachments;
     }
 
     public List<SentMail> sentMail() {

@@ -9,6 +9,7 @@ import com.workestra.sharedmailboxes.messages.control.ExchangeRefusals;
 import com.workestra.sharedmailboxes.messages.control.GraphMail;
 import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
 import com.workestra.sharedmailboxes.mailboxes.entity.MailboxUserKey;
+import com.workestra.sharedmailboxes.messages.entity.OutgoingAttachment;
 import com.workestra.sharedmailboxes.messages.entity.Recipient;
 import com.workestra.sharedmailboxes.messages.entity.RequestFingerprint;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
@@ -97,6 +98,12 @@ public class MailActions {
 
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void send(Caller caller, OutgoingMessage outgoing, String idempotencyKey) {
+        send(caller, outgoing, List.of(), idempotencyKey);
+    }
+
+    /** Sends with files: under 3 MB together inline in sendMail, otherwise as a draft with its attachments, then sent. */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public void send(Caller caller, OutgoingMessage outgoing, List<OutgoingAttachment> attachments, String idempotencyKey) {
         List<Recipient> to = recipients(outgoing.to);
         List<Recipient> cc = recipients(outgoing.cc);
         List<Recipient> bcc = recipients(outgoing.bcc);
@@ -106,15 +113,16 @@ public class MailActions {
         String from = Mailbox.normalize(outgoing.from);
         String subject = outgoing.subject == null ? "" : outgoing.subject;
         String fingerprint = RequestFingerprint.of("send").add(from).add(subject).add(outgoing.body.type())
-                .add(outgoing.body.content).add(to).add(cc).add(bcc).hash();
+                .add(outgoing.body.content).add(to).add(cc).add(bcc).addAttachments(attachments).hash();
         once(caller, idempotencyKey, fingerprint, asked -> {
             Prepared prepared = self().preparedToSend(caller, from, outgoing.body.type(), outgoing.body.content);
             GraphMail.Acting acting = prepared.acting();
             Signature.Body body = prepared.body();
             asked.set(true);
             toExchange(acting, () -> graphMail.send(acting, new GraphMail.Outgoing(subject, body.contentType(), body.content(),
-                    to, cc, bcc)));
-            self().sent(caller, AuditEvent.Action.SENT, from, acting, (to.size() + cc.size() + bcc.size()) + " recipient(s)");
+                    to, cc, bcc), attachments));
+            self().sent(caller, AuditEvent.Action.SENT, from, acting, (to.size() + cc.size() + bcc.size()) + " recipient(s)"
+                    + files(attachments));
         });
     }
 
@@ -126,11 +134,17 @@ public class MailActions {
 
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void reply(Caller caller, String id, ReplyRequest reply, String idempotencyKey) {
+        reply(caller, id, reply, List.of(), idempotencyKey);
+    }
+
+    /** Replies with files: Graph's createReply (or createReplyAll) draft, its attachments, then send. */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public void reply(Caller caller, String id, ReplyRequest reply, List<OutgoingAttachment> attachments, String idempotencyKey) {
         boolean all = Boolean.TRUE.equals(reply.replyAll);
         List<Recipient> cc = recipients(reply.cc);
         List<Recipient> bcc = recipients(reply.bcc);
         String fingerprint = RequestFingerprint.of("reply").add(id).add(reply.from).add(all).add(reply.body.type())
-                .add(reply.body.content).add(cc).add(bcc).hash();
+                .add(reply.body.content).add(cc).add(bcc).addAttachments(attachments).hash();
         once(caller, idempotencyKey, fingerprint, asked -> {
             StoredMessage message = answerable(caller, id, reply.from, "A reply");
             Prepared prepared = self().preparedToReply(caller, message, reply.body.type(), reply.body.content);
@@ -150,28 +164,36 @@ public class MailActions {
             List<Recipient> replyCc = copies;
             asked.set(true);
             toExchange(acting, () -> graphMail.reply(acting, message.graphId(), all, prepared.body().content(),
-                    new GraphMail.Recipients(replyTo, replyCc, bcc)));
+                    new GraphMail.Recipients(replyTo, replyCc, bcc), attachments));
             self().sent(caller, AuditEvent.Action.REPLIED, message.mailboxAddress(), acting,
-                    (all ? "reply all to message " : "reply to message ") + message.id());
+                    (all ? "reply all to message " : "reply to message ") + message.id() + files(attachments));
         });
     }
 
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void forward(Caller caller, String id, ForwardRequest forward, String idempotencyKey) {
+        forward(caller, id, forward, List.of(), idempotencyKey);
+    }
+
+    /** Forwards with files: Graph's createForward draft, its attachments, then send. */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public void forward(Caller caller, String id, ForwardRequest forward, List<OutgoingAttachment> attachments,
+                        String idempotencyKey) {
         List<Recipient> to = recipients(forward.to);
         List<Recipient> cc = recipients(forward.cc);
         List<Recipient> bcc = recipients(forward.bcc);
         String fingerprint = RequestFingerprint.of("forward").add(id).add(forward.from).add(forward.body.type())
-                .add(forward.body.content).add(to).add(cc).add(bcc).hash();
+                .add(forward.body.content).add(to).add(cc).add(bcc).addAttachments(attachments).hash();
         once(caller, idempotencyKey, fingerprint, asked -> {
             StoredMessage message = answerable(caller, id, forward.from, "A forward");
             Prepared prepared = self().preparedToReply(caller, message, forward.body.type(), forward.body.content);
             GraphMail.Acting acting = prepared.acting();
             asked.set(true);
             toExchange(acting, () -> graphMail.forward(acting, message.graphId(), prepared.body().content(),
-                    new GraphMail.Recipients(to, cc, bcc)));
+                    new GraphMail.Recipients(to, cc, bcc), attachments));
             self().sent(caller, AuditEvent.Action.FORWARDED, message.mailboxAddress(), acting,
-                    "forward of message " + message.id() + " to " + (to.size() + cc.size() + bcc.size()) + " recipient(s)");
+                    "forward of message " + message.id() + " to " + (to.size() + cc.size() + bcc.size()) + " recipient(s)"
+                            + files(attachments));
         });
     }
 
@@ -253,7 +275,7 @@ public class MailActions {
     /** Microsoft cannot have sent: it throttled, answered with a server error (which Graph's own SDK retries), or was never asked. */
     private static boolean nothingSent(ServiceException refused) {
         return switch (refused.code()) {
-            case THROTTLED, RECONNECT_REQUIRED, OUTLOOK_NOT_CONFIGURED -> true;
+            case THROTTLED, RECONNECT_REQUIRED, OUTLOOK_NOT_CONFIGURED, PAYLOAD_TOO_LARGE -> true;
             case MICROSOFT_UNAVAILABLE -> {
                 GraphFailure failure = refused.getCause() == null ? null : GraphFailure.of(refused.getCause());
                 yield failure != null && failure.status() != 0;
@@ -364,6 +386,11 @@ public class MailActions {
     private OutlookConnection acting(Caller caller, UUID mailboxId, String address) {
         return connections.toMailbox(caller, mailboxId).orElseThrow(() -> new ServiceException(ProblemCode.FORBIDDEN,
                 "Connect " + address + " again to change or answer its messages; its history stays readable meanwhile."));
+    }
+
+    private static String files(List<OutgoingAttachment> attachments) {
+        return attachments.isEmpty() ? "" : ", " + attachments.size() + " file(s), "
+                + attachments.stream().mapToLong(OutgoingAttachment::size).sum() + " bytes";
     }
 
     private static List<Recipient> recipients(List<RecipientInput> inputs) {

@@ -19,14 +19,17 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityPart;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
@@ -64,6 +67,27 @@ public class MessagesResource {
 
     @Context
     UriInfo uriInfo;
+
+    @Inject
+    AttachmentUploads uploads;
+
+    static final String SEND = "Send from one of the caller's mailboxes (a shared address sends as that mailbox)";
+    static final String REPLY = "Reply (or reply all) in the message's thread, from the message's mailbox; the body and the caller's"
+            + " signature go above the quoted original; reply all never answers the mailbox itself or the person replying;"
+            + " cc and bcc are added, bcc never shown to the other recipients";
+    static final String FORWARD = "Forward the message, quoted below the body (and the caller's signature), from the message's"
+            + " mailbox; to needs at least one address, bcc recipients are never shown to the others";
+
+    /*
+     * The JSON and the multipart method of each path are one OpenAPI operation, and the scan keeps one of the two: both
+     * carry the same @Operation and the same @RequestBody naming both content types, so the document is right whichever.
+     */
+    static final String MULTIPART = "The same request with files: multipart/form-data with a part named \"message\" holding the"
+            + " JSON request, and one part per file (its file name and Content-Type are the attachment's). Files are streamed"
+            + " to disk, at most messages.max-attachments-bytes together (413 beyond, with the limit in the sentence). Files"
+            + " under 3 MB go to Microsoft 365 in one request, larger ones (up to 150 MB) through an upload session on a draft"
+            + " that is sent when every file is attached; a refusal or an upload stopped half way deletes the draft, so"
+            + " nothing is sent. The Idempotency-Key's request includes each file's name, type and SHA-256.";
 
     @GET
     @Operation(summary = "The caller's mail, newest first across every mailbox they may read, each message tagged with its mailbox;"
@@ -132,38 +156,108 @@ public class MessagesResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Send from one of the caller's mailboxes (a shared address sends as that mailbox)")
+    @Operation(summary = SEND, description = MULTIPART)
     @APIResponse(responseCode = "202", description = "Accepted by Microsoft 365")
     public Response send(@Parameter(description = IDEMPOTENCY_KEY) @HeaderParam("Idempotency-Key") String idempotencyKey,
-                         @Valid @NotNull OutgoingMessage message) {
+                         @RequestBody(required = true, content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OutgoingMessage.class)),
+                                    @Content(mediaType = MediaType.MULTIPART_FORM_DATA, schema = @Schema(implementation = SendWithFiles.class))}) @Valid @NotNull OutgoingMessage message) {
         actions.send(caller, message, idempotencyKey);
+        return Response.accepted().build();
+    }
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = SEND, description = MULTIPART)
+    @APIResponse(responseCode = "202", description = "Accepted by Microsoft 365")
+    public Response sendWithAttachments(@Parameter(description = IDEMPOTENCY_KEY) @HeaderParam("Idempotency-Key") String idempotencyKey,
+                                        @RequestBody(required = true, content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OutgoingMessage.class)),
+                                    @Content(mediaType = MediaType.MULTIPART_FORM_DATA, schema = @Schema(implementation = SendWithFiles.class))}) List<EntityPart> parts) {
+        try (AttachmentUploads.Staged staged = uploads.stage(parts)) {
+            actions.send(caller, uploads.message(staged, OutgoingMessage.class), staged.attachments(), idempotencyKey);
+        }
         return Response.accepted().build();
     }
 
     @POST
     @Path("{id}/reply")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Reply (or reply all) in the message's thread, from the message's mailbox; the body and the caller's"
-            + " signature go above the quoted original; reply all never answers the mailbox itself or the person replying;"
-            + " cc and bcc are added, bcc never shown to the other recipients")
+    @Operation(summary = REPLY, description = MULTIPART)
     @APIResponse(responseCode = "202", description = "Accepted by Microsoft 365")
     public Response reply(@PathParam("id") String id,
                           @Parameter(description = IDEMPOTENCY_KEY) @HeaderParam("Idempotency-Key") String idempotencyKey,
-                          @Valid @NotNull ReplyRequest reply) {
+                          @RequestBody(required = true, content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReplyRequest.class)),
+                                    @Content(mediaType = MediaType.MULTIPART_FORM_DATA, schema = @Schema(implementation = ReplyWithFiles.class))}) @Valid @NotNull ReplyRequest reply) {
         actions.reply(caller, id, reply, idempotencyKey);
+        return Response.accepted().build();
+    }
+
+    @POST
+    @Path("{id}/reply")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = REPLY, description = MULTIPART)
+    @APIResponse(responseCode = "202", description = "Accepted by Microsoft 365")
+    public Response replyWithAttachments(@PathParam("id") String id,
+                                         @Parameter(description = IDEMPOTENCY_KEY) @HeaderParam("Idempotency-Key") String idempotencyKey,
+                                         @RequestBody(required = true, content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReplyRequest.class)),
+                                    @Content(mediaType = MediaType.MULTIPART_FORM_DATA, schema = @Schema(implementation = ReplyWithFiles.class))}) List<EntityPart> parts) {
+        try (AttachmentUploads.Staged staged = uploads.stage(parts)) {
+            actions.reply(caller, id, uploads.message(staged, ReplyRequest.class), staged.attachments(), idempotencyKey);
+        }
         return Response.accepted().build();
     }
 
     @POST
     @Path("{id}/forward")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Forward the message, quoted below the body (and the caller's signature), from the message's mailbox;"
-            + " to needs at least one address, bcc recipients are never shown to the others")
+    @Operation(summary = FORWARD, description = MULTIPART)
     @APIResponse(responseCode = "202", description = "Accepted by Microsoft 365")
     public Response forward(@PathParam("id") String id,
                             @Parameter(description = IDEMPOTENCY_KEY) @HeaderParam("Idempotency-Key") String idempotencyKey,
-                            @Valid @NotNull ForwardRequest forward) {
+                            @RequestBody(required = true, content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ForwardRequest.class)),
+                                    @Content(mediaType = MediaType.MULTIPART_FORM_DATA, schema = @Schema(implementation = ForwardWithFiles.class))}) @Valid @NotNull ForwardRequest forward) {
         actions.forward(caller, id, forward, idempotencyKey);
         return Response.accepted().build();
+    }
+
+    @POST
+    @Path("{id}/forward")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = FORWARD, description = MULTIPART)
+    @APIResponse(responseCode = "202", description = "Accepted by Microsoft 365")
+    public Response forwardWithAttachments(@PathParam("id") String id,
+                                           @Parameter(description = IDEMPOTENCY_KEY) @HeaderParam("Idempotency-Key") String idempotencyKey,
+                                           @RequestBody(required = true, content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ForwardRequest.class)),
+                                    @Content(mediaType = MediaType.MULTIPART_FORM_DATA, schema = @Schema(implementation = ForwardWithFiles.class))}) List<EntityPart> parts) {
+        try (AttachmentUploads.Staged staged = uploads.stage(parts)) {
+            actions.forward(caller, id, uploads.message(staged, ForwardRequest.class), staged.attachments(), idempotencyKey);
+        }
+        return Response.accepted().build();
+    }
+
+    /** The multipart form of a send, for the OpenAPI document only. */
+    @Schema(name = "OutgoingMessageWithFiles")
+    public static class SendWithFiles {
+        @Schema(required = true, description = "The JSON of the JSON request")
+        public OutgoingMessage message;
+        @Schema(type = SchemaType.STRING, format = "binary", description = "A file; one part per file, each with its file name and Content-Type")
+        public String file;
+    }
+
+    /** The multipart form of a reply, for the OpenAPI document only. */
+    @Schema(name = "ReplyRequestWithFiles")
+    public static class ReplyWithFiles {
+        @Schema(required = true, description = "The JSON of the JSON request")
+        public ReplyRequest message;
+        @Schema(type = SchemaType.STRING, format = "binary", description = "A file; one part per file, each with its file name and Content-Type")
+        public String file;
+    }
+
+    /** The multipart form of a forward, for the OpenAPI document only. */
+    @Schema(name = "ForwardRequestWithFiles")
+    public static class ForwardWithFiles {
+        @Schema(required = true, description = "The JSON of the JSON request")
+        public ForwardRequest message;
+        @Schema(type = SchemaType.STRING, format = "binary", description = "A file; one part per file, each with its file name and Content-Type")
+        public String file;
     }
 }

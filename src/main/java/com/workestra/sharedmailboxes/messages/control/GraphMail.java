@@ -1,6 +1,24 @@
 package com.workestra.sharedmailboxes.messages.control;
 
+import com.microsoft.graph.core.models.UploadResult;
+import com.microsoft.graph.core.requests.upload.UploadResponseHandler;
+import com.microsoft.kiota.HttpMethod;
+import com.microsoft.kiota.NativeResponseHandler;
+import com.microsoft.kiota.RequestInformation;
+import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
+import com.microsoft.graph.models.Attachment;
+import com.microsoft.graph.models.AttachmentItem;
+import com.microsoft.graph.models.AttachmentType;
 import com.microsoft.graph.models.BodyType;
+import com.microsoft.graph.models.FileAttachment;
+import com.microsoft.graph.models.UploadSession;
+import com.microsoft.graph.users.item.messages.item.attachments.createuploadsession.CreateUploadSessionPostRequestBody;
+import com.microsoft.graph.users.item.messages.item.createforward.CreateForwardPostRequestBody;
+import com.microsoft.graph.users.item.messages.item.createreply.CreateReplyPostRequestBody;
+import com.microsoft.graph.users.item.messages.item.createreplyall.CreateReplyAllPostRequestBody;
+import com.microsoft.kiota.ApiException;
+import com.microsoft.kiota.RequestAdapter;
+import com.workestra.sharedmailboxes.messages.entity.OutgoingAttachment;
 import com.microsoft.graph.models.EmailAddress;
 import com.microsoft.graph.models.ItemBody;
 import com.microsoft.graph.models.Message;
@@ -22,9 +40,20 @@ import com.workestra.sharedmailboxes.graph.control.MailboxGate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Writes to Exchange as the acting user: send, reply, forward, read state. A personal mailbox is reached as /me, a shared one as
@@ -34,6 +63,22 @@ import java.util.function.Consumer;
  */
 @ApplicationScoped
 public class GraphMail {
+
+    private static final Logger LOG = Logger.getLogger(GraphMail.class.getName());
+
+    /**
+     * Files adding up to less than this go inline in one sendMail: Graph takes at most 4 MB per request, and base64
+     * makes 2.5 MB of files about 3.4 MB, leaving room for the body (learn.microsoft.com/graph/outlook-large-attachments;
+     * GRAPH-FACTS.md §8). More goes through a draft.
+     */
+    static final long INLINE_SEND_MAX_BYTES = 5L * 512 * 1024;
+    /**
+     * The byte range of one PUT to an upload session: Outlook asks for at most 4 MB each; 12 × 320 KiB (3.75 MiB) also
+     * keeps to the 320 KiB multiples OneDrive's sessions want (attachment-createuploadsession.md). One slice is in memory.
+     */
+    static final int UPLOAD_SLICE_BYTES = 12 * 320 * 1024;
+    /** A throttled slice is retried here only when Microsoft asks to wait this long at most. */
+    static final long UPLOAD_RETRY_MAX_WAIT_SECONDS = 5;
 
     @Inject
     OutlookSignIn signIn;
@@ -57,21 +102,203 @@ public class GraphMail {
     }
 
     public void send(Acting acting, Outgoing outgoing) {
-        call(acting, user -> {
-            Message message = new Message();
-            message.setSubject(outgoing.subject());
-            message.setBody(body(outgoing.contentType(), outgoing.content()));
-            message.setToRecipients(recipients(outgoing.to()));
-            message.setCcRecipients(recipients(outgoing.cc()));
-            message.setBccRecipients(recipients(outgoing.bcc()));
-            if (!acting.personal()) {
-                message.setFrom(recipient(new Recipient(acting.displayName(), acting.address())));
+        send(acting, outgoing, List.of());
+    }
+
+    /**
+     * A new message. With files under {@link #INLINE_SEND_MAX_BYTES} together: one sendMail with them inline as
+     * fileAttachments. Otherwise a draft (POST messages), each file attached (under 3 MB: one POST with contentBytes;
+     * from 3 MB: an upload session), and the draft sent; when anything fails before the send, the draft is deleted.
+     */
+    public void send(Acting acting, Outgoing outgoing, List<OutgoingAttachment> attachments) {
+        long total = attachments.stream().mapToLong(OutgoingAttachment::size).sum();
+        if (attachments.isEmpty() || total + outgoing.content().length() < INLINE_SEND_MAX_BYTES) {
+            call(acting, user -> {
+                Message message = newMessage(acting, outgoing);
+                if (!attachments.isEmpty()) {
+                    List<Attachment> inline = new ArrayList<>();
+                    for (OutgoingAttachment attachment : attachments) {
+                        inline.add(fileAttachment(attachment));
+                    }
+                    message.setAttachments(inline);
+                }
+                SendMailPostRequestBody request = new SendMailPostRequestBody();
+                request.setMessage(message);
+                request.setSaveToSentItems(true);
+                user.sendMail().post(request);
+            });
+            return;
+        }
+        callWithClient(acting, (client, user) -> sendDraft(client, user, acting,
+                () -> user.messages().post(newMessage(acting, outgoing)).getId(), attachments));
+    }
+
+    private static Message newMessage(Acting acting, Outgoing outgoing) {
+        Message message = new Message();
+        message.setSubject(outgoing.subject());
+        message.setBody(body(outgoing.contentType(), outgoing.content()));
+        message.setToRecipients(recipients(outgoing.to()));
+        message.setCcRecipients(recipients(outgoing.cc()));
+        message.setBccRecipients(recipients(outgoing.bcc()));
+        if (!acting.personal()) {
+            message.setFrom(recipient(new Recipient(acting.displayName(), acting.address())));
+        }
+        return message;
+    }
+
+    /**
+     * Creates the draft, attaches the files and sends it. A failure before the send deletes the draft (an upload that
+     * stopped half way sends nothing); so does a refusal of the send itself, since Exchange sent nothing then.
+     */
+    private void sendDraft(GraphServiceClient client, UserItemRequestBuilder user, Acting acting,
+                           java.util.function.Supplier<String> createDraft, List<OutgoingAttachment> attachments) {
+        String draftId = createDraft.get();
+        try {
+            for (OutgoingAttachment attachment : attachments) {
+                attach(client.getRequestAdapter(), user, acting, draftId, attachment);
             }
-            SendMailPostRequestBody request = new SendMailPostRequestBody();
-            request.setMessage(message);
-            request.setSaveToSentItems(true);
-            user.sendMail().post(request);
-        });
+        } catch (RuntimeException failed) {
+            discard(user, draftId, failed);
+            throw failed;
+        }
+        try {
+            user.messages().byMessageId(draftId).send().post();
+        } catch (RuntimeException failed) {
+            GraphFailure failure = GraphFailure.of(failed);
+            if (failure != null && failure.status() != 0) {
+                // Exchange answered and refused: nothing went out. Without an answer the mail may have gone: keep it.
+                discard(user, draftId, failed);
+            }
+            throw failed;
+        }
+    }
+
+    private static void discard(UserItemRequestBuilder user, String draftId, RuntimeException cause) {
+        try {
+            user.messages().byMessageId(draftId).delete();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            LOG.log(Level.WARNING, "Could not delete the unsent draft " + draftId, e);
+        }
+    }
+
+    private void attach(RequestAdapter adapter, UserItemRequestBuilder user, Acting acting, String draftId,
+                        OutgoingAttachment attachment) {
+        var attachments = user.messages().byMessageId(draftId).attachments();
+        if (!attachment.needsUploadSession()) {
+            attachments.post(fileAttachment(attachment));
+            return;
+        }
+        if (attachment.size() > OutgoingAttachment.UPLOAD_SESSION_MAX_BYTES) {
+            throw new ServiceException(ProblemCode.PAYLOAD_TOO_LARGE, "Microsoft 365 takes files of up to 150 MB; "
+                    + attachment.name() + " is larger. Nothing was sent.");
+        }
+        AttachmentItem item = new AttachmentItem();
+        item.setAttachmentType(AttachmentType.File);
+        item.setName(attachment.name());
+        item.setContentType(attachment.contentType());
+        item.setSize(attachment.size());
+        CreateUploadSessionPostRequestBody request = new CreateUploadSessionPostRequestBody();
+        request.setAttachmentItem(item);
+        UploadSession session = attachments.createUploadSession().post(request);
+        upload(adapter, acting, session.getUploadUrl(), attachment);
+    }
+
+    /**
+     * PUTs the file to the upload session's pre-authenticated URL, one slice at a time in order, where the session says
+     * the next range starts ({@code nextExpectedRanges}); the last answers 201. The Graph SDK core's
+     * {@code LargeFileUploadTask} is not used: after a failed slice it retries whole passes and then throws a
+     * CancellationException without the cause, and a person needs to hear why (throttled, too large).
+     */
+    private static void upload(RequestAdapter adapter, Acting acting, String uploadUrl, OutgoingAttachment attachment) {
+        long size = attachment.size();
+        try (FileChannel channel = FileChannel.open(attachment.file(), StandardOpenOption.READ)) {
+            long begin = 0;
+            while (begin < size) {
+                int length = (int) Math.min(UPLOAD_SLICE_BYTES, size - begin);
+                ByteBuffer slice = ByteBuffer.allocate(length);
+                while (slice.hasRemaining() && channel.read(slice, begin + slice.position()) >= 0) {
+                    // read the whole slice
+                }
+                UploadResult<FileAttachment> result;
+                try {
+                    result = putSlice(adapter, uploadUrl, slice.array(), begin, size);
+                } catch (ApiException refused) {
+                    throw uploadRefused(refused, acting, attachment);
+                }
+                if (result.isUploadSuccessful()) {
+                    return;
+                }
+                begin = nextExpected(result, begin + length);
+            }
+            throw new IllegalStateException("The upload session of " + attachment.name() + " took every byte but never answered 201");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * One slice, as the SDK core's {@code UploadSliceRequestBuilder} sends it (Content-Range, Content-Length,
+     * application/octet-stream; its {@code UploadResponseHandler} reads 200 and 201), with a retry option of its own:
+     * the SDK's retry handler would sleep out a 429's Retry-After up to 180 s three times, and the IncomingBytes limit
+     * answers with minutes. Only a short wait (a few seconds) is retried here; a longer one goes back to the person.
+     */
+    private static UploadResult<FileAttachment> putSlice(RequestAdapter adapter, String uploadUrl, byte[] slice, long begin,
+                                                         long size) {
+        RequestInformation request = new RequestInformation();
+        request.httpMethod = HttpMethod.PUT;
+        request.setUri(java.net.URI.create(uploadUrl));
+        request.setStreamContent(new ByteArrayInputStream(slice), "application/octet-stream");
+        request.headers.add("Content-Range", String.format(java.util.Locale.ROOT, "bytes %d-%d/%d", begin,
+                begin + slice.length - 1, size));
+        request.headers.add("Content-Length", Long.toString(slice.length));
+        request.addRequestOptions(List.of(new RetryHandlerOption((delay, attempt, req, response) -> {
+            String retryAfter = response.header("Retry-After");
+            try {
+                return retryAfter == null || Long.parseLong(retryAfter.trim()) <= UPLOAD_RETRY_MAX_WAIT_SECONDS;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }, RetryHandlerOption.DEFAULT_MAX_RETRIES, RetryHandlerOption.DEFAULT_DELAY)));
+        NativeResponseHandler handler = new NativeResponseHandler();
+        request.setResponseHandler(handler);
+        adapter.sendPrimitive(request, null, java.io.InputStream.class);
+        return new UploadResponseHandler().handleResponse((okhttp3.Response) handler.getValue(),
+                FileAttachment::createFromDiscriminatorValue);
+    }
+
+    private static long nextExpected(UploadResult<FileAttachment> result, long otherwise) {
+        if (result.uploadSession == null || result.uploadSession.getNextExpectedRanges() == null
+                || result.uploadSession.getNextExpectedRanges().isEmpty()) {
+            return otherwise;
+        }
+        String range = result.uploadSession.getNextExpectedRanges().get(0);
+        int dash = range.indexOf('-');
+        return Long.parseLong((dash < 0 ? range : range.substring(0, dash)).trim());
+    }
+
+    /** An upload slice Microsoft refused: throttling (IncomingBytes, 150 MB per 5 minutes per mailbox) or too large. */
+    private static RuntimeException uploadRefused(ApiException refused, Acting acting, OutgoingAttachment attachment) {
+        GraphFailure failure = GraphFailure.of(refused);
+        if (failure != null && failure.isThrottled()) {
+            long seconds = failure.retryAfter() == null ? 300 : Math.max(1, failure.retryAfter().toSeconds());
+            return new ServiceException(ProblemCode.THROTTLED, "Microsoft 365 is throttling uploads to " + acting.address()
+                    + " (it takes at most 150 MB of attachments per mailbox in 5 minutes) and stopped " + attachment.name()
+                    + " half way. Nothing was sent; try again in " + seconds + " seconds.", failure.retryAfter(), refused);
+        }
+        return translate(refused, acting);
+    }
+
+    private static FileAttachment fileAttachment(OutgoingAttachment attachment) {
+        FileAttachment file = new FileAttachment();
+        file.setName(attachment.name());
+        file.setContentType(attachment.contentType());
+        try {
+            file.setContentBytes(Files.readAllBytes(attachment.file()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
     }
 
     /**
@@ -87,6 +314,29 @@ public class GraphMail {
      * conversationId) and puts {@code comment} above the quoted text, where Outlook puts a reply; Sent Items keeps a copy.
      */
     public void reply(Acting acting, String graphMessageId, boolean replyAll, String comment, Recipients recipients) {
+        reply(acting, graphMessageId, replyAll, comment, recipients, List.of());
+    }
+
+    /** Reply with files: createReply (or createReplyAll) makes the draft Exchange would send, then as {@link #send}. */
+    public void reply(Acting acting, String graphMessageId, boolean replyAll, String comment, Recipients recipients,
+                      List<OutgoingAttachment> attachments) {
+        if (!attachments.isEmpty()) {
+            callWithClient(acting, (client, user) -> sendDraft(client, user, acting, () -> {
+                var item = user.messages().byMessageId(graphMessageId);
+                Message message = changes(acting, recipients);
+                if (replyAll) {
+                    CreateReplyAllPostRequestBody request = new CreateReplyAllPostRequestBody();
+                    request.setComment(comment);
+                    request.setMessage(message);
+                    return item.createReplyAll().post(request).getId();
+                }
+                CreateReplyPostRequestBody request = new CreateReplyPostRequestBody();
+                request.setComment(comment);
+                request.setMessage(message);
+                return item.createReply().post(request).getId();
+            }, attachments));
+            return;
+        }
         call(acting, user -> {
             var item = user.messages().byMessageId(graphMessageId);
             Message message = changes(acting, recipients);
@@ -106,6 +356,21 @@ public class GraphMail {
 
     /** Graph's forward: the original quoted below {@code comment}, to the recipients given. */
     public void forward(Acting acting, String graphMessageId, String comment, Recipients recipients) {
+        forward(acting, graphMessageId, comment, recipients, List.of());
+    }
+
+    /** Forward with files: createForward makes the draft, then as {@link #send}. */
+    public void forward(Acting acting, String graphMessageId, String comment, Recipients recipients,
+                        List<OutgoingAttachment> attachments) {
+        if (!attachments.isEmpty()) {
+            callWithClient(acting, (client, user) -> sendDraft(client, user, acting, () -> {
+                CreateForwardPostRequestBody request = new CreateForwardPostRequestBody();
+                request.setComment(comment);
+                request.setMessage(changes(acting, recipients));
+                return user.messages().byMessageId(graphMessageId).createForward().post(request).getId();
+            }, attachments));
+            return;
+        }
         call(acting, user -> {
             ForwardPostRequestBody request = new ForwardPostRequestBody();
             request.setComment(comment);
@@ -146,19 +411,31 @@ public class GraphMail {
     }
 
     private void call(Acting acting, Consumer<UserItemRequestBuilder> request) {
+        callWithClient(acting, (client, user) -> request.accept(user));
+    }
+
+    private void callWithClient(Acting acting, BiConsumer<GraphServiceClient, UserItemRequestBuilder> request) {
         GraphServiceClient client = signIn.graphFor(acting.tokenHolder());
         UserItemRequestBuilder user = acting.personal() ? client.me() : client.users().byUserId(acting.address());
         try {
-            gate.run(acting.mailboxId(), () -> request.accept(user));
+            gate.run(acting.mailboxId(), () -> request.accept(client, user));
         } catch (RuntimeException e) {
             throw ServiceException.within(e).<RuntimeException>map(refused -> refused).orElseGet(() -> translate(e, acting));
         }
     }
 
+    /** Exchange's ErrorMessageSizeExceeded: the tenant's limit is not in Graph's answer, so its default is named. */
+    static final String MESSAGE_TOO_LARGE = "Microsoft 365 refused the message: with its attachments it is larger than your"
+            + " organisation allows for one message (35 MB in Exchange Online unless your administrator changed it)."
+            + " Nothing was sent. Send fewer or smaller files, or share a link instead.";
+
     static RuntimeException translate(RuntimeException failure, Acting acting) {
         GraphFailure graphFailure = GraphFailure.of(failure);
         if (graphFailure == null) {
             return failure;
+        }
+        if (graphFailure.status() == 413 || "ErrorMessageSizeExceeded".equalsIgnoreCase(graphFailure.code())) {
+            return new ServiceException(ProblemCode.PAYLOAD_TOO_LARGE, MESSAGE_TOO_LARGE, null, failure);
         }
         if (graphFailure.isSendAsDenied()) {
             return new ServiceException(ProblemCode.SEND_AS_DENIED, MailboxRefusals.SEND_AS_DENIED, null, failure);

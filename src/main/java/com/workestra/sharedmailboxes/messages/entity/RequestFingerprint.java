@@ -45,6 +45,16 @@ public final class RequestFingerprint {
         return this;
     }
 
+    /** The files of a multipart request: each one's name, type, size and SHA-256, in order (none adds nothing). */
+    public RequestFingerprint addAttachments(List<OutgoingAttachment> attachments) {
+        if (attachments == null || attachments.isEmpty()) {
+            return this;
+        }
+        text.append("files[").append(attachments.size()).append(']');
+        attachments.forEach(file -> add(file.name()).add(file.contentType()).add(Long.toString(file.size())).add(file.sha256()));
+        return this;
+    }
+
     /** The SHA-256 of everything added, in hex. */
     public String hash() {
         try {

@@ -46,15 +46,17 @@ public class OpenApiDocument implements OASFilter {
             Map.entry("POST " + API + "/messages",
                     EnumSet.of(ProblemCode.FORBIDDEN, ProblemCode.SEND_AS_DENIED, ProblemCode.MAILBOX_ACCESS_DENIED,
                     ProblemCode.RECONNECT_REQUIRED, ProblemCode.THROTTLED, ProblemCode.MICROSOFT_UNAVAILABLE,
-                    ProblemCode.IDEMPOTENCY_KEY_IN_USE, ProblemCode.IDEMPOTENCY_KEY_REUSED)),
+                    ProblemCode.IDEMPOTENCY_KEY_IN_USE, ProblemCode.IDEMPOTENCY_KEY_REUSED, ProblemCode.PAYLOAD_TOO_LARGE)),
             Map.entry("POST " + API + "/messages/{id}/reply",
                     EnumSet.of(ProblemCode.FORBIDDEN, ProblemCode.SEND_AS_DENIED, ProblemCode.MAILBOX_ACCESS_DENIED,
                     ProblemCode.RECONNECT_REQUIRED, ProblemCode.THROTTLED, ProblemCode.MICROSOFT_UNAVAILABLE,
-                    ProblemCode.IDEMPOTENCY_KEY_IN_USE, ProblemCode.IDEMPOTENCY_KEY_REUSED, ProblemCode.MESSAGE_REMOVED)),
+                    ProblemCode.IDEMPOTENCY_KEY_IN_USE, ProblemCode.IDEMPOTENCY_KEY_REUSED, ProblemCode.MESSAGE_REMOVED,
+                    ProblemCode.PAYLOAD_TOO_LARGE)),
             Map.entry("POST " + API + "/messages/{id}/forward",
                     EnumSet.of(ProblemCode.FORBIDDEN, ProblemCode.SEND_AS_DENIED, ProblemCode.MAILBOX_ACCESS_DENIED,
                     ProblemCode.RECONNECT_REQUIRED, ProblemCode.THROTTLED, ProblemCode.MICROSOFT_UNAVAILABLE,
-                    ProblemCode.IDEMPOTENCY_KEY_IN_USE, ProblemCode.IDEMPOTENCY_KEY_REUSED, ProblemCode.MESSAGE_REMOVED)),
+                    ProblemCode.IDEMPOTENCY_KEY_IN_USE, ProblemCode.IDEMPOTENCY_KEY_REUSED, ProblemCode.MESSAGE_REMOVED,
+                    ProblemCode.PAYLOAD_TOO_LARGE)),
             Map.entry("PATCH " + API + "/messages/{id}",
                     EnumSet.of(ProblemCode.MAILBOX_ACCESS_DENIED, ProblemCode.RECONNECT_REQUIRED, ProblemCode.THROTTLED,
                     ProblemCode.MICROSOFT_UNAVAILABLE)),
@@ -256,9 +258,13 @@ public class OpenApiDocument implements OASFilter {
         if (content == null || content.getMediaTypes() == null || example == null) {
             return;
         }
-        for (MediaType media : content.getMediaTypes().values()) {
+        for (var entry : content.getMediaTypes().entrySet()) {
+            MediaType media = entry.getValue();
+            Object shown = entry.getKey().startsWith("multipart/")
+                    // the JSON request goes in the form's "message" part, each file in a part of its own
+                    ? ordered("message", example, "file", "(the file's bytes; one part per file)") : example;
             if (media.getExample() == null && (media.getExamples() == null || media.getExamples().isEmpty())) {
-                media.setExample(example);
+                media.setExample(shown);
             }
         }
     }

@@ -17,7 +17,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** Refuses request bodies over {@code api.max-body-bytes}, declared or streamed, before anything parses them. */
+/**
+ * Refuses request bodies over {@code api.max-body-bytes} ({@code api.max-upload-bytes} for {@code multipart/form-data},
+ * the way files come), declared or streamed, before anything parses them.
+ */
 @WebFilter(urlPatterns = "/api/*")
 public class RequestSizeLimit extends HttpFilter {
 
@@ -25,26 +28,33 @@ public class RequestSizeLimit extends HttpFilter {
     @ConfigProperty(name = "api.max-body-bytes")
     long maxBodyBytes;
 
+    @Inject
+    @ConfigProperty(name = "api.max-upload-bytes")
+    long maxUploadBytes;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (request.getContentLengthLong() > maxBodyBytes) {
-            drain(request);
-            Problem problem = Problem.of(ProblemCode.PAYLOAD_TOO_LARGE, "The request body is larger than " + maxBodyBytes + " bytes.");
+        String contentType = request.getContentType();
+        long limit = contentType != null && contentType.regionMatches(true, 0, "multipart/form-data", 0, 19)
+                ? maxUploadBytes : maxBodyBytes;
+        if (request.getContentLengthLong() > limit) {
+            drain(request, limit);
+            Problem problem = Problem.of(ProblemCode.PAYLOAD_TOO_LARGE, "The request body is larger than " + limit + " bytes.");
             response.setStatus(problem.status());
             response.setContentType(Problem.MEDIA_TYPE);
             response.getOutputStream().write(problem.toJson().getBytes(StandardCharsets.UTF_8));
             return;
         }
-        chain.doFilter(request.getContentLengthLong() < 0 ? new Limited(request, maxBodyBytes) : request, response);
+        chain.doFilter(request.getContentLengthLong() < 0 ? new Limited(request, limit) : request, response);
     }
 
     /**
      * Reads and discards a refused body, up to a bound, so that ordinary clients that send the whole body before
      * reading the answer get the 413 instead of a broken connection.
      */
-    private void drain(HttpServletRequest request) {
-        long budget = Math.max(maxBodyBytes * 4, 8L << 20);
+    private void drain(HttpServletRequest request, long limit) {
+        long budget = Math.max(limit * 4, 8L << 20);
         byte[] buffer = new byte[64 * 1024];
         try {
             var in = request.getInputStream();
