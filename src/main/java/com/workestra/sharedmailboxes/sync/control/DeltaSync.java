@@ -180,7 +180,7 @@ public class DeltaSync {
         boolean restarted = false;
         DeltaPage page;
         if (cursor.link() == null) {
-            check.confirm();
+            check.reconfirm();
         }
         try {
             page = fetch(client, target, folder, cursor.link());
@@ -230,7 +230,7 @@ public class DeltaSync {
                               RuntimeException refusal) {
         LOG.info(() -> "Graph no longer takes the stored link of connection " + target.connectionId() + " " + folder + " ("
                 + GraphFailure.of(refusal) + "): full resync");
-        check.confirm();
+        check.reconfirm();
         ledger.restartFolder(target.connectionId(), folder, clock.instant());
         return fetch(client, target, folder, null);
     }

@@ -45,6 +45,19 @@ public class MailboxConfirmation {
             this.client = client;
         }
 
+        /**
+         * Asks Exchange again even when this run already did: before a folder's first round and after Graph refused a
+         * stored link, the moments where reading another mailbox at the address would write it into this one's
+         * history. A run is long (the folder tree, every folder), and the address may be given to a new mailbox while
+         * it runs.
+         *
+         * @throws Replaced when the address now holds another mailbox than the one the row was added for
+         */
+        public void reconfirm() {
+            confirmed = false;
+            confirm();
+        }
+
         /** @throws Replaced when the address now holds another mailbox than the one the row was added for */
         public void confirm() {
             if (target.personal() || confirmed) {
