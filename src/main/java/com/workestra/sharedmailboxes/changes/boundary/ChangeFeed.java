@@ -54,7 +54,8 @@ public class ChangeFeed {
         long at = position;
         int scanned = 0;
         while (items.size() < size && scanned < maxScan) {
-            List<StoredChange> batch = log.after(caller.workspaceId(), at, Math.min(maxScan - scanned, Math.max(size, 100)));
+            int want = Math.min(maxScan - scanned, Math.max(size, 100));
+            List<StoredChange> batch = log.after(caller.workspaceId(), at, want);
             for (StoredChange change : batch) {
                 at = change.seq();
                 if (reader.sees(change)) {
@@ -65,8 +66,8 @@ public class ChangeFeed {
                 }
             }
             scanned += batch.size();
-            if (batch.isEmpty() || batch.size() < Math.min(maxScan - (scanned - batch.size()), Math.max(size, 100))) {
-                break;
+            if (batch.size() < want) {
+                break; // caught up
             }
         }
         return new ChangePage(items, Long.toString(at));

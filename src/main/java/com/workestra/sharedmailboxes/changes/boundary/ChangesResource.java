@@ -80,7 +80,7 @@ public class ChangesResource {
         @Override
         public void send(Change change) {
             sent(sink.send(sse.newEventBuilder().id(change.id()).name(change.type())
-                    .mediaType(MediaType.APPLICATION_JSON_TYPE).data(String.class, JSON.toJson(change)).build()));
+                    .data(String.class, JSON.toJson(change)).build()));
         }
 
         @Override

@@ -18,7 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /** Refuses request bodies over {@code api.max-body-bytes}, declared or streamed, before anything parses them. */
-@WebFilter(urlPatterns = "/api/*")
+@WebFilter(urlPatterns = "/api/*", asyncSupported = true)
 public class RequestSizeLimit extends HttpFilter {
 
     @Inject
