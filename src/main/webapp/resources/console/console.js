@@ -5,7 +5,8 @@
  * - The connection list re-renders itself, through Faces' ajax (faces.js, also a resource of this server), when the
  *   change feed says a connection's health changed: the page listens to the console's stream of the feed
  *   (Server-Sent Events at admin/changes, the console session's own) and re-renders the list on each
- *   connection.health event, and once when the stream opens (what changed while the page loaded). Only where the
+ *   connection.health event while a mailbox waits for its first sync (data-poll="true"), and once 2.5 s after the
+ *   stream opened (what changed while the page loaded), with no time limit. Only where the
  *   stream cannot be opened does it fall back to the old way, while a mailbox waits for its first sync (the list says
  *   so with data-poll="true"): every 2.5 s, for at most a minute after the page loaded, then the list's Refresh button.
  *   The list tells where it stands in data-refreshing ("on" while a mailbox waits, "done", "stopped") and
@@ -88,7 +89,9 @@
     /** A connection's health changed (the stream said so): re-render the list now, or as soon as the person lets us. */
     function changed() {
         var region = pollRegion();
-        if (!region) {
+        if (!region || region.getAttribute('data-poll') !== 'true') {
+            // Only while a mailbox waits for its first sync does the list change by itself under the person's eyes.
+            pending = false;
             return;
         }
         if (inFlight || busy() || document.visibilityState === 'hidden') {
@@ -117,7 +120,8 @@
                 timer = null;
             }
             marked();
-            changed();
+            // What changed between the page's rendering and the stream's opening: looked at once, as the old first tick did.
+            window.setTimeout(changed, REFRESH_EVERY_MILLIS);
         };
         source.onerror = function () {
             if (source.readyState === 2) {
