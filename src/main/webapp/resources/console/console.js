@@ -2,11 +2,15 @@
  * The console's only script, served from this server (the Content-Security-Policy allows no inline script, so the
  * pages carry no event-handler attributes: everything that reacts to the person is wired here).
  *
- * - The connection list refreshes itself while a mailbox waits for its first sync (the list says so with
- *   data-poll="true"), through Faces' ajax (faces.js, also a resource of this server): every 2.5 s, for at most a
- *   minute after the page loaded. It stops when the page says no mailbox waits any more, or after that minute, when
- *   it shows the list's Refresh button instead. The list tells where it stands in data-refreshing
- *   ("on", "done", "stopped").
+ * - The connection list re-renders itself, through Faces' ajax (faces.js, also a resource of this server), when the
+ *   change feed says a connection's health changed: the page listens to the console's stream of the feed
+ *   (Server-Sent Events at admin/changes, the console session's own) and re-renders the list on each
+ *   connection.health event while a mailbox waits for its first sync (data-poll="true"), and once 2.5 s after the
+ *   stream opened (what changed while the page loaded), with no time limit. Only where the
+ *   stream cannot be opened does it fall back to the old way, while a mailbox waits for its first sync (the list says
+ *   so with data-poll="true"): every 2.5 s, for at most a minute after the page loaded, then the list's Refresh button.
+ *   The list tells where it stands in data-refreshing ("on" while a mailbox waits, "done", "stopped") and
+ *   data-live ("true" while the stream is open).
  * - Keyboard focus stays where it was across such a refresh, and moves to the element a page marks with data-focus
  *   (an opened form, a confirmation).
  * - Notices and toasts can be closed (their Dismiss button); a confirmation dismisses itself after the time in its
@@ -19,6 +23,8 @@
     var loadedAt = Date.now();
     var timer = null;
     var inFlight = false;
+    var live = false;
+    var pending = false;
     var focusedId = null;
 
     function pollRegion() {
@@ -59,11 +65,87 @@
             return;
         }
         region.setAttribute('data-refreshing', 'on');
-        if (inFlight || document.visibilityState === 'hidden') {
+        render(region);
+    }
+
+    /** Whether the person is typing or choosing: a re-render now would pull the field away from under them. */
+    function busy() {
+        var active = document.activeElement;
+        return active && (active.tagName === 'INPUT' || active.tagName === 'SELECT' || active.tagName === 'TEXTAREA');
+    }
+
+    /** After a re-render (which replaces the list element): the list's state again. */
+    function marked() {
+        var region = pollRegion();
+        if (!region) {
             return;
         }
-        var active = document.activeElement;
-        if (active && (active.tagName === 'INPUT' || active.tagName === 'SELECT' || active.tagName === 'TEXTAREA')) {
+        if (live) {
+            region.setAttribute('data-live', 'true');
+            region.setAttribute('data-refreshing', region.getAttribute('data-poll') === 'true' ? 'on' : 'done');
+        }
+    }
+
+    /** A connection's health changed (the stream said so): re-render the list now, or as soon as the person lets us. */
+    function changed() {
+        var region = pollRegion();
+        if (!region || region.getAttribute('data-poll') !== 'true') {
+            // Only while a mailbox waits for its first sync does the list change by itself under the person's eyes.
+            pending = false;
+            return;
+        }
+        if (inFlight || busy() || document.visibilityState === 'hidden') {
+            pending = true;
+            return;
+        }
+        pending = false;
+        render(region);
+    }
+
+    function listen() {
+        if (!window.EventSource || !pollRegion()) {
+            return false;
+        }
+        var source;
+        try {
+            source = new window.EventSource('changes');
+        } catch (e) {
+            return false;
+        }
+        source.addEventListener('connection.health', changed);
+        source.onopen = function () {
+            live = true;
+            if (timer !== null) {
+                window.clearInterval(timer);
+                timer = null;
+            }
+            marked();
+            // What changed between the page's rendering and the stream's opening: looked at once, as the old first tick did.
+            window.setTimeout(changed, REFRESH_EVERY_MILLIS);
+        };
+        source.onerror = function () {
+            if (source.readyState === 2) {
+                // Closed for good (the session ended, the server refused): the old way, for the rest of the minute.
+                live = false;
+                var region = pollRegion();
+                if (region) {
+                    region.removeAttribute('data-live');
+                }
+                if (timer === null && region && region.getAttribute('data-poll') === 'true') {
+                    timer = window.setInterval(tick, REFRESH_EVERY_MILLIS);
+                }
+            }
+        };
+        window.setInterval(function () {
+            if (pending) {
+                changed();
+            }
+        }, 1000);
+        return true;
+    }
+
+    function render(region) {
+        if (inFlight || document.visibilityState === 'hidden' || busy()) {
             return;
         }
         var refresh = document.getElementById(region.getAttribute('data-refresh'));
@@ -148,14 +230,21 @@
         wireMessages();
         if (window.faces && window.faces.ajax) {
             window.faces.ajax.addOnEvent(restoreFocus);
+            window.faces.ajax.addOnEvent(function (data) {
+                if (data.status === 'success') {
+                    marked();
+                }
+            });
         }
         var region = pollRegion();
         if (region && region.getAttribute('data-poll') === 'true') {
             region.setAttribute('data-refreshing', 'on');
+            // Until the stream is open (and for good where it cannot be), the list refreshes itself the old way.
             timer = window.setInterval(tick, REFRESH_EVERY_MILLIS);
         } else if (region) {
             region.setAttribute('data-refreshing', 'done');
         }
+        listen();
     }
 
     if (document.readyState === 'loading') {

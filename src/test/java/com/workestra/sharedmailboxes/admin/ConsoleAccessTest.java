@@ -23,6 +23,7 @@ class ConsoleAccessTest {
         assertEquals(Audience.ANYONE, ConsoleAccess.audience("/admin/signed-out.xhtml"));
         assertEquals(Audience.MEMBERS, ConsoleAccess.audience("/admin/outlook.xhtml"));
         assertEquals(Audience.MEMBERS, ConsoleAccess.audience("/admin/"));
+        assertEquals(Audience.MEMBERS, ConsoleAccess.audience("/admin/changes"), "the Outlook page's stream of the change feed");
         assertEquals(Audience.ADMINS, ConsoleAccess.audience("/admin/health.xhtml"));
         assertEquals(Audience.ADMINS, ConsoleAccess.audience("/admin/a-page-added-later.xhtml"), "admins only unless said otherwise");
     }

@@ -111,6 +111,8 @@ class ConsoleBrowserIT extends ServiceIT {
             assertEquals("First sync: no messages yet.", shared.findElement(By.cssSelector(".progress")).getText());
             assertTrue(shared.getText().contains("Polling"), "delivery is shown: " + shared.getText());
             assertEquals("on", browser.find(By.id("rows:list")).getAttribute("data-refreshing"), "the list refreshes itself");
+            // ... when the change feed says so: the page listens to the console's stream (admin/changes), not a timer.
+            browser.await(d -> "true".equals(browser.find(By.id("rows:list")).getAttribute("data-live")));
             browser.screenshot("06-shared-mailbox-never-synced");
             browser.script("window.stillTheSamePage = true;");
             // A toast can be closed, with the keyboard too; focus goes back to the page.
@@ -129,6 +131,7 @@ class ConsoleBrowserIT extends ServiceIT {
         assertEquals("Healthy", row(support).findElement(By.cssSelector(".badge")).getText());
         assertFalse(row(support).findElement(By.cssSelector(".delivery")).getText().contains("First sync"));
         browser.await(d -> "done".equals(browser.find(By.id("rows:list")).getAttribute("data-refreshing")));
+        assertEquals("true", browser.find(By.id("rows:list")).getAttribute("data-live"), "re-rendered by the change feed");
         browser.screenshot("07-shared-mailbox-healthy");
         assertNoPolicyViolations("the Outlook page, refreshing itself from Never synced to Healthy");
 

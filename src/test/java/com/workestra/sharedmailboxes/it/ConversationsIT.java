@@ -278,6 +278,10 @@ class ConversationsIT extends ServiceIT {
                 .json().get("paths");
         JsonNode list = paths.path("/api/v1/conversations").path("get");
         JsonNode one = paths.path("/api/v1/conversations/{id}").path("get");
+        for (String path : List.of("/api/v1/changes", "/api/v1/changes/stream")) {
+            JsonNode get = paths.path(path).path("get");
+            assertTrue(get.path("responses").has("200") && get.path("responses").has("400"), path + ": " + get);
+        }
         assertTrue(list.path("responses").has("200") && list.path("responses").has("400"), list.toString());
         assertTrue(one.path("responses").has("200") && one.path("responses").has("404"), one.toString());
         assertTrue(one.path("responses").path("404").path("content").has("application/problem+json"), one.toString());
@@ -410,5 +414,221 @@ class ConversationsIT extends ServiceIT {
         List<String> addresses = new ArrayList<>();
         recipients.forEach(recipient -> addresses.add(recipient.get("address").asText().toLowerCase()));
         return addresses;
+    }
+
+    // ---- Issue 16 §4: the change feed
+
+    @Test
+    void aModulePollingChangesFromACursorSeesANewMessageAddedReadAndRemovedInOrderAndNothingItMayNotRead() {
+        String support = workspace.sharedMailbox("feed");
+        Person alice = workspace.person("alice");
+        Person erin = workspace.person("erin");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        UUID erinPersonal = erin.connect();
+        awaitCurrent(alice, shared);
+        awaitCurrent(erin, erinPersonal);
+        TestWorkspace elsewhere = new TestWorkspace(base);
+        Person mallory = elsewhere.person("mallory");
+        // Each starts at "now": the answer without a cursor has no items and says where their feed begins.
+        JsonNode start = changes(alice, null, null);
+        assertEquals(0, start.get("items").size(), start.toString());
+        String aliceFrom = start.get("nextCursor").asText();
+        String erinFrom = changes(erin, null, null).get("nextCursor").asText();
+        String malloryFrom = changes(mallory, null, null).get("nextCursor").asText();
+
+        String subject = "Feed " + workspace.suffix;
+        String graphId = workspace.tenant.deliver(support, "customer@example.com", subject, "Hello");
+        syncNow(alice, shared);
+        String id = awaitMessage(alice, "q=" + encode(subject), m -> true).get("id").asText();
+        var read = alice.api().patch("/api/v1/messages/" + id, "{\"isRead\":true}");
+        assertEquals(200, read.status(), read.body());
+        workspace.tenant.deleteMessage(support, graphId);
+        syncNow(alice, shared);
+
+        // The module reads small pages from its cursor until the removal arrives: each change once, in order.
+        List<JsonNode> seen = new ArrayList<>();
+        String[] cursor = {aliceFrom};
+        Await.until("the removal reaches the feed", () -> {
+            JsonNode page = changes(alice, cursor[0], 2);
+            page.get("items").forEach(seen::add);
+            cursor[0] = page.get("nextCursor").asText();
+            return seen.stream().anyMatch(change -> id.equals(change.path("messageId").asText())
+                    && "message.removed".equals(change.get("type").asText()));
+        }, found -> found, WAIT);
+        List<Long> positions = seen.stream().map(change -> Long.parseLong(change.get("id").asText())).toList();
+        for (int i = 1; i < positions.size(); i++) {
+            assertTrue(positions.get(i) > positions.get(i - 1), "in order, none twice: " + positions);
+        }
+        List<String> ofTheMessage = seen.stream().filter(change -> id.equals(change.path("messageId").asText())
+                && change.get("type").asText().startsWith("message.")).map(change -> change.get("type").asText()).toList();
+        assertEquals(List.of("message.added", "message.updated", "message.removed"), ofTheMessage, seen.toString());
+        JsonNode added = seen.stream().filter(change -> "message.added".equals(change.get("type").asText())).findFirst().orElseThrow();
+        assertEquals(support, added.get("mailbox").asText());
+        assertFalse(added.get("conversationId").isNull(), added.toString());
+        assertTrue(seen.stream().anyMatch(change -> "conversation.updated".equals(change.get("type").asText())
+                && added.get("conversationId").asText().equals(change.get("conversationId").asText())), seen.toString());
+        JsonNode caughtUp = changes(alice, cursor[0], null);
+        assertEquals(cursor[0], caughtUp.get("nextCursor").asText(), "caught up: the cursor stays");
+
+        // Erin (same workspace, no access to the mailbox) and Mallory (another workspace) never get any of it.
+        for (var reader : List.of(List.of(erin, erinFrom), List.of(mallory, malloryFrom))) {
+            JsonNode theirs = changes((Person) reader.get(0), (String) reader.get(1), 500);
+            theirs.get("items").forEach(change -> {
+                assertFalse(id.equals(change.path("messageId").asText()), change.toString());
+                assertFalse(shared.toString().equals(change.path("connectionId").asText()), "not alice's connection: " + change);
+            });
+        }
+        for (String bad : List.of("limit=0", "limit=100000", "cursor=not-a-cursor", "cursor=-1")) {
+            var refused = alice.api().get("/api/v1/changes?" + bad);
+            assertEquals(400, refused.status(), bad + ": " + refused.body());
+            assertTrue(refused.contentType().startsWith("application/problem+json"), refused.contentType());
+        }
+        assertEquals(401, ApiClient.at(base).get("/api/v1/changes").status());
+    }
+
+    @Test
+    void anSseClientGetsANewMessageAfterItsSyncAndResumesAfterAReconnectWithoutLossOrRepeat() throws Exception {
+        String support = workspace.sharedMailbox("live");
+        Person alice = workspace.person("alice");
+        Person erin = workspace.person("erin");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        awaitCurrent(alice, shared);
+        TestWorkspace elsewhere = new TestWorkspace(base);
+        Person mallory = elsewhere.person("mallory");
+        String subject = "Live " + workspace.suffix;
+
+        try (ChangeStream erinStream = ChangeStream.open(erin, null); ChangeStream malloryStream = ChangeStream.open(mallory, null)) {
+            String lastId;
+            String first;
+            try (ChangeStream stream = ChangeStream.open(alice, null)) {
+                workspace.tenant.deliver(support, "customer@example.com", subject + " one", "1");
+                syncNow(alice, shared);
+                first = awaitMessage(alice, "q=" + encode(subject + " one"), m -> true).get("id").asText();
+                ChangeStream.Event event = stream.await("message.added", first);
+                assertEquals(support, ApiClient.JSON.readTree(event.data()).get("mailbox").asText());
+                lastId = event.id();
+            }
+            // While the client is away, two more arrive.
+            workspace.tenant.deliver(support, "customer@example.com", subject + " two", "2");
+            workspace.tenant.deliver(support, "customer@example.com", subject + " three", "3");
+            syncNow(alice, shared);
+            String second = awaitMessage(alice, "q=" + encode(subject + " two"), m -> true).get("id").asText();
+            String third = awaitMessage(alice, "q=" + encode(subject + " three"), m -> true).get("id").asText();
+            try (ChangeStream resumed = ChangeStream.open(alice, lastId)) {
+                resumed.await("message.added", second);
+                resumed.await("message.added", third);
+                List<ChangeStream.Event> events = resumed.events();
+                assertEquals(1, events.stream().filter(e -> e.concerns("message.added", second)).count(), events.toString());
+                assertEquals(1, events.stream().filter(e -> e.concerns("message.added", third)).count(), events.toString());
+                assertTrue(events.stream().noneMatch(e -> e.concerns("message.added", first)), "nothing repeated: " + events);
+                List<Long> ids = events.stream().map(e -> Long.parseLong(e.id())).toList();
+                assertTrue(ids.get(0) > Long.parseLong(lastId), ids + " after " + lastId);
+                for (int i = 1; i < ids.size(); i++) {
+                    assertTrue(ids.get(i) > ids.get(i - 1), "in order: " + ids);
+                }
+            }
+            for (ChangeStream other : List.of(erinStream, malloryStream)) {
+                for (ChangeStream.Event event : other.events()) {
+                    for (String message : List.of(first, second, third)) {
+                        assertFalse(event.data().contains("\"messageId\":\"" + message + "\""), "never delivered: " + event);
+                    }
+                }
+                assertTrue(other.comments().stream().anyMatch(comment -> comment.startsWith("streaming changes after")),
+                        "the stream was open all along: " + other.comments());
+            }
+        }
+    }
+
+    static JsonNode changes(Person person, String cursor, Integer limit) {
+        String query = (cursor == null ? "" : "cursor=" + encode(cursor)) + (limit == null ? "" : "&limit=" + limit);
+        var reply = person.api().get("/api/v1/changes?" + query);
+        assertEquals(200, reply.status(), reply.body());
+        return reply.json();
+    }
+
+    /** A Server-Sent Events client of /changes/stream, as a module would hold one (java.net.http, line by line). */
+    static final class ChangeStream implements AutoCloseable {
+
+        record Event(String id, String name, String data) {
+            boolean concerns(String type, String messageId) {
+                return type.equals(name) && data.contains("\"messageId\":\"" + messageId + "\"");
+            }
+        }
+
+        private final List<Event> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<String> comments = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final java.util.stream.Stream<String> lines;
+        private final Thread reader;
+
+        private ChangeStream(java.util.stream.Stream<String> lines) {
+            this.lines = lines;
+            this.reader = new Thread(this::read, "sse-client");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static ChangeStream open(Person person, String lastEventId) throws Exception {
+            var request = person.api().request("/api/v1/changes/stream").timeout(Duration.ofMinutes(5))
+                    .header("Accept", "text/event-stream").GET();
+            if (lastEventId != null) {
+                request.header("Last-Event-ID", lastEventId);
+            }
+            var response = java.net.http.HttpClient.newHttpClient().send(request.build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofLines());
+            assertEquals(200, response.statusCode());
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+            ChangeStream stream = new ChangeStream(response.body());
+            // Subscribed once the server says so: what is committed from now on reaches this stream.
+            Await.until("the stream is open", () -> !stream.comments.isEmpty(), WAIT);
+            return stream;
+        }
+
+        private void read() {
+            String id = null;
+            String name = null;
+            StringBuilder data = new StringBuilder();
+            try {
+                for (String line : (Iterable<String>) lines::iterator) {
+                    if (line.isEmpty()) {
+                        if (data.length() > 0) {
+                            events.add(new Event(id, name, data.toString()));
+                        }
+                        id = null;
+                        name = null;
+                        data.setLength(0);
+                    } else if (line.startsWith(":")) {
+                        comments.add(line.substring(1).trim());
+                    } else if (line.startsWith("id:")) {
+                        id = line.substring(3).trim();
+                    } else if (line.startsWith("event:")) {
+                        name = line.substring(6).trim();
+                    } else if (line.startsWith("data:")) {
+                        data.append(line.substring(5).trim());
+                    }
+                }
+            } catch (RuntimeException closed) {
+                // the test closed the stream
+            }
+        }
+
+        Event await(String type, String messageId) {
+            return Await.until(type + " of message " + messageId + " on the stream", () -> events.stream()
+                    .filter(event -> event.concerns(type, messageId)).findFirst().orElse(null), found -> found != null, WAIT);
+        }
+
+        List<Event> events() {
+            return List.copyOf(events);
+        }
+
+        List<String> comments() {
+            return List.copyOf(comments);
+        }
+
+        @Override
+        public void close() {
+            lines.close();
+        }
     }
 }

@@ -31,6 +31,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -181,10 +182,19 @@ class SeveralServersIT {
         UUID parent = carol.connect();
         workspace.tenant.addLatency(LATENCY);
         try {
+            // A module follows the change feed from before the mailbox is added (issue 16 §4).
+            String cursor = ConversationsIT.changes(carol, null, null).get("nextCursor").asText();
             UUID connection = carol.addSharedOk(parent, large);
             Lease held = awaitRunning(carol, connection, 1_000);
             ServerProcess holder = serverOwning(held.owner());
             Person carolOnSurvivor = on(servers.stream().filter(s -> s != holder).findFirst().orElseThrow(), carol, workspace);
+            // It reads a few pages from the server that is about to stop ...
+            List<String> added = new ArrayList<>();
+            List<Long> positions = new ArrayList<>();
+            for (int page = 0; page < 2; page++) {
+                cursor = readChanges(on(holder, carol, workspace), large, cursor, added, positions);
+            }
+            assertFalse(added.isEmpty(), "the module saw the first messages arrive before the server stopped");
 
             long signalled = System.currentTimeMillis();
             holder.stop();
@@ -200,6 +210,17 @@ class SeveralServersIT {
             assertTrue(done.get("sync").get("historyComplete").asBoolean(), done.toString());
             workspace.tenant.addLatency(null);
             assertEveryMessageOnce(workspace, large);
+            // ... and continues on another server with its cursor: every message's arrival once, in order, none missed.
+            String before;
+            do {
+                before = cursor;
+                cursor = readChanges(carolOnSurvivor, large, cursor, added, positions);
+            } while (!cursor.equals(before));
+            assertEquals(LARGE_MAILBOX, new HashSet<>(added).size(), "every message's arrival reached the module");
+            assertEquals(LARGE_MAILBOX, added.size(), "none twice");
+            for (int i = 1; i < positions.size(); i++) {
+                assertTrue(positions.get(i) > positions.get(i - 1), "in order");
+            }
             figure("graceful stop (SIGTERM) of the server syncing a %,d-message backfill: the process exited %.1f s after the"
                             + " signal; another server took the mailbox over %.1f s after the signal (its lease would have run %.1f s more)",
                     LARGE_MAILBOX, (stopped - signalled) / 1000.0, (taken.startedAtMillis() - signalled) / 1000.0,
@@ -255,6 +276,18 @@ class SeveralServersIT {
     }
 
     // ---- helpers
+
+    /** One page of the change feed from {@code cursor}: the messages added to {@code mailbox}, and every position. @return the next cursor */
+    static String readChanges(Person module, String mailbox, String cursor, List<String> added, List<Long> positions) {
+        JsonNode page = ConversationsIT.changes(module, cursor, 500);
+        page.get("items").forEach(change -> {
+            positions.add(Long.parseLong(change.get("id").asText()));
+            if ("message.added".equals(change.get("type").asText()) && mailbox.equals(change.get("mailbox").asText())) {
+                added.add(change.get("messageId").asText());
+            }
+        });
+        return page.get("nextCursor").asText();
+    }
 
     /** A lease as sync_state shows it: who holds it, until when (database time), and when its run started. */
     record Lease(String owner, long untilMillis, long startedAtMillis) {

@@ -25,14 +25,14 @@ import java.util.Set;
  * something the server calls invalid: this filter decides instead, after {@code WorkestraAuthentication} restored the
  * console session's caller, and asks it to sign the person in when there is none.
  */
-@WebFilter(urlPatterns = {"/admin", "/admin/*"})
+@WebFilter(urlPatterns = {"/admin", "/admin/*"}, asyncSupported = true)
 public class ConsoleAccess extends HttpFilter {
 
     /** Who a console path is for. */
     public enum Audience { ANYONE, MEMBERS, ADMINS }
 
     static final Set<String> OPEN = Set.of(ConsoleSignIn.CALLBACK_PATH, ConsoleSignIn.SIGNED_OUT_PATH);
-    static final Set<String> FOR_MEMBERS = Set.of("/admin", "/admin/", "/admin/outlook.xhtml");
+    static final Set<String> FOR_MEMBERS = Set.of("/admin", "/admin/", "/admin/outlook.xhtml", ConsoleChanges.PATH);
 
     public static Audience audience(String path) {
         if (OPEN.contains(path)) {

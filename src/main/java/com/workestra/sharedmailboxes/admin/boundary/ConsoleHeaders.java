@@ -15,7 +15,7 @@ import java.io.IOException;
  * No inline script at all ({@code script-src 'self'}, no {@code 'unsafe-inline'}): the pages carry no event-handler
  * attributes and no script elements of their own; the list's refresh is Faces' ajax called from console.js.
  */
-@WebFilter(urlPatterns = {"/admin/*", "/jakarta.faces.resource/*"})
+@WebFilter(urlPatterns = {"/admin/*", "/jakarta.faces.resource/*"}, asyncSupported = true)
 public class ConsoleHeaders extends HttpFilter {
 
     static final String POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"

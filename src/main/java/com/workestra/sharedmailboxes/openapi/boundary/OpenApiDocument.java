@@ -195,6 +195,10 @@ public class OpenApiDocument implements OASFilter {
         if (path.contains("{")) {
             codes.add(ProblemCode.NOT_FOUND);
         }
+        if (path.startsWith(API + "/changes")) {
+            // a cursor or Last-Event-ID that is no position, a limit out of range
+            codes.add(ProblemCode.INVALID_REQUEST);
+        }
         codes.addAll(REFUSALS.getOrDefault(key, Set.of()));
         return codes;
     }

@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  * Refuses request bodies over {@code api.max-body-bytes} ({@code api.max-upload-bytes} for {@code multipart/form-data},
  * the way files come), declared or streamed, before anything parses them.
  */
-@WebFilter(urlPatterns = "/api/*")
+@WebFilter(urlPatterns = "/api/*", asyncSupported = true)
 public class RequestSizeLimit extends HttpFilter {
 
     @Inject
