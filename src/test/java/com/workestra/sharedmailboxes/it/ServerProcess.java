@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,6 +42,11 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the process; {@link #awaitReady} waits until the service answers ready. */
     static ServerProcess start(String name, int httpPort, int httpsPort, List<String> systemProperties) {
+        return start(name, httpPort, httpsPort, systemProperties, Map.of());
+    }
+
+    /** Starts the process with some of the inherited environment replaced (such as {@code DB_PORT}: another database). */
+    static ServerProcess start(String name, int httpPort, int httpsPort, List<String> systemProperties, Map<String, String> environment) {
         Path itDir = Path.of(System.getProperty("it.dir"));
         Path home = itDir.resolve("server-" + name);
         try {
@@ -63,7 +69,9 @@ final class ServerProcess implements AutoCloseable {
                     "--postbootcommandfile", System.getProperty("it.postboot"),
                     "--deploy", war.toString(),
                     "--logtofile", log.toString()));
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            Process process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(home.resolve("console.out").toFile())
                     .start();
