@@ -283,33 +283,6 @@ class MailFlowsIT extends ServiceIT {
     }
 
     @Test
-    void aRunLostBetweenPagesResumesFromItsCursorWithoutLossOrDuplicates() {
-        Person alice = workspace.person("alice");
-        String support = workspace.sharedMailbox("archive");
-        workspace.tenant.seedMessages(support, "inbox", 6_000);
-        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
-        UUID parent = alice.connect();
-        workspace.tenant.addLatency(Duration.ofMillis(200));
-        UUID shared;
-        try {
-            shared = alice.addSharedOk(parent, support);
-            // Wait until the backfill is under way (some pages committed, more to come), then take the lease away as a
-            // crash would: the page in flight is rolled back, the lease runs out, and another run resumes from the cursor.
-            await(() -> Sql.count("SELECT count(*) FROM sync_cursor WHERE connection_id = ? AND next_link IS NOT NULL", shared),
-                    pending -> pending > 0);
-            Sql.update("UPDATE sync_state SET lease_owner = 'crashed-node', lease_until = now() - interval '1 second'"
-                    + " WHERE connection_id = ?", shared);
-        } finally {
-            workspace.tenant.addLatency(Duration.ZERO);
-        }
-        JsonNode view = awaitCurrent(alice, shared);
-        assertTrue(view.get("sync").get("historyComplete").asBoolean(), view.toString());
-        assertEquals(6_000, Sql.count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.address = ?", support));
-        assertEquals(6_000, Sql.count("SELECT count(DISTINCT graph_id) FROM message m JOIN mailbox b ON b.id = m.mailbox_id"
-                + " WHERE b.address = ?", support));
-    }
-
-    @Test
     void aThrottlingStormAndServerErrorsLoseNothing() {
         Person alice = workspace.person("alice");
         String support = workspace.sharedMailbox("busy");

@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,11 +50,21 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the process as the tests run it; {@link #awaitReady} waits until the service answers ready. */
     static ServerProcess start(String name, int httpPort, int httpsPort, List<String> systemProperties) {
-        return start(name, httpPort, httpsPort, TEST_JVM, systemProperties);
+        return start(name, httpPort, httpsPort, TEST_JVM, systemProperties, Map.of());
+    }
+
+    /** Starts the process with some of the inherited environment replaced (such as {@code DB_PORT}: another database). */
+    static ServerProcess start(String name, int httpPort, int httpsPort, List<String> systemProperties, Map<String, String> environment) {
+        return start(name, httpPort, httpsPort, TEST_JVM, systemProperties, environment);
     }
 
     /** Starts the process with the given JVM options (heap, JIT) before the system properties. */
     static ServerProcess start(String name, int httpPort, int httpsPort, List<String> jvmOptions, List<String> systemProperties) {
+        return start(name, httpPort, httpsPort, jvmOptions, systemProperties, Map.of());
+    }
+
+    static ServerProcess start(String name, int httpPort, int httpsPort, List<String> jvmOptions, List<String> systemProperties,
+                               Map<String, String> environment) {
         Path itDir = Path.of(System.getProperty("it.dir"));
         Path home = itDir.resolve("server-" + name);
         try {
@@ -74,7 +85,9 @@ final class ServerProcess implements AutoCloseable {
                     "--postbootcommandfile", System.getProperty("it.postboot"),
                     "--deploy", war.toString(),
                     "--logtofile", log.toString()));
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            Process process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(home.resolve("console.out").toFile())
                     .start();

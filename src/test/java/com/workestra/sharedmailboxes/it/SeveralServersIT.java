@@ -2,7 +2,9 @@ package com.workestra.sharedmailboxes.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.workestra.sharedmailboxes.it.TestWorkspace.Person;
+import com.workestra.sharedmailboxes.localrun.EmbeddedDatabase;
 import com.workestra.sharedmailboxes.m365emulator.MailboxRequest;
+import com.workestra.sharedmailboxes.m365emulator.NotificationDelivery;
 import com.workestra.sharedmailboxes.m365emulator.ReceivedMail;
 import com.workestra.sharedmailboxes.m365emulator.SubscriptionCall;
 import com.workestra.sharedmailboxes.m365emulator.SubscriptionView;
@@ -15,6 +17,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,6 +32,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,8 +50,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * as in the {@code push} container. The emulator's request log is the witness: which requests reached each mailbox and
  * when, which subscriptions were created. Each connection is synced by one server at a time; push is set up once per
  * connection; a server stopped properly hands its mailboxes over at once; one killed with {@code kill -9} in the middle
- * of a backfill is taken over within 30 s, after its lease ran out and not before, and the mailbox ends with every
- * message exactly once. The figures measured go to {@code target/it/several-servers.txt}.
+ * of a backfill is taken over within 30 s, after its lease ran out and not before, from its cursor, and the mailbox ends
+ * with every message exactly once; the same notification posted to every server and replayed during a throttling storm
+ * stores nothing twice; PostgreSQL stopped and started again under load (the servers run on a PostgreSQL of their own for
+ * that) takes readiness down and up, and the service reconnects by itself with nothing half-written. The figures measured
+ * go to {@code target/it/several-servers.txt}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SeveralServersIT {
@@ -54,6 +66,11 @@ class SeveralServersIT {
     static final int LARGE_MAILBOX = 20_000;
     static final Duration LATENCY = Duration.ofMillis(120);
 
+    /**
+     * The servers' own PostgreSQL: the last test stops and starts it again under load, which the tests' shared database
+     * (used by the Arquillian containers of the other classes) must not go through.
+     */
+    static EmbeddedDatabase database;
     static final List<ServerProcess> servers = new ArrayList<>();
     static final Map<ServerProcess, String> owners = new HashMap<>();
     static final StringBuilder figures = new StringBuilder();
@@ -61,6 +78,9 @@ class SeveralServersIT {
     @BeforeAll
     static void startThreeServers() {
         long started = System.nanoTime();
+        database = EmbeddedDatabase.startRestartable(Integer.getInteger("it.several.db.port"),
+                Path.of(System.getProperty("it.dir"), "postgres-several-servers"));
+        Sql.lookAt(database);
         String emulatorPort = System.getProperty("it.emulator.port");
         String tenant = System.getProperty("it.tenant");
         int[][] ports = {
@@ -76,7 +96,10 @@ class SeveralServersIT {
                     "-Dnotifications.subscription-lifetime=PT60M",
                     "-Dservice.public-base-url=https://127.0.0.1:" + ports[i][1],
                     // Two workers each, so that every server takes part when a few mailboxes are due at once.
-                    "-Dsync.workers=2")));
+                    "-Dsync.workers=2",
+                    // A send held at Microsoft while PostgreSQL restarts is not cut short by the service's own timeout.
+                    "-Dgraph.timeout-seconds=120"),
+                    Map.of("DB_PORT", Integer.toString(database.port()))));
             // One after the other: three Payara Micros deploying at once on two cores take several times longer in all.
             ServerProcess server = servers.get(i).awaitReady();
             owners.put(server, server.syncLeaseOwner());
@@ -88,6 +111,10 @@ class SeveralServersIT {
     static void stopServers() {
         IntegrationEnvironment.emulator().tenant().addLatency(null);
         servers.forEach(ServerProcess::close);
+        Sql.lookAt(null);
+        if (database != null) {
+            database.close();
+        }
         try {
             Path file = Path.of(System.getProperty("it.dir"), "several-servers.txt");
             Files.writeString(file, figures, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
@@ -175,6 +202,69 @@ class SeveralServersIT {
 
     @Test
     @Order(3)
+    void theSameNotificationPostedToEveryServerAndReplayedDuringAThrottlingStormStoresEachMessageOnce() throws Exception {
+        TestWorkspace workspace = new TestWorkspace(servers.get(0).base);
+        Person frank = workspace.person("frank");
+        String storm = workspace.sharedMailbox("storm");
+        workspace.tenant.seedMessages(storm, "inbox", 20);
+        workspace.tenant.grantFullAccess(storm, frank.microsoft().upn());
+        UUID connection = frank.addSharedOk(frank.connect(), storm);
+        JsonNode pushed = frank.awaitConnection(connection, v -> "webhook".equals(v.get("delivery").asText())
+                && v.get("sync").get("historyComplete").asBoolean(), WAIT);
+        assertEquals("webhook", pushed.get("delivery").asText(), pushed.toString());
+        SubscriptionView subscription = workspace.tenant.subscriptions().stream()
+                .filter(s -> s.mailbox().equalsIgnoreCase(storm)).findFirst().orElseThrow();
+
+        // The storm: Microsoft throttles the mailbox's next requests, whichever server makes them.
+        workspace.tenant.throttleNext(storm, 12, Duration.ofSeconds(1));
+        int fresh = 5;
+        for (int i = 0; i < fresh; i++) {
+            workspace.tenant.deliver(storm, "storm@example.com", "Storm " + i + " " + workspace.suffix, "body " + i);
+        }
+        List<NotificationDelivery> notified = Await.until("Graph notified the new messages", () -> workspace.tenant.notificationDeliveries()
+                .stream().filter(d -> subscription.id().equals(d.subscriptionId()) && "change".equals(d.kind())).toList(),
+                deliveries -> deliveries.size() >= fresh, WAIT);
+
+        // Each notification again, to every server, twice, all at once: as Graph redelivering, or anyone replaying one.
+        String path = URI.create(subscription.notificationUrl()).getPath();
+        ExecutorService posting = Executors.newFixedThreadPool(6);
+        List<Future<ApiClient.Reply>> replies = new ArrayList<>();
+        try {
+            for (NotificationDelivery delivery : notified) {
+                String body = "{\"value\":[" + delivery.item() + "]}";
+                for (ServerProcess server : servers) {
+                    for (int copy = 0; copy < 2; copy++) {
+                        replies.add(posting.submit(() -> ApiClient.at(server.base).post(path, body)));
+                    }
+                }
+            }
+            for (Future<ApiClient.Reply> reply : replies) {
+                ApiClient.Reply answered = reply.get(2, TimeUnit.MINUTES);
+                assertEquals(202, answered.status(), "a copy is acknowledged like the original: " + answered.body());
+            }
+        } finally {
+            posting.shutdownNow();
+        }
+        Instant replayed = Instant.now();
+
+        // Once a sync has succeeded after every copy arrived, everything the copies could cause has happened.
+        JsonNode after = frank.awaitConnection(connection, v -> {
+            JsonNode synced = v.get("health").get("lastSyncAt");
+            JsonNode failed = v.get("sync").get("lastTransientFailureAt");
+            return synced != null && !synced.isNull() && Instant.parse(synced.asText()).isAfter(replayed)
+                    && (failed == null || failed.isNull() || Instant.parse(synced.asText()).isAfter(Instant.parse(failed.asText())));
+        }, WAIT);
+        JsonNode failed = after.get("sync").get("lastTransientFailureAt");
+        assertTrue(failed != null && !failed.isNull(), "the storm was felt: " + after);
+        assertEveryMessageOnce(workspace, storm);
+        assertNoTwoInFlight(storm, workspace.tenant.mailboxRequests(storm));
+        figure("%d notifications each posted again to %d servers twice at once (%d copies) while Microsoft throttled the"
+                + " mailbox's next 12 requests: every copy answered 202, every message stored once", notified.size(), servers.size(),
+                replies.size());
+    }
+
+    @Test
+    @Order(4)
     void aServerStoppedProperlyHandsItsMailboxesOverAtOnce() {
         TestWorkspace workspace = new TestWorkspace(servers.get(0).base);
         Person carol = workspace.person("carol");
@@ -231,7 +321,7 @@ class SeveralServersIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aServerKilledInTheMiddleOfABackfillIsTakenOverWithin30SecondsAndEveryMessageArrivesOnce() {
         assertTrue(servers.size() >= 2, "two servers left: " + servers);
         TestWorkspace workspace = new TestWorkspace(servers.get(0).base);
@@ -261,6 +351,13 @@ class SeveralServersIT {
             assertTrue(resumed >= held.untilMillis(), "the killed server's lease ran out before another server asked Microsoft"
                     + " for the mailbox: lease until " + Instant.ofEpochMilli(held.untilMillis()) + ", asked at " + Instant.ofEpochMilli(resumed));
             assertTrue(resumed - killed < 30_000, "resumed " + (resumed - killed) + " ms after the kill");
+            // From the killed run's cursor, not from the start: the survivor never asked for the Inbox's first page again.
+            Predicate<MailboxRequest> inboxFromTheStart = r -> r.pathAndQuery().toLowerCase().contains("/mailfolders/inbox/messages/delta");
+            assertTrue(workspace.tenant.mailboxRequests(large).stream().anyMatch(r -> r.arrivedAt().toEpochMilli() < killed
+                    && inboxFromTheStart.test(r)), "the killed server began with the Inbox's first page");
+            List<String> restarted = workspace.tenant.mailboxRequests(large).stream().filter(r -> r.arrivedAt().toEpochMilli() >= exited)
+                    .filter(inboxFromTheStart).map(MailboxRequest::pathAndQuery).toList();
+            assertEquals(List.of(), restarted, "the survivor resumed from the stored cursor, not from the start");
 
             JsonNode done = danOnSurvivor.awaitConnection(connection, v -> v.get("sync").get("historyComplete").asBoolean(), WAIT);
             assertTrue(done.get("sync").get("historyComplete").asBoolean(), done.toString());
@@ -272,6 +369,89 @@ class SeveralServersIT {
                     (resumed - killed) / 1000.0, LEASE.toSeconds(), LEASE.toSeconds() / 4);
         } finally {
             workspace.tenant.addLatency(null);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void postgresqlRestartedUnderLoadIsReconnectedByItselfAndLeavesNothingHalfWritten() throws Exception {
+        TestWorkspace workspace = new TestWorkspace(servers.get(0).base);
+        Person erin = workspace.person("erin");
+        String large = largeMailbox(workspace, erin, "restart");
+        UUID parent = erin.connect();
+        String own = erin.microsoft().upn();
+        String subject = "Sent across a database restart " + workspace.suffix;
+        String key = UUID.randomUUID().toString();
+        String message = "{\"from\":\"" + own + "\",\"to\":[{\"address\":\"customer@example.com\"}],\"subject\":\"" + subject
+                + "\",\"body\":{\"contentType\":\"text\",\"content\":\"Still once\"}}";
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        workspace.tenant.addLatency(LATENCY);
+        try {
+            UUID connection = erin.addSharedOk(parent, large);
+            awaitRunning(erin, connection, 1_000);
+            // A send in flight: the service has claimed its key and asked Microsoft, which has not answered yet.
+            workspace.tenant.holdSends(own);
+            Future<ApiClient.Reply> sending = client.submit(() -> sendWithKey(erin, key, message));
+            Await.until("the send reaches Microsoft", () -> workspace.tenant.sendsHeld(own) == 1, WAIT);
+
+            long stopping = System.currentTimeMillis();
+            database.stop();
+            long down = System.currentTimeMillis();
+            List<String> answeredIn = new ArrayList<>();
+            for (ServerProcess server : servers) {
+                ApiClient anonymous = ApiClient.at(server.base);
+                long[] took = new long[1];
+                Await.until("server " + server.name + " not ready while PostgreSQL is down", () -> {
+                    long asked = System.nanoTime();
+                    int status = anonymous.get("/health/ready").status();
+                    took[0] = (System.nanoTime() - asked) / 1_000_000;
+                    return status == 503;
+                }, WAIT);
+                answeredIn.add(server.name + " " + took[0] + " ms");
+                assertEquals(200, anonymous.get("/health/live").status(), "alive all the same: nothing to restart it for");
+            }
+            long notReady = System.currentTimeMillis();
+            long starting = System.currentTimeMillis();
+            database.startAgain();
+            long up = System.currentTimeMillis();
+            for (ServerProcess server : servers) {
+                ApiClient anonymous = ApiClient.at(server.base);
+                Await.until("server " + server.name + " ready again by itself", () -> anonymous.get("/health/ready").status() == 200, WAIT);
+            }
+            long ready = System.currentTimeMillis();
+
+            // Microsoft answers the send now: the service records it on the database that came back.
+            workspace.tenant.releaseSends(own);
+            ApiClient.Reply sent = sending.get(2, TimeUnit.MINUTES);
+            assertEquals(202, sent.status(), sent.body());
+            ApiClient.Reply retried = sendWithKey(erin, key, message);
+            assertEquals(202, retried.status(), "a retry with the key gets the first answer: " + retried.body());
+            assertEquals(1, workspace.tenant.sentMail().stream().filter(mail -> subject.equals(mail.subject())).count(),
+                    "sent once at Microsoft");
+
+            JsonNode done = erin.awaitConnection(connection, v -> v.get("sync").get("historyComplete").asBoolean(), WAIT);
+            assertTrue(done.get("sync").get("historyComplete").asBoolean(), done.toString());
+            workspace.tenant.addLatency(null);
+            assertEveryMessageOnce(workspace, large);
+            assertNoTwoInFlight(large, workspace.tenant.mailboxRequests(large));
+            assertEquals(LARGE_MAILBOX, Sql.count("SELECT COALESCE(sum(messages_synced), 0) FROM sync_cursor WHERE connection_id = ?",
+                    connection), "the sync's own count matches what is stored: no page counted without its messages");
+            // No lease is left behind by a run the restart cut short: each of erin's connections is free again.
+            for (UUID id : List.of(parent, connection)) {
+                Await.until("the sync lease of " + id + " let go", () -> lease(id).owner() == null, WAIT);
+            }
+            figure("PostgreSQL stopped (%.1f s) in the middle of a %,d-message backfill with a send in flight, on %d server(s):"
+                            + " all not ready %.1f s after the stop (the 503 answered in %s); started again in %.1f s; all ready"
+                            + " again %.1f s after the start; the send answered 202 after the restart and went out once;"
+                            + " every message once", (down - stopping) / 1000.0, LARGE_MAILBOX, servers.size(), (notReady - stopping) / 1000.0,
+                    answeredIn, (up - starting) / 1000.0, (ready - up) / 1000.0);
+        } finally {
+            workspace.tenant.releaseSends(own);
+            workspace.tenant.addLatency(null);
+            client.shutdownNow();
+            if (!database.isRunning()) {
+                database.startAgain();
+            }
         }
     }
 
@@ -287,6 +467,11 @@ class SeveralServersIT {
             }
         });
         return page.get("nextCursor").asText();
+    }
+
+    static ApiClient.Reply sendWithKey(Person person, String key, String json) {
+        return person.api().send(person.api().request("/api/v1/messages").header("Content-Type", "application/json")
+                .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     /** A lease as sync_state shows it: who holds it, until when (database time), and when its run started. */

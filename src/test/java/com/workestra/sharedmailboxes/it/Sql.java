@@ -13,7 +13,15 @@ import java.util.List;
 /** Looks at the service's database directly, the way an auditor would. */
 public final class Sql {
 
+    /** The database looked at when not the tests' shared one ({@link SeveralServersIT} runs its servers on their own). */
+    private static volatile EmbeddedDatabase elsewhere;
+
     private Sql() {
+    }
+
+    /** Looks at {@code database} from now on, or at the tests' shared database again with {@code null}. */
+    static void lookAt(EmbeddedDatabase database) {
+        elsewhere = database;
     }
 
     public static long count(String sql, Object... parameters) {
@@ -56,6 +64,7 @@ public final class Sql {
     }
 
     private static Connection connect() throws SQLException {
-        return DriverManager.getConnection(IntegrationEnvironment.database().jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD);
+        EmbeddedDatabase database = elsewhere == null ? IntegrationEnvironment.database() : elsewhere;
+        return DriverManager.getConnection(database.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD);
     }
 }

@@ -167,7 +167,7 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
                 deliveries.addLast(new NotificationDelivery(Json.text(item, "subscriptionId"),
                         pending.lifecycle() ? "lifecycle" : "change",
                         Json.text(item, pending.lifecycle() ? "lifecycleEvent" : "changeType"),
-                        Json.text(item, "resource"), pending.occurredAt(), now, status));
+                        Json.text(item, "resource"), pending.occurredAt(), now, status, item.toString()));
                 if (deliveries.size() > DELIVERY_LOG) {
                     deliveries.removeFirst();
                 }

@@ -142,6 +142,7 @@ final class GraphEndpoints {
         int remaining = request.size() - at;
         if (first.equals("sendmail") && remaining == 1) {
             requireMethod(call, "POST");
+            tenant.awaitSendRelease(mailbox);
             sending.sendMail(call, caller, target, mailbox);
             return;
         }

@@ -12,7 +12,9 @@ import java.time.Instant;
  * @param occurredAt when the change (or lifecycle event) happened in Exchange
  * @param deliveredAt when the endpoint acknowledged it
  * @param status the 2xx status the endpoint acknowledged it with (Graph expects 202 Accepted)
+ * @param item the notification exactly as Graph posted it (one element of the body's {@code value}), for a test that
+ *             delivers it again: Graph may deliver a notification more than once, and anyone can post a copy of one
  */
 public record NotificationDelivery(String subscriptionId, String kind, String event, String resource, Instant occurredAt,
-                                   Instant deliveredAt, int status) {
+                                   Instant deliveredAt, int status, String item) {
 }

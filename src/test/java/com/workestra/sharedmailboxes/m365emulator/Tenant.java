@@ -81,6 +81,7 @@ public final class Tenant {
     private volatile Duration appScopePropagationDelay = Duration.ZERO;
     private final AtomicInteger mailboxNumbers = new AtomicInteger();
     private final AtomicLong latencyMillis = new AtomicLong();
+    private final Map<String, SendHold> sendHolds = new ConcurrentHashMap<>();
     private volatile MailboxEvents events;
     private final java.util.concurrent.atomic.AtomicInteger subscriptionCreateFaults = new java.util.concurrent.atomic.AtomicInteger();
     private volatile int subscriptionCreateFaultStatus = 503;
@@ -877,6 +878,59 @@ public final class Tenant {
 
     long latencyMillis() {
         return latencyMillis.get();
+    }
+
+    /**
+     * A test's control of time, like {@link #addLatency}: from now on the mailbox's {@code sendMail} requests wait before
+     * Exchange takes them (a slow network or a slow Exchange) until they are let through ({@link #releaseSends}), so a
+     * test can act while a send is in flight. Microsoft answers such a request late, never differently; a request held
+     * longer than the caller's timeout is the caller's timeout.
+     */
+    public void holdSends(String mailbox) {
+        sendHolds.put(requireMailbox(mailbox).oid, new SendHold());
+    }
+
+    /** Lets {@code requests} of the mailbox's held (or next) {@code sendMail} requests through; the hold stays. */
+    public void releaseSends(String mailbox, int requests) {
+        SendHold hold = sendHolds.get(requireMailbox(mailbox).oid);
+        if (hold != null) {
+            hold.passes.release(requests);
+        }
+    }
+
+    /** Ends the hold: every held {@code sendMail} request of the mailbox goes on, and later ones are not held. */
+    public void releaseSends(String mailbox) {
+        SendHold hold = sendHolds.remove(requireMailbox(mailbox).oid);
+        if (hold != null) {
+            hold.passes.release(Integer.MAX_VALUE / 2);
+        }
+    }
+
+    /** How many of the mailbox's {@code sendMail} requests are waiting at the hold now. */
+    public int sendsHeld(String mailbox) {
+        SendHold hold = sendHolds.get(requireMailbox(mailbox).oid);
+        return hold == null ? 0 : hold.waiting.get();
+    }
+
+    /** Waits while the mailbox's sends are held (at most five minutes, so that a forgotten hold cannot hang the emulator). */
+    void awaitSendRelease(Mailbox mailbox) {
+        SendHold hold = sendHolds.get(mailbox.oid);
+        if (hold == null) {
+            return;
+        }
+        hold.waiting.incrementAndGet();
+        try {
+            hold.passes.tryAcquire(5, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            hold.waiting.decrementAndGet();
+        }
+    }
+
+    private static final class SendHold {
+        final java.util.concurrent.Semaphore passes = new java.util.concurrent.Semaphore(0);
+        final AtomicInteger waiting = new AtomicInteger();
     }
 
     /** Takes one pending fault for the mailbox, if any. */

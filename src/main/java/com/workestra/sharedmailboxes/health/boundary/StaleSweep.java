@@ -11,11 +11,15 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
 import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Requests a sync for every row that is stale or has never synced, so nothing stays silently late. Rows in error wait
@@ -26,6 +30,8 @@ import java.time.Duration;
 @Singleton
 @DependsOn("DatabaseMigration")
 public class StaleSweep {
+
+    private static final Logger LOG = Logger.getLogger(StaleSweep.class.getName());
 
     @Resource
     TimerService timers;
@@ -56,11 +62,22 @@ public class StaleSweep {
         timers.createIntervalTimer(interval.toMillis(), interval.toMillis(), new TimerConfig("stale-sweep", false));
     }
 
+    /**
+     * Never fails: a timeout that throws is delivered again once and then cancelled for good by Payara (its "maximum
+     * redeliveries"), so an outage of the database longer than two intervals would have ended the sweep on every server
+     * until a restart. With no transaction of its own, nothing the database does can fail the delivery afterwards; the
+     * turn and the requests each commit in their own.
+     */
     @Timeout
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public void sweep() {
-        if (background.isHeld() || !turns.take("stale-sweep", interval)) {
-            return;
+        try {
+            if (background.isHeld() || !turns.take("stale-sweep", interval)) {
+                return;
+            }
+            syncRequests.requestLate(clock.instant().minus(staleAfter));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "stale sweep failed; it runs again in " + interval, e);
         }
-        syncRequests.requestLate(clock.instant().minus(staleAfter));
     }
 }

@@ -180,10 +180,12 @@ public class SyncScheduler {
 
     @Schedule(second = "*/10", minute = "*", hour = "*", persistent = false, timezone = "UTC")
     void sweep() {
-        if (background.isHeld() || stopping || !turns.take("sync-sweep", SWEEP_INTERVAL)) {
-            return;
-        }
+        // Never fails (the turn included: it needs the database): a timeout that throws is delivered again once and then
+        // cancelled for good by Payara, which would end polling on this server after a database outage of 20 s.
         try {
+            if (background.isHeld() || stopping || !turns.take("sync-sweep", SWEEP_INTERVAL)) {
+                return;
+            }
             Instant now = clock.instant();
             int requested = ledger.sweep(now, now.minus(pollInterval), now.minus(safetyInterval), now.plus(pollInterval));
             if (requested > 0) {

@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -79,6 +80,7 @@ public class SyncRequests {
      *
      * @return how many were requested
      */
+    @Transactional
     public int requestLate(Instant staleBefore) {
         OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
         @SuppressWarnings("unchecked")
