@@ -8,7 +8,7 @@ import java.sql.SQLException;
  * lists messages: the words of {@code q} in the subject, the sender's name or the body text (full-text search with the
  * 'english' configuration, so "invoices" finds "invoice"; GIN index {@code message_search_words}), or {@code q} as it is
  * anywhere in the subject, the From and Sender names and addresses and the To and Cc recipients (case-insensitive,
- * {@code %} and {@code _} literal; trigram index {@code message_search_fields}). See V21__message_search.sql.
+ * {@code %} and {@code _} literal; trigram index {@code message_search_fields}). See V19__message_search.sql.
  */
 final class SearchClause {
 

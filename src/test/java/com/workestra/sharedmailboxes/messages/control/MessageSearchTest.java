@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The q filter (SearchClause) against a real PostgreSQL with the V21 indexes: words of the body and the subject, parts of
+ * The q filter (SearchClause) against a real PostgreSQL with the V19 indexes: words of the body and the subject, parts of
  * names and addresses of sender and recipients, % and _ literal, keyset pages over the matches, for the inbox and the
  * conversations, through both query shapes (per mailbox, and one scan of the workspace).
  */
@@ -200,11 +200,11 @@ class MessageSearchTest {
             throw new IllegalStateException(e);
         }
         try (EmbeddedDatabase old = EmbeddedDatabase.start(port, Files.createTempDirectory("pg-search-old"), false)) {
-            // Up to the newest version before V21, whichever that is.
+            // Up to the newest version before V19, whichever that is.
             String before = java.util.Arrays.stream(Flyway.configure().locations("classpath:db/migration")
                             .dataSource(old.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD).load().info().all())
                     .map(migration -> migration.getVersion())
-                    .filter(version -> version.compareTo(org.flywaydb.core.api.MigrationVersion.fromVersion("21")) < 0)
+                    .filter(version -> version.compareTo(org.flywaydb.core.api.MigrationVersion.fromVersion("19")) < 0)
                     .max(java.util.Comparator.naturalOrder()).orElseThrow().getVersion();
             Flyway.configure().dataSource(old.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD)
                     .locations("classpath:db/migration").target(before).load().migrate();
