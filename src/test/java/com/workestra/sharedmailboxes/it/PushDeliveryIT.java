@@ -328,6 +328,8 @@ class PushDeliveryIT extends ServiceIT {
             assertEquals(ada.microsoft().upn().toLowerCase(), scoped.get("canary").asText(), "a personal mailbox by default");
             assertTrue(scoped.get("detail").asText().contains("Refused on " + sales), scoped.toString());
             assertEquals("SCOPED", ada.api().get("/api/v1/admin/push-scope").json().get("lastCheck").get("outcome").asText());
+            assertEquals(1, Sql.count("SELECT count(*) FROM audit_event WHERE action = 'PUSH_SCOPE_CHECKED' AND user_id = ?"
+                    + " AND detail = 'Push scoped'", ada.userId()), "the check is audited");
 
             JsonNode inside = ada.api().post("/api/v1/admin/push-scope/canary", "{\"address\":\"" + support + "\"}").json();
             assertEquals("CANARY_INSIDE", inside.get("outcome").asText(), inside.toString());
@@ -384,6 +386,17 @@ class PushDeliveryIT extends ServiceIT {
 
         assertEquals(404, workspace.person("ivy").api().post("/api/v1/outlook/connections/" + shared + "/diagnose", "").status(),
                 "someone else's connection");
+
+        // Without Send As, Exchange refuses the send; the next check names it. Granted, a send goes and the check says so.
+        var refused = hal.api().post("/api/v1/messages", MailFlowsIT.sendBody(support, "customer@example.com", "Refused", "Hi"));
+        assertEquals("SEND_AS_DENIED", refused.json().get("code").asText(), refused.body());
+        JsonNode withoutSendAs = finding(hal.api().post("/api/v1/outlook/connections/" + shared + "/diagnose", "").json(), "sendAs");
+        assertEquals("problem", withoutSendAs.get("status").asText(), withoutSendAs.toString());
+        assertTrue(withoutSendAs.get("sentence").asText().contains("neither Send As nor Send on Behalf"), withoutSendAs.toString());
+        workspace.tenant.grantSendAs(support, hal.microsoft().upn());
+        assertEquals(202, hal.api().post("/api/v1/messages", MailFlowsIT.sendBody(support, "customer@example.com", "Granted", "Hi")).status());
+        JsonNode withSendAs = finding(hal.api().post("/api/v1/outlook/connections/" + shared + "/diagnose", "").json(), "sendAs");
+        assertEquals("ok", withSendAs.get("status").asText(), withSendAs.toString());
 
         workspace.tenant.revokeTokens(hal.microsoft().upn());
         JsonNode revoked = hal.api().post("/api/v1/outlook/connections/" + shared + "/diagnose", "").json();

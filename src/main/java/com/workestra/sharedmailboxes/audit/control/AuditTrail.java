@@ -7,7 +7,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
 import java.time.Clock;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Records an action in the caller's transaction, so the trail and the change commit together. */
@@ -23,6 +25,16 @@ public class AuditTrail {
     public void record(String workspaceId, String userId, String userUpn, AuditEvent.Action action, String mailbox,
                        UUID connectionId, String detail) {
         em.persist(new AuditEvent(workspaceId, userId, userUpn, action, mailbox, connectionId, detail, clock.instant()));
+    }
+
+    /** The newest of these actions recorded on a connection, if any. */
+    public Optional<AuditEvent> latest(UUID connectionId, Collection<AuditEvent.Action> actions) {
+        return em.createQuery("SELECT e FROM AuditEvent e WHERE e.connectionId = :connectionId AND e.action IN :actions"
+                        + " ORDER BY e.occurredAt DESC, e.id DESC", AuditEvent.class)
+                .setParameter("connectionId", connectionId)
+                .setParameter("actions", actions.stream().map(Enum::name).toList())
+                .setMaxResults(1)
+                .getResultStream().findFirst();
     }
 
     public List<AuditEvent> ofWorkspace(String workspaceId, int limit) {

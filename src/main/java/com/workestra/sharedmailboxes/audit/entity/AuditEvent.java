@@ -20,7 +20,11 @@ public class AuditEvent {
     public static final String OF_WORKSPACE = "AuditEvent.ofWorkspace";
 
     public enum Action {
-        CONNECTED, RECONNECTED, DISCONNECTED, SHARED_MAILBOX_ADDED, SHARED_MAILBOX_REMOVED, SENT, REPLIED, FORWARDED, MARKED_READ, MARKED_UNREAD, DIAGNOSED
+        CONNECTED, RECONNECTED, DISCONNECTED, SHARED_MAILBOX_ADDED, SHARED_MAILBOX_REMOVED, SENT, REPLIED, FORWARDED, MARKED_READ, MARKED_UNREAD, DIAGNOSED,
+        /** Exchange refused a send, reply or forward from a mailbox: no Send As or Send on Behalf there. */
+        SEND_AS_REFUSED,
+        /** An admin checked the app-only identity's Exchange scope with a canary. */
+        PUSH_SCOPE_CHECKED
     }
 
     @Id

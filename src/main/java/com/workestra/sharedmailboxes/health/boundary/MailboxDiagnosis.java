@@ -27,7 +27,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -90,9 +92,7 @@ public class MailboxDiagnosis {
             } else {
                 findings.add(new Finding("fullAccess", "unknown", "Full Access was not checked: your Outlook sign-in must work first."));
             }
-            findings.add(new Finding("sendAs", "unknown", "Microsoft Graph cannot tell whether you have Send As or Send on Behalf on "
-                    + subject.address() + " without sending a message (Exchange keeps those rights out of Graph's reach): a send"
-                    + " without either is refused with ErrorSendAsDenied, and Workestra says so then."));
+            findings.add(self().sendAs(subject));
         }
         String subscription = push.checkAtMicrosoft(subject.id());
         findings.add(new Finding("subscription", subscription.startsWith("The change-notification subscription") ? "ok"
@@ -145,6 +145,28 @@ public class MailboxDiagnosis {
         OutlookConnection holder = connection.tokenHolder();
         return new Subject(connection.id(), connection.mailbox().address(), connection.isPersonal(), holder.microsoftUpn(),
                 TokenHolder.of(holder), connection.mailbox().id());
+    }
+
+    /**
+     * Send As or Send on Behalf: Graph cannot tell without sending, so the answer is what Exchange said to this
+     * connection's last send, reply or forward (audited), or that it cannot be known before one.
+     */
+    public Finding sendAs(Subject subject) {
+        Optional<AuditEvent> last = audit.latest(subject.id(), EnumSet.of(AuditEvent.Action.SENT, AuditEvent.Action.REPLIED,
+                AuditEvent.Action.FORWARDED, AuditEvent.Action.SEND_AS_REFUSED));
+        if (last.isEmpty()) {
+            return new Finding("sendAs", "unknown", "Microsoft Graph cannot tell whether you have Send As or Send on Behalf on "
+                    + subject.address() + " without sending a message (Exchange keeps those rights out of Graph's reach): a send"
+                    + " without either is refused with ErrorSendAsDenied, and Workestra says so then.");
+        }
+        AuditEvent event = last.get();
+        if (AuditEvent.Action.SEND_AS_REFUSED.name().equals(event.action())) {
+            return new Finding("sendAs", "problem", "Exchange refused your last send from " + subject.address() + " (at "
+                    + event.occurredAt() + "): you have neither Send As nor Send on Behalf on it. Ask your Exchange admin to"
+                    + " grant one; it can take up to 60 minutes to apply.");
+        }
+        return new Finding("sendAs", "ok", "Exchange accepted your last send from " + subject.address() + " (at "
+                + event.occurredAt() + "): you have Send As or Send on Behalf on it.");
     }
 
     /** The last delta round from sync's schedule: when it started, whether and when it completed, how long it took. */

@@ -80,7 +80,7 @@ public class MailActions {
     public MessageView markRead(Caller caller, String id, boolean isRead) {
         StoredMessage message = inbox.find(caller, id);
         GraphMail.Acting acting = self().acting(caller, message);
-        toExchange(acting, () -> graphMail.markRead(acting, message.graphId(), isRead));
+        toExchange(caller, acting, () -> graphMail.markRead(acting, message.graphId(), isRead));
         self().markedRead(caller, message, acting, isRead);
         return inbox.get(caller, id);
     }
@@ -119,7 +119,7 @@ public class MailActions {
             GraphMail.Acting acting = prepared.acting();
             Signature.Body body = prepared.body();
             asked.set(true);
-            toExchange(acting, () -> graphMail.send(acting, new GraphMail.Outgoing(subject, body.contentType(), body.content(),
+            toExchange(caller, acting, () -> graphMail.send(acting, new GraphMail.Outgoing(subject, body.contentType(), body.content(),
                     to, cc, bcc), attachments));
             self().sent(caller, AuditEvent.Action.SENT, from, acting, (to.size() + cc.size() + bcc.size()) + " recipient(s)"
                     + files(attachments));
@@ -163,7 +163,7 @@ public class MailActions {
             List<Recipient> replyTo = to;
             List<Recipient> replyCc = copies;
             asked.set(true);
-            toExchange(acting, () -> graphMail.reply(acting, message.graphId(), all, prepared.body().content(),
+            toExchange(caller, acting, () -> graphMail.reply(acting, message.graphId(), all, prepared.body().content(),
                     new GraphMail.Recipients(replyTo, replyCc, bcc), attachments));
             self().sent(caller, AuditEvent.Action.REPLIED, message.mailboxAddress(), acting,
                     (all ? "reply all to message " : "reply to message ") + message.id() + files(attachments));
@@ -189,7 +189,7 @@ public class MailActions {
             Prepared prepared = self().preparedToReply(caller, message, forward.body.type(), forward.body.content);
             GraphMail.Acting acting = prepared.acting();
             asked.set(true);
-            toExchange(acting, () -> graphMail.forward(acting, message.graphId(), prepared.body().content(),
+            toExchange(caller, acting, () -> graphMail.forward(acting, message.graphId(), prepared.body().content(),
                     new GraphMail.Recipients(to, cc, bcc), attachments));
             self().sent(caller, AuditEvent.Action.FORWARDED, message.mailboxAddress(), acting,
                     "forward of message " + message.id() + " to " + (to.size() + cc.size() + bcc.size()) + " recipient(s)"
@@ -313,16 +313,28 @@ public class MailActions {
         sent.fire(new MailSent(acting.connectionId()));
     }
 
-    /** Asks Exchange; a refusal of the mailbox itself (not of sending) ends the caller's reading of new mail there. */
-    private void toExchange(GraphMail.Acting acting, Runnable call) {
+    /**
+     * Asks Exchange; a refusal of the mailbox itself (not of sending) ends the caller's reading of new mail there, and a
+     * refusal to send as the mailbox is audited (Check this mailbox names it: Graph cannot tell Send As otherwise).
+     */
+    private void toExchange(Caller caller, GraphMail.Acting acting, Runnable call) {
         try {
             call.run();
         } catch (ServiceException refused) {
             if (refused.code() == ProblemCode.MAILBOX_ACCESS_DENIED) {
                 refusals.refused(acting.connectionId());
             }
+            if (refused.code() == ProblemCode.SEND_AS_DENIED) {
+                self().sendAsRefused(caller, acting);
+            }
             throw refused;
         }
+    }
+
+    /** The database half of a send Exchange refused for want of Send As or Send on Behalf. */
+    public void sendAsRefused(Caller caller, GraphMail.Acting acting) {
+        audit.record(caller.workspaceId(), caller.userId(), caller.upn(), AuditEvent.Action.SEND_AS_REFUSED,
+                acting.address(), acting.connectionId(), "Exchange refused to send as the mailbox");
     }
 
     private MailActions self() {

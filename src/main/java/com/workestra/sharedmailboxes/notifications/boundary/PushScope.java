@@ -1,5 +1,7 @@
 package com.workestra.sharedmailboxes.notifications.boundary;
 
+import com.workestra.sharedmailboxes.audit.control.AuditTrail;
+import com.workestra.sharedmailboxes.audit.entity.AuditEvent;
 import com.workestra.sharedmailboxes.callers.entity.Caller;
 import com.workestra.sharedmailboxes.mailboxes.control.MailboxAddress;
 import com.workestra.sharedmailboxes.notifications.control.AppOnlyIdentity;
@@ -44,6 +46,9 @@ public class PushScope {
     SessionContext session;
 
     PushScope self;
+
+    @Inject
+    AuditTrail audit;
 
     @Inject
     AppOnlyIdentity appOnly;
@@ -253,6 +258,8 @@ public class PushScope {
                 .setParameter(5, OffsetDateTime.ofInstant(check.checkedAt(), ZoneOffset.UTC))
                 .setParameter(6, admin.userId())
                 .executeUpdate();
+        audit.record(admin.workspaceId(), admin.userId(), admin.upn(), AuditEvent.Action.PUSH_SCOPE_CHECKED, check.canary(),
+                null, check.outcome().label());
     }
 
     private static void requireAdmin(Caller caller) {
