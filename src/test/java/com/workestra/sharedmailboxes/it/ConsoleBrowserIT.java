@@ -672,7 +672,16 @@ class ConsoleBrowserIT extends ServiceIT {
     }
 
     private void openAddForm(String parentAddress) {
-        browser.submit(browser.find(By.cssSelector("tr.add-row[data-parent='" + parentAddress + "'] [data-action='add-shared']")));
+        // Right after connecting, the personal row's first sync re-renders the list live (the change feed): a button found
+        // just before may be replaced under the click, so it is found again until the click lands.
+        browser.await(d -> {
+            try {
+                browser.submit(browser.find(By.cssSelector("tr.add-row[data-parent='" + parentAddress + "'] [data-action='add-shared']")));
+                return true;
+            } catch (org.openqa.selenium.StaleElementReferenceException replaced) {
+                return false;
+            }
+        });
         browser.await(d -> browser.has(By.cssSelector("tr.add-row input[type='text']")));
         assertEquals(browser.find(By.cssSelector("tr.add-row input[type='text']")), browser.driver().switchTo().activeElement(),
                 "the address field has the focus");

@@ -13,10 +13,13 @@ public record FolderChoices(
                 + " and Sent Items are synced)") boolean listed,
         List<FolderChoiceView> folders) {
 
-    /** PUT's body: the folders to sync from now on, exactly these (inbox, sent, folder ids). */
-    public record Selection(@Schema(description = "The folders to sync from now on (the folder values of GET); the others"
-            + " stop syncing: what was synced from them stays readable, as it was when they stopped", required = true)
-                            List<String> selected) {
+    /**
+     * PUT's body: the folders to sync from now on, exactly these (inbox, sent, folder ids). Described on the record: a
+     * {@code @Schema} on the list would replace the array's items in the document.
+     */
+    @Schema(description = "selected: the folders to sync from now on (the folder values of GET); the others stop syncing:"
+            + " what was synced from them stays readable, as it was when they stopped", requiredProperties = "selected")
+    public record Selection(List<String> selected) {
     }
 
     static Folder folderOf(String apiName) {
