@@ -73,12 +73,7 @@ class SearchBenchmark {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(true)
                 .setServerConfig("shared_buffers", "512MB").setServerConfig("maintenance_work_mem", "512MB")
                 .setServerConfig("work_mem", "16MB").setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off")
-                .setServerConfig("max_wal_size", "4GB").setServerConfig("effective_cache_size", "4GB")
-                // Plans of slow runs, sampled, to the log: what to look at when a figure is missed.
-                .setServerConfig("shared_preload_libraries", "auto_explain")
-                .setServerConfig("auto_explain.log_min_duration", "60ms").setServerConfig("auto_explain.sample_rate", "0.05")
-                .setServerConfig("auto_explain.log_analyze", "on").setServerConfig("auto_explain.log_buffers", "on")
-                .start()) {
+                .setServerConfig("max_wal_size", "4GB").setServerConfig("effective_cache_size", "4GB").start()) {
             String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
             Flyway.configure().dataSource(url, EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD)
                     .locations("classpath:db/migration").load().migrate();
