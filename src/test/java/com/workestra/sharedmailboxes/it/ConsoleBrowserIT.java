@@ -136,7 +136,7 @@ class ConsoleBrowserIT extends ServiceIT {
         assertNoPolicyViolations("the Outlook page, refreshing itself from Never synced to Healthy");
 
         // A confirmation goes by itself after a few seconds.
-        browser.submit(row(support).findElement(By.cssSelector("[data-action='sync-now']")));
+        submitInRow(support, "sync-now");
         assertTrue(browser.find(By.id("toast")).getText().contains("Sync requested for " + support));
         browser.await(d -> !browser.has(By.id("toast")), Duration.ofSeconds(30));
 
@@ -222,13 +222,13 @@ class ConsoleBrowserIT extends ServiceIT {
         erin.asApiPerson().addSharedOk(personalId, careers);
         browser.open(console + "/admin/outlook.xhtml");
 
-        browser.submit(row(support).findElement(By.cssSelector("[data-action='sync-now']")));
+        submitInRow(support, "sync-now");
         assertTrue(browser.find(By.id("toast")).getText().contains("Sync requested for " + support));
 
         // Sync now on a row that is gone meanwhile (removed elsewhere): the toast says why.
         UUID careersId = connectionId(erin.userId(), careers);
         assertEquals(204, erin.api().delete("/api/v1/outlook/connections/" + careersId).status());
-        browser.submit(row(careers).findElement(By.cssSelector("[data-action='sync-now']")));
+        submitInRow(careers, "sync-now");
         WebElement failed = browser.find(By.id("toast"));
         assertTrue(failed.getAttribute("class").contains("toast-error"));
         assertEquals("alert", failed.getAttribute("role"));
@@ -253,7 +253,7 @@ class ConsoleBrowserIT extends ServiceIT {
         workspace.tenant.grantFullAccess(sales, erin.microsoft().upn());
         erin.asApiPerson().addSharedOk(personalId, sales);
         browser.open(console + "/admin/outlook.xhtml");
-        browser.submit(row(erin.microsoft().upn()).findElement(By.cssSelector("[data-action='remove']")));
+        submitInRow(erin.microsoft().upn(), "remove");
         String warning = browser.find(By.cssSelector(".confirm-text")).getText();
         assertTrue(warning.contains("The shared mailboxes you added through it go too"), warning);
         assertTrue(warning.contains(sales), warning);
@@ -290,7 +290,7 @@ class ConsoleBrowserIT extends ServiceIT {
             assertBreaksOnlyBetweenPieces(error, false);
             browser.screenshot("20-long-address-add-form-narrow");
 
-            browser.submit(row(longOne).findElement(By.cssSelector("[data-action='remove']")));
+            submitInRow(longOne, "remove");
             WebElement confirmed = browser.find(By.cssSelector(".confirm-text strong"));
             assertEquals(longOne, confirmed.getText());
             assertBreaksOnlyBetweenPieces(confirmed, false);
@@ -338,7 +338,7 @@ class ConsoleBrowserIT extends ServiceIT {
             assertEquals("Stale", row(support).findElement(By.cssSelector(".badge")).getText());
             browser.screenshot("18-shared-mailbox-stale");
 
-            browser.submit(row(support).findElement(By.cssSelector("[data-action='sync-now']")));
+            submitInRow(support, "sync-now");
             assertTrue(browser.find(By.id("toast")).getText().contains("Sync requested for " + support));
             assertEquals("stale", row(support).getAttribute("data-badge"), "until the sync has run");
             controls.releaseBackgroundWork();
@@ -431,7 +431,7 @@ class ConsoleBrowserIT extends ServiceIT {
             browser.screenshot("14-admin-filtered");
             browser.submit(browser.find(By.id("filters:clear")));
 
-            browser.submit(row(stale).findElement(By.cssSelector("[data-action='sync-now']")));
+            submitInRow(stale, "sync-now");
             assertTrue(browser.find(By.id("toast")).getText().contains("Sync requested for " + stale));
 
             List<WebElement> audit = browser.all(By.cssSelector("tr.audit-event"));
@@ -605,7 +605,7 @@ class ConsoleBrowserIT extends ServiceIT {
 
         // A forged form post (no or a wrong view state) changes nothing, even with the person's session cookie.
         browser.open(console + "/admin/outlook.xhtml");
-        browser.submit(row(support).findElement(By.cssSelector("[data-action='remove']")));
+        submitInRow(support, "remove");
         WebElement confirm = browser.find(By.cssSelector("[data-action='confirm-remove']"));
         String form = "rows=rows&" + URLEncoder.encode(confirm.getAttribute("name"), StandardCharsets.UTF_8) + "=Remove";
         // Without a view state the post is no postback at all: Faces shows the page afresh and runs no action.
@@ -669,6 +669,21 @@ class ConsoleBrowserIT extends ServiceIT {
         browser.signInAtEmulator(person.microsoft().upn(), screenshot);
         browser.await(d -> d.getCurrentUrl().contains("/admin/outlook.xhtml?connection="));
         assertNotNull(row(person.microsoft().upn()));
+    }
+
+    /**
+     * Clicks a row's button. The list re-renders live while a mailbox waits for its first sync (the change feed): a
+     * button found just before may be replaced under the click, so it is found again until the click lands.
+     */
+    private void submitInRow(String address, String action) {
+        browser.await(d -> {
+            try {
+                browser.submit(row(address).findElement(By.cssSelector("[data-action='" + action + "']")));
+                return true;
+            } catch (org.openqa.selenium.StaleElementReferenceException replaced) {
+                return false;
+            }
+        });
     }
 
     private void openAddForm(String parentAddress) {
