@@ -221,6 +221,9 @@ class ConsoleBrowserIT extends ServiceIT {
         erin.asApiPerson().addSharedOk(personalId, support);
         erin.asApiPerson().addSharedOk(personalId, careers);
         browser.open(console + "/admin/outlook.xhtml");
+        // Until both first syncs are shown, the list re-renders itself on every change, and would show careers@ gone
+        // the moment it is removed below: wait until it stands still, as a person's page would after the first syncs.
+        browser.await(d -> "done".equals(browser.find(By.id("rows:list")).getAttribute("data-refreshing")), Duration.ofSeconds(60));
 
         submitInRow(support, "sync-now");
         assertTrue(browser.find(By.id("toast")).getText().contains("Sync requested for " + support));
