@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,7 +52,7 @@ class BootBenchmark {
             deleteLogs(Path.of(System.getProperty("it.dir")), "payara-boot.log");
             String loadBefore = loadAverage();
             long started = System.nanoTime();
-            try (ServerProcess server = ServerProcess.start("boot", httpPort, httpsPort, ServerProcess.PRODUCTION_JVM, List.of())) {
+            try (ServerProcess server = ServerProcess.start("boot", httpPort, httpsPort, ServerProcess.PRODUCTION_JVM, List.of(), Map.of())) {
                 long deadline = started + STARTUP.toNanos();
                 while (true) {
                     if (!server.isAlive()) {

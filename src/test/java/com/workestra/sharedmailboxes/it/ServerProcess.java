@@ -48,21 +48,11 @@ final class ServerProcess implements AutoCloseable {
     /** The JVM options docs/deployment.md gives production: the full JIT. */
     static final List<String> PRODUCTION_JVM = List.of("-Xmx512m");
 
-    /** Starts the process as the tests run it; {@link #awaitReady} waits until the service answers ready. */
-    static ServerProcess start(String name, int httpPort, int httpsPort, List<String> systemProperties) {
-        return start(name, httpPort, httpsPort, TEST_JVM, systemProperties, Map.of());
-    }
-
-    /** Starts the process with some of the inherited environment replaced (such as {@code DB_PORT}: another database). */
-    static ServerProcess start(String name, int httpPort, int httpsPort, List<String> systemProperties, Map<String, String> environment) {
-        return start(name, httpPort, httpsPort, TEST_JVM, systemProperties, environment);
-    }
-
-    /** Starts the process with the given JVM options (heap, JIT) before the system properties. */
-    static ServerProcess start(String name, int httpPort, int httpsPort, List<String> jvmOptions, List<String> systemProperties) {
-        return start(name, httpPort, httpsPort, jvmOptions, systemProperties, Map.of());
-    }
-
+    /**
+     * Starts the process with these JVM options ({@link #TEST_JVM}, {@link #PRODUCTION_JVM}) before the system properties,
+     * and some of the inherited environment replaced (such as {@code DB_PORT}: another database); {@link #awaitReady}
+     * waits until the service answers ready.
+     */
     static ServerProcess start(String name, int httpPort, int httpsPort, List<String> jvmOptions, List<String> systemProperties,
                                Map<String, String> environment) {
         Path itDir = Path.of(System.getProperty("it.dir"));

@@ -89,7 +89,7 @@ class SeveralServersIT {
                 {Integer.getInteger("it.third.http.port"), Integer.getInteger("it.third.https.port")}};
         String[] names = {"a", "b", "c"};
         for (int i = 0; i < names.length; i++) {
-            servers.add(ServerProcess.start(names[i], ports[i][0], ports[i][1], List.of(
+            servers.add(ServerProcess.start(names[i], ports[i][0], ports[i][1], ServerProcess.TEST_JVM, List.of(
                     // The push container's settings, each server reachable by Graph at its own address.
                     "-Doutlook.app-only.authority=https://127.0.0.1:" + emulatorPort + "/" + tenant + "/v2.0",
                     "-Dnotifications.renewal-interval=PT3S", "-Dnotifications.renew-before=PT10M",

@@ -52,7 +52,7 @@ public class ConnectionFolders {
         }
         Set<Folder> selected = new LinkedHashSet<>();
         for (String name : body.selected()) {
-            Folder folder = FolderChoices.folderOf(name);
+            Folder folder = Folder.ofApiName(name);
             if (folder == null) {
                 throw new ServiceException(ProblemCode.INVALID_REQUEST, "selected must not hold blank folder values.");
             }

@@ -1,6 +1,5 @@
 package com.workestra.sharedmailboxes.sync.boundary;
 
-import com.workestra.sharedmailboxes.messages.entity.Folder;
 import jakarta.json.bind.annotation.JsonbPropertyOrder;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -20,9 +19,5 @@ public record FolderChoices(
     @Schema(description = "selected: the folders to sync from now on (the folder values of GET); the others stop syncing:"
             + " what was synced from them stays readable, as it was when they stopped", requiredProperties = "selected")
     public record Selection(List<String> selected) {
-    }
-
-    static Folder folderOf(String apiName) {
-        return Folder.ofApiName(apiName);
     }
 }
