@@ -7,6 +7,7 @@ import com.workestra.sharedmailboxes.m365emulator.Mailbox;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -39,13 +40,24 @@ class MailboxIdentityIT extends ServiceIT {
         UUID aliceShared = alice.addSharedOk(aliceParent, support);
         workspace.tenant.deliver(support, "customer@example.com", "Old ticket " + workspace.suffix, "From before");
         syncNow(alice, aliceShared);
-        awaitMessage(alice, "q=" + encode("Old ticket"), message -> true);
+        Instant oldTicketReceived = Instant.parse(awaitMessage(alice, "q=" + encode("Old ticket"), message -> true)
+                .get("receivedAt").asText());
 
-        workspace.tenant.deleteMailbox(support);
-        Mailbox created = workspace.tenant.createSharedMailbox(support, "Support");
-        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
-        workspace.tenant.grantFullAccess(support, bob.microsoft().upn());
-        workspace.tenant.deliver(support, "customer@example.com", "New ticket " + workspace.suffix, "For the new mailbox");
+        // Her access to the old mailbox ends when Exchange first refuses her, at the start of that second (receive times
+        // are whole seconds). Held, no run of hers is still reading when the mailbox goes, and the swap happens in a
+        // later second than the old ticket's arrival, so the ticket was surely received before her access ended.
+        controls.holdBackgroundWork();
+        Mailbox created;
+        try {
+            MailFlowsIT.await(controls::now, now -> now.isAfter(oldTicketReceived.plusSeconds(1)));
+            workspace.tenant.deleteMailbox(support);
+            created = workspace.tenant.createSharedMailbox(support, "Support");
+            workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+            workspace.tenant.grantFullAccess(support, bob.microsoft().upn());
+            workspace.tenant.deliver(support, "customer@example.com", "New ticket " + workspace.suffix, "For the new mailbox");
+        } finally {
+            controls.releaseBackgroundWork();
+        }
 
         UUID bobShared = bob.addSharedOk(bob.connect(), support);
         awaitCurrent(bob, bobShared);
