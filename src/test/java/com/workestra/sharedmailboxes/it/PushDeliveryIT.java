@@ -384,6 +384,17 @@ class PushDeliveryIT extends ServiceIT {
         assertEquals("ok", finding(healthy, "throttling").get("status").asText(), healthy.toString());
         assertEquals(1, Sql.count("SELECT count(*) FROM audit_event WHERE action = 'DIAGNOSED' AND connection_id = ?", shared));
 
+        // Microsoft throttles one request and the Graph client's three retries of it: the check names the wait Microsoft
+        // asked for and the throttled sync, for an hour.
+        workspace.tenant.throttleNext(support, 4, Duration.ofSeconds(1));
+        assertEquals(202, hal.api().post("/api/v1/outlook/connections/" + shared + "/sync", "").status());
+        hal.awaitConnection(shared, view -> !view.get("sync").get("lastTransientFailure").isNull(), WAIT);
+        workspace.tenant.clearFaults(support);
+        JsonNode throttled = finding(hal.api().post("/api/v1/outlook/connections/" + shared + "/diagnose", "").json(), "throttling");
+        assertEquals("problem", throttled.get("status").asText(), throttled.toString());
+        assertTrue(throttled.get("sentence").asText().startsWith("Microsoft throttled this mailbox in the last hour: it asked to wait until"),
+                throttled.toString());
+
         assertEquals(404, workspace.person("ivy").api().post("/api/v1/outlook/connections/" + shared + "/diagnose", "").status(),
                 "someone else's connection");
 

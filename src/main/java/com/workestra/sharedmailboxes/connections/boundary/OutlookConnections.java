@@ -244,26 +244,22 @@ public class OutlookConnections {
 
     /** The caller's connection to this mailbox through which Exchange is best asked (one not in error first), if any. */
     public Optional<OutlookConnection> toMailbox(Caller caller, UUID mailboxId) {
-        return best(em.createQuery("SELECT c FROM OutlookConnection c WHERE c.workspaceId = :workspaceId"
-                        + " AND c.userId = :userId AND c.mailbox.id = :mailboxId", OutlookConnection.class)
-                .setParameter("workspaceId", caller.workspaceId())
-                .setParameter("userId", caller.userId())
-                .setParameter("mailboxId", mailboxId)
-                .getResultList());
+        return best(caller, "c.mailbox.id = :mailbox", mailboxId);
     }
 
     /** As {@link #toMailbox}, for the mailbox at this address. */
     public Optional<OutlookConnection> toAddress(Caller caller, String address) {
-        return best(em.createQuery("SELECT c FROM OutlookConnection c WHERE c.workspaceId = :workspaceId"
-                        + " AND c.userId = :userId AND c.mailbox.address = :address", OutlookConnection.class)
-                .setParameter("workspaceId", caller.workspaceId())
-                .setParameter("userId", caller.userId())
-                .setParameter("address", address)
-                .getResultList());
+        return best(caller, "c.mailbox.address = :mailbox", address);
     }
 
-    private static Optional<OutlookConnection> best(List<OutlookConnection> connections) {
-        return connections.stream().min(Comparator.comparing(OutlookConnection::isInError));
+    private Optional<OutlookConnection> best(Caller caller, String mailboxCondition, Object mailbox) {
+        return em.createQuery("SELECT c FROM OutlookConnection c WHERE c.workspaceId = :workspaceId"
+                        + " AND c.userId = :userId AND " + mailboxCondition, OutlookConnection.class)
+                .setParameter("workspaceId", caller.workspaceId())
+                .setParameter("userId", caller.userId())
+                .setParameter("mailbox", mailbox)
+                .getResultList().stream()
+                .min(Comparator.comparing(OutlookConnection::isInError));
     }
 
     public ConnectionView get(Caller caller, UUID id) {

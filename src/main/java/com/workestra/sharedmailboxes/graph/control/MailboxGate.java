@@ -16,8 +16,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -182,6 +185,20 @@ public class MailboxGate {
             cool.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("recording Microsoft's Retry-After failed", e);
+        }
+    }
+
+    /** Until when Microsoft's last Retry-After for this mailbox held (or holds) every server back, if that was after {@code since}. */
+    public Optional<Instant> cooledDownUntil(UUID mailboxId, Instant since) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement read = connection.prepareStatement("SELECT until FROM mailbox_cooldown WHERE mailbox_id = ? AND until > ?")) {
+            read.setObject(1, mailboxId);
+            read.setTimestamp(2, Timestamp.from(since));
+            try (ResultSet rows = read.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getTimestamp(1).toInstant()) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading Microsoft's Retry-After for a mailbox failed", e);
         }
     }
 

@@ -9,26 +9,27 @@ import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.connections.entity.TokenHolder;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
+import com.workestra.sharedmailboxes.graph.control.MailboxGate;
 import com.workestra.sharedmailboxes.notifications.boundary.PushDelivery;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import com.workestra.sharedmailboxes.sync.control.SyncLedger;
+import com.workestra.sharedmailboxes.sync.entity.SyncRound;
+import com.workestra.sharedmailboxes.sync.entity.SyncStatus;
 import jakarta.annotation.Resource;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -40,9 +41,6 @@ import java.util.UUID;
  */
 @Stateless
 public class MailboxDiagnosis {
-
-    @PersistenceContext
-    EntityManager em;
 
     @Resource
     SessionContext session;
@@ -60,6 +58,12 @@ public class MailboxDiagnosis {
 
     @Inject
     AuditTrail audit;
+
+    @Inject
+    SyncLedger ledger;
+
+    @Inject
+    MailboxGate gate;
 
     @Inject
     Clock clock;
@@ -171,15 +175,13 @@ public class MailboxDiagnosis {
 
     /** The last delta round from sync's schedule: when it started, whether and when it completed, how long it took. */
     public Finding lastRound(UUID connectionId) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("SELECT started_at, last_success_at, lease_owner FROM sync_state WHERE connection_id = ?1")
-                .setParameter(1, connectionId).getResultList();
-        if (rows.isEmpty() || rows.get(0)[0] == null) {
+        SyncRound round = ledger.round(connectionId);
+        if (round.startedAt() == null) {
             return new Finding("lastRound", "unknown", "No delta round has run yet for this mailbox.");
         }
-        Instant started = instant(rows.get(0)[0]);
-        Instant succeeded = instant(rows.get(0)[1]);
-        if (rows.get(0)[2] != null) {
+        Instant started = round.startedAt();
+        Instant succeeded = round.lastSuccessAt();
+        if (round.running()) {
             return new Finding("lastRound", "ok", "A delta round is running, started at " + started + ".");
         }
         if (succeeded != null && !succeeded.isBefore(started)) {
@@ -192,26 +194,19 @@ public class MailboxDiagnosis {
 
     /** Throttling within the last hour: a Retry-After hold on the mailbox, or a throttled sync. */
     public Finding throttling(UUID connectionId, UUID mailboxId, Instant now) {
-        Timestamp hourAgo = Timestamp.from(now.minus(Duration.ofHours(1)));
-        @SuppressWarnings("unchecked")
-        List<Object> holds = em.createNativeQuery("SELECT until FROM mailbox_cooldown WHERE mailbox_id = ?1 AND until > ?2")
-                .setParameter(1, mailboxId).setParameter(2, hourAgo).getResultList();
-        @SuppressWarnings("unchecked")
-        List<Object[]> failures = em.createNativeQuery("""
-                        SELECT failure, failure_at FROM sync_state
-                         WHERE connection_id = ?1 AND failure_at > ?2 AND (failure LIKE '%429%' OR lower(failure) LIKE '%throttl%')
-                        """)
-                .setParameter(1, connectionId).setParameter(2, hourAgo).getResultList();
-        if (holds.isEmpty() && failures.isEmpty()) {
+        Instant hourAgo = now.minus(Duration.ofHours(1));
+        Optional<Instant> hold = gate.cooledDownUntil(mailboxId, hourAgo);
+        SyncStatus sync = ledger.status(connectionId);
+        boolean throttledSync = sync.lastFailure() != null && sync.lastFailureAt() != null && sync.lastFailureAt().isAfter(hourAgo)
+                && (sync.lastFailure().contains("429") || sync.lastFailure().toLowerCase(Locale.ROOT).contains("throttl"));
+        if (hold.isEmpty() && !throttledSync) {
             return new Finding("throttling", "ok", "Microsoft did not throttle this mailbox in the last hour.");
         }
         StringBuilder sentence = new StringBuilder("Microsoft throttled this mailbox in the last hour");
-        if (!holds.isEmpty()) {
-            sentence.append(": it asked to wait until ").append(instant(holds.get(0)));
-        }
-        if (!failures.isEmpty()) {
-            sentence.append(holds.isEmpty() ? ": " : "; ").append("last at ").append(instant(failures.get(0)[1]))
-                    .append(" (").append(failures.get(0)[0]).append(')');
+        hold.ifPresent(until -> sentence.append(": it asked to wait until ").append(until));
+        if (throttledSync) {
+            sentence.append(hold.isEmpty() ? ": " : "; ").append("last at ").append(sync.lastFailureAt())
+                    .append(" (").append(sync.lastFailure()).append(')');
         }
         return new Finding("throttling", "problem", sentence.append("; sync waits and resumes by itself.").toString());
     }
@@ -220,19 +215,6 @@ public class MailboxDiagnosis {
         long problems = findings.stream().filter(finding -> finding.status().equals("problem")).count();
         audit.record(caller.workspaceId(), caller.userId(), caller.upn(), AuditEvent.Action.DIAGNOSED, subject.address(),
                 subject.id(), problems == 0 ? "no problem found" : problems + " problem(s) found");
-    }
-
-    private static Instant instant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        if (value instanceof OffsetDateTime offset) {
-            return offset.toInstant();
-        }
-        return value instanceof Instant instant ? instant : Instant.parse(value.toString());
     }
 
     private static String describe(Throwable e) {

@@ -12,6 +12,7 @@ import com.workestra.sharedmailboxes.sync.entity.DeltaPage;
 import com.workestra.sharedmailboxes.sync.entity.SyncCursor;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.sync.entity.SyncReason;
+import com.workestra.sharedmailboxes.sync.entity.SyncRound;
 import com.workestra.sharedmailboxes.sync.entity.SyncStatus;
 import com.workestra.sharedmailboxes.sync.entity.SyncTarget;
 import jakarta.annotation.Resource;
@@ -476,6 +477,22 @@ public class SyncLedger {
         requested += update("UPDATE sync_state SET requested_at = ? WHERE NOT pushed AND requested_at > ?",
                 Timestamp.from(pollHorizon), Timestamp.from(pollHorizon));
         return requested;
+    }
+
+    /** The connection's last run as its schedule recorded it (see {@link SyncRound}). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public SyncRound round(UUID connectionId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT started_at, last_success_at, lease_owner IS NOT NULL FROM sync_state WHERE connection_id = ?")) {
+            statement.setObject(1, connectionId);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? new SyncRound(instant(rows.getTimestamp(1)), instant(rows.getTimestamp(2)), rows.getBoolean(3))
+                        : SyncRound.NONE;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the last sync run failed", e);
+        }
     }
 
     /** How the connection's syncing stands (see {@link SyncStatus}). */
