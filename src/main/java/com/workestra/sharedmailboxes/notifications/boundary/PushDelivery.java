@@ -204,6 +204,7 @@ public class PushDelivery {
             return false;
         }
         forget(replaced);
+        em.flush(); // one subscription per connection (graph_subscription_per_connection): the old row goes first
         em.persist(new GraphSubscription(created.id(), target.connectionId(), target.resource(), target.identity(), clientState,
                 created.expiresAt(), now));
         setUpEnded(target.connectionId());
@@ -355,8 +356,19 @@ public class PushDelivery {
             self().replacementFailed(old.connectionId());
             return false;
         }
-        if (!self().replaced(target, created, clientState, old.id(), now)) {
-            delete(new KnownSubscription(created.id(), target.connectionId(), target.identity(), target.holder()));
+        KnownSubscription replacement = new KnownSubscription(created.id(), target.connectionId(), target.identity(), target.holder());
+        boolean kept;
+        try {
+            kept = self().replaced(target, created, clientState, old.id(), now);
+        } catch (RuntimeException e) {
+            // Not written: nothing would ever renew or delete the new one. The old one stays and is renewed as it is.
+            LOG.log(Level.WARNING, "the replacement of subscription " + old.id() + " could not be kept", e);
+            delete(replacement);
+            self().replacementFailed(old.connectionId());
+            return false;
+        }
+        if (!kept) {
+            delete(replacement);
             return true;
         }
         LOG.info(() -> "subscription " + old.id() + " of connection " + old.connectionId() + " (one folder) replaced by "

@@ -61,6 +61,8 @@ class PushFallbackTest {
     /** What sync was told of each connection: pushed (true) or polled. */
     final Map<UUID, Boolean> deliveredBy = new HashMap<>();
     boolean appOnlyConfigured;
+    /** The database refuses writes (flush throws). */
+    boolean failWrites;
     /** Connections whose push set-up is claimed (by this server or another) and not ended. */
     final Set<UUID> settingUp = new java.util.HashSet<>();
 
@@ -346,6 +348,21 @@ class PushFallbackTest {
         assertEquals(Set.of("sub-ann-2"), subscriptions.keySet());
     }
 
+    @Test
+    void aReplacementThatCannotBeWrittenIsDeletedAtMicrosoftAndTheOldOneRenewed() {
+        OutlookConnection ann = personal();
+        madeBeforeIssue16(ann, "sub-ann", "me/mailFolders('inbox')/messages");
+        microsoftAnswers.add(new SubscriptionsAtMicrosoft.Created("sub-ann-2", NOW.plus(Duration.ofMinutes(4200))));
+        microsoftAnswers.add(NOW.plus(Duration.ofMinutes(4200)));
+        failWrites = true;
+
+        push.renew("sub-ann");
+
+        assertEquals(List.of("create me/messages", "delete sub-ann-2", "renew sub-ann"), callsAtMicrosoft,
+                "no subscription is left at Microsoft that the service does not know");
+        assertTrue(settingUp.isEmpty());
+    }
+
     /** A subscription an earlier version made (on one folder), and the connection pushed by it. */
     void madeBeforeIssue16(OutlookConnection connection, String id, String resource) {
         subscriptions.put(id, new GraphSubscription(id, connection.id(), resource,
@@ -389,7 +406,12 @@ class PushFallbackTest {
                         subscriptions.remove(((GraphSubscription) args[0]).id());
                         yield null;
                     }
-                    case "flush" -> null;
+                    case "flush" -> {
+                        if (failWrites) {
+                            throw new jakarta.persistence.PersistenceException("the database refused the write");
+                        }
+                        yield null;
+                    }
                     case "createNativeQuery" -> setUpClaims((String) args[0]);
                     case "createNamedQuery" -> {
                         if (!GraphSubscription.OF_CONNECTION.equals(args[0])) {
