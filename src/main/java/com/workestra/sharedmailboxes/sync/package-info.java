@@ -28,7 +28,7 @@
  *     Graph client from {@code connections.control.OutlookSignIn#graphFor}, lists the mailbox's folder tree when due
  *     ({@link com.workestra.sharedmailboxes.sync.control.FolderTree}, stored through {@code SyncLedger.foldersListed}),
  *     and for each folder the connection syncs ({@link com.workestra.sharedmailboxes.sync.control.FolderSelection}:
- *     Inbox, Sent Items, then the others) reads
+ *     Inbox, Sent Items, then the others; all of them for a change notification too, which names no folder) reads
  *     {@code sync_cursor}, fetches a page through {@code graph.control.MailboxGate} with
  *     {@link com.workestra.sharedmailboxes.sync.control.DeltaReader}, and commits it with the cursor in one transaction
  *     ({@code SyncLedger.commitPage} → {@code messages.control.MessageStore.apply}) while the next page is fetched;</li>

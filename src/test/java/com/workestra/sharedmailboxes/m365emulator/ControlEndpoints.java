@@ -75,6 +75,11 @@ final class ControlEndpoints {
                             Json.text(body, "body") == null ? "" : Json.text(body, "body"));
                     call.respondJson(201, Map.of("id", id));
                 }
+                case "POST /deliver-into" -> {
+                    String id = tenant.deliverInto(required(body, "mailbox"), required(body, "folder"), required(body, "from"),
+                            required(body, "subject"), Json.text(body, "body") == null ? "" : Json.text(body, "body"));
+                    call.respondJson(201, Map.of("id", id));
+                }
                 case "POST /deliver-from-outside" -> {
                     String id = tenant.deliverFromOutside(required(body, "from"), addresses(body, "to"), addresses(body, "cc"),
                             required(body, "subject"), Json.text(body, "body") == null ? "" : Json.text(body, "body"),

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -222,6 +223,53 @@ class M365EmulatorSubscriptionTest {
         } finally {
             tenant.dropNotifications(false);
         }
+    }
+
+    /**
+     * Microsoft lists /users/{id}/messages (every folder) and /users/{id}/mailFolders/{id}/messages (one folder) as
+     * message resources (https://learn.microsoft.com/graph/outlook-change-notifications-overview): mail an inbox rule
+     * files into a subfolder, and a move into it, reach the mailbox's subscription and not the Inbox's, except that a
+     * move out of the Inbox is, for the Inbox, a deletion.
+     */
+    @Test
+    void aMailboxSubscriptionHearsOfEveryFolderAndAFolderSubscriptionOfItsOwnOnly() throws Exception {
+        Mailbox shared = tenant.createSharedMailbox(unique("filed"), "Filed");
+        String projects = tenant.createFolder(shared.address(), "inbox", "Projects");
+        GraphServiceClient graph = clients.graph(clients.appOnlyToken());
+        Subscription everything = subscription("/users/" + shared.address() + "/messages", "all", inMinutes(60));
+        everything.setChangeType("created,updated,deleted");
+        Subscription inbox = subscription("/users/" + shared.address() + "/mailFolders('inbox')/messages", "inbox", inMinutes(60));
+        inbox.setChangeType("created,updated,deleted");
+        String all = graph.subscriptions().post(everything).getId();
+        String inboxOnly = graph.subscriptions().post(inbox).getId();
+
+        tenant.deliverInto(shared.address(), projects, "customer@example.com", "Filed by a rule", "Body");
+        List<JsonNode> items = notifications(1);
+        assertEquals(1, items.size(), "only the mailbox subscription hears of it: " + items);
+        assertEquals(all, items.get(0).get("subscriptionId").asText());
+        assertEquals("created", items.get(0).get("changeType").asText());
+        assertTrue(items.get(0).get("resource").asText().startsWith("Users/" + shared.oid() + "/Messages/"),
+                "the notification names the message, not its folder: " + items.get(0));
+        assertEquals(1, tenant.messageCount(shared.address(), projects));
+        assertEquals(0, tenant.messageCount(shared.address(), "inbox"));
+
+        String moved = tenant.deliver(shared.address(), "customer@example.com", "Moved by a colleague", "Body");
+        assertEquals(2, notifications(2).size(), "both hear of new mail in the Inbox");
+        tenant.moveMessage(shared.address(), moved, projects);
+        List<String> heard = notifications(3).stream()
+                .map(item -> item.get("subscriptionId").asText() + " " + item.get("changeType").asText()).sorted().toList();
+        assertEquals(List.of(all + " created", all + " deleted", inboxOnly + " deleted").stream().sorted().toList(), heard);
+    }
+
+    /** The change notifications that arrive within WAIT, batched or not, until {@code expected} or a quiet half second. */
+    private static List<JsonNode> notifications(int expected) throws Exception {
+        List<JsonNode> items = new java.util.ArrayList<>();
+        JsonNode payload = receiver.next(WAIT);
+        while (payload != null) {
+            payload.get("value").forEach(items::add);
+            payload = receiver.next(items.size() >= expected ? Duration.ofMillis(500) : WAIT);
+        }
+        return items;
     }
 
     @Test

@@ -541,6 +541,23 @@ public final class Tenant {
         return deliver(mailbox, fromAddress, to, cc, subject, "text", textBody);
     }
 
+    /**
+     * A message from outside that Exchange files straight into {@code folder} (a well-known name or a folder id) on
+     * delivery, as an Outlook inbox rule ("move messages from … to folder …") does: it never shows in the Inbox.
+     *
+     * @return the message's Graph id (immutable)
+     */
+    public String deliverInto(String mailbox, String folder, String fromAddress, String subject, String textBody) {
+        Mailbox target = requireMailbox(mailbox);
+        MailFolder into = target.folder(folder);
+        if (into == null) {
+            throw new IllegalArgumentException("no folder " + folder + " in " + mailbox);
+        }
+        MailMessage message = deliver(target, into, fromAddress, List.of(target.address), List.of(), subject, "text",
+                textBody, newInternetMessageId(fromAddress), null, null, key -> { });
+        return MessageIds.message(target.number, message.key(), true);
+    }
+
     /** Mail whose body is HTML, as newsletters and most Outlook mail are. */
     public String deliverHtml(String mailbox, String fromAddress, String subject, String htmlBody) {
         return deliver(mailbox, fromAddress, List.of(requireMailbox(mailbox).address), List.of(), subject, "html", htmlBody);
@@ -608,6 +625,13 @@ public final class Tenant {
     private MailMessage deliver(Mailbox target, String fromAddress, List<String> to, List<String> cc, String subject,
                                 String contentType, String body, String internetMessageId, String inReplyTo,
                                 String references, java.util.function.LongConsumer beforeVisible) {
+        return deliver(target, target.folders.get(Mailbox.INBOX), fromAddress, to, cc, subject, contentType, body,
+                internetMessageId, inReplyTo, references, beforeVisible);
+    }
+
+    private MailMessage deliver(Mailbox target, MailFolder into, String fromAddress, List<String> to, List<String> cc,
+                                String subject, String contentType, String body, String internetMessageId, String inReplyTo,
+                                String references, java.util.function.LongConsumer beforeVisible) {
         EmailAddress from = emailAddress(fromAddress);
         List<EmailAddress> shownTo = to.stream().map(this::emailAddress).toList();
         List<EmailAddress> shownCc = cc.stream().map(this::emailAddress).toList();
@@ -616,7 +640,7 @@ public final class Tenant {
                 + (inReplyTo == null ? "" : inReplyTo));
         MailMessage message = target.add((key, seq) -> {
             beforeVisible.accept(key);
-            return new MailMessage(key, Mailbox.INBOX, seq, seq, false, subject,
+            return new MailMessage(key, into.number, seq, seq, false, subject,
                     contentType, body, from, from, shownTo, shownCc, now, now, now, false, false,
                     conversationId != null ? conversationId : newConversationId(), internetMessageId, inReplyTo, references);
         });
@@ -723,8 +747,15 @@ public final class Tenant {
         if (moved == null) {
             throw new IllegalArgumentException("no message " + messageId + " in " + mailbox);
         }
-        // Subscriptions are on the Inbox's messages: for them the message left (as a deletion does).
+        if (moved == before) {
+            return; // already in that folder: nothing changed
+        }
+        // A subscription on one folder's messages sees the message leave the source folder (as a deletion does) or
+        // arrive in the target folder (as a creation does); one on the mailbox's messages (/users/{id}/messages, every
+        // folder) gets both. Microsoft documents no move change type for messages, and that resourceData.id may no
+        // longer be valid once a message moved (https://learn.microsoft.com/graph/api/resources/resourcedata).
         fire(target, before, "deleted");
+        fire(target, moved, "created");
     }
 
     private static MessageIds.ItemRef requireRef(Mailbox mailbox, String messageId) {

@@ -145,10 +145,74 @@ public class PushDelivery {
             setUpEnded(connectionId);
             return null;
         }
+        return targetOf(connection);
+    }
+
+    /**
+     * The mailbox's messages in every folder, not the Inbox's alone: mail an Outlook rule files into a subfolder, or a
+     * colleague moves there, is notified too. Microsoft lists {@code /me/messages} and {@code /users/{id}/messages}
+     * ("all messages in a user's mailbox") beside {@code /users/{id}/mailFolders/{id}/messages} as message resources,
+     * for delegated and application permissions alike
+     * (https://learn.microsoft.com/graph/outlook-change-notifications-overview, "Request permissions"). A notification
+     * names the message ({@code Users/{id}/Messages/{id}}), never its folder
+     * (https://learn.microsoft.com/graph/api/resources/resourcedata), so a run it wakes reads the selected folders.
+     */
+    private SubscriptionTarget targetOf(OutlookConnection connection) {
         SubscriptionIdentity identity = connection.isPersonal() ? SubscriptionIdentity.DELEGATED : SubscriptionIdentity.APP_ONLY;
-        String resource = connection.isPersonal() ? "me/mailFolders('inbox')/messages"
-                : "users/" + connection.mailbox().address() + "/mailFolders('inbox')/messages";
-        return new SubscriptionTarget(connectionId, identity, resource, TokenHolder.of(connection.tokenHolder()));
+        String resource = connection.isPersonal() ? "me/messages" : "users/" + connection.mailbox().address() + "/messages";
+        return new SubscriptionTarget(connection.id(), identity, resource, TokenHolder.of(connection.tokenHolder()));
+    }
+
+    /**
+     * What replaces the connection's one-folder subscription {@code replacing} with an every-folder one, claimed as a
+     * set-up ({@link #target}); null when the set-up is claimed elsewhere, the connection is gone, it holds other
+     * subscriptions than that one, or its shared mailbox has no app-only identity any more (then it is renewed as it is).
+     */
+    public SubscriptionTarget replacementTarget(String replacing, Instant now) {
+        GraphSubscription old = em.find(GraphSubscription.class, replacing);
+        OutlookConnection connection = old == null ? null : em.find(OutlookConnection.class, old.connectionId());
+        if (connection == null || !claimSetUp(connection.id(), now)) {
+            return null;
+        }
+        List<GraphSubscription> current = currentSubscriptions(connection.id());
+        if (current.size() != 1 || !current.get(0).id().equals(replacing) || !connection.isPersonal() && !appOnly.isConfigured()) {
+            setUpEnded(connection.id());
+            return null;
+        }
+        return targetOf(connection);
+    }
+
+    /** Whether the subscription covers one folder only and is to be replaced by one on every folder. */
+    public boolean coversOneFolder(String subscriptionId) {
+        GraphSubscription subscription = em.find(GraphSubscription.class, subscriptionId);
+        return subscription != null && subscription.coversOneFolder();
+    }
+
+    /** Subscriptions on one folder's messages (made before issue 16): replaced at the next renewal round. */
+    public List<String> oneFolderSubscriptions() {
+        return em.createNamedQuery(GraphSubscription.ONE_FOLDER, String.class).getResultList();
+    }
+
+    /**
+     * Microsoft created the every-folder subscription that replaces {@code replaced}: the new one is kept and the old one
+     * forgotten in one transaction, so notifications of either count until Microsoft deletes the old one. False when the
+     * connection is gone meanwhile.
+     */
+    public boolean replaced(SubscriptionTarget target, SubscriptionsAtMicrosoft.Created created, String clientState,
+                            String replaced, Instant now) {
+        if (em.find(OutlookConnection.class, target.connectionId()) == null) {
+            return false;
+        }
+        forget(replaced);
+        em.flush(); // one subscription per connection (graph_subscription_per_connection): the old row goes first
+        em.persist(new GraphSubscription(created.id(), target.connectionId(), target.resource(), target.identity(), clientState,
+                created.expiresAt(), now));
+        setUpEnded(target.connectionId());
+        return true;
+    }
+
+    public void replacementFailed(UUID connectionId) {
+        setUpEnded(connectionId);
     }
 
     /** Microsoft created the subscription: kept, and the connection pushed. False when the connection is gone meanwhile. */
@@ -249,6 +313,9 @@ public class PushDelivery {
         if (subscription == null) {
             return;
         }
+        if (self().coversOneFolder(subscriptionId) && replaced(subscription)) {
+            return;
+        }
         Instant now = clock.instant();
         try {
             Instant expiry = microsoft.renew(client(subscription.identity(), subscription.holder()), subscriptionId, now.plus(lifetime));
@@ -266,6 +333,48 @@ public class PushDelivery {
             }
             self().renewalFailed(subscriptionId, describe(e), now);
         }
+    }
+
+    /**
+     * Replaces a one-folder subscription by an every-folder one without a gap: the new one is created at Microsoft first,
+     * then the old one forgotten and deleted there. @return false when nothing was replaced (the set-up is claimed
+     * elsewhere, or Microsoft refused): the old one is then renewed as it is, and the next round tries again.
+     */
+    private boolean replaced(KnownSubscription old) {
+        Instant now = clock.instant();
+        SubscriptionTarget target = self().replacementTarget(old.id(), now);
+        if (target == null) {
+            return false;
+        }
+        String clientState = OAuthSecrets.random(48);
+        SubscriptionsAtMicrosoft.Created created;
+        try {
+            created = microsoft.create(client(target.identity(), target.holder()), target.resource(), clientState, now.plus(lifetime));
+        } catch (RuntimeException e) {
+            LOG.log(Level.INFO, "subscription {0} of connection {1} could not be replaced by one on every folder ({2}); renewed as it is",
+                    new Object[]{old.id(), old.connectionId(), describe(e)});
+            self().replacementFailed(old.connectionId());
+            return false;
+        }
+        KnownSubscription replacement = new KnownSubscription(created.id(), target.connectionId(), target.identity(), target.holder());
+        boolean kept;
+        try {
+            kept = self().replaced(target, created, clientState, old.id(), now);
+        } catch (RuntimeException e) {
+            // Not written: nothing would ever renew or delete the new one. The old one stays and is renewed as it is.
+            LOG.log(Level.WARNING, "the replacement of subscription " + old.id() + " could not be kept", e);
+            delete(replacement);
+            self().replacementFailed(old.connectionId());
+            return false;
+        }
+        if (!kept) {
+            delete(replacement);
+            return true;
+        }
+        LOG.info(() -> "subscription " + old.id() + " of connection " + old.connectionId() + " (one folder) replaced by "
+                + created.id() + " (every folder)");
+        delete(old);
+        return true;
     }
 
     public void renewed(String subscriptionId, Instant expiry, Instant now) {

@@ -77,7 +77,11 @@ public class SubscriptionRenewal {
             if (!turns.take("subscription-renewal", interval)) {
                 return;
             }
-            for (String id : delivery.expiringBefore(clock.instant().plus(renewBefore))) {
+            // Due: those expiring soon, and those on one folder (the Inbox's, made before issue 16), which a renewal
+            // replaces by a subscription on every folder.
+            java.util.Set<String> due = new java.util.LinkedHashSet<>(delivery.expiringBefore(clock.instant().plus(renewBefore)));
+            due.addAll(delivery.oneFolderSubscriptions());
+            for (String id : due) {
                 if (delivery.claim(id, interval)) {
                     delivery.renew(id);
                 }

@@ -22,10 +22,14 @@ import java.util.UUID;
 @Table(name = "graph_subscription")
 @NamedQuery(name = GraphSubscription.OF_CONNECTION, query = "SELECT s FROM GraphSubscription s WHERE s.connectionId = :connectionId")
 @NamedQuery(name = GraphSubscription.EXPIRING, query = "SELECT s.id FROM GraphSubscription s WHERE s.expiresAt < :before ORDER BY s.expiresAt")
+@NamedQuery(name = GraphSubscription.ONE_FOLDER, query = "SELECT s.id FROM GraphSubscription s WHERE LOWER(s.resource) LIKE '%mailfolders%'"
+        + " ORDER BY s.expiresAt")
 public class GraphSubscription {
 
     public static final String OF_CONNECTION = "GraphSubscription.ofConnection";
     public static final String EXPIRING = "GraphSubscription.expiring";
+    /** Subscriptions on one folder's messages (the Inbox's, made before issue 16), to be replaced by every-folder ones. */
+    public static final String ONE_FOLDER = "GraphSubscription.oneFolder";
 
     @Id
     private String id;
@@ -105,6 +109,14 @@ public class GraphSubscription {
 
     public String resource() {
         return resource;
+    }
+
+    /**
+     * Whether it covers one folder's messages only ({@code …/mailFolders('inbox')/messages}, as subscriptions were made
+     * before issue 16) rather than the mailbox's messages in every folder ({@code …/messages}).
+     */
+    public boolean coversOneFolder() {
+        return resource.toLowerCase(java.util.Locale.ROOT).contains("mailfolders");
     }
 
     public SubscriptionIdentity identity() {

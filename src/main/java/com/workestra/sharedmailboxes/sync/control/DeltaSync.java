@@ -95,13 +95,10 @@ public class DeltaSync {
     @ConfigProperty(name = "sync.run-budget")
     Duration runBudget;
 
-    @Inject
-    @ConfigProperty(name = "sync.sent-items-interval")
-    Duration sentItemsInterval;
-
     /**
-     * @param reason why the connection was due; a change notification says the Inbox changed, so a push-triggered run
-     *               reads Sent Items only when it was last read more than {@code sync.sent-items-interval} ago
+     * @param reason why the connection was due. A change notification is about a message in any folder of the mailbox
+     *               and does not say which (its subscription covers every folder, and Graph names the message only), so a
+     *               push-triggered run reads every selected folder: one request for each unchanged folder.
      */
     public Outcome run(UUID connectionId, SyncReason reason, String owner, Executor prefetch) {
         long started = System.nanoTime();
@@ -137,10 +134,6 @@ public class DeltaSync {
                 ledger.foldersListed(connectionId, target.mailboxId(), tree.list(client, target), clock.instant());
             }
             for (Folder folder : selection.toSync(connectionId, target.mailboxId())) {
-                if (reason == SyncReason.WEBHOOK && !folder.equals(Folder.INBOX)
-                        && ledger.recentlySynced(connectionId, folder, clock.instant().minus(sentItemsInterval))) {
-                    continue;
-                }
                 boolean current;
                 try {
                     current = syncFolder(target, folder, client, owner, deadline, prefetch, check, stored);

@@ -323,21 +323,6 @@ public class SyncLedger {
                 Timestamp.from(now), Timestamp.from(now), connectionId, folder.name());
     }
 
-    /** Whether the folder's cursor moved after {@code since} (its round is current as of then). */
-    public boolean recentlySynced(UUID connectionId, Folder folder, Instant since) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM sync_cursor WHERE connection_id = ? AND folder = ?"
-                     + " AND next_link IS NULL AND delta_link IS NOT NULL AND updated_at > ?")) {
-            statement.setObject(1, connectionId);
-            statement.setString(2, folder.name());
-            statement.setTimestamp(3, Timestamp.from(since));
-            try (ResultSet rows = statement.executeQuery()) {
-                return rows.next();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading a sync cursor failed", e);
-        }
-    }
 
     /**
      * The heartbeat: extends, by {@code lease} from the database's clock, the leases this server still holds among the

@@ -61,6 +61,8 @@ class PushFallbackTest {
     /** What sync was told of each connection: pushed (true) or polled. */
     final Map<UUID, Boolean> deliveredBy = new HashMap<>();
     boolean appOnlyConfigured;
+    /** The database refuses writes (flush throws). */
+    boolean failWrites;
     /** Connections whose push set-up is claimed (by this server or another) and not ended. */
     final Set<UUID> settingUp = new java.util.HashSet<>();
 
@@ -113,6 +115,11 @@ class PushFallbackTest {
             public Instant renew(GraphServiceClient client, String subscriptionId, Instant expiresAt) {
                 callsAtMicrosoft.add("renew " + subscriptionId);
                 return (Instant) answer();
+            }
+
+            @Override
+            public void delete(GraphServiceClient client, String subscriptionId) {
+                callsAtMicrosoft.add("delete " + subscriptionId);
             }
         };
     }
@@ -193,7 +200,7 @@ class PushFallbackTest {
         assertNull(note(ann));
         assertEquals(0, failures(ann));
         assertEquals(Set.of("sub-2"), subscriptions.keySet());
-        assertEquals(List.of("create me/mailFolders('inbox')/messages", "create me/mailFolders('inbox')/messages"),
+        assertEquals(List.of("create me/messages", "create me/messages"),
                 callsAtMicrosoft);
     }
 
@@ -228,7 +235,7 @@ class PushFallbackTest {
 
         push.renew("sub-1");
 
-        assertEquals(List.of("renew sub-1", "create me/mailFolders('inbox')/messages"), callsAtMicrosoft);
+        assertEquals(List.of("renew sub-1", "create me/messages"), callsAtMicrosoft);
         assertEquals(Set.of("sub-3"), subscriptions.keySet());
         assertTrue(pushed(ann));
         assertEquals(List.of(SyncReason.RECOVERY), syncsRequested);
@@ -248,7 +255,7 @@ class PushFallbackTest {
         assertTrue(pushed(ann));
         assertTrue(settingUp.isEmpty(), "the claim ends with the outcome");
         push.setUp(ann.id());
-        assertEquals(List.of("create me/mailFolders('inbox')/messages"), callsAtMicrosoft, "pushed: nothing more to set up");
+        assertEquals(List.of("create me/messages"), callsAtMicrosoft, "pushed: nothing more to set up");
     }
 
     /** Issue 19: Microsoft refuses the app-only identity on a mailbox outside its Exchange management scope. */
@@ -290,6 +297,82 @@ class PushFallbackTest {
         assertEquals(List.of(SyncReason.RECOVERY), syncsRequested);
     }
 
+    /**
+     * Issue 16: a subscription on the Inbox's messages alone (as made before) is replaced at its next renewal round by
+     * one on the mailbox's messages in every folder, with the same identity; the new one exists at Microsoft before the
+     * old one is deleted there, so push has no gap, and nothing needs syncing.
+     */
+    @Test
+    void aSubscriptionOnTheInboxAloneIsReplacedByOneOnEveryFolderBeforeTheOldOneIsDeleted() {
+        appOnlyConfigured = true;
+        OutlookConnection ann = personal();
+        OutlookConnection support = shared(ann);
+        madeBeforeIssue16(ann, "sub-ann", "me/mailFolders('inbox')/messages");
+        madeBeforeIssue16(support, "sub-support", "users/support@contoso.test/mailFolders('inbox')/messages");
+        microsoftAnswers.add(new SubscriptionsAtMicrosoft.Created("sub-ann-2", NOW.plus(Duration.ofMinutes(4200))));
+        microsoftAnswers.add(new SubscriptionsAtMicrosoft.Created("sub-support-2", NOW.plus(Duration.ofMinutes(4200))));
+
+        push.renew("sub-ann");
+        push.renew("sub-support");
+
+        assertEquals(List.of("create me/messages", "delete sub-ann",
+                "create users/support@contoso.test/messages", "delete sub-support"), callsAtMicrosoft);
+        assertEquals(Set.of("sub-ann-2", "sub-support-2"), subscriptions.keySet());
+        assertEquals(com.workestra.sharedmailboxes.notifications.entity.SubscriptionIdentity.APP_ONLY,
+                subscriptions.get("sub-support-2").identity());
+        assertFalse(subscriptions.get("sub-ann-2").coversOneFolder());
+        assertTrue(settingUp.isEmpty(), "the set-up claims end");
+        assertTrue(pushed(ann) && pushed(support));
+        assertEquals(List.of(), syncsRequested);
+
+        push.renew("sub-ann-2");
+        assertEquals("renew sub-ann-2", callsAtMicrosoft.get(callsAtMicrosoft.size() - 1), "an every-folder one is renewed");
+    }
+
+    @Test
+    void anInboxSubscriptionWhoseReplacementMicrosoftRefusesIsRenewedAsItIsAndReplacedLater() {
+        OutlookConnection ann = personal();
+        madeBeforeIssue16(ann, "sub-ann", "me/mailFolders('inbox')/messages");
+        microsoftAnswers.add(graphAnswered(503, "ServiceUnavailable"));
+        microsoftAnswers.add(NOW.plus(Duration.ofMinutes(4200)));
+
+        push.renew("sub-ann");
+
+        assertEquals(List.of("create me/messages", "renew sub-ann"), callsAtMicrosoft);
+        assertEquals(Set.of("sub-ann"), subscriptions.keySet());
+        assertTrue(settingUp.isEmpty());
+        assertTrue(pushed(ann));
+
+        microsoftAnswers.add(new SubscriptionsAtMicrosoft.Created("sub-ann-2", NOW.plus(Duration.ofMinutes(4200))));
+        push.renew("sub-ann");
+        assertEquals(Set.of("sub-ann-2"), subscriptions.keySet());
+    }
+
+    @Test
+    void aReplacementThatCannotBeWrittenIsDeletedAtMicrosoftAndTheOldOneRenewed() {
+        OutlookConnection ann = personal();
+        madeBeforeIssue16(ann, "sub-ann", "me/mailFolders('inbox')/messages");
+        microsoftAnswers.add(new SubscriptionsAtMicrosoft.Created("sub-ann-2", NOW.plus(Duration.ofMinutes(4200))));
+        microsoftAnswers.add(NOW.plus(Duration.ofMinutes(4200)));
+        failWrites = true;
+
+        push.renew("sub-ann");
+
+        assertEquals(List.of("create me/messages", "delete sub-ann-2", "renew sub-ann"), callsAtMicrosoft,
+                "no subscription is left at Microsoft that the service does not know");
+        assertTrue(settingUp.isEmpty());
+    }
+
+    /** A subscription an earlier version made (on one folder), and the connection pushed by it. */
+    void madeBeforeIssue16(OutlookConnection connection, String id, String resource) {
+        subscriptions.put(id, new GraphSubscription(id, connection.id(), resource,
+                connection.isPersonal() ? com.workestra.sharedmailboxes.notifications.entity.SubscriptionIdentity.DELEGATED
+                        : com.workestra.sharedmailboxes.notifications.entity.SubscriptionIdentity.APP_ONLY,
+                "state-" + id, NOW.plus(Duration.ofMinutes(600)), NOW.minus(Duration.ofDays(1))));
+        assertTrue(subscriptions.get(id).coversOneFolder());
+        deliveredBy.put(connection.id(), true);
+    }
+
     boolean pushed(OutlookConnection connection) {
         return deliveredBy.getOrDefault(connection.id(), false);
     }
@@ -323,7 +406,12 @@ class PushFallbackTest {
                         subscriptions.remove(((GraphSubscription) args[0]).id());
                         yield null;
                     }
-                    case "flush" -> null;
+                    case "flush" -> {
+                        if (failWrites) {
+                            throw new jakarta.persistence.PersistenceException("the database refused the write");
+                        }
+                        yield null;
+                    }
                     case "createNativeQuery" -> setUpClaims((String) args[0]);
                     case "createNamedQuery" -> {
                         if (!GraphSubscription.OF_CONNECTION.equals(args[0])) {
