@@ -88,6 +88,8 @@ class ConversationsIT extends ServiceIT {
                 () -> conversations(alice, "q=" + encode(subject)),
                 page -> page.get("items").size() == 1 && page.get("items").get(0).get("messageCount").asInt() == 3
                         && page.get("items").get(0).get("mailboxes").size() == 2, WAIT);
+        // The conversation counts each mail once, so the answer's support@ copy may complete it before sales@'s is synced.
+        awaitMessage(alice, "mailbox=" + encode(sales) + "&q=" + encode(subject), m -> answer.equals(m.get("internetMessageId").asText()));
         JsonNode conversation = listed.get("items").get(0);
         String id = conversation.get("id").asText();
         assertEquals(subject, conversation.get("subject").asText(), "the first message's subject");
@@ -387,6 +389,84 @@ class ConversationsIT extends ServiceIT {
             assertEquals("application/problem+json", refused.headers().firstValue("Content-Type").orElse("").split(";")[0]);
             assertEquals(404, stranger.api().get("/api/v1/messages/" + id).status());
         }
+    }
+
+    @Test
+    void aThreadListsTheCustomersPdfAndInlineScreenshotWithTheIdsThatDownloadThemAndSaysWhenMicrosoftThrottles() throws Exception {
+        String support = workspace.sharedMailbox("support");
+        Person alice = workspace.person("alice");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        awaitCurrent(alice, shared);
+
+        byte[] pdf = new byte[120_000];
+        new java.util.Random(7).nextBytes(pdf);
+        byte[] screenshot = new byte[3_210];
+        new java.util.Random(8).nextBytes(screenshot);
+        String subject = "Printer error " + workspace.suffix;
+        workspace.tenant.deliverWithAttachments(support, "jo@customer.example", subject,
+                "<p>See the screenshot:</p><img src=\"cid:screen.png@01DB0002\" alt=\"error\"><p>and the log.</p>",
+                List.of(Attachment.file("printer-log.pdf", "application/pdf", pdf),
+                        Attachment.inline("screen.png", "image/png", screenshot, "screen.png@01DB0002")));
+        syncNow(alice, shared);
+        JsonNode first = awaitMessage(alice, "q=" + encode(subject), m -> true);
+        // The customer writes again in the same thread, without attachments.
+        workspace.tenant.deliverFromOutside("jo@customer.example", List.of(support), List.of(), "RE: " + subject,
+                "Any news?", first.get("internetMessageId").asText(), first.get("internetMessageId").asText());
+        syncNow(alice, shared);
+        JsonNode thread = Await.until("the thread with both messages", () -> conversations(alice, "q=" + encode(subject)),
+                page -> page.get("items").size() == 1 && page.get("items").get(0).get("messageCount").asInt() == 2, WAIT)
+                .get("items").get(0);
+        String path = "/api/v1/conversations/" + thread.get("id").asText();
+
+        JsonNode conversation = alice.api().get(path).json();
+        JsonNode messages = conversation.get("messages");
+        assertEquals(2, messages.size(), conversation.toString());
+        JsonNode withFiles = messages.get(0);
+        assertEquals(first.get("id").asText(), withFiles.get("id").asText());
+        assertTrue(withFiles.get("attachmentsUnavailable").isNull(), withFiles.toString());
+        JsonNode listed = withFiles.get("attachments");
+        assertEquals(2, listed.size(), withFiles.toString());
+        assertEquals("printer-log.pdf", listed.get(0).get("name").asText());
+        assertEquals(pdf.length, listed.get(0).get("size").asLong());
+        assertFalse(listed.get(0).get("isInline").asBoolean());
+        assertEquals("screen.png", listed.get(1).get("name").asText());
+        assertTrue(listed.get(1).get("isInline").asBoolean());
+        assertEquals("screen.png@01DB0002", listed.get(1).get("contentId").asText());
+        JsonNode reply = messages.get(1);
+        assertEquals(0, reply.get("attachments").size(), reply.toString());
+        assertTrue(reply.get("attachmentsUnavailable").isNull(), reply.toString());
+
+        // The same ids as the single read, whose body shows the screenshot from this service; each id downloads the bytes.
+        JsonNode single = alice.api().get("/api/v1/messages/" + first.get("id").asText()).json();
+        assertEquals(listed.toString(), single.get("attachments").toString());
+        String screenshotPath = "/api/v1/messages/" + first.get("id").asText() + "/attachments/" + encode(listed.get(1).get("id").asText());
+        assertTrue(single.get("body").get("content").asText().contains(screenshotPath), single.get("body").toString());
+        HttpResponse<byte[]> pdfDownload = download(alice, "/api/v1/messages/" + first.get("id").asText() + "/attachments/"
+                + encode(listed.get(0).get("id").asText()));
+        assertEquals(200, pdfDownload.statusCode());
+        assertEquals(sha256(pdf), sha256(pdfDownload.body()), "the PDF arrives byte for byte");
+        HttpResponse<byte[]> screenshotDownload = download(alice, screenshotPath.substring(1));
+        assertEquals(200, screenshotDownload.statusCode());
+        assertArrayEquals(screenshot, screenshotDownload.body());
+
+        // Microsoft throttles the mailbox: the thread still reads, the message says its list is missing and why.
+        workspace.tenant.throttleNext(support, 100_000, Duration.ofSeconds(1));
+        try {
+            var throttled = alice.api().get(path);
+            assertEquals(200, throttled.status(), throttled.body());
+            JsonNode stillThere = throttled.json().get("messages");
+            assertEquals(2, stillThere.size(), throttled.body());
+            assertTrue(stillThere.get(0).get("attachments").isNull(), throttled.body());
+            assertEquals("THROTTLED", stillThere.get(0).get("attachmentsUnavailable").asText(), throttled.body());
+            assertTrue(stillThere.get(0).get("hasAttachments").asBoolean());
+            assertEquals(0, stillThere.get(1).get("attachments").size(), "nothing to ask for the reply: " + throttled.body());
+        } finally {
+            workspace.tenant.clearFaults(support);
+        }
+        JsonNode again = Await.until("the list back once Microsoft answers again", () -> alice.api().get(path).json(),
+                read -> read.get("messages").get(0).get("attachments").isArray(), WAIT);
+        assertEquals(listed.toString(), again.get("messages").get(0).get("attachments").toString());
     }
 
     static HttpResponse<byte[]> download(Person person, String path) throws Exception {

@@ -11,6 +11,7 @@ import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
 import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -21,11 +22,19 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -56,6 +65,15 @@ public class Attachments {
     @Resource
     SessionContext session;
 
+    /** Attachment lists of one conversation read asked of Microsoft at once (each also waits for its mailbox's gate). */
+    @Inject
+    @ConfigProperty(name = "messages.conversation-attachment-lists")
+    int parallelLists;
+
+    /** The container's executor: its threads carry the application's context (CDI, the token vault), no transaction. */
+    @Resource
+    ManagedExecutorService executor;
+
     /** {@code none}: nothing kept here, every download streams from Exchange (the only choice implemented). */
     @Inject
     @ConfigProperty(name = "messages.attachment-cache")
@@ -71,35 +89,110 @@ public class Attachments {
     }
 
     /**
+     * A message's attachments as Exchange listed them just now ({@code unavailable} null), or why they could not be
+     * listed: {@code attachments} null and {@code unavailable} the stable code of the problem that stopped it
+     * ({@link ProblemCode#THROTTLED}, {@link ProblemCode#MICROSOFT_UNAVAILABLE}: try again shortly;
+     * {@link ProblemCode#MAILBOX_ACCESS_DENIED}: Exchange refuses the reader this mailbox; {@link ProblemCode#FORBIDDEN}:
+     * the reader holds no connection to the mailbox any more, connect again).
+     */
+    public record Listing(List<Attachment> attachments, String unavailable) {
+
+        static final Listing NONE = new Listing(List.of(), null);
+
+        static Listing unavailable(ProblemCode why) {
+            return new Listing(null, why.name());
+        }
+    }
+
+    /**
      * The single read of a message, with its attachments and its inline images pointed at {@code urls} (the
      * service's download URL of an attachment id). Exchange is asked only when the message has attachments or its body
      * names a {@code cid:} (Exchange reports {@code hasAttachments} false for a message whose only attachments are
-     * inline); when it cannot be asked, the message still reads, without {@code attachments}.
+     * inline); when it cannot be asked, the message still reads, without {@code attachments} and with
+     * {@code attachmentsUnavailable} saying why.
      */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public MessageView read(Caller caller, String id, boolean raw, boolean remoteImages, AttachmentUrls urls) {
         StoredMessage message = inbox.find(caller, id);
-        List<Attachment> listed = List.of();
+        Listing listing = Listing.NONE;
         if (message.hasAttachments() || mentionsContentIds(message)) {
-            listed = null;
-            Optional<GraphMail.Acting> acting = self().acting(caller, message);
-            if (acting.isPresent()) {
-                try {
-                    listed = toExchange(acting.get(), () -> graph.list(acting.get(), message.graphId()));
-                } catch (ServiceException unavailable) {
-                    LOG.log(Level.FINE, "attachments of message {0} not listed: {1}", new Object[] {message.id(), unavailable.detail()});
-                }
-            }
+            listing = listing(self().acting(caller, message), message);
         }
         Map<String, String> inline = new HashMap<>();
-        if (listed != null) {
-            for (Attachment attachment : listed) {
+        if (listing.attachments() != null) {
+            for (Attachment attachment : listing.attachments()) {
                 if (attachment.contentId() != null) {
                     inline.putIfAbsent(MailHtmlSanitiser.contentId(attachment.contentId()), urls.of(message.id(), attachment.id()));
                 }
             }
         }
-        return inbox.view(message, raw, remoteImages, listed, inline);
+        return inbox.view(message, raw, remoteImages, listing, inline);
+    }
+
+    /**
+     * The attachment lists of a conversation's messages that have attachments ({@code hasAttachments}), keyed by
+     * message id, asked of Exchange with the caller's own connection to each message's mailbox: at most
+     * {@code messages.conversation-attachment-lists} at once (each also through its mailbox's gate), on the container's
+     * managed executor, never in a transaction. A list Exchange cannot give now is a {@link Listing} saying why; the
+     * others are unaffected. Messages without attachments are absent from the map (nothing to ask).
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public Map<Long, Listing> listAll(Caller caller, List<StoredMessage> messages) {
+        List<StoredMessage> asked = messages.stream().filter(StoredMessage::hasAttachments).toList();
+        Map<Long, Listing> listings = new ConcurrentHashMap<>();
+        if (asked.isEmpty()) {
+            return listings;
+        }
+        Map<UUID, Optional<GraphMail.Acting>> acting = new HashMap<>();
+        for (StoredMessage message : asked) {
+            acting.computeIfAbsent(message.mailboxId(), mailbox -> self().acting(caller, message));
+        }
+        Queue<StoredMessage> pending = new ConcurrentLinkedQueue<>(asked);
+        Runnable worker = () -> {
+            for (StoredMessage message = pending.poll(); message != null; message = pending.poll()) {
+                listings.put(message.id(), listing(acting.get(message.mailboxId()), message));
+            }
+        };
+        int workers = Math.max(1, Math.min(parallelLists, asked.size()));
+        List<Future<?>> running = new ArrayList<>(workers);
+        try {
+            for (int i = 1; i < workers; i++) {
+                running.add(executor.submit(worker));
+            }
+        } catch (RejectedExecutionException busy) {
+            LOG.log(Level.FINE, "the managed executor refused a worker; the attachment lists are asked with fewer at once", busy);
+        }
+        worker.run();
+        for (Future<?> work : running) {
+            try {
+                work.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException e) {
+                LOG.log(Level.WARNING, "listing attachments of a conversation failed", e.getCause());
+            }
+        }
+        for (StoredMessage message : asked) {
+            listings.putIfAbsent(message.id(), Listing.unavailable(ProblemCode.MICROSOFT_UNAVAILABLE));
+        }
+        return listings;
+    }
+
+    /** One message's list, or why there is none now; never throws for Microsoft's answer. */
+    private Listing listing(Optional<GraphMail.Acting> acting, StoredMessage message) {
+        if (acting.isEmpty()) {
+            return Listing.unavailable(ProblemCode.FORBIDDEN);
+        }
+        try {
+            return new Listing(toExchange(acting.get(), () -> graph.list(acting.get(), message.graphId())), null);
+        } catch (ServiceException unavailable) {
+            LOG.log(Level.FINE, "attachments of message {0} not listed: {1}", new Object[] {message.id(), unavailable.detail()});
+            return Listing.unavailable(unavailable.code());
+        } catch (RuntimeException unavailable) {
+            LOG.log(Level.FINE, "attachments of message " + message.id() + " not listed", unavailable);
+            return Listing.unavailable(ProblemCode.MICROSOFT_UNAVAILABLE);
+        }
     }
 
     /**

@@ -13,7 +13,11 @@ import com.workestra.sharedmailboxes.messages.entity.Conversation;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import jakarta.annotation.Resource;
+import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 
 import java.time.Instant;
@@ -43,6 +47,12 @@ public class Conversations {
 
     @Inject
     ListRequests requests;
+
+    @Inject
+    Attachments attachments;
+
+    @Resource
+    SessionContext session;
 
     /**
      * The caller's conversations, newest activity first. The filters choose the conversations (one with a message in
@@ -85,8 +95,19 @@ public class Conversations {
         return new ConversationPage(items, next);
     }
 
-    /** One conversation with its messages, oldest first, as far as the caller may read them; else 404. */
+    /**
+     * One conversation with its messages, oldest first, as far as the caller may read them (else 404), each message that
+     * has attachments with Exchange's list of them, asked with the caller's own connections outside any transaction
+     * ({@link Attachments#listAll}).
+     */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public ConversationView get(Caller caller, String id) {
+        Conversation conversation = session.getBusinessObject(Conversations.class).find(caller, id);
+        return ConversationView.withMessages(conversation, attachments.listAll(caller, conversation.messages()));
+    }
+
+    /** One conversation with its messages, oldest first, as far as the caller may read them; else 404. */
+    public Conversation find(Caller caller, String id) {
         long thread;
         try {
             thread = Long.parseLong(id);
@@ -99,7 +120,7 @@ public class Conversations {
         if (conversation == null) {
             throw notFound(id);
         }
-        return ConversationView.withMessages(conversation);
+        return conversation;
     }
 
     /** The caller's readable mailboxes and, for those whose access ended, when: as {@link Inbox} reads them. */

@@ -49,7 +49,14 @@ public class ConversationsResource {
     @Path("{id}")
     @Operation(summary = "One conversation with its messages (received and sent, without bodies), oldest first, only those"
             + " the caller may read; a conversation they may read nothing of is 404 NOT_FOUND, like one that does not exist."
-            + " When later mail links two conversations they become one and the younger id answers 404 from then on")
+            + " When later mail links two conversations they become one and the younger id answers 404 from then on."
+            + " Each message that has attachments (hasAttachments) lists them as the single read of the message does"
+            + " (id, name, contentType, size, isInline, contentId, kind; download with GET /messages/{id}/attachments/"
+            + "{attachmentId}), asked of Microsoft 365 with the caller's own connection at this read; one whose list"
+            + " Microsoft cannot give now (throttled, not answering, the caller no longer connected) is still listed, with"
+            + " attachments null and attachmentsUnavailable the code of why. Messages without attachments have an empty"
+            + " list. Bodies are not part of a conversation: the single read of a message points its cid: images at the"
+            + " download URL")
     public ConversationView get(@PathParam("id") String id) {
         return conversations.get(caller, id);
     }

@@ -94,10 +94,11 @@ public class Inbox {
 
     /**
      * The single read of a message already found: its body (sanitised, with {@code cid:} images pointed at
-     * {@code inlineUrls}, keyed by {@link MailHtmlSanitiser#contentId}), and its attachments (null: not known now).
+     * {@code inlineUrls}, keyed by {@link MailHtmlSanitiser#contentId}), and its attachments (null: not asked; else as
+     * Exchange listed them, or why it could not).
      */
     @TransactionAttribute(TransactionAttributeType.SUPPORTS)
-    public MessageView view(StoredMessage message, boolean raw, boolean remoteImages, List<Attachment> attachments,
+    public MessageView view(StoredMessage message, boolean raw, boolean remoteImages, Attachments.Listing attachments,
                             Map<String, String> inlineUrls) {
         if (message.body() == null) {
             return MessageView.of(message, null, attachments);

@@ -12,7 +12,8 @@ import java.util.List;
 
 /** API.md's Message, tagged with its mailbox; {@code body} only on the single-message read. */
 @JsonbPropertyOrder({"id", "mailbox", "folder", "folderPath", "subject", "from", "sender", "to", "cc", "receivedAt", "isRead", "preview",
-        "hasAttachments", "conversationId", "internetMessageId", "removed", "removedReason", "movedTo", "body", "attachments"})
+        "hasAttachments", "conversationId", "internetMessageId", "removed", "removedReason", "movedTo", "body", "attachments",
+        "attachmentsUnavailable"})
 public record MessageView(String id, String mailbox,
                           @Schema(description = "The message's folder: inbox, sent, or the id of another folder of the"
                                   + " mailbox (see GET /api/v1/outlook/connections/{id}/folders); the value the folder"
@@ -32,7 +33,17 @@ public record MessageView(String id, String mailbox,
                           String movedTo,
                           BodyView body,
                           // Described on Attachment: a @Schema here would replace the array's items in the document.
-                          List<Attachment> attachments) {
+                          List<Attachment> attachments,
+                          @Schema(description = "Set when the message has attachments Exchange could not list just now, so"
+                                  + " attachments is null: the stable code of what stopped it. THROTTLED or"
+                                  + " MICROSOFT_UNAVAILABLE: Microsoft is throttling or not answering, read again shortly;"
+                                  + " MAILBOX_ACCESS_DENIED: Exchange no longer lets the reader open this mailbox; FORBIDDEN:"
+                                  + " the reader holds no connection to the mailbox any more (history), connect it again;"
+                                  + " RECONNECT_REQUIRED: sign in to Outlook again. Null when the list is there (or there is"
+                                  + " nothing to list) and in listings, which never list attachments",
+                                  enumeration = {"THROTTLED", "MICROSOFT_UNAVAILABLE", "MAILBOX_ACCESS_DENIED", "FORBIDDEN",
+                                          "RECONNECT_REQUIRED"})
+                          String attachmentsUnavailable) {
 
     /**
      * {@code remoteImagesBlocked}: the sanitiser withheld remote images (tracking pixels, most of them); asking again with
@@ -56,12 +67,14 @@ public record MessageView(String id, String mailbox,
         return of(message, body, null);
     }
 
-    public static MessageView of(StoredMessage message, BodyView body, List<Attachment> attachments) {
+    /** With the attachments as Exchange listed them, or why it could not ({@code listing} null: not asked). */
+    public static MessageView of(StoredMessage message, BodyView body, Attachments.Listing listing) {
         return new MessageView(Long.toString(message.id()), message.mailboxAddress(), message.folder().apiName(),
                 message.folder().path(), message.subject(),
                 message.from(), message.sender(), message.to(), message.cc(), message.receivedAt(), message.isRead(),
                 message.preview(), message.hasAttachments(), message.conversationId(), message.internetMessageId(),
                 message.isRemoved(), message.removedReason() == null ? null : message.removedReason().toLowerCase(java.util.Locale.ROOT),
-                message.movedTo(), body, attachments);
+                message.movedTo(), body, listing == null ? null : listing.attachments(),
+                listing == null ? null : listing.unavailable());
     }
 }

@@ -111,7 +111,9 @@ public class MessagesResource {
             + " target=\"_blank\"; cid: inline images point at this service's download URL of that attachment"
             + " (GET /messages/{id}/attachments/{attachmentId}, which needs the caller's token like every call); remote"
             + " images withheld unless remoteImages=true, and"
-            + " body.remoteImagesBlocked says so), text as it is (the UI escapes it)")
+            + " body.remoteImagesBlocked says so), text as it is (the UI escapes it). attachments as Microsoft 365 lists"
+            + " them now; when it cannot (throttled, not answering, the caller no longer connected) the message still"
+            + " reads, with attachments null and attachmentsUnavailable the code of why")
     public MessageView get(@PathParam("id") String id,
                            @Parameter(description = "true: the body exactly as Microsoft 365 delivered it, unsanitised;"
                                    + " never render it as HTML") @QueryParam("raw") @DefaultValue("false") boolean raw,

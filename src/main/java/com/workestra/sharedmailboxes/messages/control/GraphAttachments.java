@@ -11,6 +11,7 @@ import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.UserItemRequestBuilder;
 import com.microsoft.graph.users.item.messages.item.attachments.AttachmentsRequestBuilder;
 import com.microsoft.kiota.HttpMethod;
+import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
 import com.microsoft.kiota.RequestInformation;
 import com.microsoft.kiota.serialization.Parsable;
 import com.microsoft.kiota.serialization.ParsableFactory;
@@ -53,6 +54,8 @@ public class GraphAttachments {
     static final String[] ONE_SELECT = {"id", "name", "contentType", "size", "isInline"};
     /** Graph's documented way to learn what an item attachment holds (attachment-get, example 3). */
     static final String ITEM_EXPAND = "microsoft.graph.itemAttachment/item";
+    /** The longest Retry-After the list waits out in place (once); longer, the reader gets the message without it. */
+    static final long LIST_RETRY_MAX_WAIT_SECONDS = 2;
 
     @Inject
     OutlookSignIn signIn;
@@ -69,7 +72,10 @@ public class GraphAttachments {
         return call(acting, graphMessageId, null, user -> {
             AttachmentsRequestBuilder attachments = user.messages().byMessageId(graphMessageId).attachments();
             List<Attachment> listed = new ArrayList<>();
-            AttachmentCollectionResponse page = attachments.get(config -> config.queryParameters.select = LIST_SELECT);
+            AttachmentCollectionResponse page = attachments.get(config -> {
+                config.queryParameters.select = LIST_SELECT;
+                config.options.add(listRetries());
+            });
             while (page != null) {
                 if (page.getValue() != null) {
                     page.getValue().forEach(attachment -> listed.add(of(attachment)));
@@ -79,6 +85,22 @@ public class GraphAttachments {
             }
             return listed;
         });
+    }
+
+    /**
+     * The list is asked while a person waits for a message or a conversation, which reads without it when Microsoft
+     * throttles: the SDK's retry handler would sleep out a 429's Retry-After (up to 180 s, three times, bounded only by
+     * the call timeout), so one retry in place, and only after a wait of at most {@value #LIST_RETRY_MAX_WAIT_SECONDS} s.
+     */
+    static RetryHandlerOption listRetries() {
+        return new RetryHandlerOption((delay, attempt, request, response) -> {
+            String retryAfter = response.header("Retry-After");
+            try {
+                return retryAfter == null || Long.parseLong(retryAfter.trim()) <= LIST_RETRY_MAX_WAIT_SECONDS;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }, 1, RetryHandlerOption.DEFAULT_DELAY);
     }
 
     /** One attachment's description (404 when Exchange does not have it on this message). */

@@ -1,0 +1,152 @@
+package com.workestra.sharedmailboxes.messages.boundary;
+
+import com.workestra.sharedmailboxes.callers.entity.Caller;
+import com.workestra.sharedmailboxes.messages.control.GraphAttachments;
+import com.workestra.sharedmailboxes.messages.control.GraphMail;
+import com.workestra.sharedmailboxes.messages.entity.Attachment;
+import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
+import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
+import com.workestra.sharedmailboxes.problems.entity.ServiceException;
+import jakarta.ejb.SessionContext;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A conversation's attachment lists without a container: asked concurrently but never more than
+ * {@code messages.conversation-attachment-lists} at once, only for messages with attachments, and a list Microsoft
+ * cannot give marks only its own message, with the code of why.
+ */
+class ConversationAttachmentsTest {
+
+    static final Caller ALICE = new Caller("alice", "alice@acme.com", "acme", Set.of());
+    static final UUID SUPPORT = UUID.randomUUID();
+    static final UUID SALES = UUID.randomUUID();
+    static final UUID HISTORY_ONLY = UUID.randomUUID();
+
+    final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    @Test
+    void listsConcurrentlyAtMostTheBoundAndOneThrottledListMarksOnlyItsMessage() {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        AtomicInteger asked = new AtomicInteger();
+        CountDownLatch fourAtOnce = new CountDownLatch(4);
+        GraphAttachments graph = new GraphAttachments() {
+            @Override
+            public List<Attachment> list(GraphMail.Acting acting, String graphMessageId) {
+                asked.incrementAndGet();
+                mostAtOnce.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                try {
+                    fourAtOnce.countDown();
+                    // Holds each call until four are in flight together (or gives up after 10 s: then the bound was not used).
+                    fourAtOnce.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+                if (graphMessageId.equals("graph-7")) {
+                    throw new ServiceException(ProblemCode.THROTTLED, "Microsoft is throttling requests to this mailbox.");
+                }
+                return List.of(new Attachment("att-" + graphMessageId, "log.pdf", "application/pdf", 10, false, null, "file"));
+            }
+        };
+        Attachments attachments = attachments(graph, 4);
+
+        List<StoredMessage> thread = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            thread.add(message(i, i % 2 == 0 ? SUPPORT : SALES, true));
+        }
+        thread.add(message(21, SUPPORT, false));
+        thread.add(message(22, HISTORY_ONLY, true));
+
+        Map<Long, Attachments.Listing> listings = attachments.listAll(ALICE, thread);
+
+        assertEquals(20, asked.get(), "one request per message with attachments in a mailbox the caller is connected to");
+        assertEquals(4, mostAtOnce.get(), "concurrent, and never more than the bound");
+        assertFalse(listings.containsKey(21L), "nothing asked for a message without attachments");
+        for (int i = 1; i <= 20; i++) {
+            Attachments.Listing listing = listings.get((long) i);
+            if (i == 7) {
+                assertNull(listing.attachments());
+                assertEquals("THROTTLED", listing.unavailable());
+            } else {
+                assertNull(listing.unavailable(), "message " + i);
+                assertEquals("att-graph-" + i, listing.attachments().get(0).id());
+            }
+        }
+        assertNull(listings.get(22L).attachments());
+        assertEquals("FORBIDDEN", listings.get(22L).unavailable(), "no connection to the mailbox: connect again");
+    }
+
+    @Test
+    void aThreadWithoutAttachmentsAsksNothing() {
+        AtomicInteger asked = new AtomicInteger();
+        GraphAttachments graph = new GraphAttachments() {
+            @Override
+            public List<Attachment> list(GraphMail.Acting acting, String graphMessageId) {
+                asked.incrementAndGet();
+                return List.of();
+            }
+        };
+        Map<Long, Attachments.Listing> listings = attachments(graph, 4).listAll(ALICE,
+                List.of(message(1, SUPPORT, false), message(2, SALES, false)));
+        assertTrue(listings.isEmpty());
+        assertEquals(0, asked.get());
+    }
+
+    private Attachments attachments(GraphAttachments graph, int bound) {
+        Attachments attachments = new Attachments() {
+            @Override
+            public Optional<GraphMail.Acting> acting(Caller caller, StoredMessage message) {
+                return message.mailboxId().equals(HISTORY_ONLY) ? Optional.empty()
+                        : Optional.of(new GraphMail.Acting(UUID.randomUUID(), message.mailboxId(), "mbx@acme.com", "Mailbox",
+                        false, null));
+            }
+        };
+        attachments.graph = graph;
+        attachments.parallelLists = bound;
+        attachments.executor = (ManagedExecutorService) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ManagedExecutorService.class}, (proxy, method, args) -> method.invoke(pool, args));
+        attachments.session = (SessionContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {SessionContext.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getBusinessObject")) {
+                        return attachments;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        return attachments;
+    }
+
+    private static StoredMessage message(long id, UUID mailbox, boolean hasAttachments) {
+        return new StoredMessage(id, mailbox, "mbx@acme.com", Folder.INBOX, "graph-" + id, "Printer", null, null, List.of(),
+                List.of(), Instant.parse("2026-11-30T10:00:00Z"), true, hasAttachments, "", "conv", "<" + id + "@x>", "html",
+                null, null, null, null);
+    }
+}
