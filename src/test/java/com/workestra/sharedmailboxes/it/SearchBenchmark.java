@@ -12,12 +12,16 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -239,6 +243,23 @@ class SearchBenchmark {
             throws SQLException {
         long[] micros = new long[RUNS];
         int rows = 0;
+        if (Boolean.getBoolean("search.bench.plans")) {
+            // The plan of one run, with timings and buffers: auto_explain sends it to this session as a notice.
+            try (Statement sql = connection.createStatement()) {
+                sql.execute("LOAD 'auto_explain'");
+                sql.execute("SET auto_explain.log_analyze = on");
+                sql.execute("SET auto_explain.log_buffers = on");
+                sql.execute("SET auto_explain.log_level = notice");
+                sql.execute("SET auto_explain.log_min_duration = 0");
+                Connection noticed = printingNotices(connection, "plan of " + name);
+                if (conversations) {
+                    ConversationQueries.page(noticed, query);
+                } else {
+                    MessageQueries.page(noticed, query, mailboxes);
+                }
+                sql.execute("SET auto_explain.log_min_duration = -1");
+            }
+        }
         for (int i = -10; i < RUNS; i++) {
             long started = System.nanoTime();
             rows = conversations ? ConversationQueries.page(connection, query).size() : MessageQueries.page(connection, query, mailboxes).size();
@@ -251,6 +272,34 @@ class SearchBenchmark {
         FIGURES.atMost(name + ", p95", p95, TARGET_MS, " ms");
         return String.format(Locale.ROOT, "  %-70s %3d rows  p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms%n", name, rows,
                 micros[RUNS / 2] / 1e3, p95, micros[RUNS - 1] / 1e3);
+    }
+
+    /** The connection, whose statements print PostgreSQL's notices (auto_explain's plans) when they close. */
+    static Connection printingNotices(Connection connection, String title) {
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(method, connection, args);
+                    if (!(result instanceof PreparedStatement statement)) {
+                        return result;
+                    }
+                    return Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(), new Class<?>[] {PreparedStatement.class},
+                            (p, m, a) -> {
+                                if (m.getName().equals("close")) {
+                                    for (SQLWarning w = statement.getWarnings(); w != null; w = w.getNextWarning()) {
+                                        System.out.println(title + ":\n" + w.getMessage());
+                                    }
+                                }
+                                return invoke(m, statement, a);
+                            });
+                });
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     static void write(String text) {

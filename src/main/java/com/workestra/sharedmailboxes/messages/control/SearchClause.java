@@ -2,6 +2,7 @@ package com.workestra.sharedmailboxes.messages.control;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * The {@code q} filter of the inbox and the conversations, one SQL condition on {@code message m} for every query that
@@ -54,6 +55,11 @@ final class SearchClause {
         statement.setString(index++, text);
         statement.setString(index++, "%" + escapeLike(text) + "%");
         return index;
+    }
+
+    /** The condition's parameters, in order (none without a search). */
+    List<Object> parameters() {
+        return text == null ? List.of() : List.of(text, "%" + escapeLike(text) + "%");
     }
 
     static String escapeLike(String text) {

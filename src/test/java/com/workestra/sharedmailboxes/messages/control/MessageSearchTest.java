@@ -98,14 +98,23 @@ class MessageSearchTest {
         return new InboxQuery(WORKSPACE, mailboxes.keySet(), Set.of(Folder.INBOX, Folder.SENT), false, q, false, afterAt, afterId, limit);
     }
 
-    /** The graph ids found for q, through the per-mailbox plan and through the workspace scan (the same answer). */
+    /**
+     * The graph ids found for q, through the per-mailbox plan and through the workspace scan, each looking among the
+     * newest messages first (the default window: the page fills there or the matches are read) and straight through the
+     * matches (a window of one message): the same answer every way.
+     */
     static List<String> found(String q) throws SQLException {
         try (Connection connection = database.connect()) {
-            List<String> perMailbox = MessageQueries.page(connection, query(q, null, null, 100), mailboxes, 40)
-                    .stream().map(StoredMessage::graphId).toList();
-            List<String> workspace = MessageQueries.page(connection, query(q, null, null, 100), mailboxes, 0)
-                    .stream().map(StoredMessage::graphId).toList();
-            assertEquals(perMailbox, workspace, "both plans answer " + q + " alike");
+            List<String> perMailbox = MessageQueries.page(connection, query(q, null, null, 100), mailboxes, 40,
+                    MessageQueries.SEARCH_WINDOW).stream().map(StoredMessage::graphId).toList();
+            for (int mergeLimit : new int[]{40, 0}) {
+                for (int window : new int[]{MessageQueries.SEARCH_WINDOW, 1}) {
+                    List<String> other = MessageQueries.page(connection, query(q, null, null, 100), mailboxes, mergeLimit, window)
+                            .stream().map(StoredMessage::graphId).toList();
+                    assertEquals(perMailbox, other, "every plan answers " + q + " alike (merge limit " + mergeLimit
+                            + ", window " + window + ")");
+                }
+            }
             return perMailbox;
         }
     }
@@ -147,14 +156,15 @@ class MessageSearchTest {
     @Test
     void searchResultsArePagedByTheKeysetWithoutGapsOrRepeats() throws SQLException {
         List<String> all = found("invoice");
-        for (int mergeLimit : new int[]{40, 0}) {
+        // A window of 50 newest messages fills the first pages of 7 and not the later ones (30 of 400 mention an invoice).
+        for (int[] plan : new int[][]{{40, MessageQueries.SEARCH_WINDOW}, {0, MessageQueries.SEARCH_WINDOW}, {40, 50}, {0, 50}}) {
             List<String> walked = new ArrayList<>();
             Instant afterAt = null;
             Long afterId = null;
             try (Connection connection = database.connect()) {
                 while (true) {
                     List<StoredMessage> page = MessageQueries.page(connection, query("invoice", afterAt, afterId, 7), mailboxes,
-                            mergeLimit);
+                            plan[0], plan[1]);
                     page.forEach(message -> walked.add(message.graphId()));
                     if (page.size() < 7) {
                         break;

@@ -191,7 +191,7 @@ class MessageStoreTest {
                 for (int page = 0; page < 10; page++) {
                     List<StoredMessage> rows = MessageQueries.page(connection,
                             new InboxQuery("w2", addresses.keySet(), Set.of(Folder.INBOX), false, null, false, afterAt, afterId, 7),
-                            addresses, mergeLimit);
+                            addresses, mergeLimit, MessageQueries.SEARCH_WINDOW);
                     if (rows.isEmpty()) {
                         break;
                     }
@@ -205,7 +205,7 @@ class MessageStoreTest {
                 assertEquals("Lead 29", walked.get(0));
                 assertEquals("Invoice 100%_0", walked.get(59));
                 assertEquals(15, MessageQueries.page(connection, query(Set.of(support), true, null, false, null, null, 100),
-                        addresses, mergeLimit).size());
+                        addresses, mergeLimit, MessageQueries.SEARCH_WINDOW).size());
             }
 
             List<StoredMessage> both = MessageQueries.page(connection, query(addresses.keySet(), false, null, false, null, null, 3), addresses);
@@ -257,7 +257,7 @@ class MessageStoreTest {
             Map<UUID, Instant> before = Map.of(mailbox, end);
             for (int mergeLimit : new int[]{40, 0}) {
                 List<StoredMessage> readable = MessageQueries.page(connection, new InboxQuery("w2", Set.of(mailbox),
-                        Set.of(Folder.INBOX, Folder.SENT), false, null, false, null, null, 10, before), addresses, mergeLimit);
+                        Set.of(Folder.INBOX, Folder.SENT), false, null, false, null, null, 10, before), addresses, mergeLimit, MessageQueries.SEARCH_WINDOW);
                 assertEquals(List.of("Before"), readable.stream().map(StoredMessage::subject).toList(), "merge limit " + mergeLimit);
             }
             assertNotNull(MessageQueries.find(connection, all.get(1).id(), addresses, before));
