@@ -53,7 +53,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of a backfill is taken over within 30 s, after its lease ran out and not before, from its cursor, and the mailbox ends
  * with every message exactly once; the same notification posted to every server and replayed during a throttling storm
  * stores nothing twice; PostgreSQL stopped and started again under load (the servers run on a PostgreSQL of their own for
- * that) takes readiness down and up, and the service reconnects by itself with nothing half-written. The figures measured
+ * that) takes readiness down and up, and the service reconnects by itself with nothing half-written; a send Microsoft
+ * accepts while PostgreSQL is down answers 202, goes out once, and is recorded (its key's 202 with it) by itself once
+ * PostgreSQL is back. The figures measured
  * go to {@code target/it/several-servers.txt}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
