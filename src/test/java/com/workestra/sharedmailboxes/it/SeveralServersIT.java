@@ -53,7 +53,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of a backfill is taken over within 30 s, after its lease ran out and not before, from its cursor, and the mailbox ends
  * with every message exactly once; the same notification posted to every server and replayed during a throttling storm
  * stores nothing twice; PostgreSQL stopped and started again under load (the servers run on a PostgreSQL of their own for
- * that) takes readiness down and up, and the service reconnects by itself with nothing half-written. The figures measured
+ * that) takes readiness down and up, and the service reconnects by itself with nothing half-written; a send Microsoft
+ * accepts while PostgreSQL is down answers 202, goes out once, and is recorded (its key's 202 with it) by itself once
+ * PostgreSQL is back. The figures measured
  * go to {@code target/it/several-servers.txt}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -453,6 +455,88 @@ class SeveralServersIT {
                 database.startAgain();
             }
         }
+    }
+
+    /**
+     * Microsoft accepts a send while PostgreSQL is away: the mail went out, so the request answers 202 all the same
+     * (the truth about the mail), nothing can send it a second time, and once PostgreSQL is back the server that sent
+     * it records it by itself (audit line, the key's answer), so that a retry with its Idempotency-Key, on any server,
+     * gets the stored 202. Waits on readiness, the emulator and the API only.
+     */
+    @Test
+    @Order(7)
+    void aSendMicrosoftAcceptsWhilePostgresqlIsDownAnswers202GoesOutOnceAndARetryGetsTheStored202() throws Exception {
+        ServerProcess server = servers.get(0);
+        TestWorkspace workspace = new TestWorkspace(server.base);
+        Person gina = workspace.person("gina");
+        gina.connect();
+        String own = gina.microsoft().upn();
+        String subject = "Accepted while the database was away " + workspace.suffix;
+        String key = UUID.randomUUID().toString();
+        String message = "{\"from\":\"" + own + "\",\"to\":[{\"address\":\"customer@example.com\"}],\"subject\":\"" + subject
+                + "\",\"body\":{\"contentType\":\"text\",\"content\":\"Once, and said so\"}}";
+        ApiClient anonymous = ApiClient.at(server.base);
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        try {
+            // The key is claimed and Microsoft asked; then PostgreSQL goes away before Microsoft answers.
+            workspace.tenant.holdSends(own);
+            Future<ApiClient.Reply> sending = client.submit(() -> sendWithKey(gina, key, message));
+            Await.until("the send reaches Microsoft", () -> workspace.tenant.sendsHeld(own) == 1, WAIT);
+            database.stop();
+            Await.until("server " + server.name + " not ready while PostgreSQL is down",
+                    () -> anonymous.get("/health/ready").status() == 503, WAIT);
+
+            // Microsoft accepts the mail now, while the service can write nothing.
+            long released = System.nanoTime();
+            workspace.tenant.releaseSends(own);
+            ApiClient.Reply sent = sending.get(2, TimeUnit.MINUTES);
+            double answeredIn = seconds(released);
+            assertEquals(202, sent.status(), "the mail went out, and the caller is told so: " + sent.body());
+            assertEquals(503, anonymous.get("/health/ready").status(), "answered while PostgreSQL was still down");
+            assertEquals(1, sentOnce(workspace, subject), "sent once at Microsoft");
+            // A retry while PostgreSQL is away cannot even look the key up: refused, and nothing sent.
+            ApiClient.Reply whileDown = sendWithKey(gina, key, message);
+            assertTrue(whileDown.status() >= 500, "a retry while PostgreSQL is down is refused: " + whileDown.status() + " " + whileDown.body());
+            assertEquals(1, sentOnce(workspace, subject), "the retry while PostgreSQL was down sent nothing");
+
+            database.startAgain();
+            for (ServerProcess each : servers) {
+                Await.until("server " + each.name + " ready again", () -> ApiClient.at(each.base).get("/health/ready").status() == 200, WAIT);
+            }
+            // Until the sending server has written the key's answer, a retry finds the key claimed (409, Retry-After):
+            // never a second mail; then the stored 202.
+            long back = System.nanoTime();
+            List<Integer> answers = new ArrayList<>();
+            ApiClient.Reply retried = Await.until("a retry with the key gets an answer other than 'under way'", () -> {
+                ApiClient.Reply reply = sendWithKey(gina, key, message);
+                answers.add(reply.status());
+                return reply;
+            }, reply -> reply.status() != 409, WAIT);
+            double recordedIn = seconds(back);
+            assertEquals(202, retried.status(), "the retry gets the stored answer: " + retried.body() + ", answers " + answers);
+            for (ServerProcess other : servers) {
+                ApiClient.Reply elsewhere = sendWithKey(on(other, gina, workspace), key, message);
+                assertEquals(202, elsewhere.status(), "the stored answer on server " + other.name + ": " + elsewhere.body());
+            }
+            assertEquals(1, sentOnce(workspace, subject), "still sent once at Microsoft");
+            // Nothing lost: the send is in the audit trail, once, with the connection it went out through.
+            assertEquals(1L, Sql.count("SELECT count(*) FROM audit_event WHERE workspace_id = ? AND user_id = ?"
+                    + " AND action = 'SENT'", workspace.id, gina.userId()),
+                    "the send is audited once, written after PostgreSQL came back");
+            figure("a send Microsoft accepted while PostgreSQL was down answered 202 in %.1f s, went out once; after the start the"
+                    + " key's answer was recorded by itself and a retry got the stored 202 %.1f s after all servers were ready"
+                    + " (answers %s; a retry while down: %d)", answeredIn, recordedIn, answers, whileDown.status());
+        } finally {
+            workspace.tenant.releaseSends(own);
+            client.shutdownNow();
+            if (!database.isRunning()) {
+                database.startAgain();
+            }
+        }
+    }
+
+    static long sentOnce(TestWorkspace workspace, String subject) {
+        return workspace.tenant.sentMail().stream().filter(mail -> subject.equals(mail.subject())).count();
     }
 
     // ---- helpers

@@ -1,14 +1,18 @@
 package com.workestra.sharedmailboxes.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.workestra.sharedmailboxes.localrun.EmbeddedDatabase;
 import com.workestra.sharedmailboxes.m365emulator.NotificationDelivery;
 import com.workestra.sharedmailboxes.m365emulator.SubscriptionCall;
 import com.workestra.sharedmailboxes.m365emulator.SubscriptionView;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 
 import java.io.IOException;
@@ -37,10 +41,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code server-config/wildfly.cli} exactly as an operator would, started as a process with the environment production
  * sets), black-box like the Payara tests: the core journey against the emulator, the console's sign-in, Graph's
  * handshake, and push (the {@code push} container's settings: subscriptions, change notifications, lifecycle events,
- * renewal by the EJB timer). Part of {@code mvn verify}; {@code -Dwildfly.skip=true} leaves it out (and does not unpack
- * WildFly).
+ * renewal by the EJB timer), and a PostgreSQL restart (last: WildFly runs on a PostgreSQL of its own, which the test
+ * stops and starts, as SeveralServersIT does for Payara). Part of {@code mvn verify}; {@code -Dwildfly.skip=true} leaves
+ * it out (and does not unpack WildFly).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WildFlyIT {
 
     private static final Duration BOOT = Duration.ofSeconds(300);
@@ -53,12 +59,20 @@ class WildFlyIT {
     private TestWorkspace workspace;
     private ServiceControls controls;
     private ApiClient anonymous;
+    /**
+     * WildFly's own PostgreSQL (on SeveralServersIT's port, free once that class has closed its own: IT classes run one
+     * after the other), so that stopping it touches none of the Payara containers on the tests' shared database.
+     */
+    private EmbeddedDatabase database;
 
     @BeforeAll
     void startWildFly() throws Exception {
         Assumptions.assumeFalse(Boolean.getBoolean("it.wildfly.skip"), "WildFly left out with -Dwildfly.skip=true");
         Path home = Path.of(System.getProperty("it.wildfly.home"));
         Path log = Path.of(System.getProperty("it.dir")).resolve("wildfly.log");
+        database = EmbeddedDatabase.startRestartable(Integer.getInteger("it.several.db.port"),
+                Path.of(System.getProperty("it.dir"), "postgres-wildfly"));
+        Sql.lookAt(database);
         Files.createDirectories(log.getParent());
         Path config = home.resolve("standalone/configuration/standalone.xml");
         if (!Files.readString(config).contains("java:/jdbc/sharedMailboxes")) {
@@ -90,6 +104,7 @@ class WildFlyIT {
                 + " -Dnotifications.renew-before=" + RENEW_BEFORE + " -Dnotifications.renewal-interval=PT3S"
                 + " -Dsync.poll-interval=PT60M");
         start.environment().put("JBOSS_HOME", home.toString());
+        start.environment().put("DB_PORT", Integer.toString(database.port()));
         server = start.start();
 
         base = URI.create("http://127.0.0.1:" + http + "/").toURL();
@@ -117,6 +132,10 @@ class WildFlyIT {
             all.forEach(ProcessHandle::destroy);
             server.waitFor(30, TimeUnit.SECONDS);
             all.forEach(ProcessHandle::destroyForcibly);
+        }
+        Sql.lookAt(null);
+        if (database != null) {
+            database.close();
         }
     }
 
@@ -322,6 +341,37 @@ class WildFlyIT {
 
     private static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * PostgreSQL stopped and started again under WildFly (its datasource's validate-on-match, valid-connection checker and
+     * exception sorter, server-config/wildfly.cli): readiness goes DOWN while it is away, liveness stays UP, readiness
+     * comes back by itself, and the service works on: a new connection is stored, synced and listed. Last, so that no
+     * other test's background work meets the restart. Waits on readiness and the API only.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void postgresqlRestartedUnderWildFlyTakesReadinessDownAndUpAndTheServiceWorksOn() {
+        long stopping = System.nanoTime();
+        database.stop();
+        Await.until("WildFly not ready while PostgreSQL is down", () -> anonymous.get("/health/ready").status() == 503, WAIT);
+        double notReady = (System.nanoTime() - stopping) / 1e9;
+        ApiClient.Reply ready = anonymous.get("/health/ready");
+        assertTrue(ready.body().contains("DOWN"), "readiness says what is down: " + ready.body());
+        assertEquals(200, anonymous.get("/health/live").status(), "alive all the same: nothing to restart it for");
+
+        database.startAgain();
+        long started = System.nanoTime();
+        Await.until("WildFly ready again by itself", () -> anonymous.get("/health/ready").status() == 200, WAIT);
+        double readyAgain = (System.nanoTime() - started) / 1e9;
+
+        TestWorkspace.Person henry = workspace.person("henry");
+        UUID connection = henry.connect();
+        JsonNode synced = henry.awaitConnection(connection, view -> "healthy".equals(badge(view)), WAIT);
+        assertEquals("healthy", badge(synced), "connected and synced after the restart: " + synced);
+        assertEquals(1, henry.api().get("/api/v1/outlook/connections").json().size(), "listed");
+        System.out.printf("[WildFlyIT] PostgreSQL stopped: not ready after %.1f s; started again: ready after %.1f s%n",
+                notReady, readyAgain);
     }
 
     private static void run(Path log, List<String> command) throws IOException, InterruptedException {

@@ -7,6 +7,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +25,13 @@ public class AuditTrail {
 
     public void record(String workspaceId, String userId, String userUpn, AuditEvent.Action action, String mailbox,
                        UUID connectionId, String detail) {
-        em.persist(new AuditEvent(workspaceId, userId, userUpn, action, mailbox, connectionId, detail, clock.instant()));
+        record(workspaceId, userId, userUpn, action, mailbox, connectionId, detail, clock.instant());
+    }
+
+    /** Records an action that happened at {@code occurredAt} (a mail Microsoft accepted before it could be recorded). */
+    public void record(String workspaceId, String userId, String userUpn, AuditEvent.Action action, String mailbox,
+                       UUID connectionId, String detail, Instant occurredAt) {
+        em.persist(new AuditEvent(workspaceId, userId, userUpn, action, mailbox, connectionId, detail, occurredAt));
     }
 
     /** The newest of these actions recorded on a connection, if any. */

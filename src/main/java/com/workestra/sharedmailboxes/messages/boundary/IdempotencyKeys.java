@@ -97,7 +97,9 @@ public class IdempotencyKeys {
         }
         if (row[1] == null) {
             throw new ServiceException(ProblemCode.IDEMPOTENCY_KEY_IN_USE,
-                    "A request with this Idempotency-Key is under way, or stopped before Microsoft 365 answered it."
+                    "A request with this Idempotency-Key is under way, was sent and is not recorded yet (answered 202; its"
+                            + " record is written once the service's database takes it), or stopped before Microsoft 365"
+                            + " answered it."
                             + " It is not sent again with this key: check Sent Items before sending it with a new one.",
                     Duration.ofSeconds(2), null);
         }

@@ -28,13 +28,14 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Writing mail as the acting user: read state, send, reply, forward, and the signature per (user, mailbox). Each goes to Exchange
@@ -75,6 +76,9 @@ public class MailActions {
 
     @Inject
     Clock clock;
+
+    @Inject
+    UnrecordedSends unrecorded;
 
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public MessageView markRead(Caller caller, String id, boolean isRead) {
@@ -121,8 +125,8 @@ public class MailActions {
             asked.set(true);
             toExchange(caller, acting, () -> graphMail.send(acting, new GraphMail.Outgoing(subject, body.contentType(), body.content(),
                     to, cc, bcc), attachments));
-            self().sent(caller, AuditEvent.Action.SENT, from, acting, (to.size() + cc.size() + bcc.size()) + " recipient(s)"
-                    + files(attachments));
+            return new Accepted(caller, AuditEvent.Action.SENT, from, acting, (to.size() + cc.size() + bcc.size()) + " recipient(s)"
+                    + files(attachments), clock.instant());
         });
     }
 
@@ -165,8 +169,8 @@ public class MailActions {
             asked.set(true);
             toExchange(caller, acting, () -> graphMail.reply(acting, message.graphId(), all, prepared.body().content(),
                     new GraphMail.Recipients(replyTo, replyCc, bcc), attachments));
-            self().sent(caller, AuditEvent.Action.REPLIED, message.mailboxAddress(), acting,
-                    (all ? "reply all to message " : "reply to message ") + message.id() + files(attachments));
+            return new Accepted(caller, AuditEvent.Action.REPLIED, message.mailboxAddress(), acting,
+                    (all ? "reply all to message " : "reply to message ") + message.id() + files(attachments), clock.instant());
         });
     }
 
@@ -191,9 +195,9 @@ public class MailActions {
             asked.set(true);
             toExchange(caller, acting, () -> graphMail.forward(acting, message.graphId(), prepared.body().content(),
                     new GraphMail.Recipients(to, cc, bcc), attachments));
-            self().sent(caller, AuditEvent.Action.FORWARDED, message.mailboxAddress(), acting,
+            return new Accepted(caller, AuditEvent.Action.FORWARDED, message.mailboxAddress(), acting,
                     "forward of message " + message.id() + " to " + (to.size() + cc.size() + bcc.size()) + " recipient(s)"
-                            + files(attachments));
+                            + files(attachments), clock.instant());
         });
     }
 
@@ -233,10 +237,16 @@ public class MailActions {
      * Afterwards the answer is kept, unless nothing can have been sent (refused here before Microsoft was asked,
      * throttled, Microsoft answered with a 5xx, the token could not be had): then the key is released and a retry
      * sends. When Microsoft did not answer at all (a timeout) the mail may have gone, so that answer is kept too.
+     * <p>
+     * Once Microsoft has accepted the mail, the request answers 202 whatever happens here: the mail went out and cannot be
+     * taken back. A 5xx would tell the caller (and every HTTP client, proxy and SDK that retries 5xx by itself) the
+     * opposite, and a retry without a key would send it twice. When the database cannot take the audit line or the key's
+     * answer (PostgreSQL restarting or away), {@link UnrecordedSends} writes them once it can; meanwhile a retry with the
+     * key finds it claimed without an answer and gets 409, never a second mail, and afterwards the stored 202.
      */
-    private void once(Caller caller, String idempotencyKey, String fingerprint, Consumer<AtomicBoolean> sending) {
+    private void once(Caller caller, String idempotencyKey, String fingerprint, Function<AtomicBoolean, Accepted> sending) {
         if (idempotencyKey == null) {
-            sending.accept(new AtomicBoolean());
+            record(sending.apply(new AtomicBoolean()), null);
             return;
         }
         String key = idempotencyKey.strip();
@@ -250,26 +260,61 @@ public class MailActions {
             return;
         }
         AtomicBoolean asked = new AtomicBoolean();
+        Accepted accepted;
         try {
-            sending.accept(asked);
+            accepted = sending.apply(asked);
         } catch (ServiceException refused) {
             if (!asked.get() || nothingSent(refused)) {
-                keys.released(caller, key);
+                keyStep(refused, () -> keys.released(caller, key));
             } else {
-                keys.answered(caller, key, IdempotencyKeys.Answer.refused(refused));
+                keyStep(refused, () -> keys.answered(caller, key, IdempotencyKeys.Answer.refused(refused)));
             }
             throw refused;
         } catch (RuntimeException failed) {
             if (asked.get()) {
-                keys.answered(caller, key, IdempotencyKeys.Answer.refused(new ServiceException(ProblemCode.INTERNAL_ERROR,
-                        "Sending failed unexpectedly; the message may have been sent. Check Sent Items before sending it again"
-                                + " with a new Idempotency-Key.")));
+                keyStep(failed, () -> keys.answered(caller, key, IdempotencyKeys.Answer.refused(new ServiceException(
+                        ProblemCode.INTERNAL_ERROR, "Sending failed unexpectedly; the message may have been sent. Check Sent"
+                        + " Items before sending it again with a new Idempotency-Key."))));
             } else {
-                keys.released(caller, key);
+                keyStep(failed, () -> keys.released(caller, key));
             }
             throw failed;
         }
-        keys.answered(caller, key, IdempotencyKeys.Answer.accepted());
+        record(accepted, key);
+    }
+
+    /**
+     * Writes what Microsoft accepted: the audit line with {@link MailSent}, then (with a key) the key's 202, each in its
+     * own transaction; what the database cannot take now is written later by {@link UnrecordedSends}.
+     */
+    private void record(Accepted accepted, String key) {
+        MailActions self = self();
+        List<Runnable> steps = new ArrayList<>();
+        steps.add(() -> self.sent(accepted.caller(), accepted.action(), accepted.mailbox(), accepted.acting(), accepted.detail(),
+                accepted.at()));
+        if (key != null) {
+            steps.add(() -> keys.answered(accepted.caller(), key, IdempotencyKeys.Answer.accepted()));
+        }
+        unrecorded.write(accepted.action() + " by " + accepted.caller().upn() + " (workspace " + accepted.caller().workspaceId()
+                + ", user " + accepted.caller().userId() + ") from " + accepted.mailbox() + " at " + accepted.at() + ": "
+                + accepted.detail() + (key == null ? "" : ", Idempotency-Key " + key), steps);
+    }
+
+    /**
+     * Settles the key of a request that failed; when the database cannot, the request's own failure is still what the
+     * caller hears, and the key stays claimed without an answer (a retry gets 409 until it expires, never a second mail).
+     */
+    private static void keyStep(RuntimeException answer, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException failed) {
+            answer.addSuppressed(failed);
+        }
+    }
+
+    /** A mail Microsoft accepted, as the audit line records it, and when. */
+    private record Accepted(Caller caller, AuditEvent.Action action, String mailbox, GraphMail.Acting acting, String detail,
+                            Instant at) {
     }
 
     /** Microsoft cannot have sent: it throttled, answered with a server error (which Graph's own SDK retries), or was never asked. */
@@ -307,9 +352,12 @@ public class MailActions {
         return GraphMail.Acting.of(acting(caller, message.mailboxId(), message.mailboxAddress()));
     }
 
-    /** The database half of {@link #send} and {@link #reply}, once Exchange has accepted the mail: audited, and announced. */
-    public void sent(Caller caller, AuditEvent.Action action, String mailbox, GraphMail.Acting acting, String detail) {
-        audit.record(caller.workspaceId(), caller.userId(), caller.upn(), action, mailbox, acting.connectionId(), detail);
+    /**
+     * The database half of {@link #send}, {@link #reply} and {@link #forward}, once Exchange has accepted the mail: audited
+     * with the time it was accepted, and announced.
+     */
+    public void sent(Caller caller, AuditEvent.Action action, String mailbox, GraphMail.Acting acting, String detail, Instant at) {
+        audit.record(caller.workspaceId(), caller.userId(), caller.upn(), action, mailbox, acting.connectionId(), detail, at);
         sent.fire(new MailSent(acting.connectionId()));
     }
 

@@ -45,7 +45,10 @@ public class MessagesResource {
             + " IDEMPOTENCY_KEY_REUSED. While the first request is under way, or when it stopped before Microsoft 365 answered:"
             + " 409 IDEMPOTENCY_KEY_IN_USE with Retry-After, and it is not sent again with that key. When nothing can have been"
             + " sent (throttled, Microsoft 365 answered with a server error, refused before Microsoft 365 was asked) the key is"
-            + " free again and a retry sends.";
+            + " free again and a retry sends. Once Microsoft 365 has accepted the mail the answer is 202, even when this"
+            + " service cannot record it at that moment (its database restarting): it records it, and the key's answer,"
+            + " as soon as it can; until then a retry with the key gets 409 (or, while the database is away, 500), never a"
+            + " second mail.";
 
     /** What q does (issue 17 §4, messages.control.SearchClause), for the messages and the conversations. */
     static final String SEARCH = "search, at most 200 characters: every word of q among the words of the subject, the sender's name or the body text (English stemming: invoices finds invoice), or q as typed inside the subject or a sender's or To/Cc recipient's name or address (case-insensitive; % and _ are literal); newest first, paged like the unfiltered list";
