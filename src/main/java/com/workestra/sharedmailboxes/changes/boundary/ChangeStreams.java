@@ -11,6 +11,8 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -199,6 +201,14 @@ public class ChangeStreams {
         }, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Starts the loop with the application, not with the first stream: it also prunes the feed, which must happen on a
+     * server where no stream was ever opened.
+     */
+    void startWithTheApplication(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // creating the bean started the loop (@PostConstruct)
+    }
+
     @PreDestroy
     void stop() {
         if (loop != null) {
@@ -360,8 +370,8 @@ public class ChangeStreams {
         if (!lastPrune.equals(Instant.MIN) && now.isAfter(lastPrune) && now.isBefore(lastPrune.plus(PRUNE_EVERY))) {
             return;
         }
-        lastPrune = now;
         int forgotten = log.forget(now.minus(retention));
+        lastPrune = now;
         if (forgotten > 0) {
             LOG.info(() -> "the change feed forgot " + forgotten + " changes older than " + retention);
         }
