@@ -256,8 +256,9 @@ public class ChangeStreams {
             oldest.offer(oldest.out::close, Integer.MAX_VALUE);
             oldest.flush(senders);
         }
-        streams.add(new Stream(caller, out, position));
+        // Said before the loop knows the stream, so it is its first line (the loop's senders write the rest).
         out.comment("streaming changes after " + position);
+        streams.add(new Stream(caller, out, position));
     }
 
     /** How many streams are open on this server. */
