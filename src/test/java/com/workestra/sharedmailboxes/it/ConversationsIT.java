@@ -281,6 +281,8 @@ class ConversationsIT extends ServiceIT {
         for (String path : List.of("/api/v1/changes", "/api/v1/changes/stream")) {
             JsonNode get = paths.path(path).path("get");
             assertTrue(get.path("responses").has("200") && get.path("responses").has("400"), path + ": " + get);
+            assertTrue(get.path("responses").path("410").path("content").path("application/problem+json").path("examples")
+                    .has("CURSOR_EXPIRED"), path + " says a cursor older than the retention is gone: " + get);
         }
         assertTrue(list.path("responses").has("200") && list.path("responses").has("400"), list.toString());
         assertTrue(one.path("responses").has("200") && one.path("responses").has("404"), one.toString());
