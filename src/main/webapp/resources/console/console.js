@@ -5,8 +5,11 @@
  * - The connection list re-renders itself, through Faces' ajax (faces.js, also a resource of this server), when the
  *   change feed says a connection's health changed: the page listens to the console's stream of the feed
  *   (Server-Sent Events at admin/changes, the console session's own) and re-renders the list on each
- *   connection.health event while a mailbox waits for its first sync (data-poll="true"), and once 2.5 s after the
- *   stream opened (what changed while the page loaded), with no time limit. Only where the
+ *   connection.health event (a first sync, an error appearing on a healthy row or clearing, a row added or removed
+ *   elsewhere), and once 2.5 s after the stream opened (what changed while the page loaded), with no time limit. Never
+ *   under the person's hands: while they are typing or choosing, or a form is open in the list (adding a mailbox,
+ *   choosing folders, confirming a removal: a re-render would lose what they entered), the re-render waits until they
+ *   are done. A 'cursor.expired' event (the stream's position was older than the feed keeps) re-renders too. Only where the
  *   stream cannot be opened does it fall back to the old way, while a mailbox waits for its first sync (the list says
  *   so with data-poll="true"): every 2.5 s, for at most a minute after the page loaded, then the list's Refresh button.
  *   The list tells where it stands in data-refreshing ("on" while a mailbox waits, "done", "stopped") and
@@ -86,15 +89,19 @@
         }
     }
 
+    /** Whether a form is open in the list (its fields are not submitted by a re-render, which would close or reset them). */
+    function formOpen(region) {
+        return region.querySelector('.add-form, .folders, .confirm') !== null;
+    }
+
     /** A connection's health changed (the stream said so): re-render the list now, or as soon as the person lets us. */
     function changed() {
         var region = pollRegion();
-        if (!region || region.getAttribute('data-poll') !== 'true') {
-            // Only while a mailbox waits for its first sync does the list change by itself under the person's eyes.
+        if (!region) {
             pending = false;
             return;
         }
-        if (inFlight || busy() || document.visibilityState === 'hidden') {
+        if (inFlight || busy() || formOpen(region) || document.visibilityState === 'hidden') {
             pending = true;
             return;
         }
@@ -113,6 +120,7 @@
             return false;
         }
         source.addEventListener('connection.health', changed);
+        source.addEventListener('cursor.expired', changed);
         source.onopen = function () {
             live = true;
             if (timer !== null) {

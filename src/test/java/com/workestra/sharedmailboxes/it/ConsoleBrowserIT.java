@@ -140,6 +140,20 @@ class ConsoleBrowserIT extends ServiceIT {
         assertTrue(browser.find(By.id("toast")).getText().contains("Sync requested for " + support));
         browser.await(d -> !browser.has(By.id("toast")), Duration.ofSeconds(30));
 
+        // An error appearing on the healthy row reaches the open page too (its connection.health change on the feed): the
+        // Exchange admin removes alice's Full Access, a sync started elsewhere (the API) is refused, and the row shows it
+        // without a reload and without anyone touching the page.
+        browser.await(d -> "true".equals(browser.find(By.id("rows:list")).getAttribute("data-live")));
+        browser.script("window.stillTheSamePage = true;");
+        workspace.tenant.revokeFullAccess(support, alice.microsoft().upn());
+        assertEquals(202, alice.api().post("/api/v1/outlook/connections/" + connectionId(alice.userId(), support) + "/sync", "").status());
+        browser.await(d -> "error".equals(row(support).getAttribute("data-badge")), Duration.ofSeconds(60));
+        assertEquals(Boolean.TRUE, browser.script("return window.stillTheSamePage === true;"), "no reload happened");
+        assertFalse(row(support).findElement(By.cssSelector(".row-error")).getText().isBlank(), row(support).getText());
+        assertEquals("healthy", row(alice.microsoft().upn()).getAttribute("data-badge"), "the other row stays as it was");
+        browser.screenshot("07b-error-pushed-into-the-open-page");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+
         // The same person through the REST API with their token sees the same connections.
         JsonNode api = alice.api().get("/api/v1/outlook/connections").json();
         List<String> addresses = new ArrayList<>();

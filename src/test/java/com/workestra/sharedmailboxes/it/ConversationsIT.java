@@ -283,6 +283,8 @@ class ConversationsIT extends ServiceIT {
         for (String path : List.of("/api/v1/changes", "/api/v1/changes/stream")) {
             JsonNode get = paths.path(path).path("get");
             assertTrue(get.path("responses").has("200") && get.path("responses").has("400"), path + ": " + get);
+            assertTrue(get.path("responses").path("410").path("content").path("application/problem+json").path("examples")
+                    .has("CURSOR_EXPIRED"), path + " says a cursor older than the retention is gone: " + get);
         }
         assertTrue(list.path("responses").has("200") && list.path("responses").has("400"), list.toString());
         assertTrue(one.path("responses").has("200") && one.path("responses").has("404"), one.toString());
@@ -618,6 +620,49 @@ class ConversationsIT extends ServiceIT {
                 assertTrue(other.comments().stream().anyMatch(comment -> comment.startsWith("streaming changes after")),
                         "the stream was open all along: " + other.comments());
             }
+        }
+    }
+
+    @Test
+    void aCursorOlderThanTheRetentionIsRefusedWithGoneAndSaysToReReadNeverContinuedWithAGap() {
+        String support = workspace.sharedMailbox("aged");
+        Person alice = workspace.person("alice");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        awaitCurrent(alice, shared);
+        String cursor = changes(alice, null, null).get("nextCursor").asText();
+        String subject = "Aged " + workspace.suffix;
+        workspace.tenant.deliver(support, "customer@example.com", subject, "Hello");
+        syncNow(alice, shared);
+        String id = awaitMessage(alice, "q=" + encode(subject), m -> true).get("id").asText();
+        assertTrue(changes(alice, cursor, 500).get("items").toString().contains("\"messageId\":\"" + id + "\""),
+                "the cursor reads the message's changes while they are kept");
+        try {
+            // Eight days pass on the service's clock: its pruning (hourly, by that clock) removes what is older than
+            // changes.retention (7 days). Background work is held so no sync runs in the moved time.
+            controls.holdBackgroundWork();
+            controls.advanceClock(Duration.ofDays(8));
+            ApiClient.Reply gone = Await.until("the old cursor is refused", () -> alice.api().get("/api/v1/changes?cursor=" + cursor),
+                    reply -> reply.status() != 200, WAIT);
+            assertEquals(410, gone.status(), gone.body());
+            assertTrue(gone.contentType().startsWith("application/problem+json"), gone.contentType());
+            JsonNode problem = gone.json();
+            assertEquals("CURSOR_EXPIRED", problem.get("code").asText(), problem.toString());
+            String detail = problem.get("detail").asText();
+            assertTrue(detail.contains("missed") && detail.contains("Re-read") && detail.contains("fresh cursor"), detail);
+
+            // The stream with that Last-Event-ID is refused the same way, before it starts.
+            ApiClient.Reply stream = alice.api().send(alice.api().request("/api/v1/changes/stream")
+                    .header("Accept", "text/event-stream").header("Last-Event-ID", cursor).timeout(Duration.ofSeconds(30)).GET());
+            assertEquals(410, stream.status(), stream.body());
+            assertEquals("CURSOR_EXPIRED", stream.json().get("code").asText(), stream.body());
+
+            // What the problem says works: a fresh cursor, and from it what follows.
+            JsonNode fresh = changes(alice, null, null);
+            JsonNode again = changes(alice, fresh.get("nextCursor").asText(), null);
+            assertEquals(0, again.get("items").size(), again.toString());
+        } finally {
+            controls.backToRealTime();
         }
     }
 

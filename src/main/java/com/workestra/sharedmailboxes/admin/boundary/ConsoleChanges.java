@@ -4,8 +4,11 @@ import com.workestra.sharedmailboxes.callers.entity.ConsolePrincipal;
 import com.workestra.sharedmailboxes.changes.boundary.ChangeFeed;
 import com.workestra.sharedmailboxes.changes.boundary.ChangeStreams;
 import com.workestra.sharedmailboxes.changes.boundary.ChangeSubscriber;
+import com.workestra.sharedmailboxes.changes.boundary.ChangesResource;
 import com.workestra.sharedmailboxes.changes.entity.Change;
 import com.workestra.sharedmailboxes.changes.entity.StoredChange;
+import com.workestra.sharedmailboxes.problems.entity.Problem;
+import com.workestra.sharedmailboxes.problems.entity.ServiceException;
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -53,7 +56,14 @@ public class ConsoleChanges extends HttpServlet {
         async.setTimeout(0);
         Stream stream = new Stream(async, response.getWriter());
         async.addListener(stream);
-        streams.open(who.caller(), stream, position);
+        try {
+            streams.open(who.caller(), stream, position);
+        } catch (ServiceException expired) {
+            // Last-Event-ID older than the feed keeps (a page left open for days): the page re-renders its list on this
+            // event, and the stream goes on from now.
+            stream.expired(expired.problem());
+            streams.open(who.caller(), stream, streams.now(who.caller()));
+        }
     }
 
     /** One console page's stream. */
@@ -74,6 +84,11 @@ public class ConsoleChanges extends HttpServlet {
             }
             write("id: " + change.id() + "\nevent: " + change.type() + "\ndata: {\"connectionId\":\"" + change.connectionId()
                     + "\"}\n\n");
+        }
+
+        @Override
+        public synchronized void expired(Problem problem) {
+            write("event: " + ChangesResource.EXPIRED_EVENT + "\ndata: {\"code\":\"" + problem.code() + "\"}\n\n");
         }
 
         @Override

@@ -3,6 +3,7 @@ package com.workestra.sharedmailboxes.changes.boundary;
 import com.workestra.sharedmailboxes.callers.entity.Caller;
 import com.workestra.sharedmailboxes.changes.control.ChangeLog;
 import com.workestra.sharedmailboxes.changes.entity.Change;
+import com.workestra.sharedmailboxes.changes.entity.ChangeBatch;
 import com.workestra.sharedmailboxes.changes.entity.ChangePage;
 import com.workestra.sharedmailboxes.changes.entity.ChangeReader;
 import com.workestra.sharedmailboxes.changes.entity.StoredChange;
@@ -19,7 +20,8 @@ import java.util.Set;
 /**
  * {@code GET /changes}: a caller's page of their workspace's feed after a cursor (a position), the changes they may see,
  * in commit order. A page reads at most {@code changes.max-scan} stored changes, so a caller who may see few of them
- * still gets a bounded answer; its nextCursor moves past what was read.
+ * still gets a bounded answer; its nextCursor moves past what was read. A cursor older than {@code changes.retention}
+ * (changes after it were removed) is refused with {@link ProblemCode#CURSOR_EXPIRED}, never continued with a gap.
  */
 @ApplicationScoped
 public class ChangeFeed {
@@ -55,7 +57,11 @@ public class ChangeFeed {
         int scanned = 0;
         while (items.size() < size && scanned < maxScan) {
             int want = Math.min(maxScan - scanned, Math.max(size, 100));
-            List<StoredChange> batch = log.after(caller.workspaceId(), at, want);
+            ChangeBatch read = log.read(caller.workspaceId(), at, want);
+            if (read.forgotAfter(at)) {
+                throw expired();
+            }
+            List<StoredChange> batch = read.changes();
             for (StoredChange change : batch) {
                 at = change.seq();
                 if (reader.sees(change)) {
@@ -71,6 +77,16 @@ public class ChangeFeed {
             }
         }
         return new ChangePage(items, Long.toString(at));
+    }
+
+    /**
+     * The answer to a cursor whose changes the feed no longer holds (older than {@code changes.retention}): continuing
+     * would silently skip changes, so the caller is told to re-read what it keeps in sync and start again from now.
+     */
+    public static ServiceException expired() {
+        return new ServiceException(ProblemCode.CURSOR_EXPIRED, "Changes after this cursor were removed (the feed keeps"
+                + " changes.retention of them), so some were missed. Re-read what you keep (the messages, conversations and"
+                + " connections you show), then continue from a fresh cursor: GET /api/v1/changes without a cursor gives it.");
     }
 
     ChangeReader reader(Caller caller) {

@@ -1,12 +1,19 @@
 package com.workestra.sharedmailboxes.changes.boundary;
 
 import com.workestra.sharedmailboxes.changes.entity.Change;
+import com.workestra.sharedmailboxes.problems.entity.Problem;
 
 /** One open stream of the change feed, as the transport that carries it (JAX-RS Server-Sent Events, the console's). */
 public interface ChangeSubscriber {
 
     /** Sends a change; a failure closes the stream. */
     void send(Change change);
+
+    /**
+     * Says that changes after the stream's position were removed before it got them ({@code changes.retention}): the
+     * client must re-read what it keeps and start from a fresh cursor. The stream is closed after it.
+     */
+    void expired(Problem problem);
 
     /** An SSE comment, so that proxies keep the stream open and a vanished client is noticed. */
     void comment(String text);

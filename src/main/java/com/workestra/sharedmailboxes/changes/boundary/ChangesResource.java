@@ -4,6 +4,7 @@ import com.workestra.sharedmailboxes.SharedMailboxesApi;
 import com.workestra.sharedmailboxes.callers.entity.Caller;
 import com.workestra.sharedmailboxes.changes.entity.Change;
 import com.workestra.sharedmailboxes.changes.entity.ChangePage;
+import com.workestra.sharedmailboxes.problems.entity.Problem;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -31,6 +32,8 @@ public class ChangesResource {
 
     private static final Logger LOG = Logger.getLogger(ChangesResource.class.getName());
     private static final Jsonb JSON = JsonbBuilder.create();
+    /** The event a stream gets, with no id and as its last, when changes after its position were removed. */
+    public static final String EXPIRED_EVENT = "cursor.expired";
 
     @Inject
     Caller caller;
@@ -50,7 +53,9 @@ public class ChangesResource {
             + " their own connections' health, every connection's for an admin; nothing of another workspace). Without a"
             + " cursor the feed starts now: no items, and nextCursor is where it begins. nextCursor is never null: call"
             + " again with it to continue; the same cursor gives the same changes on every server and after restarts."
-            + " Changes are kept for changes.retention")
+            + " Changes are kept for changes.retention: a cursor older than that (changes after it were removed) is refused"
+            + " with 410 CURSOR_EXPIRED, never continued with a gap; re-read what you keep, then start again from a fresh"
+            + " cursor (this operation without one)")
     public ChangePage list(
             @Parameter(description = "a change's id or the nextCursor of the previous page") @QueryParam("cursor") String cursor,
             @Parameter(description = "page size, 1 to changes.max-page-size") @QueryParam("limit") Integer limit) {
@@ -64,7 +69,13 @@ public class ChangesResource {
             + " whichever server stored it: event name = the change's type, id = its id, data = the Change as JSON."
             + " Last-Event-ID (or cursor) resumes after that change without loss or repeat; without either the stream"
             + " starts now. Comments (': heartbeat') keep the stream open. A person holds at most"
-            + " changes.max-streams-per-caller streams on one server: opening another closes their oldest")
+            + " changes.max-streams-per-caller streams on one server: opening another closes their oldest. A client that"
+            + " stops reading is dropped (its stream closed) once changes.stream-buffer changes wait for it or a write"
+            + " has not finished within changes.send-timeout: reconnect with Last-Event-ID, nothing is lost. A"
+            + " Last-Event-ID or cursor older than what the feed keeps (changes.retention) is refused with 410"
+            + " CURSOR_EXPIRED; an open stream that falls that far behind gets one 'cursor.expired' event (no id, data"
+            + " the same problem+json) and is closed. Either way some changes were missed: re-read what you keep, then"
+            + " open the stream without Last-Event-ID (or from a fresh cursor of GET /changes)")
     public void stream(@Context SseEventSink sink, @Context Sse sse,
                        @Parameter(description = "the id of the last change received") @HeaderParam("Last-Event-ID") String lastEventId,
                        @Parameter(description = "a change's id or a page's nextCursor, when there is no Last-Event-ID")
@@ -81,6 +92,11 @@ public class ChangesResource {
         public void send(Change change) {
             sent(sink.send(sse.newEventBuilder().id(change.id()).name(change.type())
                     .data(String.class, JSON.toJson(change)).build()));
+        }
+
+        @Override
+        public void expired(Problem problem) {
+            sent(sink.send(sse.newEventBuilder().name(EXPIRED_EVENT).data(String.class, JSON.toJson(problem)).build()));
         }
 
         @Override

@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.changes.control;
 
+import com.workestra.sharedmailboxes.changes.entity.ChangeBatch;
 import com.workestra.sharedmailboxes.changes.entity.ChangeReader;
 import com.workestra.sharedmailboxes.changes.entity.StoredChange;
 import jakarta.annotation.Resource;
@@ -29,13 +30,37 @@ import java.util.UUID;
 @ApplicationScoped
 public class ChangeLog {
 
+    /**
+     * The changes after a position and, in the same snapshot, how far retention has removed changes (one row with
+     * nulls when there are no changes): a change removed before this read is always counted in the mark.
+     */
     static final String AFTER = """
-            SELECT c.seq, c.at, c.type, c.mailbox_id, b.address, c.message_id, c.thread_id, c.received_at, c.connection_id,
+            SELECT COALESCE((SELECT f.through FROM change_forgotten f WHERE f.workspace_id = ?), 0),
+                   c.seq, c.at, c.type, c.mailbox_id, c.address, c.message_id, c.thread_id, c.received_at, c.connection_id,
                    c.user_id
-              FROM change c LEFT JOIN mailbox b ON b.id = c.mailbox_id
-             WHERE c.workspace_id = ? AND c.seq > ?
+              FROM (SELECT 1) AS one LEFT JOIN LATERAL (
+                   SELECT c.seq, c.at, c.type, c.mailbox_id, b.address, c.message_id, c.thread_id, c.received_at,
+                          c.connection_id, c.user_id
+                     FROM change c LEFT JOIN mailbox b ON b.id = c.mailbox_id
+                    WHERE c.workspace_id = ? AND c.seq > ?
+                    ORDER BY c.seq
+                    LIMIT ?) c ON true
              ORDER BY c.seq
-             LIMIT ?
+            """;
+
+    /**
+     * Removes the changes stored before a time and, in the same statement, raises each workspace's mark of what was
+     * removed, so that a cursor below the mark is told it missed changes.
+     */
+    static final String FORGET = """
+            WITH gone AS (
+                DELETE FROM change WHERE at < ? AND seq IS NOT NULL RETURNING workspace_id, seq),
+            marked AS (
+                INSERT INTO change_forgotten AS f (workspace_id, through)
+                SELECT workspace_id, max(seq) FROM gone GROUP BY workspace_id ORDER BY workspace_id
+                ON CONFLICT (workspace_id) DO UPDATE SET through = GREATEST(f.through, EXCLUDED.through)
+                RETURNING 1)
+            SELECT count(*) FROM gone
             """;
 
     @Resource(lookup = "jdbc/sharedMailboxes")
@@ -74,27 +99,47 @@ public class ChangeLog {
 
     /** Up to {@code max} of the workspace's changes after position {@code after}, in order, whoever may see them. */
     public List<StoredChange> after(String workspaceId, long after, int max) {
+        return read(workspaceId, after, max).changes();
+    }
+
+    /**
+     * {@link #after}, with the highest position retention has removed, read in the same snapshot: when it is above
+     * {@code after}, changes after {@code after} were forgotten before this read (see {@link ChangeBatch#forgotAfter}).
+     */
+    public ChangeBatch read(String workspaceId, long after, int max) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(AFTER)) {
             statement.setString(1, workspaceId);
-            statement.setLong(2, after);
-            statement.setInt(3, max);
+            statement.setString(2, workspaceId);
+            statement.setLong(3, after);
+            statement.setInt(4, max);
             List<StoredChange> changes = new ArrayList<>();
+            long forgotten = 0;
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    long messageId = rows.getLong(6);
+                    forgotten = rows.getLong(1);
+                    long seq = rows.getLong(2);
+                    if (rows.wasNull()) {
+                        continue; // no changes after the position: only the mark
+                    }
+                    long messageId = rows.getLong(7);
                     Long message = rows.wasNull() ? null : messageId;
-                    long threadId = rows.getLong(7);
+                    long threadId = rows.getLong(8);
                     Long thread = rows.wasNull() ? null : threadId;
-                    changes.add(new StoredChange(rows.getLong(1), instant(rows.getTimestamp(2)), rows.getString(3),
-                            rows.getObject(4, UUID.class), rows.getString(5), message, thread, instant(rows.getTimestamp(8)),
-                            rows.getObject(9, UUID.class), rows.getString(10)));
+                    changes.add(new StoredChange(seq, instant(rows.getTimestamp(3)), rows.getString(4),
+                            rows.getObject(5, UUID.class), rows.getString(6), message, thread, instant(rows.getTimestamp(9)),
+                            rows.getObject(10, UUID.class), rows.getString(11)));
                 }
             }
-            return changes;
+            return new ChangeBatch(changes, forgotten);
         } catch (SQLException e) {
             throw new IllegalStateException("reading the change feed failed", e);
         }
+    }
+
+    /** The highest position of the workspace's feed that retention has removed (0 when none). */
+    public long forgottenThrough(String workspaceId) {
+        return read(workspaceId, Long.MAX_VALUE, 0).forgottenThrough();
     }
 
     /**
@@ -128,12 +173,18 @@ public class ChangeLog {
         return readers;
     }
 
-    /** Removes the changes stored before {@code before} (the feed's retention). @return how many */
+    /**
+     * Removes the changes stored before {@code before} (the feed's retention) and remembers, per workspace, the highest
+     * position removed (see {@link #FORGET}). @return how many
+     */
     public int forget(Instant before) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("DELETE FROM change WHERE at < ?")) {
+             PreparedStatement statement = connection.prepareStatement(FORGET)) {
             statement.setTimestamp(1, Timestamp.from(before));
-            return statement.executeUpdate();
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("pruning the change feed failed", e);
         }

@@ -73,7 +73,10 @@ public class OpenApiDocument implements OASFilter {
                     ProblemCode.RECONNECT_REQUIRED, ProblemCode.THROTTLED, ProblemCode.MICROSOFT_UNAVAILABLE)),
             Map.entry("GET " + API + "/admin/push-scope", EnumSet.of(ProblemCode.INVALID_REQUEST, ProblemCode.FORBIDDEN)),
             Map.entry("POST " + API + "/admin/push-scope/canary", EnumSet.of(ProblemCode.FORBIDDEN)),
-            Map.entry("POST " + API + "/outlook/connections/{id}/diagnose", EnumSet.of(ProblemCode.NOT_FOUND)));
+            Map.entry("POST " + API + "/outlook/connections/{id}/diagnose", EnumSet.of(ProblemCode.NOT_FOUND)),
+            // a cursor or Last-Event-ID older than changes.retention: changes after it were removed, re-read and start anew
+            Map.entry("GET " + API + "/changes", EnumSet.of(ProblemCode.INVALID_REQUEST, ProblemCode.CURSOR_EXPIRED)),
+            Map.entry("GET " + API + "/changes/stream", EnumSet.of(ProblemCode.INVALID_REQUEST, ProblemCode.CURSOR_EXPIRED)));
 
     /** One example per request body, as the UI (or Microsoft, for the public endpoints) sends it. */
     private static final Map<String, Object> REQUEST_EXAMPLES = Map.ofEntries(

@@ -20,6 +20,7 @@ public enum ProblemCode {
     RECONNECT_REQUIRED(409, "Reconnect your Outlook account"),
     IDEMPOTENCY_KEY_IN_USE(409, "A request with this Idempotency-Key is under way"),
     MESSAGE_REMOVED(409, "The message was removed"),
+    CURSOR_EXPIRED(410, "The change feed no longer holds this cursor's changes"),
     PAYLOAD_TOO_LARGE(413, "Request body too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     IDEMPOTENCY_KEY_REUSED(422, "Idempotency-Key used for another request"),

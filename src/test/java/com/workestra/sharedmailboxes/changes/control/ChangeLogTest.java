@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.changes.control;
 
+import com.workestra.sharedmailboxes.changes.entity.ChangeBatch;
 import com.workestra.sharedmailboxes.changes.entity.ChangeReader;
 import com.workestra.sharedmailboxes.changes.entity.StoredChange;
 import com.workestra.sharedmailboxes.messages.control.MessageStore;
@@ -166,6 +167,31 @@ class ChangeLogTest {
         ChangeReader ended = log.readers(workspace, Set.of("reader"), Set.of()).get("reader");
         List<Long> seen = changes.stream().filter(ended::sees).map(StoredChange::messageId).distinct().toList();
         assertEquals(1, seen.size(), "only the message received before their access ended: " + seen);
+    }
+
+    @Test
+    void changesRemovedByRetentionAreMarkedSoAReaderBehindThemKnowsItMissedSome() throws SQLException {
+        String workspace = "w-" + UUID.randomUUID();
+        UUID mailbox = database.mailbox(workspace, "retention-" + workspace + "@acme.test");
+        try (Connection connection = database.connect()) {
+            store.apply(connection, mailbox, Folder.INBOX, List.of(message("kept", 1, false)), Instant.now(), null);
+        }
+        ChangeBatch fresh = log.read(workspace, 0, 100);
+        assertEquals(2, fresh.changes().size());
+        assertFalse(fresh.forgotAfter(0), "nothing removed yet: " + fresh);
+
+        assertTrue(log.forget(Instant.now().plusSeconds(1)) >= 2, "the retention removes them");
+        try (Connection connection = database.connect()) {
+            store.apply(connection, mailbox, Folder.INBOX, List.of(message("after", 2, false)), Instant.now(), null);
+        }
+        ChangeBatch behind = log.read(workspace, 0, 100);
+        assertTrue(behind.forgotAfter(0), "a reader at 0 missed positions 1 and 2: " + behind);
+        assertEquals(2, behind.forgottenThrough());
+        assertEquals(List.of(3L, 4L), behind.changes().stream().map(StoredChange::seq).toList(), "what is kept is still read");
+        assertTrue(log.read(workspace, 1, 100).forgotAfter(1), "position 2 is gone too");
+        assertFalse(log.read(workspace, 2, 100).forgotAfter(2), "a reader at 2 missed nothing");
+        assertEquals(2, log.forgottenThrough(workspace));
+        assertEquals(0, log.forgottenThrough("w-" + UUID.randomUUID()), "a workspace with nothing removed");
     }
 
     private static long messageId(Connection connection, UUID mailbox, String graphId) throws SQLException {
