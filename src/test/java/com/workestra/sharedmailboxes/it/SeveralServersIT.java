@@ -496,7 +496,9 @@ class SeveralServersIT {
             assertEquals(1, sentOnce(workspace, subject), "sent once at Microsoft");
             // A retry while PostgreSQL is away cannot even look the key up: refused, and nothing sent.
             ApiClient.Reply whileDown = sendWithKey(gina, key, message);
-            assertTrue(whileDown.status() >= 500, "a retry while PostgreSQL is down is refused: " + whileDown.status() + " " + whileDown.body());
+            assertEquals(503, whileDown.status(), "a retry while PostgreSQL is down is refused: " + whileDown.body());
+            assertEquals("DATABASE_UNAVAILABLE", whileDown.json().get("code").asText(), whileDown.body());
+            assertNotNull(whileDown.header("Retry-After"), "the caller is told when to try again");
             assertEquals(1, sentOnce(workspace, subject), "the retry while PostgreSQL was down sent nothing");
 
             database.startAgain();

@@ -12,6 +12,10 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -44,11 +48,31 @@ public class UnexpectedFailureMapper implements ExceptionMapper<Throwable> {
                 LOG.log(Level.FINE, "unreadable request body", exception);
                 return ProblemResponses.of(Problem.of(ProblemCode.MALFORMED_REQUEST, "The request body is not valid JSON for this resource."));
             }
+            if (isDatabaseAway(cause)) {
+                LOG.log(Level.WARNING, "a request failed: the database cannot be reached (" + cause + ")");
+                return new ServiceExceptionMapper().toResponse(new ServiceException(ProblemCode.DATABASE_UNAVAILABLE,
+                        "The service cannot reach its database right now. Try again in a moment.", Duration.ofSeconds(5), null));
+            }
             if (cause.getCause() == cause || cause instanceof EJBException && cause.getCause() == null) {
                 break;
             }
         }
         return internalError(exception);
+    }
+
+    /**
+     * PostgreSQL is away (restarting, failed over, unreachable): a connection failure (SQLSTATE class 08), the server
+     * shutting down or starting up (57P01 to 57P03). The caller may retry; nothing about the request was wrong.
+     */
+    static boolean isDatabaseAway(Throwable cause) {
+        if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException) {
+            return true;
+        }
+        if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+            String state = sql.getSQLState();
+            return state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03");
+        }
+        return false;
     }
 
     static Response internalError(Throwable exception) {

@@ -27,6 +27,7 @@ public enum ProblemCode {
     INTERNAL_ERROR(500, "Internal error"),
     OUTLOOK_NOT_CONFIGURED(503, "Outlook integration not configured"),
     MICROSOFT_UNAVAILABLE(503, "Microsoft 365 is temporarily unavailable"),
+    DATABASE_UNAVAILABLE(503, "The service's database is temporarily unavailable"),
     THROTTLED(503, "Microsoft is throttling requests");
 
     private final int status;
