@@ -7,13 +7,14 @@
  *   (Server-Sent Events at admin/changes, the console session's own) and re-renders the list on each
  *   connection.health event (a first sync, an error appearing on a healthy row or clearing, a row added or removed
  *   elsewhere), and once 2.5 s after the stream opened (what changed while the page loaded), with no time limit. Never
- *   under the person's hands: while they are typing or choosing, or a form is open in the list (adding a mailbox,
+ *   under the person's hands: while they are typing or choosing, pressing a button (until half a second after the
+ *   release, so that a click is never lost to a re-render), or a form is open in the list (adding a mailbox,
  *   choosing folders, confirming a removal: a re-render would lose what they entered), the re-render waits until they
  *   are done. A 'cursor.expired' event (the stream's position was older than the feed keeps) re-renders too. Only where the
  *   stream cannot be opened does it fall back to the old way, while a mailbox waits for its first sync (the list says
  *   so with data-poll="true"): every 2.5 s, for at most a minute after the page loaded, then the list's Refresh button.
- *   The list tells where it stands in data-refreshing ("on" while a mailbox waits, "done", "stopped") and
- *   data-live ("true" while the stream is open).
+ *   The list tells where it stands in data-refreshing ("on" while a mailbox waits, "done", "stopped"),
+ *   data-live ("true" while the stream is open) and data-pending ("true" while a re-render waits for the person).
  * - Keyboard focus stays where it was across such a refresh, and moves to the element a page marks with data-focus
  *   (an opened form, a confirmation).
  * - Notices and toasts can be closed (their Dismiss button); a confirmation dismisses itself after the time in its
@@ -71,8 +72,27 @@
         render(region);
     }
 
-    /** Whether the person is typing or choosing: a re-render now would pull the field away from under them. */
+    var pointerDown = false;
+    var pointerUpAt = 0;
+    var CLICK_SETTLES_MILLIS = 500;
+    document.addEventListener('pointerdown', function () {
+        pointerDown = true;
+    }, true);
+    ['pointerup', 'pointercancel'].forEach(function (type) {
+        document.addEventListener(type, function () {
+            pointerDown = false;
+            pointerUpAt = Date.now();
+        }, true);
+    });
+
+    /**
+     * Whether the person is typing, choosing or clicking: a re-render now would pull the field away from under them, or
+     * replace the button between their press and release (the click would be lost).
+     */
     function busy() {
+        if (pointerDown || Date.now() - pointerUpAt < CLICK_SETTLES_MILLIS) {
+            return true;
+        }
         var active = document.activeElement;
         return active && (active.tagName === 'INPUT' || active.tagName === 'SELECT' || active.tagName === 'TEXTAREA');
     }
@@ -103,9 +123,11 @@
         }
         if (inFlight || busy() || formOpen(region) || document.visibilityState === 'hidden') {
             pending = true;
+            region.setAttribute('data-pending', 'true');
             return;
         }
         pending = false;
+        region.removeAttribute('data-pending');
         render(region);
     }
 

@@ -11,6 +11,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 
@@ -152,7 +153,22 @@ class ConsoleBrowserIT extends ServiceIT {
         assertFalse(row(support).findElement(By.cssSelector(".row-error")).getText().isBlank(), row(support).getText());
         assertEquals("healthy", row(alice.microsoft().upn()).getAttribute("data-badge"), "the other row stays as it was");
         browser.screenshot("07b-error-pushed-into-the-open-page");
+
+        // A change arriving while the person presses a button waits for the release: the button is not replaced under
+        // the press, the click lands, and the list re-renders afterwards.
+        WebElement syncOwn = row(alice.microsoft().upn()).findElement(By.cssSelector("[data-action='sync-now']"));
+        Actions press = new Actions(browser.driver());
+        press.clickAndHold(syncOwn).perform();
+        // As Safari does (it gives a clicked button no focus): only the press itself holds the re-render back.
+        browser.script("document.activeElement.blur();");
         workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        assertEquals(202, alice.api().post("/api/v1/outlook/connections/" + connectionId(alice.userId(), support) + "/sync", "").status());
+        browser.await(d -> "true".equals(browser.find(By.id("rows:list")).getAttribute("data-pending")), Duration.ofSeconds(60));
+        assertEquals("error", row(support).getAttribute("data-badge"), "not re-rendered while the button is pressed");
+        press.release().perform();
+        browser.await(d -> browser.has(By.id("toast")) && browser.find(By.id("toast")).getText()
+                .contains("Sync requested for " + alice.microsoft().upn()));
+        browser.await(d -> "healthy".equals(row(support).getAttribute("data-badge")), Duration.ofSeconds(60));
 
         // The same person through the REST API with their token sees the same connections.
         JsonNode api = alice.api().get("/api/v1/outlook/connections").json();
