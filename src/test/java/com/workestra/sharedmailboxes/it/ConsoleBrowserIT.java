@@ -156,9 +156,7 @@ class ConsoleBrowserIT extends ServiceIT {
 
         // A change arriving while the person presses a button waits for the release: the button is not replaced under
         // the press, the click lands, and the list re-renders afterwards.
-        WebElement syncOwn = row(alice.microsoft().upn()).findElement(By.cssSelector("[data-action='sync-now']"));
-        Actions press = new Actions(browser.driver());
-        press.clickAndHold(syncOwn).perform();
+        Actions press = pressInRow(alice.microsoft().upn(), "sync-now");
         // As Safari does (it gives a clicked button no focus): only the press itself holds the re-render back.
         browser.script("document.activeElement.blur();");
         workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
@@ -258,10 +256,14 @@ class ConsoleBrowserIT extends ServiceIT {
         submitInRow(support, "sync-now");
         assertTrue(browser.find(By.id("toast")).getText().contains("Sync requested for " + support));
 
-        // Sync now on a row that is gone meanwhile (removed elsewhere): the toast says why.
+        // Sync now on a row that is removed elsewhere while the person presses the button (the live list waits for the
+        // release): the click lands on the row as the person saw it, and the toast says why nothing was synced.
         UUID careersId = connectionId(erin.userId(), careers);
+        Actions press = pressInRow(careers, "sync-now");
         assertEquals(204, erin.api().delete("/api/v1/outlook/connections/" + careersId).status());
-        submitInRow(careers, "sync-now");
+        browser.await(d -> "true".equals(browser.find(By.id("rows:list")).getAttribute("data-pending")), Duration.ofSeconds(60));
+        press.release().perform();
+        browser.await(d -> browser.has(By.cssSelector("#toast.toast-error")), Duration.ofSeconds(30));
         WebElement failed = browser.find(By.id("toast"));
         assertTrue(failed.getAttribute("class").contains("toast-error"));
         assertEquals("alert", failed.getAttribute("role"));
@@ -717,6 +719,20 @@ class ConsoleBrowserIT extends ServiceIT {
                 return false;
             }
         });
+    }
+
+    /** Presses (and holds) a row's button, found again if the live list re-renders before the press lands. */
+    private Actions pressInRow(String address, String action) {
+        Actions press = new Actions(browser.driver());
+        browser.await(d -> {
+            try {
+                press.clickAndHold(row(address).findElement(By.cssSelector("[data-action='" + action + "']"))).perform();
+                return true;
+            } catch (org.openqa.selenium.StaleElementReferenceException replaced) {
+                return false;
+            }
+        });
+        return press;
     }
 
     private void openAddForm(String parentAddress) {
