@@ -195,8 +195,8 @@ public class PushDelivery {
 
     /**
      * Microsoft created the every-folder subscription that replaces {@code replaced}: the new one is kept and the old one
-     * forgotten in one transaction, so notifications of either count until Microsoft deletes the old one. False when the
-     * connection is gone meanwhile.
+     * forgotten in one transaction. From then on only the new one's notifications count; it covers every folder the old
+     * one did, so nothing is missed while Microsoft deletes the old one. False when the connection is gone meanwhile.
      */
     public boolean replaced(SubscriptionTarget target, SubscriptionsAtMicrosoft.Created created, String clientState,
                             String replaced, Instant now) {
