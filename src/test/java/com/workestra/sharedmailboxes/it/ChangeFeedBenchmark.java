@@ -113,6 +113,10 @@ class ChangeFeedBenchmark extends ServiceIT {
                     .stream().map(String::valueOf).filter(row -> deliveredAt.containsKey(row.substring(0, row.indexOf('|'))))
                     .mapToLong(row -> Long.parseLong(row.substring(row.indexOf('|') + 1)) - deliveredAt.get(row.substring(0, row.indexOf('|'))))
                     .sorted().toArray();
+            // Where the time goes: stored -> the first of the 200 clients to read it (the loop's tick, its statements, one
+            // write), and the first -> the last client (the fan-out to every stream).
+            long[] first = Client.ARRIVALS.values().stream().mapToLong(a -> a[1] - a[0]).sorted().toArray();
+            long[] spread = Client.ARRIVALS.values().stream().mapToLong(a -> a[2] - a[1]).sorted().toArray();
             long[] micros = clients.stream().flatMap(client -> client.latencies.stream()).mapToLong(Long::longValue).sorted().toArray();
             long added = clients.stream().mapToLong(client -> client.added.get()).sum();
             long complete = clients.stream().filter(client -> client.added.get() >= messages).count();
@@ -133,6 +137,10 @@ class ChangeFeedBenchmark extends ServiceIT {
                     FIGURES.reference("change feed: p95 stored -> delivered on SSE", p95, " ms").line(),
                     FIGURES.atMost("change feed: p99 stored -> delivered on SSE, " + clients.size() + " clients", p99, P99_TARGET_MS,
                             " ms").line(),
+                    FIGURES.reference("change feed, where the time goes: p50 stored -> first client", percentile(first, 0.50), " ms").line(),
+                    FIGURES.reference("change feed, where the time goes: p99 stored -> first client", percentile(first, 0.99), " ms").line(),
+                    FIGURES.reference("change feed, where the time goes: p50 first -> last client", percentile(spread, 0.50), " ms").line(),
+                    FIGURES.reference("change feed, where the time goes: p99 first -> last client", percentile(spread, 0.99), " ms").line(),
                     FIGURES.reference("change feed: max stored -> delivered on SSE", max, " ms").line());
             write(String.format(Locale.ROOT, """
                             change feed: %d messages delivered in the emulator at %d/s for %d s, round robin over %d personal mailboxes\
@@ -160,6 +168,8 @@ class ChangeFeedBenchmark extends ServiceIT {
     static final class Client {
         final ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         final AtomicInteger added = new AtomicInteger();
+        /** Per change id: its at, its first and its last arrival on any client (epoch microseconds). */
+        static final Map<String, long[]> ARRIVALS = new ConcurrentHashMap<>();
         private volatile boolean open;
         private volatile boolean ended;
         private volatile Stream<String> lines;
@@ -195,10 +205,13 @@ class ChangeFeedBenchmark extends ServiceIT {
 
         private void read() {
             String name = null;
+            String id = null;
             try {
                 for (String line : (Iterable<String>) lines::iterator) {
                     if (line.startsWith(":")) {
                         open = true;
+                    } else if (line.startsWith("id:")) {
+                        id = line.substring(3).trim();
                     } else if (line.startsWith("event:")) {
                         name = line.substring(6).trim();
                     } else if (line.startsWith("data:")) {
@@ -207,18 +220,29 @@ class ChangeFeedBenchmark extends ServiceIT {
                         if (at >= 0) {
                             Instant stored = Instant.parse(line.substring(at + 6, line.indexOf('"', at + 6)));
                             latencies.add(Duration.between(stored, arrived).toNanos() / 1_000);
+                            long storedMicros = micros(stored);
+                            long arrivedMicros = micros(arrived);
+                            if (id != null) {
+                                ARRIVALS.merge(id, new long[] {storedMicros, arrivedMicros, arrivedMicros},
+                                        (a, b) -> new long[] {a[0], Math.min(a[1], b[1]), Math.max(a[2], b[2])});
+                            }
                         }
                         if ("message.added".equals(name)) {
                             added.incrementAndGet();
                         }
                     } else if (line.isEmpty()) {
                         name = null;
+                        id = null;
                     }
                 }
             } catch (RuntimeException closed) {
                 // closed at the end
             }
             ended = true;
+        }
+
+        static long micros(Instant instant) {
+            return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
         }
 
         void close() {
