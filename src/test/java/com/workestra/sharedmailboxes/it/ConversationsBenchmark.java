@@ -1,11 +1,9 @@
 package com.workestra.sharedmailboxes.it;
 
-import com.workestra.sharedmailboxes.localrun.EmbeddedDatabase;
 import com.workestra.sharedmailboxes.messages.control.ConversationQueries;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -18,7 +16,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -58,13 +55,7 @@ class ConversationsBenchmark {
     @Test
     void conversationsStayFastOnALargeWorkspace() throws Exception {
         Path dir = Files.createTempDirectory("pg-conversations-bench");
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(true)
-                .setServerConfig("shared_buffers", "512MB").setServerConfig("maintenance_work_mem", "256MB")
-                .setServerConfig("work_mem", "16MB").setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off")
-                .setServerConfig("max_wal_size", "4GB").setServerConfig("effective_cache_size", "2GB").start()) {
-            String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
-            Flyway.configure().dataSource(url, EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD)
-                    .locations("classpath:db/migration").load().migrate();
+        try (EmbeddedPostgres postgres = BenchDatabase.start(dir)) {
             try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
                 long started = System.nanoTime();
                 Map<UUID, String> mailboxes = load(connection);
@@ -72,32 +63,16 @@ class ConversationsBenchmark {
                 measure(connection, mailboxes, loadSeconds);
             }
         } finally {
-            SearchBenchmark.deleteQuietly(dir);
+            BenchDatabase.deleteQuietly(dir);
         }
         FIGURES.assertAllMet();
     }
 
     static Map<UUID, String> load(Connection connection) throws SQLException {
-        Map<UUID, String> mailboxes = new LinkedHashMap<>();
+        Map<UUID, String> mailboxes;
         try (Statement sql = connection.createStatement()) {
-            sql.execute("INSERT INTO mailbox (id, workspace_id, address, kind, created_at) SELECT"
-                    + " ('00000000-0000-0000-0000-' || lpad(to_hex(i), 12, '0'))::uuid, '" + WORKSPACE + "',"
-                    + " 'box' || i || '@acme.test', 'SHARED', now() FROM generate_series(1, " + MAILBOXES + ") i");
-            try (ResultSet rows = sql.executeQuery("SELECT id, address FROM mailbox ORDER BY id")) {
-                while (rows.next()) {
-                    mailboxes.put(rows.getObject(1, UUID.class), rows.getString(2));
-                }
-            }
-            List<String> indexes = new ArrayList<>();
-            try (ResultSet rows = sql.executeQuery("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'message'"
-                    + " AND indexname NOT IN ('message_pkey', 'message_once_per_mailbox_folder')")) {
-                while (rows.next()) {
-                    indexes.add(rows.getString(2));
-                }
-            }
-            for (String index : indexes) {
-                sql.execute("DROP INDEX " + name(index));
-            }
+            mailboxes = BenchDatabase.mailboxes(sql, WORKSPACE, MAILBOXES);
+            List<String> indexes = BenchDatabase.dropMessageIndexes(sql);
             sql.execute("ALTER TABLE message DISABLE TRIGGER message_added_changes");
             // Message g: mailbox 1 + g % MAILBOXES; lane g % 1000 of the time line; a thread is s consecutive messages of
             // one lane (s = 2 + lane % 5), the lane's next message 1,000 messages (about 11 hours) later.
@@ -124,22 +99,10 @@ class ConversationsBenchmark {
                     + " 'conv-' || " + thread + ", '<m' || g || '@example.com>', " + thread + " + 1, now()"
                     + " FROM generate_series(0::bigint, " + (MESSAGES - 1) + ") g");
             sql.execute("ALTER TABLE message ENABLE TRIGGER message_added_changes");
-            for (String index : indexes) {
-                if (index.contains("USING gin")) {
-                    System.out.println("not built (used only with q): " + name(index));
-                    continue;
-                }
-                long started = System.nanoTime();
-                sql.execute(index);
-                System.out.printf("%s built in %.1f s%n", name(index), (System.nanoTime() - started) / 1e9);
-            }
-            sql.execute("VACUUM ANALYZE message");
+            // The search indexes serve q only, which this benchmark does not measure.
+            BenchDatabase.buildIndexesAndAnalyze(sql, indexes, index -> index.contains("USING gin"));
         }
         return mailboxes;
-    }
-
-    static String name(String index) {
-        return index.replaceFirst("(?s)CREATE (UNIQUE )?INDEX (\\S+) ON .*", "$2");
     }
 
     static void measure(Connection connection, Map<UUID, String> all, double loadSeconds) throws Exception {

@@ -1,13 +1,11 @@
 package com.workestra.sharedmailboxes.it;
 
-import com.workestra.sharedmailboxes.localrun.EmbeddedDatabase;
 import com.workestra.sharedmailboxes.messages.control.ConversationQueries;
 import com.workestra.sharedmailboxes.messages.control.MessageQueries;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -24,7 +22,6 @@ import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,13 +71,7 @@ class SearchBenchmark {
     @Test
     void searchStaysFastOnALargeWorkspace() throws Exception {
         Path dir = Files.createTempDirectory("pg-search-bench");
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(true)
-                .setServerConfig("shared_buffers", "512MB").setServerConfig("maintenance_work_mem", "512MB")
-                .setServerConfig("work_mem", "16MB").setServerConfig("fsync", "off").setServerConfig("synchronous_commit", "off")
-                .setServerConfig("max_wal_size", "4GB").setServerConfig("effective_cache_size", "4GB").start()) {
-            String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
-            Flyway.configure().dataSource(url, EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD)
-                    .locations("classpath:db/migration").load().migrate();
+        try (EmbeddedPostgres postgres = BenchDatabase.start(dir)) {
             try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
                 long started = System.nanoTime();
                 Map<UUID, String> mailboxes = load(connection);
@@ -88,34 +79,17 @@ class SearchBenchmark {
                 measure(connection, mailboxes, loadSeconds);
             }
         } finally {
-            deleteQuietly(dir);
+            BenchDatabase.deleteQuietly(dir);
         }
         FIGURES.assertAllMet();
     }
 
     static Map<UUID, String> load(Connection connection) throws SQLException {
-        Map<UUID, String> mailboxes = new LinkedHashMap<>();
+        Map<UUID, String> mailboxes;
         try (Statement sql = connection.createStatement()) {
-            sql.execute("INSERT INTO mailbox (id, workspace_id, address, kind, created_at) SELECT"
-                    + " ('00000000-0000-0000-0000-' || lpad(to_hex(i), 12, '0'))::uuid, '" + WORKSPACE + "',"
-                    + " 'box' || i || '@acme.test', 'SHARED', now() FROM generate_series(1, " + MAILBOXES + ") i");
-            try (ResultSet rows = sql.executeQuery("SELECT id, address FROM mailbox ORDER BY address")) {
-                while (rows.next()) {
-                    mailboxes.put(rows.getObject(1, UUID.class), rows.getString(2));
-                }
-            }
+            mailboxes = BenchDatabase.mailboxes(sql, WORKSPACE, MAILBOXES);
             // The indexes are built after the load, as a restore would (not what is measured).
-            List<String> indexes = new ArrayList<>();
-            try (ResultSet rows = sql.executeQuery("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'message'"
-                    + " AND indexname NOT IN ('message_pkey', 'message_once_per_mailbox_folder')")) {
-                while (rows.next()) {
-                    indexes.add(rows.getString(2));
-                    System.out.println("index rebuilt after the load: " + rows.getString(1));
-                }
-            }
-            for (String index : indexes) {
-                sql.execute("DROP INDEX " + index.replaceFirst("(?s)CREATE (UNIQUE )?INDEX (\\S+) ON .*", "$2"));
-            }
+            List<String> indexes = BenchDatabase.dropMessageIndexes(sql);
             String words = "ARRAY['" + String.join("','", WORDS.split(" ")) + "']";
             sql.execute("CREATE TEMP TABLE vocabulary AS SELECT w, row_number() OVER () AS rank FROM (SELECT unnest(" + words
                     + ") AS w UNION ALL SELECT 'q' || substr(md5(i::text), 1, 3 + i % 5) FROM generate_series(1, 20000) i) v");
@@ -146,13 +120,7 @@ class SearchBenchmark {
                     + " FROM generate_series(1::bigint, " + MESSAGES + ") g"
                     + " JOIN paragraph p1 ON p1.p = (g * 7919) % 5000 JOIN paragraph p2 ON p2.p = (g * 104729 + 1) % 5000"
                     + " JOIN paragraph p3 ON p3.p = (g * 1299709 + 2) % 5000 JOIN paragraph p4 ON p4.p = (g * 15485863 + 3) % 5000");
-            for (String index : indexes) {
-                long started = System.nanoTime();
-                sql.execute(index);
-                System.out.printf("%s built in %.1f s%n", index.replaceFirst("(?s)CREATE (UNIQUE )?INDEX (\\S+) ON .*", "$2"),
-                        (System.nanoTime() - started) / 1e9);
-            }
-            sql.execute("VACUUM ANALYZE message");
+            BenchDatabase.buildIndexesAndAnalyze(sql, indexes, index -> false);
         }
         return mailboxes;
     }
@@ -312,14 +280,6 @@ class SearchBenchmark {
             System.out.println(text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    static void deleteQuietly(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory left behind
         }
     }
 }
