@@ -140,6 +140,19 @@ public final class Browser implements AutoCloseable {
         awaitNewPage(page);
     }
 
+    /**
+     * As {@link #submit(WebElement)} for the control {@code control} finds, found again when the page's live list
+     * re-renders it between finding and clicking (the list re-renders itself on every health change).
+     */
+    public void submit(By control) {
+        WebElement page = driver.findElement(By.tagName("html"));
+        await(d -> {
+            d.findElement(control).click();
+            return true;
+        });
+        awaitNewPage(page);
+    }
+
     /** Presses Enter on a control that posts its form (the keyboard's way), and waits for the new page. */
     public void submitWithEnter(WebElement control) {
         WebElement page = driver.findElement(By.tagName("html"));

@@ -129,8 +129,8 @@ class ConsoleBrowserIT extends ServiceIT {
         // refreshing itself.
         browser.await(d -> "healthy".equals(row(support).getAttribute("data-badge")), Duration.ofSeconds(60));
         assertEquals(Boolean.TRUE, browser.script("return window.stillTheSamePage === true;"), "no reload happened");
-        assertEquals("Healthy", row(support).findElement(By.cssSelector(".badge")).getText());
-        assertFalse(row(support).findElement(By.cssSelector(".delivery")).getText().contains("First sync"));
+        assertEquals("Healthy", browser.await(d -> row(support).findElement(By.cssSelector(".badge")).getText()));
+        assertFalse(browser.await(d -> row(support).findElement(By.cssSelector(".delivery")).getText()).contains("First sync"));
         browser.await(d -> "done".equals(browser.find(By.id("rows:list")).getAttribute("data-refreshing")));
         assertEquals("true", browser.find(By.id("rows:list")).getAttribute("data-live"), "re-rendered by the change feed");
         browser.screenshot("07-shared-mailbox-healthy");
@@ -150,8 +150,9 @@ class ConsoleBrowserIT extends ServiceIT {
         assertEquals(202, alice.api().post("/api/v1/outlook/connections/" + connectionId(alice.userId(), support) + "/sync", "").status());
         browser.await(d -> "error".equals(row(support).getAttribute("data-badge")), Duration.ofSeconds(60));
         assertEquals(Boolean.TRUE, browser.script("return window.stillTheSamePage === true;"), "no reload happened");
-        assertFalse(row(support).findElement(By.cssSelector(".row-error")).getText().isBlank(), row(support).getText());
-        assertEquals("healthy", row(alice.microsoft().upn()).getAttribute("data-badge"), "the other row stays as it was");
+        String errorShown = browser.await(d -> row(support).findElement(By.cssSelector(".row-error")).getText());
+        assertFalse(errorShown.isBlank(), errorShown);
+        assertEquals("healthy", browser.await(d -> row(alice.microsoft().upn()).getAttribute("data-badge")), "the other row stays as it was");
         browser.screenshot("07b-error-pushed-into-the-open-page");
 
         // A change arriving while the person presses a button waits for the release: the button is not replaced under
@@ -294,7 +295,7 @@ class ConsoleBrowserIT extends ServiceIT {
         assertTrue(warning.contains(sales), warning);
         assertEquals("Disconnect", browser.find(By.cssSelector("[data-action='confirm-remove']")).getAttribute("value"));
         browser.screenshot("12-confirm-disconnect-personal");
-        browser.submit(browser.find(By.cssSelector("[data-action='confirm-remove']")));
+        browser.submit(By.cssSelector("[data-action='confirm-remove']"));
         browser.await(d -> browser.text().contains("No Outlook account is connected yet"));
         assertTrue(browser.find(By.id("toast")).getText().contains("and with it the shared mailboxes " + sales));
         assertEquals(0, erin.api().get("/api/v1/outlook/connections").json().size());
@@ -455,16 +456,16 @@ class ConsoleBrowserIT extends ServiceIT {
             browser.screenshot("13-admin-mailbox-health");
 
             browser.choose(By.id("filters:badge"), "error");
-            browser.submit(browser.find(By.id("filters:apply")));
+            browser.submit(By.id("filters:apply"));
             assertEquals(1, browser.all(By.cssSelector("tr.connection")).size());
             assertTrue(browser.has(rowBy(broken)));
-            browser.submit(browser.find(By.id("filters:clear")));
+            browser.submit(By.id("filters:clear"));
             browser.find(By.id("filters:address")).sendKeys("sales-");
-            browser.submit(browser.find(By.id("filters:apply")));
+            browser.submit(By.id("filters:apply"));
             assertEquals(1, browser.all(By.cssSelector("tr.connection")).size());
             assertTrue(browser.has(rowBy(stale)));
             browser.screenshot("14-admin-filtered");
-            browser.submit(browser.find(By.id("filters:clear")));
+            browser.submit(By.id("filters:clear"));
 
             submitInRow(stale, "sync-now");
             assertTrue(browser.find(By.id("toast")).getText().contains("Sync requested for " + stale));
@@ -474,7 +475,7 @@ class ConsoleBrowserIT extends ServiceIT {
                     "the audit trail names who connected");
             browser.choose(By.id("audit-filters:action"), "SHARED_MAILBOX_ADDED");
             browser.find(By.id("audit-filters:text")).sendKeys("careers-");
-            browser.submit(browser.find(By.id("audit-filters:apply")));
+            browser.submit(By.id("audit-filters:apply"));
             List<WebElement> added = browser.all(By.cssSelector("tr.audit-event"));
             assertEquals(1, added.size());
             assertTrue(added.get(0).getText().contains("Added shared mailbox"));
@@ -513,22 +514,8 @@ class ConsoleBrowserIT extends ServiceIT {
         for (String page : adminPages) {
             browser.open(console + page);
             assertEquals(200, consoleRequest("GET", page, null).statusCode(), "an admin opens " + page);
-            for (WebElement button : browser.all(By.cssSelector("form input[type='submit'], form input[type='image'], form button[type='submit'], form button:not([type])"))) {
-                WebElement form = button.findElement(By.xpath("ancestor::form"));
-                if ("account".equals(form.getAttribute("id"))) {
-                    continue; // Sign out: the template's, on every page
-                }
-                StringBuilder body = new StringBuilder();
-                for (WebElement field : form.findElements(By.cssSelector("input[type='hidden'], input[type='text'], select"))) {
-                    if (!field.getAttribute("name").equals("jakarta.faces.ViewState")) {
-                        body.append(encode(field.getAttribute("name"))).append('=').append(encode(field.getAttribute("value"))).append('&');
-                    }
-                }
-                String name = button.getAttribute("name");
-                body.append("image".equals(button.getAttribute("type")) ? encode(name + ".x") + "=1&" + encode(name + ".y") + "=1"
-                        : encode(name) + "=" + encode(button.getAttribute("value")));
-                actions.add(new String[]{page, body.toString(), button.getAttribute("id")});
-            }
+            // Read again from the start if the live list re-renders while its buttons are read.
+            actions.addAll(browser.await(d -> formsPosting(page)));
         }
         assertTrue(actions.size() >= 6, "the health page's filters, refresh, Sync now and audit filters: " + actions.size());
 
@@ -572,6 +559,28 @@ class ConsoleBrowserIT extends ServiceIT {
                         .POST(HttpRequest.BodyPublishers.ofString(action[1]))), "POST " + action[0] + " with a bearer token");
             }
         }
+    }
+
+    /** Every form of the open page with a button that posts it: page, the form's body as that button posts it, the button's id. */
+    private List<String[]> formsPosting(String page) {
+        List<String[]> found = new ArrayList<>();
+        for (WebElement button : browser.all(By.cssSelector("form input[type='submit'], form input[type='image'], form button[type='submit'], form button:not([type])"))) {
+            WebElement form = button.findElement(By.xpath("ancestor::form"));
+            if ("account".equals(form.getAttribute("id"))) {
+                continue; // Sign out: the template's, on every page
+            }
+            StringBuilder body = new StringBuilder();
+            for (WebElement field : form.findElements(By.cssSelector("input[type='hidden'], input[type='text'], select"))) {
+                if (!field.getAttribute("name").equals("jakarta.faces.ViewState")) {
+                    body.append(encode(field.getAttribute("name"))).append('=').append(encode(field.getAttribute("value"))).append('&');
+                }
+            }
+            String name = button.getAttribute("name");
+            body.append("image".equals(button.getAttribute("type")) ? encode(name + ".x") + "=1&" + encode(name + ".y") + "=1"
+                    : encode(name) + "=" + encode(button.getAttribute("value")));
+            found.add(new String[]{page, body.toString(), button.getAttribute("id")});
+        }
+        return found;
     }
 
     private void assertForbidden(HttpResponse<String> reply, String what) {
@@ -621,8 +630,15 @@ class ConsoleBrowserIT extends ServiceIT {
             assertFalse(source.matches("(?s).*<[a-zA-Z][^>]*\\son[a-z]+\\s*=.*"), page + " has an inline event handler");
             assertEquals(browser.all(By.cssSelector("script[src]")).size(), browser.all(By.tagName("script")).size(),
                     page + " has an inline script");
-            for (WebElement resource : browser.all(By.cssSelector("script[src], link[href], img[src], input[src]"))) {
-                String url = resource.getAttribute(resource.getTagName().equals("link") ? "href" : "src");
+            // Read again from the start if the live list re-renders while the page's resources are read.
+            List<String> loaded = browser.await(d -> {
+                List<String> urls = new ArrayList<>();
+                for (WebElement resource : browser.all(By.cssSelector("script[src], link[href], img[src], input[src]"))) {
+                    urls.add(resource.getAttribute(resource.getTagName().equals("link") ? "href" : "src"));
+                }
+                return urls;
+            });
+            for (String url : loaded) {
                 assertTrue(url.startsWith(console + "/"), page + " loads " + url);
             }
         }
@@ -711,14 +727,7 @@ class ConsoleBrowserIT extends ServiceIT {
      * button found just before may be replaced under the click, so it is found again until the click lands.
      */
     private void submitInRow(String address, String action) {
-        browser.await(d -> {
-            try {
-                browser.submit(row(address).findElement(By.cssSelector("[data-action='" + action + "']")));
-                return true;
-            } catch (org.openqa.selenium.StaleElementReferenceException replaced) {
-                return false;
-            }
-        });
+        browser.submit(By.cssSelector("tr.connection[data-address='" + address + "'] [data-action='" + action + "']"));
     }
 
     /** Presses (and holds) a row's button, found again if the live list re-renders before the press lands. */
@@ -740,7 +749,7 @@ class ConsoleBrowserIT extends ServiceIT {
         // just before may be replaced under the click, so it is found again until the click lands.
         browser.await(d -> {
             try {
-                browser.submit(browser.find(By.cssSelector("tr.add-row[data-parent='" + parentAddress + "'] [data-action='add-shared']")));
+                browser.submit(By.cssSelector("tr.add-row[data-parent='" + parentAddress + "'] [data-action='add-shared']"));
                 return true;
             } catch (org.openqa.selenium.StaleElementReferenceException replaced) {
                 return false;
@@ -753,7 +762,7 @@ class ConsoleBrowserIT extends ServiceIT {
 
     private void submitAddress(String address) {
         browser.find(By.cssSelector("tr.add-row input[type='text']")).sendKeys(address);
-        browser.submit(browser.find(By.cssSelector("[data-action='add-mailbox']")));
+        browser.submit(By.cssSelector("[data-action='add-mailbox']"));
     }
 
     private static String addError() {

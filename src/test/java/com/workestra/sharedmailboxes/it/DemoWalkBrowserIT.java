@@ -75,12 +75,12 @@ class DemoWalkBrowserIT extends ServiceIT {
 
         // 5. Add shared mailbox, support@contoso.example, Add mailbox: a Shared row, its first sync's progress, then
         // Healthy. The row is called what Microsoft calls the mailbox, with its address below.
-        browser.submit(browser.find(By.cssSelector("tr.add-row[data-parent='" + ALICE + "'] [data-action='add-shared']")));
+        browser.submit(By.cssSelector("tr.add-row[data-parent='" + ALICE + "'] [data-action='add-shared']"));
         browser.find(By.cssSelector("tr.add-row input[type='text']")).sendKeys(SUPPORT);
         // Background work held for a moment, so that the first sync's progress is on the page before it completes.
         controls.holdBackgroundWork();
         try {
-            browser.submit(browser.find(By.cssSelector("[data-action='add-mailbox']")));
+            browser.submit(By.cssSelector("[data-action='add-mailbox']"));
             browser.await(d -> browser.has(rowBy(SUPPORT)));
             WebElement shared = row(SUPPORT);
             assertEquals("Shared", shared.findElement(By.cssSelector(".tag")).getText());
@@ -100,7 +100,7 @@ class DemoWalkBrowserIT extends ServiceIT {
         browser.screenshot("demo-5-support-healthy");
 
         // 6. The refusals: careers@ (no access) and all-staff@ (a distribution list).
-        browser.submit(browser.find(By.cssSelector("tr.add-row[data-parent='" + ALICE + "'] [data-action='add-shared']")));
+        browser.submit(By.cssSelector("tr.add-row[data-parent='" + ALICE + "'] [data-action='add-shared']"));
         addAddress("careers@contoso.example");
         String refused = browser.await(d -> browser.find(By.id("add-error")).getText());
         assertTrue(refused.contains("Microsoft rejected access to this mailbox"), refused);
@@ -113,11 +113,11 @@ class DemoWalkBrowserIT extends ServiceIT {
 
         // 7. Sync now on a row, then the trash icon on the shared row: the personal row stays.
         browser.open(console + "/admin/outlook.xhtml");
-        browser.submit(row(SUPPORT).findElement(By.cssSelector("[data-action='sync-now']")));
+        browser.submit(By.cssSelector("tr.connection[data-address='" + SUPPORT + "'] [data-action='sync-now']"));
         assertTrue(browser.find(By.id("toast")).getText().contains("Sync requested for " + SUPPORT), browser.find(By.id("toast")).getText());
         browser.screenshot("demo-7-sync-now");
-        browser.submit(row(SUPPORT).findElement(By.cssSelector("[data-action='remove']")));
-        browser.submit(browser.await(d -> browser.find(By.cssSelector("[data-action='confirm-remove']"))));
+        browser.submit(By.cssSelector("tr.connection[data-address='" + SUPPORT + "'] [data-action='remove']"));
+        browser.submit(By.cssSelector("[data-action='confirm-remove']"));
         browser.await(d -> !browser.has(rowBy(SUPPORT)));
         assertTrue(browser.has(rowBy(ALICE)), "the personal row stays");
         assertFalse(browser.has(rowBy("careers@contoso.example")), "nothing was added by the refusals");
@@ -126,7 +126,7 @@ class DemoWalkBrowserIT extends ServiceIT {
 
     private static void addAddress(String address) {
         browser.find(By.cssSelector("tr.add-row input[type='text']")).sendKeys(address);
-        browser.submit(browser.find(By.cssSelector("[data-action='add-mailbox']")));
+        browser.submit(By.cssSelector("[data-action='add-mailbox']"));
     }
 
     private static By rowBy(String address) {

@@ -67,6 +67,8 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
     private final SSLSocketFactory trustingEverything = EmulatorKeys.trustingEverySslContext().getSocketFactory();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
+    /** Failed POSTs by notification URL: one app's endpoint apart from another's (an earlier test's, stopped). */
+    private final Map<String, AtomicLong> failedAttemptsByUrl = new ConcurrentHashMap<>();
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong slow = new AtomicLong();
@@ -130,6 +132,12 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
             views.add(subscription.view());
         }
         return views;
+    }
+
+    @Override
+    public long failedAttemptsAt(String urlPrefix) {
+        return failedAttemptsByUrl.entrySet().stream().filter(entry -> entry.getKey().startsWith(urlPrefix))
+                .mapToLong(entry -> entry.getValue().get()).sum();
     }
 
     @Override
@@ -360,6 +368,7 @@ final class ChangeNotifier implements Tenant.MailboxEvents, AutoCloseable {
             LOG.log(Level.FINE, "notification to " + url + " failed", e);
         }
         failedAttempts.incrementAndGet();
+        failedAttemptsByUrl.computeIfAbsent(url, key -> new AtomicLong()).incrementAndGet();
         return 0;
     }
 

@@ -44,6 +44,8 @@ public final class Tenant {
 
         NotificationStats stats();
 
+        long failedAttemptsAt(String urlPrefix);
+
         void dropNotifications(boolean drop);
 
         boolean forget(String subscriptionId);
@@ -1059,6 +1061,12 @@ public final class Tenant {
     public NotificationStats notificationStats() {
         MailboxEvents listener = events;
         return listener == null ? new NotificationStats(0, 0, 0, 0, 0, 0) : listener.stats();
+    }
+
+    /** Notification POSTs that failed at the URLs starting with {@code urlPrefix} (one server's endpoints). */
+    public long failedNotificationAttemptsAt(String urlPrefix) {
+        MailboxEvents listener = events;
+        return listener == null ? 0 : listener.failedAttemptsAt(urlPrefix);
     }
 
     Instant now() {
