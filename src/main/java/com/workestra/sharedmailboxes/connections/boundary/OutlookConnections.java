@@ -35,6 +35,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -231,7 +232,13 @@ public class OutlookConnections {
     }
 
     public List<ConnectionView> list(Caller caller) {
-        return ofCaller(caller).stream().map(this::view).toList();
+        List<OutlookConnection> connections = ofCaller(caller);
+        List<ConnectionView.Status> statuses = status.of(connections);
+        List<ConnectionView> views = new ArrayList<>(connections.size());
+        for (int i = 0; i < connections.size(); i++) {
+            views.add(ConnectionView.of(connections.get(i), statuses.get(i)));
+        }
+        return views;
     }
 
     /** The caller's connections, personal and shared. */

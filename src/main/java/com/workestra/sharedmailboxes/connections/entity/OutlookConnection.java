@@ -32,7 +32,8 @@ import java.util.UUID;
 @Entity
 @Table(name = "outlook_connection")
 @NamedQuery(name = OutlookConnection.OF_USER,
-        query = "SELECT c FROM OutlookConnection c WHERE c.workspaceId = :workspaceId AND c.userId = :userId ORDER BY c.createdAt, c.id")
+        query = "SELECT c FROM OutlookConnection c JOIN FETCH c.mailbox WHERE c.workspaceId = :workspaceId AND c.userId = :userId"
+                + " ORDER BY c.createdAt, c.id")
 @NamedQuery(name = OutlookConnection.OF_WORKSPACE,
         query = "SELECT c FROM OutlookConnection c WHERE c.workspaceId = :workspaceId ORDER BY c.userUpn, c.createdAt, c.id")
 @NamedQuery(name = OutlookConnection.PERSONAL_BY_MICROSOFT_USER,

@@ -11,6 +11,10 @@ import com.workestra.sharedmailboxes.sync.entity.SyncStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
 /** A connection's badge, its sync's progress and how its changes reach the service, as API.md's Connection shows them. */
 @ApplicationScoped
 public class HealthOfConnections implements ConnectionStatus {
@@ -26,12 +30,24 @@ public class HealthOfConnections implements ConnectionStatus {
 
     @Override
     public ConnectionView.Status of(OutlookConnection connection) {
-        SyncStatus sync = ledger.status(connection.id());
+        return status(connection, ledger.status(connection.id()), push.note(connection.id()));
+    }
+
+    @Override
+    public List<ConnectionView.Status> of(List<OutlookConnection> connections) {
+        List<UUID> ids = connections.stream().map(OutlookConnection::id).toList();
+        Map<UUID, SyncStatus> syncs = ledger.statuses(ids);
+        Map<UUID, String> notes = push.notes(ids);
+        return connections.stream().map(connection -> status(connection, syncs.getOrDefault(connection.id(), SyncStatus.NONE),
+                notes.get(connection.id()))).toList();
+    }
+
+    private ConnectionView.Status status(OutlookConnection connection, SyncStatus sync, String note) {
         ConnectionHealth health = badges.of(connection, sync);
         ConnectionView.ErrorView error = health.errorCode() == null ? null
                 : new ConnectionView.ErrorView(health.errorCode(), health.errorMessage());
         return new ConnectionView.Status(new ConnectionView.HealthView(health.badge().apiName(), health.lastSyncAt(), error),
                 new ConnectionView.SyncView(sync.messagesSynced(), sync.historyComplete(), sync.lastFailure(), sync.lastFailureAt()),
-                sync.pushed() ? "webhook" : "polling", push.note(connection.id()));
+                sync.pushed() ? "webhook" : "polling", note);
     }
 }

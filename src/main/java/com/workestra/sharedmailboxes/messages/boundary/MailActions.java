@@ -12,7 +12,6 @@ import com.workestra.sharedmailboxes.mailboxes.entity.MailboxUserKey;
 import com.workestra.sharedmailboxes.messages.entity.OutgoingAttachment;
 import com.workestra.sharedmailboxes.messages.entity.Recipient;
 import com.workestra.sharedmailboxes.messages.entity.RequestFingerprint;
-import com.workestra.sharedmailboxes.graph.control.GraphFailure;
 import com.workestra.sharedmailboxes.messages.entity.Signature;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
@@ -22,20 +21,16 @@ import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 
 /**
  * Writing mail as the acting user: read state, send, reply, forward, and the signature per (user, mailbox). Each goes to Exchange
@@ -66,19 +61,13 @@ public class MailActions {
     ExchangeRefusals refusals;
 
     @Inject
-    IdempotencyKeys keys;
+    SendOnce sendOnce;
 
     @Inject
     AuditTrail audit;
 
     @Inject
-    Event<MailSent> sent;
-
-    @Inject
     Clock clock;
-
-    @Inject
-    UnrecordedSends unrecorded;
 
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public MessageView markRead(Caller caller, String id, boolean isRead) {
@@ -118,14 +107,14 @@ public class MailActions {
         String subject = outgoing.subject == null ? "" : outgoing.subject;
         String fingerprint = RequestFingerprint.of("send").add(from).add(subject).add(outgoing.body.type())
                 .add(outgoing.body.content).add(to).add(cc).add(bcc).addAttachments(attachments).hash();
-        once(caller, idempotencyKey, fingerprint, asked -> {
+        sendOnce.send(caller, idempotencyKey, fingerprint, asked -> {
             Prepared prepared = self().preparedToSend(caller, from, outgoing.body.type(), outgoing.body.content);
             GraphMail.Acting acting = prepared.acting();
             Signature.Body body = prepared.body();
             asked.set(true);
             toExchange(caller, acting, () -> graphMail.send(acting, new GraphMail.Outgoing(subject, body.contentType(), body.content(),
                     to, cc, bcc), attachments));
-            return new Accepted(caller, AuditEvent.Action.SENT, from, acting, (to.size() + cc.size() + bcc.size()) + " recipient(s)"
+            return new SendOnce.Accepted(caller, AuditEvent.Action.SENT, from, acting, (to.size() + cc.size() + bcc.size()) + " recipient(s)"
                     + files(attachments), clock.instant());
         });
     }
@@ -149,7 +138,7 @@ public class MailActions {
         List<Recipient> bcc = recipients(reply.bcc);
         String fingerprint = RequestFingerprint.of("reply").add(id).add(reply.from).add(all).add(reply.body.type())
                 .add(reply.body.content).add(cc).add(bcc).addAttachments(attachments).hash();
-        once(caller, idempotencyKey, fingerprint, asked -> {
+        sendOnce.send(caller, idempotencyKey, fingerprint, asked -> {
             StoredMessage message = answerable(caller, id, reply.from, "A reply");
             Prepared prepared = self().preparedToReply(caller, message, reply.body.type(), reply.body.content);
             GraphMail.Acting acting = prepared.acting();
@@ -169,7 +158,7 @@ public class MailActions {
             asked.set(true);
             toExchange(caller, acting, () -> graphMail.reply(acting, message.graphId(), all, prepared.body().content(),
                     new GraphMail.Recipients(replyTo, replyCc, bcc), attachments));
-            return new Accepted(caller, AuditEvent.Action.REPLIED, message.mailboxAddress(), acting,
+            return new SendOnce.Accepted(caller, AuditEvent.Action.REPLIED, message.mailboxAddress(), acting,
                     (all ? "reply all to message " : "reply to message ") + message.id() + files(attachments), clock.instant());
         });
     }
@@ -188,14 +177,14 @@ public class MailActions {
         List<Recipient> bcc = recipients(forward.bcc);
         String fingerprint = RequestFingerprint.of("forward").add(id).add(forward.from).add(forward.body.type())
                 .add(forward.body.content).add(to).add(cc).add(bcc).addAttachments(attachments).hash();
-        once(caller, idempotencyKey, fingerprint, asked -> {
+        sendOnce.send(caller, idempotencyKey, fingerprint, asked -> {
             StoredMessage message = answerable(caller, id, forward.from, "A forward");
             Prepared prepared = self().preparedToReply(caller, message, forward.body.type(), forward.body.content);
             GraphMail.Acting acting = prepared.acting();
             asked.set(true);
             toExchange(caller, acting, () -> graphMail.forward(acting, message.graphId(), prepared.body().content(),
                     new GraphMail.Recipients(to, cc, bcc), attachments));
-            return new Accepted(caller, AuditEvent.Action.FORWARDED, message.mailboxAddress(), acting,
+            return new SendOnce.Accepted(caller, AuditEvent.Action.FORWARDED, message.mailboxAddress(), acting,
                     "forward of message " + message.id() + " to " + (to.size() + cc.size() + bcc.size()) + " recipient(s)"
                             + files(attachments), clock.instant());
         });
@@ -232,104 +221,6 @@ public class MailActions {
     }
 
     /**
-     * Sends at most once per {@code Idempotency-Key} (none: every request sends). The key is claimed in its own
-     * transaction before Microsoft is asked; a duplicate gets the first request's answer, or 409 while it is under way.
-     * Afterwards the answer is kept, unless nothing can have been sent (refused here before Microsoft was asked,
-     * throttled, Microsoft answered with a 5xx, the token could not be had): then the key is released and a retry
-     * sends. When Microsoft did not answer at all (a timeout) the mail may have gone, so that answer is kept too.
-     * <p>
-     * Once Microsoft has accepted the mail, the request answers 202 whatever happens here: the mail went out and cannot be
-     * taken back. A 5xx would tell the caller (and every HTTP client, proxy and SDK that retries 5xx by itself) the
-     * opposite, and a retry without a key would send it twice. When the database cannot take the audit line or the key's
-     * answer (PostgreSQL restarting or away), {@link UnrecordedSends} writes them once it can; meanwhile a retry with the
-     * key finds it claimed without an answer and gets 409, never a second mail, and afterwards the stored 202.
-     */
-    private void once(Caller caller, String idempotencyKey, String fingerprint, Function<AtomicBoolean, Accepted> sending) {
-        if (idempotencyKey == null) {
-            record(sending.apply(new AtomicBoolean()), null);
-            return;
-        }
-        String key = idempotencyKey.strip();
-        if (key.isEmpty() || key.length() > IdempotencyKeys.MAX_KEY_LENGTH) {
-            throw new ServiceException(ProblemCode.INVALID_REQUEST,
-                    "An Idempotency-Key has 1 to " + IdempotencyKeys.MAX_KEY_LENGTH + " characters.");
-        }
-        IdempotencyKeys.Answer earlier = keys.claim(caller, key, fingerprint);
-        if (earlier != null) {
-            earlier.repeat();
-            return;
-        }
-        AtomicBoolean asked = new AtomicBoolean();
-        Accepted accepted;
-        try {
-            accepted = sending.apply(asked);
-        } catch (ServiceException refused) {
-            if (!asked.get() || nothingSent(refused)) {
-                keyStep(refused, () -> keys.released(caller, key));
-            } else {
-                keyStep(refused, () -> keys.answered(caller, key, IdempotencyKeys.Answer.refused(refused)));
-            }
-            throw refused;
-        } catch (RuntimeException failed) {
-            if (asked.get()) {
-                keyStep(failed, () -> keys.answered(caller, key, IdempotencyKeys.Answer.refused(new ServiceException(
-                        ProblemCode.INTERNAL_ERROR, "Sending failed unexpectedly; the message may have been sent. Check Sent"
-                        + " Items before sending it again with a new Idempotency-Key."))));
-            } else {
-                keyStep(failed, () -> keys.released(caller, key));
-            }
-            throw failed;
-        }
-        record(accepted, key);
-    }
-
-    /**
-     * Writes what Microsoft accepted: the audit line with {@link MailSent}, then (with a key) the key's 202, each in its
-     * own transaction; what the database cannot take now is written later by {@link UnrecordedSends}.
-     */
-    private void record(Accepted accepted, String key) {
-        MailActions self = self();
-        List<Runnable> steps = new ArrayList<>();
-        steps.add(() -> self.sent(accepted.caller(), accepted.action(), accepted.mailbox(), accepted.acting(), accepted.detail(),
-                accepted.at()));
-        if (key != null) {
-            steps.add(() -> keys.answered(accepted.caller(), key, IdempotencyKeys.Answer.accepted()));
-        }
-        unrecorded.write(accepted.action() + " by " + accepted.caller().upn() + " (workspace " + accepted.caller().workspaceId()
-                + ", user " + accepted.caller().userId() + ") from " + accepted.mailbox() + " at " + accepted.at() + ": "
-                + accepted.detail() + (key == null ? "" : ", Idempotency-Key " + key), steps);
-    }
-
-    /**
-     * Settles the key of a request that failed; when the database cannot, the request's own failure is still what the
-     * caller hears, and the key stays claimed without an answer (a retry gets 409 until it expires, never a second mail).
-     */
-    private static void keyStep(RuntimeException answer, Runnable step) {
-        try {
-            step.run();
-        } catch (RuntimeException failed) {
-            answer.addSuppressed(failed);
-        }
-    }
-
-    /** A mail Microsoft accepted, as the audit line records it, and when. */
-    private record Accepted(Caller caller, AuditEvent.Action action, String mailbox, GraphMail.Acting acting, String detail,
-                            Instant at) {
-    }
-
-    /** Microsoft cannot have sent: it throttled, answered with a server error (which Graph's own SDK retries), or was never asked. */
-    private static boolean nothingSent(ServiceException refused) {
-        return switch (refused.code()) {
-            case THROTTLED, RECONNECT_REQUIRED, OUTLOOK_NOT_CONFIGURED, PAYLOAD_TOO_LARGE -> true;
-            case MICROSOFT_UNAVAILABLE -> {
-                GraphFailure failure = refused.getCause() == null ? null : GraphFailure.of(refused.getCause());
-                yield failure != null && failure.status() != 0;
-            }
-            default -> false;
-        };
-    }
-
-    /**
      * What {@link #reply} and {@link #forward} ask Exchange with: the caller's connection to the message's mailbox (or
      * 403), the signed body, and the addresses reply all leaves out (the mailbox and the person replying).
      */
@@ -350,15 +241,6 @@ public class MailActions {
     /** The caller's connection to the message's mailbox, through which Exchange is asked (or 403), as values. */
     public GraphMail.Acting acting(Caller caller, StoredMessage message) {
         return GraphMail.Acting.of(acting(caller, message.mailboxId(), message.mailboxAddress()));
-    }
-
-    /**
-     * The database half of {@link #send}, {@link #reply} and {@link #forward}, once Exchange has accepted the mail: audited
-     * with the time it was accepted, and announced.
-     */
-    public void sent(Caller caller, AuditEvent.Action action, String mailbox, GraphMail.Acting acting, String detail, Instant at) {
-        audit.record(caller.workspaceId(), caller.userId(), caller.upn(), action, mailbox, acting.connectionId(), detail, at);
-        sent.fire(new MailSent(acting.connectionId()));
     }
 
     /**

@@ -29,7 +29,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -287,6 +290,22 @@ public class PushDelivery {
     public String note(UUID connectionId) {
         PushState state = em.find(PushState.class, connectionId);
         return state == null ? null : state.note();
+    }
+
+    /** {@link #note} of each of these connections that has one, in one query. */
+    public Map<UUID, String> notes(Collection<UUID> connectionIds) {
+        if (connectionIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, String> notes = new HashMap<>();
+        em.createQuery("SELECT p FROM PushState p WHERE p.connectionId IN :ids", PushState.class)
+                .setParameter("ids", connectionIds).getResultList()
+                .forEach(state -> {
+                    if (state.note() != null) {
+                        notes.put(state.connectionId(), state.note());
+                    }
+                });
+        return notes;
     }
 
     private void polled(UUID connectionId, String note, Instant now) {

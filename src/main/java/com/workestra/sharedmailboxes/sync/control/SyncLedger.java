@@ -483,25 +483,36 @@ public class SyncLedger {
     /** How the connection's syncing stands (see {@link SyncStatus}). */
     @Transactional(Transactional.TxType.SUPPORTS)
     public SyncStatus status(UUID connectionId) {
+        return statuses(List.of(connectionId)).getOrDefault(connectionId, SyncStatus.NONE);
+    }
+
+    /** {@link #status} of each of these connections, in one statement (those never synced are missing). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Map<UUID, SyncStatus> statuses(Collection<UUID> connectionIds) {
+        Map<UUID, SyncStatus> statuses = new java.util.HashMap<>();
+        if (connectionIds.isEmpty()) {
+            return statuses;
+        }
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement("""
-                     SELECT s.last_success_at, s.failing_since, s.failure, s.failure_at, s.pushed,
+                     SELECT s.connection_id, s.last_success_at, s.failing_since, s.failure, s.failure_at, s.pushed,
                             COALESCE((SELECT sum(messages_synced) FROM sync_cursor WHERE connection_id = s.connection_id), 0),
                             (SELECT count(*) >= 2 AND count(*) FILTER (WHERE history_complete_at IS NULL) = 0
                                FROM sync_cursor WHERE connection_id = s.connection_id)
-                       FROM sync_state s WHERE s.connection_id = ?
+                       FROM sync_state s WHERE s.connection_id = ANY (?)
                      """)) {
-            statement.setObject(1, connectionId);
+            statement.setArray(1, connection.createArrayOf("uuid", connectionIds.toArray()));
             try (ResultSet rows = statement.executeQuery()) {
-                if (!rows.next()) {
-                    return SyncStatus.NONE;
+                while (rows.next()) {
+                    statuses.put(rows.getObject(1, UUID.class), new SyncStatus(instant(rows.getTimestamp(2)),
+                            instant(rows.getTimestamp(3)), rows.getString(4), instant(rows.getTimestamp(5)), rows.getBoolean(6),
+                            rows.getLong(7), rows.getBoolean(8)));
                 }
-                return new SyncStatus(instant(rows.getTimestamp(1)), instant(rows.getTimestamp(2)), rows.getString(3),
-                        instant(rows.getTimestamp(4)), rows.getBoolean(5), rows.getLong(6), rows.getBoolean(7));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading sync progress failed", e);
         }
+        return statuses;
     }
 
     private static Instant instant(Timestamp timestamp) {

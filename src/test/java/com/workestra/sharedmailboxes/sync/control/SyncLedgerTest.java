@@ -6,6 +6,7 @@ import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.localrun.EmbeddedDatabase;
 import com.workestra.sharedmailboxes.messages.control.StoreDatabase;
 import com.workestra.sharedmailboxes.sync.entity.SyncReason;
+import com.workestra.sharedmailboxes.sync.entity.SyncStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -212,6 +214,26 @@ class SyncLedgerTest {
         assertEquals(NOW.plusSeconds(14), syncState(failing, "backoff_until"));
         assertEquals(UNAVAILABLE, ledger.status(failing).lastFailure());
         assertEquals(NOW.plusSeconds(6), ledger.status(failing).lastFailureAt());
+    }
+
+    @Test
+    void aPersonsListShowsEachConnectionsOwnProgressReadTogether() throws SQLException {
+        UUID failing = connection(NOW.minusSeconds(1), null, null, null);
+        UUID healthy = connection(NOW.minusSeconds(1), null, null, null);
+        assertEquals(Set.of(failing, healthy), claimedBy("server-a", NOW));
+        ledger.deferred(failing, "server-a", NOW, THROTTLED, NOW.plusSeconds(8));
+        ledger.succeeded(healthy, "server-a", NOW.plusSeconds(1), NOW.plusSeconds(301), SyncReason.POLL);
+        UUID unknown = UUID.randomUUID();
+
+        Map<UUID, SyncStatus> statuses = ledger.statuses(List.of(failing, healthy, unknown));
+
+        assertEquals(THROTTLED, statuses.get(failing).lastFailure());
+        assertNull(statuses.get(failing).lastSuccessAt());
+        assertNull(statuses.get(healthy).lastFailure());
+        assertEquals(NOW.plusSeconds(1), statuses.get(healthy).lastSuccessAt());
+        assertEquals(Set.of(failing, healthy), statuses.keySet(), "a connection without sync state has no progress");
+        assertEquals(statuses.get(failing), ledger.status(failing));
+        assertEquals(SyncStatus.NONE, ledger.status(unknown));
     }
 
     @Test
