@@ -2,7 +2,7 @@
  * Keeping every connection's mailbox in sync. Triggers mark a connection due in {@code sync_state} (requests coalesce);
  * a scheduler claims due connections under a lease and runs delta sync per folder, each page and its cursor committed
  * together. {@code sync_state} is written only here; others read it through {@link
- * com.workestra.sharedmailboxes.sync.control.SyncLedger#status}.
+ * com.workestra.sharedmailboxes.sync.control.SyncSchedule#status}.
  *
  * <h2>A webhook to a stored row</h2>
  * <ol>
@@ -18,7 +18,7 @@
  * <h2>The scheduler to the store</h2>
  * <ol>
  * <li>{@code SyncScheduler.dispatch} (every second, or when woken) claims as many due connections as it has free
- *     workers: {@link com.workestra.sharedmailboxes.sync.control.SyncLedger#claim} sets a lease in {@code sync_state}
+ *     workers: {@link com.workestra.sharedmailboxes.sync.control.SyncSchedule#claim} sets a lease in {@code sync_state}
  *     with {@code FOR UPDATE SKIP LOCKED}, so two servers never run one connection; the lease is short ({@code sync.lease},
  *     database time) and the scheduler's heartbeat renews it every quarter of that while the run lives
  *     ({@link com.workestra.sharedmailboxes.sync.control.SyncLeases} is what this server knows of it; a run checks it
@@ -32,7 +32,7 @@
  *     {@code sync_cursor}, fetches a page through {@code graph.control.MailboxGate} with
  *     {@link com.workestra.sharedmailboxes.sync.control.DeltaReader}, and commits it with the cursor in one transaction
  *     ({@code SyncLedger.commitPage} → {@code messages.control.MessageStore.apply}) while the next page is fetched;</li>
- * <li>the run ends with {@code SyncLedger.succeeded} (next routine sync scheduled, the connection's error cleared and
+ * <li>the run ends with {@code SyncSchedule.succeeded} (next routine sync scheduled, the connection's error cleared and
  *     reading resumed through {@code connections.control.ConnectionErrors}), {@code yielded} (time budget used: due
  *     again at once), or {@link com.workestra.sharedmailboxes.sync.control.SyncFailures#settle} ({@code failed}:
  *     Exchange refused the mailbox, the row turns red and reading ends; {@code deferred}: transient, retried after a

@@ -6,7 +6,7 @@ import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.health.control.Badges;
 import com.workestra.sharedmailboxes.health.entity.ConnectionHealth;
 import com.workestra.sharedmailboxes.notifications.boundary.PushDelivery;
-import com.workestra.sharedmailboxes.sync.control.SyncLedger;
+import com.workestra.sharedmailboxes.sync.control.SyncSchedule;
 import com.workestra.sharedmailboxes.sync.entity.SyncStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,20 +23,20 @@ public class HealthOfConnections implements ConnectionStatus {
     Badges badges;
 
     @Inject
-    SyncLedger ledger;
+    SyncSchedule schedule;
 
     @Inject
     PushDelivery push;
 
     @Override
     public ConnectionView.Status of(OutlookConnection connection) {
-        return status(connection, ledger.status(connection.id()), push.note(connection.id()));
+        return status(connection, schedule.status(connection.id()), push.note(connection.id()));
     }
 
     @Override
     public List<ConnectionView.Status> of(List<OutlookConnection> connections) {
         List<UUID> ids = connections.stream().map(OutlookConnection::id).toList();
-        Map<UUID, SyncStatus> syncs = ledger.statuses(ids);
+        Map<UUID, SyncStatus> syncs = schedule.statuses(ids);
         Map<UUID, String> notes = push.notes(ids);
         return connections.stream().map(connection -> status(connection, syncs.getOrDefault(connection.id(), SyncStatus.NONE),
                 notes.get(connection.id()))).toList();

@@ -13,7 +13,7 @@ import com.workestra.sharedmailboxes.graph.control.MailboxGate;
 import com.workestra.sharedmailboxes.notifications.boundary.PushDelivery;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
-import com.workestra.sharedmailboxes.sync.control.SyncLedger;
+import com.workestra.sharedmailboxes.sync.control.SyncSchedule;
 import com.workestra.sharedmailboxes.sync.entity.SyncRound;
 import com.workestra.sharedmailboxes.sync.entity.SyncStatus;
 import jakarta.annotation.Resource;
@@ -60,7 +60,7 @@ public class MailboxDiagnosis {
     AuditTrail audit;
 
     @Inject
-    SyncLedger ledger;
+    SyncSchedule schedule;
 
     @Inject
     MailboxGate gate;
@@ -175,7 +175,7 @@ public class MailboxDiagnosis {
 
     /** The last delta round from sync's schedule: when it started, whether and when it completed, how long it took. */
     public Finding lastRound(UUID connectionId) {
-        SyncRound round = ledger.round(connectionId);
+        SyncRound round = schedule.round(connectionId);
         if (round.startedAt() == null) {
             return new Finding("lastRound", "unknown", "No delta round has run yet for this mailbox.");
         }
@@ -196,7 +196,7 @@ public class MailboxDiagnosis {
     public Finding throttling(UUID connectionId, UUID mailboxId, Instant now) {
         Instant hourAgo = now.minus(Duration.ofHours(1));
         Optional<Instant> hold = gate.cooledDownUntil(mailboxId, hourAgo);
-        SyncStatus sync = ledger.status(connectionId);
+        SyncStatus sync = schedule.status(connectionId);
         boolean throttledSync = sync.lastFailure() != null && sync.lastFailureAt() != null && sync.lastFailureAt().isAfter(hourAgo)
                 && (sync.lastFailure().contains("429") || sync.lastFailure().toLowerCase(Locale.ROOT).contains("throttl"));
         if (hold.isEmpty() && !throttledSync) {

@@ -4,7 +4,7 @@ import com.workestra.sharedmailboxes.clock.control.BackgroundWork;
 import com.workestra.sharedmailboxes.database.control.ClusterTurns;
 import com.workestra.sharedmailboxes.sync.control.DeltaSync;
 import com.workestra.sharedmailboxes.sync.control.SyncLeases;
-import com.workestra.sharedmailboxes.sync.control.SyncLedger;
+import com.workestra.sharedmailboxes.sync.control.SyncSchedule;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -58,7 +58,7 @@ public class SyncScheduler {
     DeltaSync sync;
 
     @Inject
-    SyncLedger ledger;
+    SyncSchedule schedule;
 
     @Inject
     Clock clock;
@@ -134,7 +134,7 @@ public class SyncScheduler {
         dispatcher.shutdownNow();
         leases.dropAll();
         try {
-            int released = ledger.releaseAll(owner, clock.instant());
+            int released = schedule.releaseAll(owner, clock.instant());
             LOG.info(() -> "sync scheduler " + owner + " stopped, " + released + " leases released");
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "releasing the sync leases of " + owner + " failed; they run out after " + lease, e);
@@ -151,7 +151,7 @@ public class SyncScheduler {
         }
         long sent = System.nanoTime();
         try {
-            Set<UUID> renewed = ledger.renew(owner, running.keySet(), lease);
+            Set<UUID> renewed = schedule.renew(owner, running.keySet(), lease);
             leases.renewed(running, renewed, sent, lease.toNanos());
             if (renewed.size() < running.size()) {
                 // Usually a run that ended (and released its lease) while the renewal was on its way.
@@ -187,7 +187,7 @@ public class SyncScheduler {
                 return;
             }
             Instant now = clock.instant();
-            int requested = ledger.sweep(now, now.minus(pollInterval), now.minus(safetyInterval), now.plus(pollInterval));
+            int requested = schedule.sweep(now, now.minus(pollInterval), now.minus(safetyInterval), now.plus(pollInterval));
             if (requested > 0) {
                 wake();
             }
@@ -220,8 +220,8 @@ public class SyncScheduler {
                 }
                 Instant now = clock.instant();
                 long sent = System.nanoTime();
-                List<SyncLedger.Claim> claims = ledger.claim(owner, now, lease, capacity);
-                for (SyncLedger.Claim claim : claims) {
+                List<SyncSchedule.Claim> claims = schedule.claim(owner, now, lease, capacity);
+                for (SyncSchedule.Claim claim : claims) {
                     SyncLeases.Held held = leases.claimed(claim.connectionId(), sent, lease.toNanos());
                     free.acquireUninterruptibly();
                     runs.execute(() -> run(claim, held));
@@ -237,7 +237,7 @@ public class SyncScheduler {
         }
     }
 
-    private void run(SyncLedger.Claim claim, SyncLeases.Held held) {
+    private void run(SyncSchedule.Claim claim, SyncLeases.Held held) {
         try {
             sync.run(claim.connectionId(), claim.reason(), owner, prefetch);
         } catch (RuntimeException e) {

@@ -44,6 +44,9 @@ public class DeltaSync {
     SyncLedger ledger;
 
     @Inject
+    SyncSchedule schedule;
+
+    @Inject
     DeltaReader reader;
 
     @Inject
@@ -117,7 +120,7 @@ public class DeltaSync {
         }
         if (target.tokenHolder() == null || !target.personal() && target.tokenHolder().inError()) {
             // The parent's sign-in needs attention: no Graph call; the badge shows the parent's error.
-            ledger.released(connectionId, owner);
+            schedule.released(connectionId, owner);
             return Outcome.SKIPPED;
         }
         try {
@@ -148,13 +151,13 @@ public class DeltaSync {
                     continue;
                 }
                 if (!current) {
-                    ledger.yielded(connectionId, owner, clock.instant());
+                    schedule.yielded(connectionId, owner, clock.instant());
                     return Outcome.YIELDED;
                 }
             }
             names.refresh(target, client);
             Instant now = clock.instant();
-            ledger.succeeded(connectionId, owner, now, failures.nextRoutineRun(target, now),
+            schedule.succeeded(connectionId, owner, now, failures.nextRoutineRun(target, now),
                     target.pushed() ? SyncReason.SAFETY : SyncReason.POLL);
             return Outcome.CURRENT;
         } catch (SyncLedger.LeaseLost lost) {

@@ -27,7 +27,7 @@ public class SyncFailures {
     private static final Logger LOG = Logger.getLogger(SyncFailures.class.getName());
 
     @Inject
-    SyncLedger ledger;
+    SyncSchedule schedule;
 
     @Inject
     MailboxGate gate;
@@ -61,7 +61,7 @@ public class SyncFailures {
             if (refused.code() == ProblemCode.RECONNECT_REQUIRED) {
                 // OutlookSignIn has marked the personal connection (its shared rows show it); nothing to do until the
                 // person reconnects.
-                ledger.released(target.connectionId(), owner);
+                schedule.released(target.connectionId(), owner);
                 return DeltaSync.Outcome.SKIPPED;
             }
             return defer(target, owner, refused.detail(), refused.retryAfter());
@@ -91,15 +91,15 @@ public class SyncFailures {
 
     private DeltaSync.Outcome refused(SyncTarget target, String owner, ProblemCode code, String sentence) {
         Instant now = clock.instant();
-        ledger.failed(target.connectionId(), owner, now, code, sentence, nextRoutineRun(target, now));
+        schedule.failed(target.connectionId(), owner, now, code, sentence, nextRoutineRun(target, now));
         return DeltaSync.Outcome.FAILED;
     }
 
     private DeltaSync.Outcome defer(SyncTarget target, String owner, String failure, Duration retryAfter) {
-        Duration backoff = backoff(ledger.consecutiveFailures(target.connectionId()), retryAfter);
+        Duration backoff = backoff(schedule.consecutiveFailures(target.connectionId()), retryAfter);
         Instant now = clock.instant();
         LOG.info(() -> "sync of connection " + target.connectionId() + " deferred: " + failure);
-        ledger.deferred(target.connectionId(), owner, now, failure, now.plus(backoff));
+        schedule.deferred(target.connectionId(), owner, now, failure, now.plus(backoff));
         return DeltaSync.Outcome.DEFERRED;
     }
 

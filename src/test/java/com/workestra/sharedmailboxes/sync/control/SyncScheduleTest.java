@@ -40,18 +40,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of failing syncs: a transient failure is retried at its backoff and not before, the row keeps when the mailbox started
  * failing (what Stale's "Syncing has failed since" shows) however often it fails again, and a success ends the streak.
  */
-class SyncLedgerTest {
+class SyncScheduleTest {
 
     static StoreDatabase database;
     static PGSimpleDataSource dataSource;
-    final SyncLedger ledger = new SyncLedger();
+    final SyncSchedule schedule = new SyncSchedule();
     static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
     /** Leases count from the database's clock (real time), whatever time the service's clock says. */
     static final Duration LEASE = Duration.ofSeconds(300);
 
     @BeforeAll
     static void start() {
-        database = StoreDatabase.start("ledger");
+        database = StoreDatabase.start("schedule");
         dataSource = new PGSimpleDataSource();
         dataSource.setUrl(database.jdbcUrl());
         dataSource.setUser(EmbeddedDatabase.USER);
@@ -65,8 +65,8 @@ class SyncLedgerTest {
 
     @BeforeEach
     void setUp() throws SQLException {
-        ledger.dataSource = dataSource;
-        ledger.errors = new ConnectionErrors(dataSource);
+        schedule.dataSource = dataSource;
+        schedule.errors = new ConnectionErrors(dataSource);
         try (Connection connection = dataSource.getConnection()) {
             connection.createStatement().executeUpdate("DELETE FROM outlook_connection");
         }
@@ -106,12 +106,12 @@ class SyncLedgerTest {
             due.add(connection(NOW.minusSeconds(i), null, null, null));
         }
         ExecutorService servers = Executors.newFixedThreadPool(2);
-        List<Future<List<SyncLedger.Claim>>> claims = new ArrayList<>();
+        List<Future<List<SyncSchedule.Claim>>> claims = new ArrayList<>();
         for (String owner : List.of("server-a", "server-b")) {
-            Callable<List<SyncLedger.Claim>> claimAll = () -> {
-                List<SyncLedger.Claim> mine = new ArrayList<>();
+            Callable<List<SyncSchedule.Claim>> claimAll = () -> {
+                List<SyncSchedule.Claim> mine = new ArrayList<>();
                 for (int round = 0; round < 20; round++) {
-                    mine.addAll(ledger.claim(owner, NOW, LEASE, 3));
+                    mine.addAll(schedule.claim(owner, NOW, LEASE, 3));
                 }
                 return mine;
             };
@@ -119,8 +119,8 @@ class SyncLedgerTest {
         }
         Set<UUID> claimed = new HashSet<>();
         int total = 0;
-        for (Future<List<SyncLedger.Claim>> future : claims) {
-            for (SyncLedger.Claim claim : future.get()) {
+        for (Future<List<SyncSchedule.Claim>> future : claims) {
+            for (SyncSchedule.Claim claim : future.get()) {
                 claimed.add(claim.connectionId());
                 total++;
                 assertEquals(SyncReason.WEBHOOK, claim.reason());
@@ -140,16 +140,16 @@ class SyncLedgerTest {
         UUID due = connection(NOW.minusSeconds(1), null, null, null);
 
         Set<UUID> claimed = new HashSet<>();
-        ledger.claim("server-b", NOW, LEASE, 10).forEach(claim -> claimed.add(claim.connectionId()));
+        schedule.claim("server-b", NOW, LEASE, 10).forEach(claim -> claimed.add(claim.connectionId()));
         assertEquals(Set.of(crashed, due), claimed);
-        assertTrue(ledger.claim("server-c", NOW, LEASE, 10).isEmpty(), "leased now, not claimable again");
+        assertTrue(schedule.claim("server-c", NOW, LEASE, 10).isEmpty(), "leased now, not claimable again");
 
         // A request arriving during the run is kept; finishing the run reschedules the routine sync no later than it.
-        ledger.succeeded(due, "server-b", NOW, NOW.plusSeconds(60), SyncReason.POLL);
-        ledger.deferred(crashed, "server-b", NOW, "Microsoft answered 429", NOW.plusSeconds(8));
-        assertTrue(ledger.claim("server-c", NOW.plusSeconds(7), LEASE, 10).isEmpty());
+        schedule.succeeded(due, "server-b", NOW, NOW.plusSeconds(60), SyncReason.POLL);
+        schedule.deferred(crashed, "server-b", NOW, "Microsoft answered 429", NOW.plusSeconds(8));
+        assertTrue(schedule.claim("server-c", NOW.plusSeconds(7), LEASE, 10).isEmpty());
         Set<UUID> later = new HashSet<>();
-        ledger.claim("server-c", NOW.plusSeconds(61), LEASE, 10).forEach(claim -> later.add(claim.connectionId()));
+        schedule.claim("server-c", NOW.plusSeconds(61), LEASE, 10).forEach(claim -> later.add(claim.connectionId()));
         assertEquals(Set.of(scheduledLater, backingOff, crashed, due), later);
         assertTrue(!later.contains(running));
     }
@@ -158,7 +158,7 @@ class SyncLedgerTest {
     static final String UNAVAILABLE = "Microsoft 365 answered with an error (503 ServiceUnavailable)";
 
     Set<UUID> claimedBy(String owner, Instant at) {
-        return ledger.claim(owner, at, LEASE, 10).stream().map(SyncLedger.Claim::connectionId)
+        return schedule.claim(owner, at, LEASE, 10).stream().map(SyncSchedule.Claim::connectionId)
                 .collect(Collectors.toSet());
     }
 
@@ -190,13 +190,13 @@ class SyncLedgerTest {
         UUID throttled = connection(NOW.minusSeconds(1), null, null, null);
         assertEquals(Set.of(throttled), claimedBy("server-a", NOW));
 
-        ledger.deferred(throttled, "server-a", NOW, THROTTLED, NOW.plusSeconds(8));
+        schedule.deferred(throttled, "server-a", NOW, THROTTLED, NOW.plusSeconds(8));
 
         assertTrue(claimedBy("server-b", NOW.plusSeconds(7)).isEmpty(), "not retried before its backoff");
         assertEquals(Set.of(throttled), claimedBy("server-b", NOW.plusSeconds(8)), "retried when its backoff ends");
-        assertEquals(1, ledger.consecutiveFailures(throttled));
-        assertEquals(THROTTLED, ledger.status(throttled).lastFailure());
-        assertEquals(NOW, ledger.status(throttled).lastFailureAt());
+        assertEquals(1, schedule.consecutiveFailures(throttled));
+        assertEquals(THROTTLED, schedule.status(throttled).lastFailure());
+        assertEquals(NOW, schedule.status(throttled).lastFailureAt());
     }
 
     @Test
@@ -205,15 +205,15 @@ class SyncLedgerTest {
         Instant attempt = NOW;
         for (Instant next : List.of(NOW.plusSeconds(2), NOW.plusSeconds(6), NOW.plusSeconds(14))) {
             assertEquals(Set.of(failing), claimedBy("server-a", attempt));
-            ledger.deferred(failing, "server-a", attempt, attempt.equals(NOW) ? THROTTLED : UNAVAILABLE, next);
+            schedule.deferred(failing, "server-a", attempt, attempt.equals(NOW) ? THROTTLED : UNAVAILABLE, next);
             attempt = next;
         }
 
-        assertEquals(3, ledger.consecutiveFailures(failing));
+        assertEquals(3, schedule.consecutiveFailures(failing));
         assertEquals(NOW, syncState(failing, "failing_since"), "failing since the first failure, not the latest");
         assertEquals(NOW.plusSeconds(14), syncState(failing, "backoff_until"));
-        assertEquals(UNAVAILABLE, ledger.status(failing).lastFailure());
-        assertEquals(NOW.plusSeconds(6), ledger.status(failing).lastFailureAt());
+        assertEquals(UNAVAILABLE, schedule.status(failing).lastFailure());
+        assertEquals(NOW.plusSeconds(6), schedule.status(failing).lastFailureAt());
     }
 
     @Test
@@ -221,51 +221,51 @@ class SyncLedgerTest {
         UUID failing = connection(NOW.minusSeconds(1), null, null, null);
         UUID healthy = connection(NOW.minusSeconds(1), null, null, null);
         assertEquals(Set.of(failing, healthy), claimedBy("server-a", NOW));
-        ledger.deferred(failing, "server-a", NOW, THROTTLED, NOW.plusSeconds(8));
-        ledger.succeeded(healthy, "server-a", NOW.plusSeconds(1), NOW.plusSeconds(301), SyncReason.POLL);
+        schedule.deferred(failing, "server-a", NOW, THROTTLED, NOW.plusSeconds(8));
+        schedule.succeeded(healthy, "server-a", NOW.plusSeconds(1), NOW.plusSeconds(301), SyncReason.POLL);
         UUID unknown = UUID.randomUUID();
 
-        Map<UUID, SyncStatus> statuses = ledger.statuses(List.of(failing, healthy, unknown));
+        Map<UUID, SyncStatus> statuses = schedule.statuses(List.of(failing, healthy, unknown));
 
         assertEquals(THROTTLED, statuses.get(failing).lastFailure());
         assertNull(statuses.get(failing).lastSuccessAt());
         assertNull(statuses.get(healthy).lastFailure());
         assertEquals(NOW.plusSeconds(1), statuses.get(healthy).lastSuccessAt());
         assertEquals(Set.of(failing, healthy), statuses.keySet(), "a connection without sync state has no progress");
-        assertEquals(statuses.get(failing), ledger.status(failing));
-        assertEquals(SyncStatus.NONE, ledger.status(unknown));
+        assertEquals(statuses.get(failing), schedule.status(failing));
+        assertEquals(SyncStatus.NONE, schedule.status(unknown));
     }
 
     @Test
     void aSuccessfulSyncEndsTheFailingStreakAndTheNextSyncIsTheRoutineOne() throws SQLException {
         UUID recovering = connection(NOW.minusSeconds(1), null, null, null);
         claimedBy("server-a", NOW);
-        ledger.deferred(recovering, "server-a", NOW, THROTTLED, NOW.plusSeconds(2));
+        schedule.deferred(recovering, "server-a", NOW, THROTTLED, NOW.plusSeconds(2));
         claimedBy("server-a", NOW.plusSeconds(2));
-        ledger.deferred(recovering, "server-a", NOW.plusSeconds(2), THROTTLED, NOW.plusSeconds(6));
+        schedule.deferred(recovering, "server-a", NOW.plusSeconds(2), THROTTLED, NOW.plusSeconds(6));
         assertEquals(Set.of(recovering), claimedBy("server-a", NOW.plusSeconds(6)));
 
-        ledger.succeeded(recovering, "server-a", NOW.plusSeconds(7), NOW.plusSeconds(307), SyncReason.POLL);
+        schedule.succeeded(recovering, "server-a", NOW.plusSeconds(7), NOW.plusSeconds(307), SyncReason.POLL);
 
-        assertEquals(0, ledger.consecutiveFailures(recovering));
+        assertEquals(0, schedule.consecutiveFailures(recovering));
         assertNull(syncState(recovering, "failing_since"));
         assertNull(syncState(recovering, "backoff_until"));
         assertTrue(claimedBy("server-b", NOW.plusSeconds(306)).isEmpty(), "no retry once it succeeded");
-        List<SyncLedger.Claim> routine = ledger.claim("server-b", NOW.plusSeconds(307), LEASE, 10);
-        assertEquals(List.of(new SyncLedger.Claim(recovering, SyncReason.POLL)), routine);
+        List<SyncSchedule.Claim> routine = schedule.claim("server-b", NOW.plusSeconds(307), LEASE, 10);
+        assertEquals(List.of(new SyncSchedule.Claim(recovering, SyncReason.POLL)), routine);
     }
 
     @Test
     void microsoftRefusingTheMailboxEndsTheBackoffAndWaitsForTheRoutineSchedule() throws SQLException {
         UUID refused = connection(NOW.minusSeconds(1), null, null, null);
         claimedBy("server-a", NOW);
-        ledger.deferred(refused, "server-a", NOW, THROTTLED, NOW.plusSeconds(2));
+        schedule.deferred(refused, "server-a", NOW, THROTTLED, NOW.plusSeconds(2));
         claimedBy("server-a", NOW.plusSeconds(2));
 
-        ledger.failed(refused, "server-a", NOW.plusSeconds(3), ProblemCode.MAILBOX_ACCESS_DENIED, MailboxRefusals.ACCESS_DENIED,
+        schedule.failed(refused, "server-a", NOW.plusSeconds(3), ProblemCode.MAILBOX_ACCESS_DENIED, MailboxRefusals.ACCESS_DENIED,
                 NOW.plusSeconds(303));
 
-        assertEquals(0, ledger.consecutiveFailures(refused), "a refusal is an error the row shows, not a retried failure");
+        assertEquals(0, schedule.consecutiveFailures(refused), "a refusal is an error the row shows, not a retried failure");
         assertEquals("MAILBOX_ACCESS_DENIED", column(refused, "error_code"));
         assertNull(syncState(refused, "failing_since"));
         assertNull(syncState(refused, "backoff_until"));
@@ -278,16 +278,16 @@ class SyncLedgerTest {
         UUID kept = connection(NOW.minusSeconds(2), null, null, null);
         UUID abandoned = connection(NOW.minusSeconds(1), null, null, null);
         // Claimed with a lease that runs out at once: only the heartbeat keeps it.
-        assertEquals(Set.of(kept, abandoned), ledger.claim("server-a", NOW, Duration.ZERO, 10).stream()
-                .map(SyncLedger.Claim::connectionId).collect(Collectors.toSet()));
-        assertEquals(Set.of(kept), ledger.renew("server-a", Set.of(kept), LEASE), "renewed only for the run still alive");
+        assertEquals(Set.of(kept, abandoned), schedule.claim("server-a", NOW, Duration.ZERO, 10).stream()
+                .map(SyncSchedule.Claim::connectionId).collect(Collectors.toSet()));
+        assertEquals(Set.of(kept), schedule.renew("server-a", Set.of(kept), LEASE), "renewed only for the run still alive");
 
         assertEquals(Set.of(abandoned), claimedBy("server-b", NOW), "the lease nobody renewed was taken over");
-        assertEquals(Set.of(), ledger.renew("server-a", Set.of(abandoned), LEASE), "its old holder learns it lost it");
+        assertEquals(Set.of(), schedule.renew("server-a", Set.of(abandoned), LEASE), "its old holder learns it lost it");
         assertEquals("server-b", syncState(abandoned, "lease_owner"));
 
-        assertEquals(1, ledger.releaseAll("server-a", NOW));
+        assertEquals(1, schedule.releaseAll("server-a", NOW));
         assertEquals(Set.of(kept), claimedBy("server-b", NOW), "given up by a stopping server: due at once");
-        assertEquals(Set.of(), ledger.renew("server-a", Set.of(kept), LEASE));
+        assertEquals(Set.of(), schedule.renew("server-a", Set.of(kept), LEASE));
     }
 }
