@@ -66,7 +66,8 @@ class PushDeliveryIT extends ServiceIT {
     /**
      * Issue 16: mail an Outlook rule files straight into a subfolder, and mail a colleague moves into one, shows in the
      * API with its folder within seconds of Graph's notification, without Sync now: the next routine sync of a pushed
-     * mailbox is a safety sync 15 minutes away, and the wait here is a minute at most.
+     * mailbox is a safety sync 15 minutes away, and the wait here is a minute at most. So does mail filed into a folder
+     * made after connecting (the folder tree's own listing is 15 minutes away too).
      */
     @Test
     void mailARuleFilesIntoASubfolderAndMailMovedThereArriveThroughTheWebhookWithTheirFolder() {
@@ -101,6 +102,26 @@ class PushDeliveryIT extends ServiceIT {
         JsonNode all = jo.api().get("/api/v1/messages?includeRemoved=true&q="
                 + URLEncoder.encode(movedSubject, StandardCharsets.UTF_8)).json().get("items");
         assertEquals(1, all.size(), "once, not doubled: " + all);
+
+        // A folder made in Outlook after connecting: the run the notification wakes asks the folder delta, which names
+        // it, so the tree is listed again and the folder read in the same run (its routine listing is 15 minutes away).
+        String archive = workspace.tenant.createFolder(support, projects, "Archive");
+        String archivedSubject = "Filed into a new folder " + workspace.suffix;
+        workspace.tenant.deliverInto(support, archive, "customer@example.org", archivedSubject, "Old invoice");
+        JsonNode archived = Await.until("the mail in the new folder", () -> message(jo, archivedSubject),
+                found -> found != null && archive.equals(found.get("folder").asText()), WAIT);
+        assertEquals("Inbox/Projects/Archive", archived.get("folderPath").asText(), archived.toString());
+        assertTrue(workspace.tenant.mailboxRequests(support).stream().anyMatch(r -> r.pathAndQuery().toLowerCase()
+                .contains("/mailfolders/delta")), "the folder tree's changes were asked for");
+
+        // Graph lost the mailbox's sync state (410 on every delta link, the folders' too): the tree is listed again.
+        workspace.tenant.expireDeltaTokens(support);
+        String closed = workspace.tenant.createFolder(support, null, "Closed");
+        String closedSubject = "Filed after Graph lost the sync state " + workspace.suffix;
+        workspace.tenant.deliverInto(support, closed, "customer@example.org", closedSubject, "Done");
+        JsonNode inClosed = Await.until("the mail in the folder made after the expiry", () -> message(jo, closedSubject),
+                found -> found != null && closed.equals(found.get("folder").asText()), WAIT);
+        assertEquals("Closed", inClosed.get("folderPath").asText(), inClosed.toString());
     }
 
     /**

@@ -149,7 +149,7 @@ class SeveralServersIT {
             List<MailboxRequest> seen = workspace.tenant.mailboxRequests(mailbox.getValue());
             requests += seen.size();
             assertNoTwoInFlight(mailbox.getValue(), seen);
-            List<String> links = seen.stream().filter(MailboxRequest::isDelta).map(MailboxRequest::pathAndQuery).toList();
+            List<String> links = seen.stream().filter(MailboxRequest::isMessageDelta).map(MailboxRequest::pathAndQuery).toList();
             assertEquals(links.size(), new HashSet<>(links).size(), "no delta page of " + mailbox.getValue() + " was asked for twice: " + links);
             assertEveryMessageOnce(workspace, mailbox.getValue());
         }

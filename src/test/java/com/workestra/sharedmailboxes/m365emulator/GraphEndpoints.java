@@ -158,6 +158,12 @@ final class GraphEndpoints {
                 folders.list(call, target, mailbox, null);
                 return;
             }
+            if (remaining == 2 && request.name(at + 1).equals("delta")) {
+                requireMethod(call, "GET");
+                tenant.requireMailRead(caller, target.recipient(), false);
+                folders.delta(call, target, mailbox);
+                return;
+            }
             MailFolder folder = mailbox.folder(request.get(at + 1));
             if (folder == null) {
                 tenant.requireMailRead(caller, target.recipient(), true);

@@ -307,6 +307,46 @@ class M365EmulatorMailTest {
     }
 
     @Test
+    void theFolderDeltaListsEveryFolderOfTheMailboxInPagesThenOnlyTheFoldersCreatedSince() {
+        Scene scene = scene();
+        String address = scene.shared().address();
+        GraphServiceClient graph = clients.graph(scene.token());
+        var folders = graph.users().byUserId(address).mailFolders();
+        String customers = tenant.createFolder(address, "inbox", "Customers");
+        String vip = tenant.createFolder(address, customers, "VIP");
+
+        List<String> first = new ArrayList<>();
+        var page = folders.delta().get(request -> request.headers.add("Prefer", "odata.maxpagesize=3"));
+        int pages = 1;
+        while (page.getOdataNextLink() != null) {
+            assertEquals(3, page.getValue().size());
+            assertNull(page.getOdataDeltaLink());
+            page.getValue().forEach(folder -> first.add(folder.getDisplayName()));
+            String next = page.getOdataNextLink();
+            page = folders.delta().withUrl(next).get();
+            pages++;
+        }
+        page.getValue().forEach(folder -> first.add(folder.getDisplayName()));
+        assertTrue(first.containsAll(List.of("Inbox", "Sent Items", "Customers", "VIP")),
+                "every folder of the mailbox, at every level: " + first);
+        assertTrue(pages >= 2, "pages of at most odata.maxpagesize");
+        String deltaLink = page.getOdataDeltaLink();
+        assertNotNull(deltaLink);
+
+        var unchanged = folders.delta().withUrl(deltaLink).get();
+        assertTrue(unchanged.getValue().isEmpty(), "nothing changed since the last round");
+        String projects = tenant.createFolder(address, vip, "Projects");
+        var changed = folders.delta().withUrl(unchanged.getOdataDeltaLink()).get();
+        assertEquals(List.of(projects), changed.getValue().stream().map(MailFolder::getId).toList());
+        assertEquals(vip, changed.getValue().get(0).getParentFolderId());
+
+        tenant.expireDeltaTokens(address);
+        ODataError gone = assertThrows(ODataError.class, () -> folders.delta().withUrl(changed.getOdataDeltaLink()).get());
+        assertEquals(410, gone.getResponseStatusCode());
+        assertEquals("syncStateNotFound", gone.getError().getCode());
+    }
+
+    @Test
     void theFolderTreeListsOneLevelAtATimeInPagesAndAMoveShowsInBothFoldersDeltas() {
         Scene scene = scene();
         String address = scene.shared().address();

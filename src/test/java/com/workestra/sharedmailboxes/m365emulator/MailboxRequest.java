@@ -17,7 +17,8 @@ public record MailboxRequest(String method, String pathAndQuery, Instant arrived
         return arrivedNanos < other.answeredNanos && other.arrivedNanos < answeredNanos;
     }
 
-    public boolean isDelta() {
-        return pathAndQuery.contains("/delta");
+    /** A page of a folder's message delta (not the folder tree's delta, whose unchanged link a run asks each time). */
+    public boolean isMessageDelta() {
+        return pathAndQuery.toLowerCase(java.util.Locale.ROOT).contains("/messages/delta");
     }
 }

@@ -130,12 +130,7 @@ public class DeltaSync {
             if (target.identity() == null) {
                 check.confirm();
             }
-            if (reason == SyncReason.INITIAL || reason == SyncReason.SYNC_NOW
-                    || ledger.folderTreeDue(connectionId, clock.instant().minus(folderTreeInterval))) {
-                // New, renamed and deleted folders: on connecting, on Sync now, and every sync.folder-tree-interval.
-                check.confirm();
-                ledger.foldersListed(connectionId, target.mailboxId(), tree.list(client, target), clock.instant());
-            }
+            readFolderTree(target, reason, client, check);
             for (Folder folder : selection.toSync(connectionId, target.mailboxId())) {
                 boolean current;
                 try {
@@ -248,6 +243,34 @@ public class DeltaSync {
                 throw cause;
             }
             throw e;
+        }
+    }
+
+    /**
+     * New, renamed, moved and deleted folders: the tree is listed on connecting, on Sync now, every
+     * sync.folder-tree-interval, and whenever the folder delta says a folder changed (one request per run). A new delta
+     * round starts just before a listing, so whatever changes after the listing is in the round's next answer.
+     */
+    private void readFolderTree(SyncTarget target, SyncReason reason, GraphServiceClient client, MailboxConfirmation.Check check) {
+        UUID connectionId = target.connectionId();
+        boolean list = reason == SyncReason.INITIAL || reason == SyncReason.SYNC_NOW
+                || ledger.folderTreeDue(connectionId, clock.instant().minus(folderTreeInterval));
+        boolean roundRead = false;
+        if (!list) {
+            String link = ledger.folderDeltaLink(connectionId);
+            if (link != null) {
+                FolderTree.FolderChanges changes = tree.changesSince(client, target, link);
+                ledger.folderDeltaRead(connectionId, changes.deltaLink());
+                list = changes.any();
+                roundRead = changes.deltaLink() != null;
+            }
+        }
+        if (list) {
+            check.confirm();
+            if (!roundRead) {
+                ledger.folderDeltaRead(connectionId, tree.changesSince(client, target, null).deltaLink());
+            }
+            ledger.foldersListed(connectionId, target.mailboxId(), tree.list(client, target), clock.instant());
         }
     }
 

@@ -5,6 +5,7 @@ import com.microsoft.graph.models.MailFolderCollectionResponse;
 import com.microsoft.graph.models.MailSearchFolder;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.UserItemRequestBuilder;
+import com.microsoft.graph.users.item.mailfolders.delta.DeltaGetResponse;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
 import com.workestra.sharedmailboxes.graph.control.MailboxGate;
 import com.workestra.sharedmailboxes.messages.entity.MailFolderEntry;
@@ -74,6 +75,55 @@ public class FolderTree {
             })), next -> gate.call(target.mailboxId(), () -> children.withUrl(next).get()));
         }
         return tree;
+    }
+
+    /**
+     * Whether folders changed since {@code deltaLink}, read to the end of the round: {@code GET .../mailFolders/delta}
+     * lists "mail folders that have been added, deleted, or removed from the user's mailbox"
+     * (https://learn.microsoft.com/graph/api/mailfolder-delta), so a run can tell a new, renamed, moved or deleted folder
+     * in one request instead of listing the tree. With no link, a round starts: its pages list every folder (what the
+     * listing reads anyway) and count as no change; its delta link is what to ask next time. A link Graph no longer
+     * takes (410, or refused outright) and a mailbox over its storage quota (403 {@code ErrorQuotaExceeded}: delta keeps
+     * sync state in the mailbox; ordinary folder reads still work) answer "changed, no link": the tree is listed and a
+     * new round tried then. Other failures are the run's.
+     */
+    public FolderChanges changesSince(GraphServiceClient client, SyncTarget target, String deltaLink) {
+        UserItemRequestBuilder user = target.graphUser() == null ? client.me() : client.users().byUserId(target.graphUser());
+        var delta = user.mailFolders().delta();
+        try {
+            DeltaGetResponse page = deltaLink == null
+                    ? gate.call(target.mailboxId(), () -> delta.get(request -> {
+                        request.queryParameters.select = new String[] {"id"};
+                        request.headers.add("Prefer", "odata.maxpagesize=" + PAGE_SIZE);
+                    }))
+                    : gate.call(target.mailboxId(), () -> delta.withUrl(deltaLink).get(
+                        request -> request.headers.add("Prefer", "odata.maxpagesize=" + PAGE_SIZE)));
+            boolean changed = false;
+            for (int pages = 1; page != null; pages++) {
+                changed |= deltaLink != null && page.getValue() != null && !page.getValue().isEmpty();
+                if (page.getOdataDeltaLink() != null) {
+                    return new FolderChanges(changed, page.getOdataDeltaLink());
+                }
+                String next = page.getOdataNextLink();
+                if (next == null || pages * PAGE_SIZE >= MAX_FOLDERS) {
+                    return new FolderChanges(true, null);
+                }
+                page = gate.call(target.mailboxId(), () -> delta.withUrl(next).get(
+                        request -> request.headers.add("Prefer", "odata.maxpagesize=" + PAGE_SIZE)));
+            }
+            return new FolderChanges(true, null);
+        } catch (RuntimeException failure) {
+            GraphFailure graphFailure = GraphFailure.of(failure);
+            if (graphFailure != null && (graphFailure.isSyncStateLost() || graphFailure.isRefusedRequest()
+                    || graphFailure.status() == 403 && "ErrorQuotaExceeded".equalsIgnoreCase(graphFailure.code()))) {
+                return new FolderChanges(true, null);
+            }
+            throw failure;
+        }
+    }
+
+    /** What a folder delta said: whether anything changed, and the link for the next time (null: none to keep). */
+    public record FolderChanges(boolean any, String deltaLink) {
     }
 
     private interface NextPage {

@@ -180,6 +180,27 @@ public class SyncLedger {
         }
     }
 
+    /** The connection's folder delta link (see {@link FolderTree#changesSince}), or null when it has none. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public String folderDeltaLink(UUID connectionId) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT folders_delta_link FROM sync_state WHERE connection_id = ?")) {
+            statement.setObject(1, connectionId);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the folder delta link failed", e);
+        }
+    }
+
+    /** Keeps the folder delta link to ask next (null: none). */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void folderDeltaRead(UUID connectionId, String deltaLink) {
+        update("UPDATE sync_state SET folders_delta_link = ? WHERE connection_id = ?", deltaLink, connectionId);
+    }
+
     /** Stores the folder tree Microsoft just listed for the connection's mailbox (see {@link MailFolders#listed}). */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void foldersListed(UUID connectionId, UUID mailboxId, List<MailFolderEntry> tree, Instant now) {
