@@ -198,7 +198,7 @@ public class SyncLedger {
     /** Keeps the folder delta link to ask next (null: none). */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void folderDeltaRead(UUID connectionId, String deltaLink) {
-        update("UPDATE sync_state SET folders_delta_link = ? WHERE connection_id = ?", deltaLink, connectionId);
+        SyncStatements.update(dataSource, "UPDATE sync_state SET folders_delta_link = ? WHERE connection_id = ?", deltaLink, connectionId);
     }
 
     /** Stores the folder tree Microsoft just listed for the connection's mailbox (see {@link MailFolders#listed}). */
@@ -275,21 +275,9 @@ public class SyncLedger {
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void restartFolder(UUID connectionId, Folder folder, Instant now) {
-        update("UPDATE sync_cursor SET next_link = NULL, delta_link = NULL, resyncs = resyncs + 1, updated_at = ?,"
+        SyncStatements.update(dataSource, "UPDATE sync_cursor SET next_link = NULL, delta_link = NULL, resyncs = resyncs + 1, updated_at = ?,"
                 + " reconcile_since = COALESCE(reconcile_since, ?) WHERE connection_id = ? AND folder = ?",
                 Timestamp.from(now), Timestamp.from(now), connectionId, folder.name());
-    }
-
-    private int update(String sql, Object... parameters) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            return statement.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("sync bookkeeping failed", e);
-        }
     }
 
     /** This server no longer holds the connection's lease (it ran out and another server took over). */

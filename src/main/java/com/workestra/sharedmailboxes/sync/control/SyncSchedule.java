@@ -127,7 +127,7 @@ public class SyncSchedule {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public int releaseAll(String owner, Instant now) {
         Timestamp at = Timestamp.from(now);
-        return update("""
+        return SyncStatements.update(dataSource, """
                 UPDATE sync_state SET requested_at = LEAST(COALESCE(requested_at, ?), ?),
                        reason = COALESCE(reason, 'CONTINUE'), lease_owner = NULL, lease_until = NULL
                  WHERE lease_owner = ?
@@ -138,7 +138,7 @@ public class SyncSchedule {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void succeeded(UUID connectionId, String owner, Instant now, Instant next, SyncReason nextReason) {
         Timestamp at = Timestamp.from(now);
-        int updated = update("""
+        int updated = SyncStatements.update(dataSource, """
                 UPDATE sync_state SET last_success_at = ?, failures = 0, backoff_until = NULL, failing_since = NULL,
                        requested_at = LEAST(COALESCE(requested_at, ?), ?), reason = COALESCE(reason, ?),
                        lease_owner = NULL, lease_until = NULL
@@ -153,7 +153,7 @@ public class SyncSchedule {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void yielded(UUID connectionId, String owner, Instant now) {
         Timestamp at = Timestamp.from(now);
-        update("""
+        SyncStatements.update(dataSource, """
                 UPDATE sync_state SET requested_at = LEAST(COALESCE(requested_at, ?), ?),
                        reason = COALESCE(reason, 'CONTINUE'), lease_owner = NULL, lease_until = NULL
                  WHERE connection_id = ? AND lease_owner = ?
@@ -167,7 +167,7 @@ public class SyncSchedule {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void failed(UUID connectionId, String owner, Instant now, ProblemCode code, String message, Instant next) {
         Timestamp at = Timestamp.from(now);
-        int updated = update("""
+        int updated = SyncStatements.update(dataSource, """
                 UPDATE sync_state SET failures = 0, backoff_until = NULL, failing_since = NULL,
                        requested_at = LEAST(COALESCE(requested_at, ?), ?), reason = COALESCE(reason, 'RECOVERY'),
                        lease_owner = NULL, lease_until = NULL
@@ -182,7 +182,7 @@ public class SyncSchedule {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void deferred(UUID connectionId, String owner, Instant now, String failure, Instant backoffUntil) {
         Timestamp until = Timestamp.from(backoffUntil);
-        update("""
+        SyncStatements.update(dataSource, """
                 UPDATE sync_state SET failures = failures + 1, failure = ?, failure_at = ?,
                        failing_since = COALESCE(failing_since, ?),
                        backoff_until = ?, requested_at = LEAST(COALESCE(requested_at, ?), ?),
@@ -194,7 +194,7 @@ public class SyncSchedule {
     /** Ends a run that did nothing (parent in error, sign-in expired): no new schedule; the sweep looks again later. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void released(UUID connectionId, String owner) {
-        update("UPDATE sync_state SET lease_owner = NULL, lease_until = NULL WHERE connection_id = ? AND lease_owner = ?",
+        SyncStatements.update(dataSource, "UPDATE sync_state SET lease_owner = NULL, lease_until = NULL WHERE connection_id = ? AND lease_owner = ?",
                 connectionId, owner);
     }
 
@@ -218,7 +218,7 @@ public class SyncSchedule {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public int sweep(Instant now, Instant pollDue, Instant safetyDue, Instant pollHorizon) {
         Timestamp at = Timestamp.from(now);
-        int requested = update("""
+        int requested = SyncStatements.update(dataSource, """
                 UPDATE sync_state s
                    SET requested_at = ?, reason = CASE WHEN s.pushed THEN 'SAFETY' ELSE 'POLL' END
                   FROM outlook_connection c
@@ -228,7 +228,7 @@ public class SyncSchedule {
                    AND NOT EXISTS (SELECT 1 FROM outlook_connection h
                                     WHERE h.id = COALESCE(c.parent_id, c.id) AND h.error_code = 'RECONNECT_REQUIRED')
                 """, at, Timestamp.from(safetyDue), Timestamp.from(pollDue));
-        requested += update("UPDATE sync_state SET requested_at = ? WHERE NOT pushed AND requested_at > ?",
+        requested += SyncStatements.update(dataSource, "UPDATE sync_state SET requested_at = ? WHERE NOT pushed AND requested_at > ?",
                 Timestamp.from(pollHorizon), Timestamp.from(pollHorizon));
         return requested;
     }
@@ -286,17 +286,5 @@ public class SyncSchedule {
 
     private static Instant instant(Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
-    }
-
-    private int update(String sql, Object... parameters) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            return statement.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("sync bookkeeping failed", e);
-        }
     }
 }
