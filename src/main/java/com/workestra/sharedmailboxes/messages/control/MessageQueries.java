@@ -35,7 +35,7 @@ public class MessageQueries {
 
     static final String LIST_COLUMNS = "m.id, m.mailbox_id, m.folder, m.graph_id, m.subject, m.from_name, m.from_address,"
             + " m.sender_name, m.sender_address, m.to_recipients, m.cc_recipients, m.received_at, m.is_read, m.has_attachments,"
-            + " m.preview, m.conversation_id, m.internet_message_id, m.removed_at, m.removed_reason, m.moved_to,"
+            + " m.preview, m.conversation_id, m.internet_message_id, m.removed_at, m.removed_reason, m.moved_to, m.body_names_content_ids,"
             + " (SELECT f.path FROM mail_folder f WHERE f.mailbox_id = m.mailbox_id AND f.folder = m.folder) AS folder_path";
 
     /** Up to this many readable mailboxes, each is read through its own index range; beyond, one scan across them. */
@@ -324,7 +324,8 @@ public class MessageQueries {
                 rows.getTimestamp("received_at").toInstant(), rows.getBoolean("is_read"), rows.getBoolean("has_attachments"),
                 rows.getString("preview"), rows.getString("conversation_id"), rows.getString("internet_message_id"),
                 withBody ? rows.getString("body_type") : null, withBody ? rows.getString("body") : null,
-                removed == null ? null : removed.toInstant(), rows.getString("removed_reason"), rows.getString("moved_to"));
+                removed == null ? null : removed.toInstant(), rows.getString("removed_reason"), rows.getString("moved_to"),
+                rows.getBoolean("body_names_content_ids"));
     }
 
     private static Recipient recipient(String name, String address) {
