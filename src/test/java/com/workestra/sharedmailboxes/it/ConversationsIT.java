@@ -505,6 +505,11 @@ class ConversationsIT extends ServiceIT {
                 + encode(listed.get(0).get("id").asText()));
         assertEquals(200, logoDownload.statusCode());
         assertArrayEquals(logo, logoDownload.body(), "the id the conversation lists downloads the logo");
+        // The single read lists it too and shows the logo from this service.
+        JsonNode single = alice.api().get("/api/v1/messages/" + message.get("id").asText()).json();
+        assertEquals(listed.toString(), single.get("attachments").toString());
+        assertTrue(single.get("body").get("content").asText().contains("/api/v1/messages/" + message.get("id").asText()
+                + "/attachments/" + encode(listed.get(0).get("id").asText())), single.get("body").toString());
     }
 
     static HttpResponse<byte[]> download(Person person, String path) throws Exception {
