@@ -471,6 +471,47 @@ class ConversationsIT extends ServiceIT {
         assertEquals(listed.toString(), again.get("messages").get(0).get("attachments").toString());
     }
 
+    @Test
+    void aMessageWhoseOnlyAttachmentIsAnInlineImageListsItInItsConversation() throws Exception {
+        String support = workspace.sharedMailbox("support");
+        Person alice = workspace.person("alice");
+        workspace.tenant.grantFullAccess(support, alice.microsoft().upn());
+        UUID shared = alice.addSharedOk(alice.connect(), support);
+        awaitCurrent(alice, shared);
+
+        // A signature logo and nothing else: Exchange says hasAttachments false (it counts only attachments that are
+        // not inline), so only the body's cid: tells that there is something to list.
+        byte[] logo = new byte[2_048];
+        new java.util.Random(9).nextBytes(logo);
+        String subject = "Delivery window " + workspace.suffix;
+        workspace.tenant.deliverWithAttachments(support, "jo@customer.example", subject,
+                "<p>Tuesday works.</p><p><img src=\"CID:logo.png@01DB0003\" alt=\"Customer Ltd\"></p>",
+                List.of(Attachment.inline("logo.png", "image/png", logo, "logo.png@01DB0003")));
+        syncNow(alice, shared);
+        JsonNode message = awaitMessage(alice, "q=" + encode(subject), m -> true);
+        assertFalse(message.get("hasAttachments").asBoolean(), message.toString());
+        JsonNode thread = Await.until("the conversation", () -> conversations(alice, "q=" + encode(subject)),
+                page -> page.get("items").size() == 1, WAIT).get("items").get(0);
+
+        JsonNode read = alice.api().get("/api/v1/conversations/" + thread.get("id").asText()).json().get("messages").get(0);
+        assertFalse(read.get("hasAttachments").asBoolean(), read.toString());
+        assertTrue(read.get("attachmentsUnavailable").isNull(), read.toString());
+        JsonNode listed = read.get("attachments");
+        assertEquals(1, listed.size(), read.toString());
+        assertEquals("logo.png", listed.get(0).get("name").asText());
+        assertTrue(listed.get(0).get("isInline").asBoolean());
+        assertEquals("logo.png@01DB0003", listed.get(0).get("contentId").asText());
+        HttpResponse<byte[]> logoDownload = download(alice, "/api/v1/messages/" + message.get("id").asText() + "/attachments/"
+                + encode(listed.get(0).get("id").asText()));
+        assertEquals(200, logoDownload.statusCode());
+        assertArrayEquals(logo, logoDownload.body(), "the id the conversation lists downloads the logo");
+        // The single read lists it too and shows the logo from this service.
+        JsonNode single = alice.api().get("/api/v1/messages/" + message.get("id").asText()).json();
+        assertEquals(listed.toString(), single.get("attachments").toString());
+        assertTrue(single.get("body").get("content").asText().contains("/api/v1/messages/" + message.get("id").asText()
+                + "/attachments/" + encode(listed.get(0).get("id").asText())), single.get("body").toString());
+    }
+
     static HttpResponse<byte[]> download(Person person, String path) throws Exception {
         return java.net.http.HttpClient.newHttpClient().send(person.api().request(path).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());

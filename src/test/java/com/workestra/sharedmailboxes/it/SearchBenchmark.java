@@ -35,7 +35,8 @@ import java.util.UUID;
  * (MessageQueries.page, ConversationQueries.page), on {@code search.bench.messages} messages (default 1,000,000) in
  * {@code search.bench.mailboxes} mailboxes (default 1,000) of one workspace, for a rare term (one message of the workspace
  * has it, in its body) and a common one (in about a fifth of the bodies), first page and a deep page, for a caller who
- * reads every mailbox (one scan of the workspace) and one who reads ten (one index range per mailbox, merged). Target
+ * reads every mailbox (one scan of the workspace) and one who reads ten (one index range per mailbox, merged); the
+ * conversations' deep page starts at the same position as the messages' (each generated message is its own thread). Target
  * p95 ≤ 50 ms each. Heap and index sizes are printed. The rows are generated in PostgreSQL directly (this measures the
  * query, not sync; sync's plain-text body is stood in for by the generated text): HTML bodies of four paragraphs of
  * about forty words each, drawn from 5,000 paragraphs made of 400 English words and 20,000 rarer made-up ones, with a
@@ -151,6 +152,9 @@ class SearchBenchmark {
                                 : query(mailboxes, term, deep.receivedAt(), deep.id()), mailboxes, false));
                 text.append(time(connection, "conversations, " + caller.getKey() + ", q=" + label(term) + ", first page",
                         query(mailboxes, term, null, null), mailboxes, true));
+                text.append(time(connection, "conversations, " + caller.getKey() + ", q=" + label(term) + ", deep page",
+                        term.equals(RARE) ? query(mailboxes, term, middle, Long.MAX_VALUE)
+                                : query(mailboxes, term, deep.receivedAt(), deep.id()), mailboxes, true));
             }
         }
         try (Statement sql = connection.createStatement();

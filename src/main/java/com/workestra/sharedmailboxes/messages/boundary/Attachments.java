@@ -23,9 +23,9 @@ import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
@@ -70,6 +70,15 @@ public class Attachments {
     @ConfigProperty(name = "messages.conversation-attachment-lists")
     int parallelLists;
 
+    /**
+     * Messages of one conversation read whose attachments are listed at most: the newest; the older ones are marked
+     * {@link Listing#NOT_LISTED} (the single read of such a message lists them), so a long thread costs a bounded
+     * number of Graph requests.
+     */
+    @Inject
+    @ConfigProperty(name = "messages.conversation-attachment-list-limit")
+    int listLimit;
+
     /** The container's executor: its threads carry the application's context (CDI, the token vault), no transaction. */
     @Resource
     ManagedExecutorService executor;
@@ -93,11 +102,15 @@ public class Attachments {
      * listed: {@code attachments} null and {@code unavailable} the stable code of the problem that stopped it
      * ({@link ProblemCode#THROTTLED}, {@link ProblemCode#MICROSOFT_UNAVAILABLE}: try again shortly;
      * {@link ProblemCode#MAILBOX_ACCESS_DENIED}: Exchange refuses the reader this mailbox; {@link ProblemCode#FORBIDDEN}:
-     * the reader holds no connection to the mailbox any more, connect again).
+     * the reader holds no connection to the mailbox any more, connect again), or {@code NOT_LISTED}: not asked in this
+     * conversation read (more messages with attachments than {@code messages.conversation-attachment-list-limit}); the
+     * single read of the message lists them.
      */
     public record Listing(List<Attachment> attachments, String unavailable) {
 
         static final Listing NONE = new Listing(List.of(), null);
+
+        static final Listing NOT_LISTED = new Listing(null, "NOT_LISTED");
 
         static Listing unavailable(ProblemCode why) {
             return new Listing(null, why.name());
@@ -115,7 +128,7 @@ public class Attachments {
     public MessageView read(Caller caller, String id, boolean raw, boolean remoteImages, AttachmentUrls urls) {
         StoredMessage message = inbox.find(caller, id);
         Listing listing = Listing.NONE;
-        if (message.hasAttachments() || mentionsContentIds(message)) {
+        if (message.mayHaveAttachments()) {
             listing = listing(self().acting(caller, message), message);
         }
         Map<String, String> inline = new HashMap<>();
@@ -130,22 +143,39 @@ public class Attachments {
     }
 
     /**
-     * The attachment lists of a conversation's messages that have attachments ({@code hasAttachments}), keyed by
-     * message id, asked of Exchange with the caller's own connection to each message's mailbox: at most
-     * {@code messages.conversation-attachment-lists} at once (each also through its mailbox's gate), on the container's
-     * managed executor, never in a transaction. A list Exchange cannot give now is a {@link Listing} saying why; the
-     * others are unaffected. Messages without attachments are absent from the map (nothing to ask).
+     * The attachment lists of a conversation's messages that have attachments ({@code hasAttachments}, or inline images
+     * their body names), keyed by message id, asked of Exchange with the caller's own connection to each message's
+     * mailbox: for the newest {@code messages.conversation-attachment-list-limit} of them that can be asked (the older
+     * ones are {@link Listing#NOT_LISTED}; those of a mailbox the caller holds no connection to, FORBIDDEN), at most {@code messages.conversation-attachment-lists} at once (each also through its
+     * mailbox's gate), on the container's managed executor, never in a transaction. A list Exchange cannot give now is a
+     * {@link Listing} saying why; the others are unaffected. Messages without attachments are absent from the map
+     * (nothing to ask).
      */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public Map<Long, Listing> listAll(Caller caller, List<StoredMessage> messages) {
-        List<StoredMessage> asked = messages.stream().filter(StoredMessage::hasAttachments).toList();
+        List<StoredMessage> withAttachments = messages.stream().filter(StoredMessage::mayHaveAttachments)
+                .sorted(Comparator.comparing(StoredMessage::receivedAt).thenComparing(StoredMessage::id).reversed()).toList();
         Map<Long, Listing> listings = new ConcurrentHashMap<>();
-        if (asked.isEmpty()) {
+        if (withAttachments.isEmpty()) {
             return listings;
         }
         Map<UUID, Optional<GraphMail.Acting>> acting = new HashMap<>();
-        for (StoredMessage message : asked) {
+        for (StoredMessage message : withAttachments) {
             acting.computeIfAbsent(message.mailboxId(), mailbox -> self().acting(caller, message));
+        }
+        // The limit counts requests to Microsoft: a message of a mailbox the caller holds no connection to costs none.
+        List<StoredMessage> asked = new ArrayList<>();
+        for (StoredMessage message : withAttachments) {
+            if (acting.get(message.mailboxId()).isEmpty()) {
+                listings.put(message.id(), Listing.unavailable(ProblemCode.FORBIDDEN));
+            } else if (asked.size() < listLimit) {
+                asked.add(message);
+            } else {
+                listings.put(message.id(), Listing.NOT_LISTED);
+            }
+        }
+        if (asked.isEmpty()) {
+            return listings;
         }
         Queue<StoredMessage> pending = new ConcurrentLinkedQueue<>(asked);
         Runnable worker = () -> {
@@ -236,11 +266,6 @@ public class Attachments {
             }
             throw refused;
         }
-    }
-
-    private static boolean mentionsContentIds(StoredMessage message) {
-        return message.body() != null && "html".equalsIgnoreCase(message.bodyType())
-                && message.body().toLowerCase(Locale.ROOT).contains("cid:");
     }
 
     private Attachments self() {

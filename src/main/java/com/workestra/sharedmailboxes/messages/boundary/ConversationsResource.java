@@ -50,11 +50,15 @@ public class ConversationsResource {
     @Operation(summary = "One conversation with its messages (received and sent, without bodies), oldest first, only those"
             + " the caller may read; a conversation they may read nothing of is 404 NOT_FOUND, like one that does not exist."
             + " When later mail links two conversations they become one and the younger id answers 404 from then on."
-            + " Each message that has attachments (hasAttachments) lists them as the single read of the message does"
+            + " Each message that has attachments (hasAttachments, or inline images its HTML body names: Exchange counts"
+            + " only attachments that are not inline in hasAttachments) lists them as the single read of the message does"
             + " (id, name, contentType, size, isInline, contentId, kind; download with GET /messages/{id}/attachments/"
             + "{attachmentId}), asked of Microsoft 365 with the caller's own connection at this read; one whose list"
             + " Microsoft cannot give now (throttled, not answering, the caller no longer connected) is still listed, with"
-            + " attachments null and attachmentsUnavailable the code of why. Messages without attachments have an empty"
+            + " attachments null and attachmentsUnavailable the code of why. Only the newest"
+            + " messages.conversation-attachment-list-limit (20) messages with attachments are listed: older ones have"
+            + " attachments null and attachmentsUnavailable NOT_LISTED (read the message itself for its list, GET"
+            + " /messages/{id}). Messages without attachments have an empty"
             + " list. Bodies are not part of a conversation: the single read of a message points its cid: images at the"
             + " download URL")
     public ConversationView get(@PathParam("id") String id) {

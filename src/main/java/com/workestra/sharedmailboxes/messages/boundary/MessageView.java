@@ -39,10 +39,13 @@ public record MessageView(String id, String mailbox,
                                   + " MICROSOFT_UNAVAILABLE: Microsoft is throttling or not answering, read again shortly;"
                                   + " MAILBOX_ACCESS_DENIED: Exchange no longer lets the reader open this mailbox; FORBIDDEN:"
                                   + " the reader holds no connection to the mailbox any more (history), connect it again;"
-                                  + " RECONNECT_REQUIRED: sign in to Outlook again. Null when the list is there (or there is"
+                                  + " RECONNECT_REQUIRED: sign in to Outlook again; NOT_LISTED (in a conversation only): a"
+                                  + " long conversation lists the attachments of its newest messages only"
+                                  + " (messages.conversation-attachment-list-limit), read this message (GET"
+                                  + " /api/v1/messages/{id}) for its list. Null when the list is there (or there is"
                                   + " nothing to list) and in listings, which never list attachments",
                                   enumeration = {"THROTTLED", "MICROSOFT_UNAVAILABLE", "MAILBOX_ACCESS_DENIED", "FORBIDDEN",
-                                          "RECONNECT_REQUIRED"})
+                                          "RECONNECT_REQUIRED", "NOT_LISTED"})
                           String attachmentsUnavailable) {
 
     /**

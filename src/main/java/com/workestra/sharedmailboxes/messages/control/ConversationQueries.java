@@ -59,6 +59,14 @@ public class ConversationQueries {
 
     /** Up to {@code query.limit()} conversations after the query's position, in order. */
     public static List<Position> page(Connection connection, InboxQuery query) throws SQLException {
+        return page(connection, query, MessageQueries.DEFAULT_MERGE_LIMIT, MessageQueries.SEARCH_WINDOW);
+    }
+
+    /**
+     * With {@code q}, the caller's matching messages are found as the inbox finds them ({@link MessageQueries#searched}: the
+     * {@code searchWindow} newest messages first, else the term's matches through the search indexes), a page at a time.
+     */
+    static List<Position> page(Connection connection, InboxQuery query, int mergeLimit, int searchWindow) throws SQLException {
         List<Position> page = new ArrayList<>();
         if (query.mailboxIds().isEmpty() || query.folders().isEmpty()) {
             return page;
@@ -67,9 +75,12 @@ public class ConversationQueries {
         Instant afterAt = query.afterReceivedAt();
         Long afterId = query.afterId();
         boolean fromCursor = afterAt != null && afterId != null;
-        int batch = Math.max(4 * query.limit(), 50);
+        SearchClause search = SearchClause.of(query.search());
+        // A search reads a page of matches at a time: a larger batch would rarely fill among the newest messages.
+        int batch = search.isEmpty() ? Math.max(4 * query.limit(), 50) : query.limit();
         while (page.size() < query.limit()) {
-            List<Position> scanned = scan(connection, query, afterAt, afterId, batch);
+            List<Position> scanned = search.isEmpty() ? scan(connection, query, afterAt, afterId, batch)
+                    : matching(connection, query, search, afterAt, afterId, batch, mergeLimit, searchWindow);
             List<Position> candidates = new ArrayList<>();
             for (Position position : scanned) {
                 if (seen.add(position.threadId())) {
@@ -103,14 +114,12 @@ public class ConversationQueries {
             return scanWorkspace(connection, query, afterAt, afterId, limit);
         }
         boolean keyset = afterAt != null && afterId != null;
-        SearchClause search = SearchClause.of(query.search());
         String sql = "SELECT x.thread_id, x.received_at, x.id FROM unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before)"
                 + " CROSS JOIN unnest(?::text[]) AS f(folder) CROSS JOIN LATERAL ("
                 + "SELECT COALESCE(m.thread_id, m.id) AS thread_id, m.received_at, m.id FROM message m"
                 + " WHERE m.mailbox_id = b.mailbox_id AND m.folder = f.folder AND (b.before IS NULL OR m.received_at < b.before)"
                 + " AND m.removed_at IS NULL"
                 + (query.unreadOnly() ? " AND NOT m.is_read" : "")
-                + search.sql()
                 + (keyset ? " AND (m.received_at, m.id) < (?, ?)" : "")
                 + " ORDER BY m.received_at DESC, m.id DESC LIMIT ?) x ORDER BY x.received_at DESC, x.id DESC LIMIT ?";
         List<UUID> ids = new ArrayList<>(query.mailboxIds());
@@ -119,7 +128,6 @@ public class ConversationQueries {
             statement.setArray(p++, connection.createArrayOf("uuid", ids.toArray()));
             statement.setArray(p++, connection.createArrayOf("timestamptz", befores(ids, query)));
             statement.setArray(p++, connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
-            p = search.bind(statement, p);
             if (keyset) {
                 statement.setTimestamp(p++, Timestamp.from(afterAt));
                 statement.setLong(p++, afterId);
@@ -139,15 +147,13 @@ public class ConversationQueries {
     private static List<Position> scanWorkspace(Connection connection, InboxQuery query, Instant afterAt, Long afterId, int limit)
             throws SQLException {
         boolean keyset = afterAt != null && afterId != null;
-        SearchClause search = SearchClause.of(query.search());
         List<UUID> ids = new ArrayList<>(query.mailboxIds());
         List<UUID> ended = ids.stream().filter(id -> query.readableBefore(id) != null).toList();
         String sql = "SELECT COALESCE(m.thread_id, m.id), m.received_at, m.id FROM message m WHERE m.workspace_id = ?"
-                + search.mailboxesOfWorkspace() + " AND m.folder = ANY (?::text[]) AND m.removed_at IS NULL"
+                + " AND m.mailbox_id = ANY (?::uuid[]) AND m.folder = ANY (?::text[]) AND m.removed_at IS NULL"
                 + (ended.isEmpty() ? "" : " AND (m.mailbox_id <> ALL (?::uuid[]) OR m.received_at < (SELECT e.before FROM"
                 + " unnest(?::uuid[], ?::timestamptz[]) AS e(mailbox_id, before) WHERE e.mailbox_id = m.mailbox_id))")
                 + (query.unreadOnly() ? " AND NOT m.is_read" : "")
-                + search.sql()
                 + (keyset ? " AND (m.received_at, m.id) < (?, ?)" : "")
                 + " ORDER BY m.received_at DESC, m.id DESC LIMIT ?";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -160,7 +166,6 @@ public class ConversationQueries {
                 statement.setArray(p++, connection.createArrayOf("uuid", ended.toArray()));
                 statement.setArray(p++, connection.createArrayOf("timestamptz", befores(ended, query)));
             }
-            p = search.bind(statement, p);
             if (keyset) {
                 statement.setTimestamp(p++, Timestamp.from(afterAt));
                 statement.setLong(p++, afterId);
@@ -174,6 +179,28 @@ public class ConversationQueries {
                 return positions;
             }
         }
+    }
+
+    /**
+     * The caller's messages that match {@code q} below a position, newest first, at most {@code limit}: (thread,
+     * received_at, id), found as the inbox finds them.
+     */
+    private static List<Position> matching(Connection connection, InboxQuery query, SearchClause search, Instant afterAt,
+                                           Long afterId, int limit, int mergeLimit, int searchWindow) throws SQLException {
+        InboxQuery below = new InboxQuery(query.workspaceId(), query.mailboxIds(), query.folders(), query.unreadOnly(),
+                query.search(), false, afterAt, afterId, limit, query.readableBefore());
+        return MessageQueries.searched(connection, below, search, mergeLimit, searchWindow, keys -> {
+            try (PreparedStatement statement = new MessageQueries.Sql("WITH k AS (" + keys.text() + ")"
+                    + " SELECT COALESCE(m.thread_id, m.id), k.received_at, k.id FROM k JOIN message m ON m.id = k.id"
+                    + " ORDER BY k.received_at DESC, k.id DESC", keys.parameters()).prepare(connection);
+                 ResultSet rows = statement.executeQuery()) {
+                List<Position> positions = new ArrayList<>();
+                while (rows.next()) {
+                    positions.add(new Position(rows.getLong(1), rows.getTimestamp(2).toInstant(), rows.getLong(3)));
+                }
+                return positions;
+            }
+        });
     }
 
     /** Which of the candidate threads have a matching message at or above the query's cursor: they were listed before. */
@@ -198,7 +225,9 @@ public class ConversationQueries {
             statement.setString(p++, query.workspaceId());
             statement.setArray(p++, connection.createArrayOf("bigint", candidates.stream().map(Position::threadId).toArray()));
             statement.setArray(p++, connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
-            p = search.bind(statement, p);
+            for (Object parameter : search.parameters()) {
+                statement.setObject(p++, parameter);
+            }
             statement.setTimestamp(p++, Timestamp.from(query.afterReceivedAt()));
             statement.setLong(p, query.afterId());
             try (ResultSet rows = statement.executeQuery()) {

@@ -35,7 +35,7 @@ public class MessageQueries {
 
     static final String LIST_COLUMNS = "m.id, m.mailbox_id, m.folder, m.graph_id, m.subject, m.from_name, m.from_address,"
             + " m.sender_name, m.sender_address, m.to_recipients, m.cc_recipients, m.received_at, m.is_read, m.has_attachments,"
-            + " m.preview, m.conversation_id, m.internet_message_id, m.removed_at, m.removed_reason, m.moved_to,"
+            + " m.preview, m.conversation_id, m.internet_message_id, m.removed_at, m.removed_reason, m.moved_to, m.body_names_content_ids,"
             + " (SELECT f.path FROM mail_folder f WHERE f.mailbox_id = m.mailbox_id AND f.folder = m.folder) AS folder_path";
 
     /** Up to this many readable mailboxes, each is read through its own index range; beyond, one scan across them. */
@@ -123,20 +123,46 @@ public class MessageQueries {
         if (search.isEmpty()) {
             return read(connection, newest(connection, query, mergeLimit, query.limit()), addresses);
         }
+        return searched(connection, query, search, mergeLimit, searchWindow, keys -> read(connection, keys, addresses));
+    }
+
+    /** Reads the rows whose keys (id, received_at) a query finds, newest first (the inbox's rows, the conversations' positions). */
+    interface KeysReader<T> {
+        List<T> read(Sql keys) throws SQLException;
+    }
+
+    /**
+     * The caller's newest {@code query.limit()} messages that match {@code q} below the query's position, read by
+     * {@code reader}, in two steps (see {@link #page(Connection, InboxQuery, Map, int, int)}): among the caller's
+     * {@code searchWindow} newest messages first, exact when that fills the page; else among the term's matches found
+     * through the search indexes. The inbox and the conversations search this one way.
+     */
+    static <T> List<T> searched(Connection connection, InboxQuery query, SearchClause search, int mergeLimit, int searchWindow,
+                                KeysReader<T> reader) throws SQLException {
         Sql window = newest(connection, query, mergeLimit, searchWindow);
         Sql inWindow = new Sql("WITH w AS (" + window.text() + ") SELECT m.id, m.received_at FROM w JOIN message m ON m.id = w.id"
                 + " WHERE true" + search.sql() + " ORDER BY m.received_at DESC, m.id DESC LIMIT ?", window.parameters());
         inWindow.parameters().addAll(search.parameters());
         inWindow.parameters().add(query.limit());
-        List<StoredMessage> page = read(connection, inWindow, addresses);
+        List<T> page = reader.read(inWindow);
         if (page.size() >= query.limit()) {
             return page;
         }
-        return read(connection, matchesFirst(connection, query, search), addresses);
+        return reader.read(matchesFirst(connection, query, search));
     }
 
     /** SQL and its parameters in order (strings, numbers, timestamps, arrays). */
-    private record Sql(String text, List<Object> parameters) {
+    record Sql(String text, List<Object> parameters) {
+
+        /** A statement of this SQL with its parameters set. */
+        PreparedStatement prepare(Connection connection) throws SQLException {
+            PreparedStatement statement = connection.prepareStatement(text);
+            int p = 1;
+            for (Object parameter : parameters) {
+                statement.setObject(p++, parameter);
+            }
+            return statement;
+        }
     }
 
     /** The ids and receive times of the caller's newest messages (without {@code q}), newest first, at most {@code limit}. */
@@ -200,7 +226,7 @@ public class MessageQueries {
         List<UUID> ids = new ArrayList<>(query.mailboxIds());
         List<UUID> ended = ids.stream().filter(id -> query.readableBefore(id) != null).toList();
         boolean keyset = query.afterReceivedAt() != null && query.afterId() != null;
-        String matches = "SELECT m.id, m.received_at FROM message m WHERE m.workspace_id = ?" + search.mailboxesOfWorkspace()
+        String matches = "SELECT m.id, m.received_at FROM message m WHERE m.workspace_id = ?" + SearchClause.MAILBOXES_OF_WORKSPACE
                 + " AND m.folder = ANY (?::text[])" + (ended.isEmpty() ? "" : CUTOFFS)
                 + (keyset ? " AND (m.received_at, m.id) < (?, ?)" : "") + visibility(query) + search.sql();
         List<Object> parameters = new ArrayList<>();
@@ -238,13 +264,9 @@ public class MessageQueries {
 
     /** Reads the rows whose ids (and receive times) {@code keys} finds, in its order. */
     private static List<StoredMessage> read(Connection connection, Sql keys, Map<UUID, String> addresses) throws SQLException {
-        String sql = "WITH top AS (" + keys.text() + ") SELECT " + LIST_COLUMNS
-                + " FROM top JOIN message m ON m.id = top.id ORDER BY top.received_at DESC, top.id DESC";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            int p = 1;
-            for (Object parameter : keys.parameters()) {
-                statement.setObject(p++, parameter);
-            }
+        try (PreparedStatement statement = new Sql("WITH top AS (" + keys.text() + ") SELECT " + LIST_COLUMNS
+                + " FROM top JOIN message m ON m.id = top.id ORDER BY top.received_at DESC, top.id DESC", keys.parameters())
+                .prepare(connection)) {
             try (ResultSet rows = statement.executeQuery()) {
                 List<StoredMessage> messages = new ArrayList<>();
                 while (rows.next()) {
@@ -302,7 +324,8 @@ public class MessageQueries {
                 rows.getTimestamp("received_at").toInstant(), rows.getBoolean("is_read"), rows.getBoolean("has_attachments"),
                 rows.getString("preview"), rows.getString("conversation_id"), rows.getString("internet_message_id"),
                 withBody ? rows.getString("body_type") : null, withBody ? rows.getString("body") : null,
-                removed == null ? null : removed.toInstant(), rows.getString("removed_reason"), rows.getString("moved_to"));
+                removed == null ? null : removed.toInstant(), rows.getString("removed_reason"), rows.getString("moved_to"),
+                rows.getBoolean("body_names_content_ids"));
     }
 
     private static Recipient recipient(String name, String address) {

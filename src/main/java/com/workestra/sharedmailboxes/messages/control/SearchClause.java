@@ -1,7 +1,5 @@
 package com.workestra.sharedmailboxes.messages.control;
 
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.util.List;
 
 /**
@@ -32,32 +30,19 @@ final class SearchClause {
     }
 
     /**
-     * How a scan across the workspace names the caller's mailboxes: as an index condition without search (the newest-first
-     * index of the workspace is walked, the mailbox checked from its INCLUDE columns), as a filter with search, so that
-     * PostgreSQL does not fetch every message of the caller's mailboxes through the per-mailbox index to test the words
-     * (measured: 66 ms for a term found once in 100,000 messages) but chooses between the GIN indexes (a rare term) and
-     * the workspace's newest-first walk (a common one).
+     * How the search of the matches across the workspace names the caller's mailboxes: as a filter, not an index
+     * condition, so that PostgreSQL does not fetch every message of the caller's mailboxes through the per-mailbox index
+     * to test the words (measured: 66 ms for a term found once in 100,000 messages) but finds the matches through the GIN
+     * indexes.
      */
-    String mailboxesOfWorkspace() {
-        return text == null ? " AND m.mailbox_id = ANY (?::uuid[])" : " AND (m.mailbox_id = ANY (?::uuid[])) IS TRUE";
-    }
+    static final String MAILBOXES_OF_WORKSPACE = " AND (m.mailbox_id = ANY (?::uuid[])) IS TRUE";
 
     /** The condition, starting with AND, or nothing. */
     String sql() {
         return text == null ? "" : CONDITION;
     }
 
-    /** Sets the condition's parameters from {@code index}; returns the next parameter's index. */
-    int bind(PreparedStatement statement, int index) throws SQLException {
-        if (text == null) {
-            return index;
-        }
-        statement.setString(index++, text);
-        statement.setString(index++, "%" + escapeLike(text) + "%");
-        return index;
-    }
-
-    /** The condition's parameters, in order (none without a search). */
+    /** The condition's parameters, in order (none without a search): the one way its placeholders are bound. */
     List<Object> parameters() {
         return text == null ? List.of() : List.of(text, "%" + escapeLike(text) + "%");
     }

@@ -132,6 +132,7 @@ class ConversationAttachmentsTest {
         };
         attachments.graph = graph;
         attachments.parallelLists = bound;
+        attachments.listLimit = 20;
         attachments.executor = (ManagedExecutorService) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ManagedExecutorService.class}, (proxy, method, args) -> method.invoke(pool, args));
         attachments.session = (SessionContext) Proxy.newProxyInstance(getClass().getClassLoader(),
@@ -144,9 +145,51 @@ class ConversationAttachmentsTest {
         return attachments;
     }
 
+    @Test
+    void aLongThreadListsTheNewestMessagesAttachmentsAndMarksTheOthersNotListed() {
+        List<String> askedFor = java.util.Collections.synchronizedList(new ArrayList<>());
+        GraphAttachments graph = new GraphAttachments() {
+            @Override
+            public List<Attachment> list(GraphMail.Acting acting, String graphMessageId) {
+                askedFor.add(graphMessageId);
+                return List.of(new Attachment("att-" + graphMessageId, "scan.pdf", "application/pdf", 10, false, null, "file"));
+            }
+        };
+        Attachments attachments = attachments(graph, 4);
+        attachments.listLimit = 5;
+        // 200 messages, oldest first as a conversation reads them; every other one has attachments, message 2 only an
+        // inline image its body names (Exchange: hasAttachments false).
+        List<StoredMessage> thread = new ArrayList<>();
+        for (int i = 1; i <= 200; i++) {
+            thread.add(message(i, SUPPORT, i % 2 == 1, i == 2));
+        }
+
+        Map<Long, Attachments.Listing> listings = attachments.listAll(ALICE, thread);
+
+        assertEquals(5, askedFor.size(), "one read of a 200-message thread asks Microsoft at most the limit's number of times");
+        assertEquals(Set.of("graph-199", "graph-197", "graph-195", "graph-193", "graph-191"), Set.copyOf(askedFor),
+                "the newest messages with attachments are listed");
+        assertEquals(101, listings.size(), "every message with attachments (and the inline-only one) is accounted for");
+        for (long older : List.of(189L, 3L, 1L, 2L)) {
+            assertNull(listings.get(older).attachments(), "message " + older);
+            assertEquals("NOT_LISTED", listings.get(older).unavailable(), "message " + older + ": read it singly for its list");
+        }
+        assertFalse(listings.containsKey(200L), "nothing to list for a message without attachments or inline images");
+
+        attachments.listLimit = 200;
+        askedFor.clear();
+        Map<Long, Attachments.Listing> all = attachments.listAll(ALICE, thread);
+        assertTrue(askedFor.contains("graph-2"), "a message whose only attachments are inline images is listed too");
+        assertEquals("att-graph-2", all.get(2L).attachments().get(0).id());
+    }
+
     private static StoredMessage message(long id, UUID mailbox, boolean hasAttachments) {
+        return message(id, mailbox, hasAttachments, false);
+    }
+
+    private static StoredMessage message(long id, UUID mailbox, boolean hasAttachments, boolean namesContentIds) {
         return new StoredMessage(id, mailbox, "mbx@acme.com", Folder.INBOX, "graph-" + id, "Printer", null, null, List.of(),
-                List.of(), Instant.parse("2026-11-30T10:00:00Z"), true, hasAttachments, "", "conv", "<" + id + "@x>", "html",
-                null, null, null, null);
+                List.of(), Instant.parse("2026-11-30T10:00:00Z").plusSeconds(id), true, hasAttachments, "", "conv",
+                "<" + id + "@x>", "html", null, null, null, null, namesContentIds);
     }
 }

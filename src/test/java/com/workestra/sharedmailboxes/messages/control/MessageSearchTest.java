@@ -179,25 +179,37 @@ class MessageSearchTest {
 
     @Test
     void conversationsAreFoundByTheSameClause() throws SQLException {
-        try (Connection connection = database.connect()) {
-            List<ConversationQueries.Position> rare = ConversationQueries.page(connection, query("zanzibarquux", null, null, 10));
-            assertEquals(1, rare.size());
-            Set<Long> threads = new HashSet<>();
-            Instant afterAt = null;
-            Long afterId = null;
-            int pages = 0;
-            while (true) {
-                List<ConversationQueries.Position> page = ConversationQueries.page(connection, query("invoice", afterAt, afterId, 5));
-                page.forEach(position -> assertTrue(threads.add(position.threadId()), "listed once"));
-                pages++;
-                if (page.size() < 5) {
-                    break;
+        List<Long> newestFirst = null;
+        // As the inbox: per mailbox and one scan of the workspace, the newest messages first (a window of 50 fills the
+        // first pages of 5 and not the later ones) and straight through the matches (a window of one message).
+        for (int[] plan : new int[][]{{40, MessageQueries.SEARCH_WINDOW}, {0, MessageQueries.SEARCH_WINDOW}, {40, 50}, {0, 1}}) {
+            try (Connection connection = database.connect()) {
+                List<ConversationQueries.Position> rare = ConversationQueries.page(connection, query("zanzibarquux", null, null, 10),
+                        plan[0], plan[1]);
+                assertEquals(1, rare.size());
+                List<Long> threads = new ArrayList<>();
+                Instant afterAt = null;
+                Long afterId = null;
+                int pages = 0;
+                while (true) {
+                    List<ConversationQueries.Position> page = ConversationQueries.page(connection, query("invoice", afterAt, afterId, 5),
+                            plan[0], plan[1]);
+                    page.forEach(position -> assertTrue(!threads.contains(position.threadId()), "listed once"));
+                    page.forEach(position -> threads.add(position.threadId()));
+                    pages++;
+                    if (page.size() < 5) {
+                        break;
+                    }
+                    afterAt = page.get(4).receivedAt();
+                    afterId = page.get(4).messageId();
                 }
-                afterAt = page.get(4).receivedAt();
-                afterId = page.get(4).messageId();
+                assertEquals(32, threads.size());
+                assertEquals(7, pages);
+                if (newestFirst == null) {
+                    newestFirst = threads;
+                }
+                assertEquals(newestFirst, threads, "every plan lists the same conversations in the same order");
             }
-            assertEquals(32, threads.size());
-            assertEquals(7, pages);
         }
     }
 
