@@ -432,7 +432,7 @@ class MailFlowsBenchmark extends ServiceIT {
         }
     }
 
-    Freshness freshness(TestWorkspace workspace, ApiClient watch, List<String> mailboxes, int messages, String tag) {
+    static Freshness freshness(TestWorkspace workspace, ApiClient watch, List<String> mailboxes, int messages, String tag) {
         Map<String, Long> deliveredAt = new ConcurrentHashMap<>();
         Map<String, Long> seenAt = new ConcurrentHashMap<>();
         AtomicBoolean watching = new AtomicBoolean(true);

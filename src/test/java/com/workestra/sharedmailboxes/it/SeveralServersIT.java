@@ -5,7 +5,6 @@ import com.workestra.sharedmailboxes.it.TestWorkspace.Person;
 import com.workestra.sharedmailboxes.localrun.EmbeddedDatabase;
 import com.workestra.sharedmailboxes.m365emulator.MailboxRequest;
 import com.workestra.sharedmailboxes.m365emulator.NotificationDelivery;
-import com.workestra.sharedmailboxes.m365emulator.ReceivedMail;
 import com.workestra.sharedmailboxes.m365emulator.SubscriptionCall;
 import com.workestra.sharedmailboxes.m365emulator.SubscriptionView;
 import org.junit.jupiter.api.AfterAll;
@@ -83,24 +82,19 @@ class SeveralServersIT {
         database = EmbeddedDatabase.startRestartable(Integer.getInteger("it.several.db.port"),
                 Path.of(System.getProperty("it.dir"), "postgres-several-servers"));
         Sql.lookAt(database);
-        String emulatorPort = System.getProperty("it.emulator.port");
-        String tenant = System.getProperty("it.tenant");
         int[][] ports = {
                 {Integer.getInteger("it.http.port"), Integer.getInteger("it.https.port")},
                 {Integer.getInteger("it.second.http.port"), Integer.getInteger("it.second.https.port")},
                 {Integer.getInteger("it.third.http.port"), Integer.getInteger("it.third.https.port")}};
         String[] names = {"a", "b", "c"};
         for (int i = 0; i < names.length; i++) {
-            servers.add(ServerProcess.start(names[i], ports[i][0], ports[i][1], ServerProcess.TEST_JVM, List.of(
-                    // The push container's settings, each server reachable by Graph at its own address.
-                    "-Doutlook.app-only.authority=https://127.0.0.1:" + emulatorPort + "/" + tenant + "/v2.0",
-                    "-Dnotifications.renewal-interval=PT3S", "-Dnotifications.renew-before=PT10M",
-                    "-Dnotifications.subscription-lifetime=PT60M",
-                    "-Dservice.public-base-url=https://127.0.0.1:" + ports[i][1],
-                    // Two workers each, so that every server takes part when a few mailboxes are due at once.
-                    "-Dsync.workers=2",
-                    // A send held at Microsoft while PostgreSQL restarts is not cut short by the service's own timeout.
-                    "-Dgraph.timeout-seconds=120"),
+            // The push container's settings, each server reachable by Graph at its own address.
+            List<String> settings = ServerCluster.pushSettings(ports[i][1]);
+            // Two workers each, so that every server takes part when a few mailboxes are due at once.
+            settings.add("-Dsync.workers=2");
+            // A send held at Microsoft while PostgreSQL restarts is not cut short by the service's own timeout.
+            settings.add("-Dgraph.timeout-seconds=120");
+            servers.add(ServerProcess.start(names[i], ports[i][0], ports[i][1], ServerProcess.TEST_JVM, settings,
                     Map.of("DB_PORT", Integer.toString(database.port()))));
             // One after the other: three Payara Micros deploying at once on two cores take several times longer in all.
             ServerProcess server = servers.get(i).awaitReady();
@@ -573,9 +567,7 @@ class SeveralServersIT {
     }
 
     static Map<ServerProcess, Double> storedByEachServer() {
-        Map<ServerProcess, Double> stored = new HashMap<>();
-        servers.forEach(server -> stored.put(server, Metrics.of(ApiClient.at(server.base)).value("messages_synced_total")));
-        return stored;
+        return ServerCluster.storedByEachServer(servers);
     }
 
     /** Waits until a server is running the connection's backfill and has stored at least {@code messages}. */
@@ -607,9 +599,7 @@ class SeveralServersIT {
 
     /** The same person, calling another server. */
     static Person on(ServerProcess server, Person person, TestWorkspace workspace) {
-        String email = person.microsoft().upn().substring(0, person.microsoft().upn().indexOf('-')) + "@workestra.test";
-        return new Person(person.userId(), person.microsoft(),
-                ApiClient.at(server.base).as(IntegrationEnvironment.tokens().member(person.userId(), email, workspace.id)));
+        return ServerCluster.on(server, person, workspace);
     }
 
     /** Sync keeps at most one request in flight per connection: two at once on a mailbox would be two servers. */
@@ -624,14 +614,9 @@ class SeveralServersIT {
 
     /** Every message Exchange holds in the mailbox's Inbox is stored exactly once, and nothing else (compared by id). */
     static void assertEveryMessageOnce(TestWorkspace workspace, String mailbox) {
-        Set<String> atMicrosoft = workspace.tenant.inbox(mailbox).stream().map(ReceivedMail::internetMessageId).collect(Collectors.toSet());
-        String rows = "FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.address = ? AND m.folder = 'INBOX'";
-        long stored = Sql.count("SELECT count(*) " + rows, mailbox);
-        Set<String> storedIds = Sql.column("SELECT m.internet_message_id " + rows, mailbox).stream().map(String::valueOf)
-                .collect(Collectors.toSet());
-        assertEquals(atMicrosoft.size(), stored, "rows stored for " + mailbox);
-        assertEquals(atMicrosoft, storedIds, "the messages stored are Exchange's, each once");
-        assertNotNull(mailbox);
+        ServerCluster.Stored stored = ServerCluster.stored(workspace, mailbox);
+        assertEquals(stored.atMicrosoft().size(), stored.rows(), "rows stored for " + mailbox);
+        assertEquals(stored.atMicrosoft(), stored.ids(), "the messages stored are Exchange's, each once");
     }
 
     static void figure(String format, Object... arguments) {
