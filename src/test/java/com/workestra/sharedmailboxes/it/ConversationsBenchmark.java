@@ -130,8 +130,69 @@ class ConversationsBenchmark {
             text.append(time(connection, "conversations, " + caller.getKey() + ", deep page (" + (pages * PAGE) + " conversations in)",
                     query(mailboxes, false, deep), mailboxes));
         }
+        text.append(writeCost(connection));
         text.append(FIGURES.report());
         write(text.toString());
+    }
+
+    /**
+     * What the unread indexes (V22) cost, as a reference: their size, and the time to mark 20,000 unread messages read
+     * and unread again and to store 20,000 unread messages, with them and after dropping them (one run each, so rough).
+     */
+    static String writeCost(Connection connection) throws SQLException {
+        List<String> unread = List.of("message_unread_newest_first", "message_unread_newest_first_in_workspace");
+        StringBuilder text = new StringBuilder();
+        try (Statement sql = connection.createStatement()) {
+            Map<String, String> definitions = new LinkedHashMap<>();
+            for (String index : unread) {
+                try (ResultSet rows = sql.executeQuery("SELECT indexdef, pg_relation_size(indexname::regclass),"
+                        + " pg_relation_size('message_newest_first') FROM pg_indexes WHERE indexname = '" + index + "'")) {
+                    if (!rows.next()) {
+                        return "  unread indexes: none (before V22)\n";
+                    }
+                    definitions.put(index, rows.getString(1));
+                    text.append(String.format(Locale.ROOT, "  %s: %,.1f MB (message_newest_first: %,.1f MB)%n", index,
+                            rows.getLong(2) / 1e6, rows.getLong(3) / 1e6));
+                }
+            }
+            String with = writes(sql);
+            for (String index : unread) {
+                sql.execute("DROP INDEX " + index);
+            }
+            String without = writes(sql);
+            for (String definition : definitions.values()) {
+                sql.execute(definition);
+            }
+            text.append("  writes with the unread indexes: ").append(with).append("\n  writes without them:        ")
+                    .append(without).append("\n");
+        }
+        return text.toString();
+    }
+
+    private static String writes(Statement sql) throws SQLException {
+        sql.execute("VACUUM message");
+        // The feed's triggers are off: this compares the indexes' cost, not the change rows'.
+        sql.execute("ALTER TABLE message DISABLE TRIGGER message_updated_changes");
+        sql.execute("ALTER TABLE message DISABLE TRIGGER message_added_changes");
+        long started = System.nanoTime();
+        sql.execute("UPDATE message SET is_read = true WHERE id IN (SELECT id FROM message WHERE NOT is_read AND id % 10 = 3"
+                + " LIMIT 20000)");
+        long read = System.nanoTime();
+        sql.execute("UPDATE message SET is_read = false WHERE id IN (SELECT id FROM message WHERE is_read AND id % 10 = 3"
+                + " LIMIT 20000)");
+        long unread = System.nanoTime();
+        sql.execute("INSERT INTO message (mailbox_id, workspace_id, folder, graph_id, subject, from_name, from_address,"
+                + " to_recipients, received_at, is_read, has_attachments, preview, body_type, body, body_text, conversation_id,"
+                + " internet_message_id, thread_id, synced_at) SELECT mailbox_id, workspace_id, folder, graph_id || '-w',"
+                + " subject, from_name, from_address, to_recipients, received_at, false, has_attachments, preview, body_type,"
+                + " body, body_text, conversation_id, internet_message_id, thread_id, synced_at FROM message WHERE id % 50 = 7"
+                + " LIMIT 20000");
+        long stored = System.nanoTime();
+        sql.execute("DELETE FROM message WHERE graph_id LIKE '%-w'");
+        sql.execute("ALTER TABLE message ENABLE TRIGGER message_added_changes");
+        sql.execute("ALTER TABLE message ENABLE TRIGGER message_updated_changes");
+        return String.format(Locale.ROOT, "20,000 marked read %.0f ms, 20,000 marked unread %.0f ms, 20,000 unread stored %.0f ms",
+                (read - started) / 1e6, (unread - read) / 1e6, (stored - unread) / 1e6);
     }
 
     static InboxQuery query(Map<UUID, String> mailboxes, boolean unread, ConversationQueries.Position after) {

@@ -1,6 +1,7 @@
 package com.workestra.sharedmailboxes.admin.boundary;
 
 import com.workestra.sharedmailboxes.callers.entity.ConsolePrincipal;
+import com.workestra.sharedmailboxes.changes.boundary.ChangeEvent;
 import com.workestra.sharedmailboxes.changes.boundary.ChangeFeed;
 import com.workestra.sharedmailboxes.changes.boundary.ChangeStreams;
 import com.workestra.sharedmailboxes.changes.boundary.ChangeSubscriber;
@@ -21,6 +22,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * {@code /admin/changes}: the change feed for the console's own session (the API's stream takes a bearer token, which
@@ -78,12 +80,18 @@ public class ConsoleChanges extends HttpServlet {
         }
 
         @Override
-        public synchronized void send(Change change) {
-            if (!StoredChange.CONNECTION_HEALTH.equals(change.type())) {
-                return;
+        public synchronized void send(List<ChangeEvent> changes) {
+            StringBuilder text = new StringBuilder();
+            for (ChangeEvent event : changes) {
+                Change change = event.change();
+                if (StoredChange.CONNECTION_HEALTH.equals(change.type())) {
+                    text.append("id: ").append(change.id()).append("\nevent: ").append(change.type())
+                            .append("\ndata: {\"connectionId\":\"").append(change.connectionId()).append("\"}\n\n");
+                }
             }
-            write("id: " + change.id() + "\nevent: " + change.type() + "\ndata: {\"connectionId\":\"" + change.connectionId()
-                    + "\"}\n\n");
+            if (!text.isEmpty()) {
+                write(text.toString());
+            }
         }
 
         @Override

@@ -30,7 +30,8 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,11 +46,17 @@ import java.util.logging.Logger;
  * server within a poll interval. A person keeps at most {@code changes.max-streams-per-caller} streams on a server:
  * opening one more closes their oldest.
  * <p>
- * The loop never writes to a client: it puts what a stream gets in that stream's bounded outbox, and a sender thread
- * per busy stream (from a pool that grows as needed, so a stuck one never waits for another) writes it out. A stream
- * whose outbox is full ({@code changes.stream-buffer}) or whose current write has not finished within
+ * Each change of a tick is serialised once ({@link ChangeEvent}), for all the streams whose person may see it, and a
+ * stream gets what a tick has for it as one write with one flush.
+ * <p>
+ * The loop never writes to a client: it puts what a stream gets in that stream's bounded outbox, and a pool of sender
+ * threads writes the outboxes out, one stream at a time per thread. The pool has {@code changes.sender-threads} threads
+ * (0: as many as the server has cores), plus one for each write under way for longer than a poll interval (a client
+ * that reads slowly or not at all), until that write returns: so a stuck client holds a thread of its own, never the
+ * others' (they wait at most about a poll interval), and with clients that read, the writes share few threads. A
+ * stream whose outbox is full ({@code changes.stream-buffer} changes) or whose current write has not finished within
  * {@code changes.send-timeout} is dropped: closed, so its client reconnects with Last-Event-ID and loses nothing. So a
- * client that stops reading cannot delay anyone else's changes. A stream whose position is older than what the feed
+ * client that stops reading cannot hold up anyone else's changes. A stream whose position is older than what the feed
  * keeps (changes after it were removed, see {@code changes.retention}) gets a {@code cursor.expired} event and is
  * closed; opening one with such a position is refused (410 CURSOR_EXPIRED).
  */
@@ -98,25 +105,38 @@ public class ChangeStreams {
     @ConfigProperty(name = "changes.send-timeout")
     Duration sendTimeout;
 
+    @Inject
+    @ConfigProperty(name = "changes.sender-threads")
+    int senderThreads;
+
     private final List<Stream> streams = new CopyOnWriteArrayList<>();
+    /** Dropped streams whose sender is still in a write: their threads count as stuck until it returns. */
+    private final List<Stream> leaving = new CopyOnWriteArrayList<>();
     private ScheduledFuture<?> loop;
-    /** Where the streams' writes run (tests give their own). */
+    /** Where the streams' writes run (tests give their own): see {@link #senderPool}. */
     Executor senders;
+    /** Where dropped streams are closed: a close may wait for the write that is stuck, so never on a sender. */
+    Executor closers;
     private long lastHeartbeat = System.nanoTime();
     private Instant lastPrune = Instant.MIN;
 
     /**
      * An open stream: whose, the position after which it gets changes (advanced only by the loop), and its outbox:
-     * what the loop gave it and its sender has not written yet, at most {@code changes.stream-buffer} items.
+     * what the loop gave it and its sender has not written yet, at most {@code changes.stream-buffer} changes
+     * (a comment counts as one).
      */
     static final class Stream {
         final Caller caller;
         final ChangeSubscriber out;
         final long openedAt = System.nanoTime();
         volatile long position;
-        private final ArrayDeque<Runnable> outbox = new ArrayDeque<>();
+        private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
+        /** How many changes wait in the outbox. */
+        private int waiting;
+        /** A sender has this stream (its drain is queued or running). */
         private boolean sending;
-        /** When the write under way started (System.nanoTime), while {@link #sending}. */
+        /** A sender is in a write to this client, since {@link #writingSince} (System.nanoTime). */
+        private boolean writing;
         private long writingSince;
         private boolean dropped;
 
@@ -126,12 +146,17 @@ public class ChangeStreams {
             this.position = position;
         }
 
-        /** Queues a write; false when the outbox is full (the client does not keep up) or the stream was dropped. */
-        synchronized boolean offer(Runnable write, int capacity) {
-            if (dropped || outbox.size() >= capacity) {
+        /**
+         * Queues a write of {@code changes} changes (a comment counts as one); false when the outbox would hold more than
+         * {@code capacity} (the client does not keep up) or the stream was dropped.
+         */
+        synchronized boolean offer(Runnable write, int changes, int capacity) {
+            int weight = Math.max(1, changes);
+            if (dropped || waiting + weight > capacity) {
                 return false;
             }
-            outbox.add(write);
+            outbox.add(new Outgoing(write, weight));
+            waiting += weight;
             return true;
         }
 
@@ -142,34 +167,47 @@ public class ChangeStreams {
                     return;
                 }
                 sending = true;
-                writingSince = System.nanoTime();
             }
             senders.execute(this::drain);
         }
 
         private void drain() {
             while (true) {
-                Runnable write;
+                Outgoing next;
                 synchronized (this) {
-                    write = dropped ? null : outbox.poll();
-                    if (write == null) {
+                    next = dropped ? null : outbox.poll();
+                    if (next == null) {
                         sending = false;
                         return;
                     }
+                    waiting -= next.changes();
+                    writing = true;
                     writingSince = System.nanoTime();
                 }
                 try {
-                    write.run();
+                    next.write().run();
                 } catch (RuntimeException e) {
                     LOG.log(Level.FINE, "writing to a change stream failed", e);
                     out.close();
+                } finally {
+                    synchronized (this) {
+                        writing = false;
+                    }
                 }
             }
         }
 
-        /** Whether the write under way has taken longer than {@code timeout} (the client stopped reading). */
+        /**
+         * Whether the write under way has taken longer than {@code timeout} (the client stopped reading). Time spent
+         * waiting for a sender thread does not count: that is the server's delay, not the client's.
+         */
         synchronized boolean stuck(Duration timeout) {
-            return sending && System.nanoTime() - writingSince > timeout.toNanos();
+            return writing && System.nanoTime() - writingSince > timeout.toNanos();
+        }
+
+        /** Whether a sender is in a write to this client. */
+        synchronized boolean writing() {
+            return writing;
         }
 
         /** Gives up on the stream: nothing more is written; true the first time. */
@@ -179,17 +217,36 @@ public class ChangeStreams {
             }
             dropped = true;
             outbox.clear();
+            waiting = 0;
             return true;
         }
     }
 
+    /** A write waiting in an outbox, and how many changes it carries. */
+    private record Outgoing(Runnable write, int changes) {
+    }
+
+    /**
+     * The senders' pool: {@code threads} threads (made by {@code factory}), idle ones ending after a minute; the loop adds
+     * one for each write that is stuck and removes it when that write returns ({@link #resizeSenders}).
+     */
+    static ThreadPoolExecutor senderPool(int threads, ThreadFactory factory) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                factory);
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
     @PostConstruct
     void start() {
+        if (senderThreads <= 0) {
+            senderThreads = Runtime.getRuntime().availableProcessors();
+        }
         if (senders == null) {
-            // Grows as needed: a sender stuck on a client that stopped reading never makes another stream's sender wait.
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
-                    new SynchronousQueue<>(), threads);
-            senders = pool;
+            senders = senderPool(senderThreads, threads);
+        }
+        if (closers == null) {
+            closers = close -> threads.newThread(close).start();
         }
         long every = Math.max(50, pollInterval.toMillis());
         loop = scheduler.scheduleWithFixedDelay(() -> {
@@ -202,11 +259,13 @@ public class ChangeStreams {
     }
 
     /**
-     * Starts the loop with the application, not with the first stream: it also prunes the feed, which must happen on a
-     * server where no stream was ever opened.
+     * Makes the container create this bean when the application starts: an application-scoped bean is otherwise created
+     * on its first use (the first stream opened here), and its {@link #start()} starts the loop, which also prunes the
+     * feed: that must happen on a server where no stream is ever opened. To call this observer the container creates the
+     * bean; the method itself has nothing left to do.
      */
     void startWithTheApplication(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        // creating the bean started the loop (@PostConstruct)
+        LOG.fine(() -> "the change feed's loop runs every " + pollInterval);
     }
 
     @PreDestroy
@@ -252,8 +311,8 @@ public class ChangeStreams {
             Stream oldest = theirs.get(i);
             streams.remove(oldest);
             // Through its outbox (after what it still has to write), never on this request's thread.
-            oldest.offer(() -> oldest.out.comment("closed: a newer stream of the same person replaced this one"), Integer.MAX_VALUE);
-            oldest.offer(oldest.out::close, Integer.MAX_VALUE);
+            oldest.offer(() -> oldest.out.comment("closed: a newer stream of the same person replaced this one"), 1, Integer.MAX_VALUE);
+            oldest.offer(oldest.out::close, 1, Integer.MAX_VALUE);
             oldest.flush(senders);
         }
         // Said before the loop knows the stream, so it is its first line (the loop's senders write the rest).
@@ -300,6 +359,38 @@ public class ChangeStreams {
             }
             stream.flush(senders);
         }
+        resizeSenders();
+    }
+
+    /**
+     * {@code changes.sender-threads}, plus one thread for each write under way for longer than a poll interval (on a
+     * stream still open, or dropped but its write not returned): the threads that are stuck in a client's write are
+     * replaced, so the others' writes go on.
+     */
+    private void resizeSenders() {
+        leaving.removeIf(stream -> !stream.writing());
+        if (!(senders instanceof ThreadPoolExecutor pool)) {
+            return;
+        }
+        int stuck = 0;
+        for (Stream stream : streams) {
+            if (stream.stuck(pollInterval)) {
+                stuck++;
+            }
+        }
+        for (Stream stream : leaving) {
+            if (stream.stuck(pollInterval)) {
+                stuck++;
+            }
+        }
+        int size = Math.max(1, senderThreads) + stuck;
+        if (size > pool.getMaximumPoolSize()) {
+            pool.setMaximumPoolSize(size);
+            pool.setCorePoolSize(size);
+        } else if (size < pool.getMaximumPoolSize()) {
+            pool.setCorePoolSize(size);
+            pool.setMaximumPoolSize(size);
+        }
     }
 
     private void deliver(String workspaceId, List<Stream> theirs, long from) {
@@ -327,17 +418,26 @@ public class ChangeStreams {
         }
         Map<String, ChangeReader> readers = log.readers(workspaceId, users, admins);
         long last = batch.get(batch.size() - 1).seq();
+        // Each change serialised once, when the first stream that may see it needs it, then shared.
+        ChangeEvent[] events = new ChangeEvent[batch.size()];
         for (Stream stream : theirs) {
             if (!streams.contains(stream)) {
                 continue;
             }
             ChangeReader reader = readers.get(stream.caller.userId());
-            for (StoredChange change : batch) {
-                if (change.seq() > stream.position && reader.sees(change) && !stream.out.isClosed()) {
-                    if (!give(stream, () -> stream.out.send(change.view()))) {
-                        break;
+            List<ChangeEvent> theirEvents = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                StoredChange change = batch.get(i);
+                if (change.seq() > stream.position && reader.sees(change)) {
+                    if (events[i] == null) {
+                        events[i] = ChangeEvent.of(change.view());
                     }
+                    theirEvents.add(events[i]);
                 }
+            }
+            if (!theirEvents.isEmpty() && !stream.out.isClosed()) {
+                List<ChangeEvent> sent = List.copyOf(theirEvents);
+                give(stream, () -> stream.out.send(sent), sent.size());
             }
             stream.position = Math.max(stream.position, last);
         }
@@ -345,7 +445,12 @@ public class ChangeStreams {
 
     /** Puts a write in the stream's outbox; a stream whose outbox is full is dropped. @return whether it was queued */
     private boolean give(Stream stream, Runnable write) {
-        if (stream.offer(write, Math.max(1, streamBuffer))) {
+        return give(stream, write, 1);
+    }
+
+    /** Puts a write of {@code changes} changes in the stream's outbox; a stream whose outbox would overflow is dropped. */
+    private boolean give(Stream stream, Runnable write, int changes) {
+        if (stream.offer(write, changes, Math.max(1, streamBuffer))) {
             return true;
         }
         drop(stream, "its client has not read the last " + streamBuffer + " changes (changes.stream-buffer)");
@@ -357,8 +462,11 @@ public class ChangeStreams {
         streams.remove(stream);
         if (stream.drop()) {
             LOG.info(() -> "a change stream of " + stream.caller.userId() + " was dropped: " + why);
-            // Closing may wait for the stuck write: never on the loop's thread.
-            senders.execute(stream.out::close);
+            if (stream.writing()) {
+                leaving.add(stream);
+            }
+            // Closing may wait for the stuck write: never on the loop's thread, nor on a sender.
+            closers.execute(stream.out::close);
         }
     }
 

@@ -2,7 +2,6 @@ package com.workestra.sharedmailboxes.changes.boundary;
 
 import com.workestra.sharedmailboxes.SharedMailboxesApi;
 import com.workestra.sharedmailboxes.callers.entity.Caller;
-import com.workestra.sharedmailboxes.changes.entity.Change;
 import com.workestra.sharedmailboxes.changes.entity.ChangePage;
 import com.workestra.sharedmailboxes.problems.entity.Problem;
 import jakarta.annotation.security.RolesAllowed;
@@ -22,6 +21,7 @@ import jakarta.ws.rs.sse.SseEventSink;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -89,9 +89,9 @@ public class ChangesResource {
     record SseSubscriber(SseEventSink sink, Sse sse) implements ChangeSubscriber {
 
         @Override
-        public void send(Change change) {
-            sent(sink.send(sse.newEventBuilder().id(change.id()).name(change.type())
-                    .data(String.class, JSON.toJson(change)).build()));
+        public void send(List<ChangeEvent> changes) {
+            // One chunk: Jersey writes and flushes each event it is given, so the round's events go as one.
+            sent(sink.send(new SseEvents(changes)));
         }
 
         @Override

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import java.sql.Connection;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,15 +36,17 @@ import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The change streams' one loop with the real feed (ChangeLog on a real PostgreSQL, the triggers writing the changes):
- * a client that stops reading (its write blocks, as a JAX-RS send does once the socket is full) delays nobody else and
- * is dropped; a stream whose position is older than what the feed keeps is told so. The test turns the loop itself
- * ({@code tick()}), as the scheduler would every poll interval.
+ * each person's stream gets exactly what they may see, in order, each change serialised once for all; a client that
+ * stops reading (its write blocks, as a JAX-RS send does once the socket is full) delays nobody else and is dropped,
+ * even with a single sender thread; a stream whose position is older than what the feed keeps is told so. The test
+ * turns the loop itself ({@code tick()}), as the scheduler would every poll interval.
  */
 class ChangeStreamsTest {
 
@@ -52,6 +55,7 @@ class ChangeStreamsTest {
     static ChangeLog log;
     final MessageStore store = new MessageStore();
     ExecutorService senders;
+    ExecutorService closers;
     ChangeStreams streams;
     String workspace;
     UUID mailbox;
@@ -78,11 +82,15 @@ class ChangeStreamsTest {
         mailbox = database.mailbox(workspace, "streams-" + workspace + "@acme.test");
         database.grant(mailbox, workspace, "fast");
         database.grant(mailbox, workspace, "slow");
-        senders = Executors.newCachedThreadPool();
+        // One sender thread, the fewest a server has: a stuck client must still not hold up the others.
+        senders = ChangeStreams.senderPool(1, Executors.defaultThreadFactory());
+        closers = Executors.newCachedThreadPool();
         streams = new ChangeStreams();
         streams.log = log;
         streams.clock = Clock.systemUTC();
+        streams.senderThreads = 1;
         streams.senders = senders;
+        streams.closers = closers;
         streams.pollInterval = Duration.ofMillis(250);
         streams.heartbeatInterval = Duration.ofSeconds(15);
         streams.maxStreamsPerCaller = 5;
@@ -95,6 +103,53 @@ class ChangeStreamsTest {
     void stop() {
         Reader.unblockAll();
         senders.shutdownNow();
+        closers.shutdownNow();
+    }
+
+    @Test
+    void eachPersonsStreamGetsExactlyWhatTheyMaySeeInOrderEachChangeSerialisedOnce() throws SQLException {
+        // "fast" reads both mailboxes, "sales" only the second; someone of another workspace reads nothing of this one.
+        UUID sales = database.mailbox(workspace, "sales-" + workspace + "@acme.test");
+        database.grant(sales, workspace, "fast");
+        database.grant(sales, workspace, "sales");
+        String elsewhere = "w-" + UUID.randomUUID();
+        database.grant(database.mailbox(elsewhere, "other-" + elsewhere + "@acme.test"), elsewhere, "fast");
+        Reader both = new Reader();
+        Reader salesOnly = new Reader();
+        Reader otherWorkspace = new Reader();
+        long now = log.latest(workspace);
+        streams.open(caller("fast"), both, now);
+        streams.open(caller("sales"), salesOnly, now);
+        streams.open(new Caller("fast", "fast@acme.test", elsewhere, Set.of()), otherWorkspace, log.latest(elsewhere));
+
+        // Stored before the loop runs, so that one tick reads them all: one batch for every stream.
+        String first = store(mailbox, "support-1");
+        String second = store(sales, "sales-1");
+        String third = store(mailbox, "support-2");
+        String fourth = store(sales, "sales-2");
+        Await.until("both streams get the last message", () -> {
+            streams.tick();
+            return both.added(fourth) && salesOnly.added(fourth);
+        }, WAIT);
+
+        assertEquals(List.of(first, second, third, fourth), both.addedMessages(), "every message of both mailboxes, in order");
+        assertEquals(List.of(second, fourth), salesOnly.addedMessages(), "only the sales mailbox's messages, in order");
+        assertEquals(List.of(), otherWorkspace.changes, "nothing of another workspace");
+        assertEquals(8, both.changes.size(), "message.added and conversation.updated of each message, nothing twice");
+        assertEquals(4, salesOnly.changes.size());
+        List<Long> positions = both.changes.stream().map(change -> Long.parseLong(change.id())).toList();
+        assertEquals(positions.stream().sorted().distinct().toList(), positions, "in the feed's order");
+
+        // What they both got is the very same event, serialised once; it says what the change is.
+        for (ChangeEvent event : salesOnly.events) {
+            ChangeEvent same = both.events.stream().filter(mine -> mine.change().id().equals(event.change().id()))
+                    .findFirst().orElseThrow();
+            assertSame(event.sse(), same.sse(), "one serialisation for every stream of change " + event.change().id());
+            String text = new String(event.sse(), StandardCharsets.UTF_8);
+            assertTrue(text.startsWith("id: " + event.change().id() + "\nevent: " + event.change().type() + "\ndata: {"), text);
+            assertTrue(text.endsWith("}\n\n") && text.contains("\"mailbox\":\"sales-" + workspace + "@acme.test\""), text);
+        }
+        assertTrue(both.writes.size() < both.changes.size(), "a tick's changes go to a stream in one write, not one by one");
     }
 
     @Test
@@ -175,6 +230,10 @@ class ChangeStreamsTest {
     }
 
     private String store(String graphId) {
+        return store(mailbox, graphId);
+    }
+
+    private String store(UUID mailbox, String graphId) {
         messages++;
         try (Connection connection = database.connect()) {
             store.apply(connection, mailbox, Folder.INBOX, List.of(new MessageChange(graphId, false, "<" + graphId + "@example.com>",
@@ -201,6 +260,9 @@ class ChangeStreamsTest {
     static class Reader implements ChangeSubscriber {
         static final List<CountDownLatch> STUCK = new CopyOnWriteArrayList<>();
         final List<Change> changes = new CopyOnWriteArrayList<>();
+        final List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+        /** How many writes it got (each a tick's changes for it). */
+        final List<Integer> writes = new CopyOnWriteArrayList<>();
         final List<Problem> expired = new CopyOnWriteArrayList<>();
         final CountDownLatch blockedOnce = new CountDownLatch(1);
         CountDownLatch never;
@@ -219,11 +281,15 @@ class ChangeStreamsTest {
         }
 
         boolean added(String messageId) {
-            return changes.stream().anyMatch(change -> "message.added".equals(change.type()) && messageId.equals(change.messageId()));
+            return addedMessages().contains(messageId);
+        }
+
+        List<String> addedMessages() {
+            return changes.stream().filter(change -> "message.added".equals(change.type())).map(Change::messageId).toList();
         }
 
         @Override
-        public void send(Change change) {
+        public void send(List<ChangeEvent> sent) {
             if (never != null) {
                 blockedOnce.countDown();
                 try {
@@ -233,7 +299,9 @@ class ChangeStreamsTest {
                 }
                 return;
             }
-            changes.add(change);
+            writes.add(sent.size());
+            events.addAll(sent);
+            sent.forEach(event -> changes.add(event.change()));
         }
 
         @Override
