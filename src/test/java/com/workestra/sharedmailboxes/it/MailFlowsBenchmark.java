@@ -464,8 +464,9 @@ class MailFlowsBenchmark extends ServiceIT {
     Acknowledgements fire(int rate, int seconds, java.util.function.IntFunction<HttpRequest> request) throws Exception {
         int senders = Integer.getInteger("bench.webhook.senders", 32);
         java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(senders);
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(pool)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        // Not the senders' pool as the client's executor: with every sender blocked in send(), no thread would be left
+        // to complete a response (the first try hung so).
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         AtomicLong failures = new AtomicLong();
         int total = rate * seconds;
