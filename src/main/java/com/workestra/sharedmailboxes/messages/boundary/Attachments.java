@@ -2,6 +2,7 @@ package com.workestra.sharedmailboxes.messages.boundary;
 
 import com.workestra.sharedmailboxes.callers.entity.Caller;
 import com.workestra.sharedmailboxes.connections.boundary.OutlookConnections;
+import com.workestra.sharedmailboxes.messages.control.AttachmentCache;
 import com.workestra.sharedmailboxes.messages.control.ExchangeRefusals;
 import com.workestra.sharedmailboxes.messages.control.GraphAttachments;
 import com.workestra.sharedmailboxes.messages.control.GraphMail;
@@ -83,17 +84,26 @@ public class Attachments {
     @Resource
     ManagedExecutorService executor;
 
-    /** {@code none}: nothing kept here, every download streams from Exchange (the only choice implemented). */
+    /** {@code messages.attachment-cache}: nothing kept here ({@code none}), or downloads kept in memory for a while. */
     @Inject
-    @ConfigProperty(name = "messages.attachment-cache")
-    String cache;
+    AttachmentCache cache;
 
-    /** What a download streams: the attachment as Exchange describes it, and how to ask Exchange for its content. */
-    public record Download(Attachment attachment, String itemType, GraphMail.Acting acting, String graphMessageId) {
+    /**
+     * What a download streams: the attachment as Exchange describes it, and its content as this server keeps it
+     * ({@code kept}) or how to ask Exchange for it.
+     */
+    public record Download(Attachment attachment, String itemType, GraphMail.Acting acting, UUID mailboxId, String graphMessageId,
+                           byte[] kept) {
 
-        /** Copies the content to {@code out} from Exchange as it arrives; call it with no transaction open. */
-        public void copyTo(GraphAttachments graph, OutputStream out) {
-            graph.copyContent(acting, graphMessageId, attachment.id(), out);
+        /** Copies the content to {@code out}: as kept, or from Exchange as it arrives; call it with no transaction open. */
+        public void copyTo(GraphAttachments graph, AttachmentCache cache, OutputStream out) throws java.io.IOException {
+            if (kept != null) {
+                out.write(kept);
+                return;
+            }
+            AttachmentCache.Copy copy = cache.copy(mailboxId, graphMessageId, attachment, itemType, out);
+            graph.copyContent(acting, graphMessageId, attachment.id(), copy);
+            copy.finished();
         }
     }
 
@@ -232,13 +242,18 @@ public class Attachments {
      */
     @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public Download download(Caller caller, String id, String attachmentId) {
-        if (!"none".equals(cache)) {
-            throw new ServiceException(ProblemCode.INTERNAL_ERROR, "messages.attachment-cache=" + cache
-                    + " is not available: the only setting is none (stream every download from Microsoft 365).");
+        if (!cache.isKnownSetting()) {
+            throw new ServiceException(ProblemCode.INTERNAL_ERROR, "messages.attachment-cache is set to a value this service"
+                    + " does not know: none (stream every download from Microsoft 365) or memory (keep downloads for a while).");
         }
         StoredMessage message = inbox.find(caller, id);
         if (attachmentId == null || attachmentId.isBlank() || attachmentId.length() > 1024) {
             throw new ServiceException(ProblemCode.NOT_FOUND, "There is no such attachment on message " + id + ".");
+        }
+        Optional<AttachmentCache.Kept> kept = cache.find(message.mailboxId(), message.graphId(), attachmentId);
+        if (kept.isPresent()) {
+            return new Download(kept.get().attachment(), kept.get().itemType(), null, message.mailboxId(), message.graphId(),
+                    kept.get().content());
         }
         GraphMail.Acting acting = self().acting(caller, message).orElseThrow(() -> new ServiceException(ProblemCode.FORBIDDEN,
                 "Connect " + message.mailboxAddress() + " again to open its attachments: they stay in Microsoft 365 and are"
@@ -248,7 +263,7 @@ public class Attachments {
             throw new ServiceException(ProblemCode.INVALID_REQUEST, "\"" + described.attachment().name() + "\" is a link to a file"
                     + " in the cloud, not a file in the message: open it from Outlook.");
         }
-        return new Download(described.attachment(), described.itemType(), acting, message.graphId());
+        return new Download(described.attachment(), described.itemType(), acting, message.mailboxId(), message.graphId(), null);
     }
 
     /** The caller's connection to the message's mailbox, as values; empty when they hold none (history only). */

@@ -2,6 +2,7 @@ package com.workestra.sharedmailboxes.messages.boundary;
 
 import com.workestra.sharedmailboxes.SharedMailboxesApi;
 import com.workestra.sharedmailboxes.callers.entity.Caller;
+import com.workestra.sharedmailboxes.messages.control.AttachmentCache;
 import com.workestra.sharedmailboxes.messages.control.GraphAttachments;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -68,6 +69,9 @@ public class MessagesResource {
     @Inject
     GraphAttachments graphAttachments;
 
+    @Inject
+    AttachmentCache attachmentCache;
+
     @Context
     UriInfo uriInfo;
 
@@ -131,7 +135,8 @@ public class MessagesResource {
     @Path("{id}/attachments/{attachmentId}")
     @Produces(MediaType.WILDCARD)
     @Operation(summary = "An attachment's content, streamed from Microsoft 365 as it arrives (asked with the caller's own"
-            + " token; nothing is cached here): the file's bytes with its Content-Type, an attached e-mail as message/rfc822"
+            + " token; nothing is kept here unless messages.attachment-cache=memory, then a download is kept in this server's"
+            + " memory for a while and handed to readers of its message from there): the file's bytes with its Content-Type, an attached e-mail as message/rfc822"
             + " (.eml), an event as text/calendar (.ics), a contact as text/vcard (.vcf); always Content-Disposition: attachment"
             + " with a safe file name (RFC 6266 filename*). A message the caller may not read, an unknown message or"
             + " attachment: 404. A reference attachment (a link to a cloud file) has no content: 400. History without a"
@@ -141,7 +146,7 @@ public class MessagesResource {
     public Response attachment(@PathParam("id") String id, @PathParam("attachmentId") String attachmentId) {
         Attachments.Download download = attachments.download(caller, id, attachmentId);
         String name = DownloadHeaders.fileName(download.attachment(), download.itemType());
-        StreamingOutput content = out -> download.copyTo(graphAttachments, out);
+        StreamingOutput content = out -> download.copyTo(graphAttachments, attachmentCache, out);
         return Response.ok(content, DownloadHeaders.contentType(download.attachment(), download.itemType()))
                 .header("Content-Disposition", DownloadHeaders.contentDisposition(name))
                 // Mail content is the sender's: never sniffed, never run as a page of this origin, never kept by caches.

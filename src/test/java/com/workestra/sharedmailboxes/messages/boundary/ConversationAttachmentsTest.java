@@ -1,6 +1,7 @@
 package com.workestra.sharedmailboxes.messages.boundary;
 
 import com.workestra.sharedmailboxes.callers.entity.Caller;
+import com.workestra.sharedmailboxes.messages.control.AttachmentCache;
 import com.workestra.sharedmailboxes.messages.control.GraphAttachments;
 import com.workestra.sharedmailboxes.messages.control.GraphMail;
 import com.workestra.sharedmailboxes.messages.entity.Attachment;
@@ -13,7 +14,11 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -181,6 +187,80 @@ class ConversationAttachmentsTest {
         Map<Long, Attachments.Listing> all = attachments.listAll(ALICE, thread);
         assertTrue(askedFor.contains("graph-2"), "a message whose only attachments are inline images is listed too");
         assertEquals("att-graph-2", all.get(2L).attachments().get(0).id());
+    }
+
+    /**
+     * With messages.attachment-cache=memory: the first download asks Exchange and is kept; the next reader of that
+     * message gets it from memory without a request to Microsoft, also once the connection is gone (history), while a
+     * person the access rule does not let read the message gets 404, kept or not.
+     */
+    @Test
+    void aKeptAttachmentGoesToReadersOfItsMessageWithoutAskingExchangeAndToNobodyElse() throws IOException {
+        byte[] pdf = "%PDF-1.7 invoice".getBytes(StandardCharsets.US_ASCII);
+        AtomicInteger asked = new AtomicInteger();
+        GraphAttachments graph = new GraphAttachments() {
+            @Override
+            public Described describe(GraphMail.Acting acting, String graphMessageId, String attachmentId) {
+                asked.incrementAndGet();
+                return new Described(new Attachment(attachmentId, "invoice.pdf", "application/pdf", pdf.length, false, null, "file"), null);
+            }
+
+            @Override
+            public void copyContent(GraphMail.Acting acting, String graphMessageId, String attachmentId, OutputStream out) {
+                asked.incrementAndGet();
+                try {
+                    out.write(pdf);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        Set<UUID> connected = new java.util.HashSet<>(Set.of(SUPPORT));
+        Attachments attachments = attachments(graph, 4);
+        Attachments readers = new Attachments() {
+            @Override
+            public Optional<GraphMail.Acting> acting(Caller caller, StoredMessage message) {
+                return connected.contains(message.mailboxId()) ? attachments.acting(caller, message) : Optional.empty();
+            }
+        };
+        readers.graph = graph;
+        readers.session = (SessionContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {SessionContext.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getBusinessObject")) {
+                        return readers;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        readers.cache = new AttachmentCache("memory", 1 << 20, java.time.Duration.ofMinutes(15), java.time.Clock.systemUTC());
+        readers.inbox = new Inbox() {
+            @Override
+            public StoredMessage find(Caller caller, String id) {
+                if (!caller.equals(ALICE)) {
+                    throw new ServiceException(ProblemCode.NOT_FOUND, "There is no message " + id + ".");
+                }
+                return message(Long.parseLong(id), SUPPORT, true);
+            }
+        };
+
+        assertArrayEquals(pdf, downloaded(readers, ALICE, "1", "att-1"));
+        assertEquals(2, asked.get(), "the first download describes the file and streams it from Exchange");
+        assertArrayEquals(pdf, downloaded(readers, ALICE, "1", "att-1"));
+        assertEquals(2, asked.get(), "the second comes from memory");
+        connected.clear();
+        assertArrayEquals(pdf, downloaded(readers, ALICE, "1", "att-1"), "history after a disconnect: still readable");
+        ServiceException other = org.junit.jupiter.api.Assertions.assertThrows(ServiceException.class,
+                () -> readers.download(new Caller("bob", "bob@acme.com", "acme", Set.of()), "1", "att-1"));
+        assertEquals(ProblemCode.NOT_FOUND, other.code(), "kept or not, only for readers of the message");
+        ServiceException notKept = org.junit.jupiter.api.Assertions.assertThrows(ServiceException.class,
+                () -> readers.download(ALICE, "2", "att-2"));
+        assertEquals(ProblemCode.FORBIDDEN, notKept.code(), "what was never downloaded needs a connection");
+    }
+
+    private static byte[] downloaded(Attachments attachments, Caller caller, String id, String attachmentId) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Attachments.Download download = attachments.download(caller, id, attachmentId);
+        download.copyTo(attachments.graph, attachments.cache, out);
+        return out.toByteArray();
     }
 
     private static StoredMessage message(long id, UUID mailbox, boolean hasAttachments) {
