@@ -20,6 +20,8 @@ import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +45,9 @@ import java.util.logging.Logger;
  * A received message's attachments: listed with the single read of the message, and downloaded one at a time, both
  * asked of Exchange with the reader's own delegated token (the connection to the message's mailbox; for a shared one,
  * the parent's token), so Exchange stays the gate. The message's access rule comes first: a message the caller may not
- * read, or an unknown id, is 404 before Microsoft is asked. Nothing is stored or cached: each read asks Exchange, with
- * no transaction open (what it needs is read in short transactions before).
+ * read, or an unknown id, is 404 before Microsoft is asked. Each read asks Exchange, with no transaction open (what it
+ * needs is read in short transactions before), unless {@code messages.attachment-cache} kept the content of an earlier
+ * download ({@link AttachmentCache}); the access rule comes first either way.
  */
 @Stateless
 public class Attachments {
@@ -84,7 +87,7 @@ public class Attachments {
     @Resource
     ManagedExecutorService executor;
 
-    /** {@code messages.attachment-cache}: nothing kept here ({@code none}), or downloads kept in memory for a while. */
+    /** {@code messages.attachment-cache}: nothing kept here ({@code none}), or downloads kept in memory or on disk for a while. */
     @Inject
     AttachmentCache cache;
 
@@ -93,17 +96,20 @@ public class Attachments {
      * ({@code kept}) or how to ask Exchange for it.
      */
     public record Download(Attachment attachment, String itemType, GraphMail.Acting acting, UUID mailboxId, String graphMessageId,
-                           byte[] kept) {
+                           InputStream kept) {
 
         /** Copies the content to {@code out}: as kept, or from Exchange as it arrives; call it with no transaction open. */
-        public void copyTo(GraphAttachments graph, AttachmentCache cache, OutputStream out) throws java.io.IOException {
+        public void copyTo(GraphAttachments graph, AttachmentCache cache, OutputStream out) throws IOException {
             if (kept != null) {
-                out.write(kept);
+                try (InputStream content = kept) {
+                    content.transferTo(out);
+                }
                 return;
             }
-            AttachmentCache.Copy copy = cache.copy(mailboxId, graphMessageId, attachment, itemType, out);
-            graph.copyContent(acting, graphMessageId, attachment.id(), copy);
-            copy.finished();
+            try (AttachmentCache.Copy copy = cache.copy(mailboxId, graphMessageId, attachment, itemType, out)) {
+                graph.copyContent(acting, graphMessageId, attachment.id(), copy);
+                copy.finished();
+            }
         }
     }
 
@@ -244,13 +250,13 @@ public class Attachments {
     public Download download(Caller caller, String id, String attachmentId) {
         if (!cache.isKnownSetting()) {
             throw new ServiceException(ProblemCode.INTERNAL_ERROR, "messages.attachment-cache is set to a value this service"
-                    + " does not know: none (stream every download from Microsoft 365) or memory (keep downloads for a while).");
+                    + " does not know: none (stream every download from Microsoft 365), memory or disk (keep downloads for a while).");
         }
         StoredMessage message = inbox.find(caller, id);
         if (attachmentId == null || attachmentId.isBlank() || attachmentId.length() > 1024) {
             throw new ServiceException(ProblemCode.NOT_FOUND, "There is no such attachment on message " + id + ".");
         }
-        Optional<AttachmentCache.Kept> kept = cache.find(message.mailboxId(), message.graphId(), attachmentId);
+        Optional<AttachmentCache.Hit> kept = cache.find(message.mailboxId(), message.graphId(), attachmentId);
         if (kept.isPresent()) {
             return new Download(kept.get().attachment(), kept.get().itemType(), null, message.mailboxId(), message.graphId(),
                     kept.get().content());

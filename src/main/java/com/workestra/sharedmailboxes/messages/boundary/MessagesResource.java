@@ -135,8 +135,8 @@ public class MessagesResource {
     @Path("{id}/attachments/{attachmentId}")
     @Produces(MediaType.WILDCARD)
     @Operation(summary = "An attachment's content, streamed from Microsoft 365 as it arrives (asked with the caller's own"
-            + " token; nothing is kept here unless messages.attachment-cache=memory, then a download is kept in this server's"
-            + " memory for a while and handed to readers of its message from there): the file's bytes with its Content-Type, an attached e-mail as message/rfc822"
+            + " token; nothing is kept here unless messages.attachment-cache=memory or disk, then a download is kept in this"
+            + " server's memory or on its disk for a while and handed to readers of its message from there): the file's bytes with its Content-Type, an attached e-mail as message/rfc822"
             + " (.eml), an event as text/calendar (.ics), a contact as text/vcard (.vcf); always Content-Disposition: attachment"
             + " with a safe file name (RFC 6266 filename*). A message the caller may not read, an unknown message or"
             + " attachment: 404. A reference attachment (a link to a cloud file) has no content: 400. History without a"

@@ -190,12 +190,14 @@ class ConversationAttachmentsTest {
     }
 
     /**
-     * With messages.attachment-cache=memory: the first download asks Exchange and is kept; the next reader of that
-     * message gets it from memory without a request to Microsoft, also once the connection is gone (history), while a
-     * person the access rule does not let read the message gets 404, kept or not.
+     * With messages.attachment-cache=memory or disk: the first download asks Exchange and is kept; the next reader of
+     * that message gets it from this server without a request to Microsoft, also once the connection is gone (history),
+     * while a person the access rule does not let read the message gets 404, kept or not.
      */
-    @Test
-    void aKeptAttachmentGoesToReadersOfItsMessageWithoutAskingExchangeAndToNobodyElse() throws IOException {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"memory", "disk"})
+    void aKeptAttachmentGoesToReadersOfItsMessageWithoutAskingExchangeAndToNobodyElse(String mode,
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path directory) throws IOException {
         byte[] pdf = "%PDF-1.7 invoice".getBytes(StandardCharsets.US_ASCII);
         AtomicInteger asked = new AtomicInteger();
         GraphAttachments graph = new GraphAttachments() {
@@ -231,7 +233,8 @@ class ConversationAttachmentsTest {
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
-        readers.cache = new AttachmentCache("memory", 1 << 20, java.time.Duration.ofMinutes(15), java.time.Clock.systemUTC());
+        readers.cache = new AttachmentCache(mode, 1 << 20, java.time.Duration.ofMinutes(15), Optional.of(directory.toString()),
+                java.time.Clock.systemUTC());
         readers.inbox = new Inbox() {
             @Override
             public StoredMessage find(Caller caller, String id) {
@@ -245,7 +248,7 @@ class ConversationAttachmentsTest {
         assertArrayEquals(pdf, downloaded(readers, ALICE, "1", "att-1"));
         assertEquals(2, asked.get(), "the first download describes the file and streams it from Exchange");
         assertArrayEquals(pdf, downloaded(readers, ALICE, "1", "att-1"));
-        assertEquals(2, asked.get(), "the second comes from memory");
+        assertEquals(2, asked.get(), "the second comes from this server's " + mode);
         connected.clear();
         assertArrayEquals(pdf, downloaded(readers, ALICE, "1", "att-1"), "history after a disconnect: still readable");
         ServiceException other = org.junit.jupiter.api.Assertions.assertThrows(ServiceException.class,
