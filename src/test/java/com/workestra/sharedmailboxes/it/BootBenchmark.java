@@ -54,19 +54,23 @@ class BootBenchmark {
             long started = System.nanoTime();
             try (ServerProcess server = ServerProcess.start("boot", httpPort, httpsPort, ServerProcess.PRODUCTION_JVM, List.of(), Map.of())) {
                 long deadline = started + STARTUP.toNanos();
+                String last = "no answer yet";
                 while (true) {
                     if (!server.isAlive()) {
                         throw new AssertionError("the server exited during boot (log: " + server.log + ")");
                     }
                     if (System.nanoTime() > deadline) {
-                        throw new AssertionError("not ready within " + STARTUP + " (log: " + server.log + ")");
+                        throw new AssertionError("not ready within " + STARTUP + "; /health/ready's last answer: " + last
+                                + " (log: " + server.log + ")");
                     }
                     try {
-                        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                        HttpResponse<String> answer = http.send(ready, HttpResponse.BodyHandlers.ofString());
+                        if (answer.statusCode() == 200) {
                             break;
                         }
+                        last = answer.statusCode() + " " + answer.body();
                     } catch (IOException notListeningYet) {
-                        // polled again below
+                        last = notListeningYet.toString();
                     }
                     Thread.sleep(50);
                 }
