@@ -1,0 +1,58 @@
+package com.workestra.sharedmailboxes;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The WAR carries the Graph SDK cut down to what pom.xml's {@code microsoft-graph-mail} assembly includes; the code
+ * compiles against the whole SDK. Every SDK class the service's compiled classes name must be in the cut, or the WAR
+ * fails with NoClassDefFoundError on that path (the unit tests, on the whole SDK, would not notice).
+ */
+class GraphSdkCutTest {
+
+    static final Pattern NAMED = Pattern.compile("com/microsoft/graph/(?!core/)[A-Za-z0-9_/$]+");
+    static final Pattern INCLUDE = Pattern.compile("<include>(com/microsoft/graph/[^<]+)</include>");
+
+    @Test
+    void everyGraphSdkClassTheServiceNamesIsInTheWarsCutOfTheSdk() throws IOException {
+        List<PathMatcher> cut = INCLUDE.matcher(Files.readString(Path.of("pom.xml"))).results()
+                .map(include -> FileSystems.getDefault().getPathMatcher("glob:" + include.group(1).replace("**", "{**,*}")))
+                .toList();
+        assertFalse(cut.isEmpty(), "pom.xml names what the WAR keeps of the Graph SDK");
+
+        Set<String> named = new TreeSet<>();
+        try (Stream<Path> classes = Files.walk(Path.of("target/classes"))) {
+            for (Path file : classes.filter(f -> f.toString().endsWith(".class")).toList()) {
+                Matcher matcher = NAMED.matcher(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
+                while (matcher.find()) {
+                    named.add(matcher.group());
+                }
+            }
+        }
+        assertTrue(named.contains("com/microsoft/graph/serviceclient/GraphServiceClient"), "the scan sees the SDK's classes");
+        Set<String> missing = new TreeSet<>();
+        for (String name : named) {
+            Path asFile = Path.of(name + ".class");
+            if (cut.stream().noneMatch(matcher -> matcher.matches(asFile))) {
+                missing.add(name);
+            }
+        }
+        assertEquals(Set.of(), missing, "named by the service but left out of the WAR's Graph SDK (pom.xml, microsoft-graph-mail)");
+    }
+}
