@@ -44,6 +44,7 @@ public class GraphClients {
     TransactionWatch transactions;
 
     private volatile OkHttpClient http;
+    private volatile ContentWithoutCallTimeout content;
 
     private static final int MAX_CLIENTS = 2_000;
     private static final String IMMUTABLE_IDS = "IdType=\"ImmutableId\"";
@@ -84,7 +85,8 @@ public class GraphClients {
                 return validator;
             }
         });
-        OkHttpClient perTokens = http().newBuilder().addInterceptor(new RefreshOnUnauthorized(tokens)).build();
+        // Content downloads leave the chain last, after a 401 could still be answered with a refreshed token.
+        OkHttpClient perTokens = http().newBuilder().addInterceptor(new RefreshOnUnauthorized(tokens)).addInterceptor(content).build();
         GraphServiceClient client = new GraphServiceClient(authentication, perTokens);
         client.getRequestAdapter().setBaseUrl(endpoints.graphBaseUrl());
         return client;
@@ -109,7 +111,7 @@ public class GraphClients {
             synchronized (this) {
                 if (http == null) {
                     Duration timeout = Duration.ofSeconds(timeoutSeconds);
-                    http = GraphClientFactory.create()
+                    OkHttpClient bounded = GraphClientFactory.create()
                             .sslSocketFactory(endpoints.sslContext().getSocketFactory(), endpoints.trustManager())
                             .connectTimeout(timeout)
                             .readTimeout(timeout)
@@ -118,6 +120,8 @@ public class GraphClients {
                             .addInterceptor(new GraphMetrics(metrics))
                             .addInterceptor(GraphClients::immutableIds)
                             .build();
+                    content = new ContentWithoutCallTimeout(bounded);
+                    http = bounded;
                 }
                 current = http;
             }
