@@ -52,7 +52,7 @@ class BootBenchmark {
             deleteLogs(Path.of(System.getProperty("it.dir")), "payara-boot.log");
             String loadBefore = loadAverage();
             long started = System.nanoTime();
-            try (ServerProcess server = ServerProcess.start("boot", httpPort, httpsPort, ServerProcess.PRODUCTION_JVM, List.of(), Map.of())) {
+            try (ServerProcess server = ServerProcess.start("boot", httpPort, httpsPort, jvm(run), List.of(), Map.of())) {
                 long deadline = started + STARTUP.toNanos();
                 String last = "no answer yet";
                 while (true) {
@@ -83,6 +83,19 @@ class BootBenchmark {
             System.out.println("boot " + run + ": " + boots.get(boots.size() - 1));
         }
         write(report(boots));
+    }
+
+    /**
+     * The production JVM options, plus {@code bench.boot.jvm} (space-separated) when given; {@code {run}} in it becomes the
+     * boot's number, e.g. {@code -Dbench.boot.jvm="-XX:StartFlightRecording=settings=profile,filename=target/boot-{run}.jfr"}.
+     */
+    static List<String> jvm(int run) {
+        List<String> options = new ArrayList<>(ServerProcess.PRODUCTION_JVM);
+        String extra = System.getProperty("bench.boot.jvm", "").trim();
+        if (!extra.isEmpty()) {
+            options.addAll(List.of(extra.replace("{run}", String.valueOf(run)).split("\\s+")));
+        }
+        return options;
     }
 
     static String report(List<Boot> boots) {
