@@ -146,11 +146,28 @@ public final class Browser implements AutoCloseable {
      */
     public void submit(By control) {
         WebElement page = driver.findElement(By.tagName("html"));
+        java.util.concurrent.atomic.AtomicReference<WebElement> clicked = new java.util.concurrent.atomic.AtomicReference<>();
         await(d -> {
-            d.findElement(control).click();
+            WebElement found = d.findElement(control);
+            found.click();
+            clicked.set(found);
             return true;
         });
-        awaitNewPage(page);
+        // A click that lands on a control the list replaced at that very moment submits nothing (it is no longer in the
+        // page): while the old page stays and the clicked control is gone from it, the new one is clicked. A click that
+        // did land holds the list still (the console re-renders nothing while and just after a button is pressed).
+        await(d -> {
+            if (isGone(page)) {
+                return true;
+            }
+            if (isGone(clicked.get()) && !isGone(page)) {
+                WebElement again = d.findElement(control);
+                again.click();
+                clicked.set(again);
+            }
+            return false;
+        });
+        await(d -> "complete".equals(script("return document.readyState;")));
     }
 
     /** Presses Enter on a control that posts its form (the keyboard's way), and waits for the new page. */
