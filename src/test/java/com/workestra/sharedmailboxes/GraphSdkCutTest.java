@@ -55,4 +55,24 @@ class GraphSdkCutTest {
         }
         assertEquals(Set.of(), missing, "named by the service but left out of the WAR's Graph SDK (pom.xml, microsoft-graph-mail)");
     }
+
+    /** Packages of the libraries pom.xml's packagingExcludes leaves out of the WAR although the SDK depends on them. */
+    static final Pattern LEFT_OUT = Pattern.compile("(com/azure/core|com/azure/xml|reactor/core|org/reactivestreams|io/jsonwebtoken"
+            + "|com/auth0/jwk|com/google/common|javax/xml/stream|io/prometheus/metrics/expositionformats/internal"
+            + "|com/microsoft/kiota/authentication/Azure|com/microsoft/graph/core/authentication/Azure)[A-Za-z0-9_/$]*");
+
+    @Test
+    void theServiceNamesNothingOfTheLibrariesTheWarLeavesOut() throws IOException {
+        assertTrue(LEFT_OUT.matcher("com/azure/core/credential/TokenCredential").matches(), "the pattern names what is left out");
+        Set<String> named = new TreeSet<>();
+        try (Stream<Path> classes = Files.walk(Path.of("target/classes"))) {
+            for (Path file : classes.filter(f -> f.toString().endsWith(".class")).toList()) {
+                Matcher matcher = LEFT_OUT.matcher(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
+                while (matcher.find()) {
+                    named.add(file.getFileName() + " -> " + matcher.group());
+                }
+            }
+        }
+        assertEquals(Set.of(), named, "named by the service but left out of the WAR (pom.xml, maven-war-plugin packagingExcludes)");
+    }
 }
