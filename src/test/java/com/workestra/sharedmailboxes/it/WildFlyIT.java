@@ -77,7 +77,8 @@ class WildFlyIT {
         Path config = home.resolve("standalone/configuration/standalone.xml");
         if (!Files.readString(config).contains("java:/jdbc/sharedMailboxes")) {
             run(log, List.of(home.resolve("bin/jboss-cli.sh").toString(), "--file=" + System.getProperty("it.wildfly.cli"),
-                    "-Dpostgresql.jar=" + System.getProperty("it.postgresql.jar")));
+                    "-Dpostgresql.jar=" + System.getProperty("it.postgresql.jar"),
+                    "-Declipselink.dir=" + Path.of(System.getProperty("it.postgresql.jar")).resolveSibling("eclipselink")));
         }
         Path deployments = home.resolve("standalone/deployments");
         try (var old = Files.list(deployments)) {

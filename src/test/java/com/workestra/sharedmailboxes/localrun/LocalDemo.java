@@ -188,7 +188,8 @@ public final class LocalDemo {
         Path cli = Path.of(System.getProperty("demo.wildfly-cli", "server-config/wildfly.cli")).toAbsolutePath();
         if (!Files.readString(home.resolve("standalone/configuration/standalone.xml")).contains("java:/jdbc/sharedMailboxes")) {
             Process setup = new ProcessBuilder(home.resolve("bin/jboss-cli.sh").toString(), "--file=" + cli,
-                    "-Dpostgresql.jar=" + serverLibs.resolve("postgresql.jar")).redirectErrorStream(true)
+                    "-Dpostgresql.jar=" + serverLibs.resolve("postgresql.jar"),
+                    "-Declipselink.dir=" + serverLibs.resolve("eclipselink")).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             if (setup.waitFor() != 0) {
                 throw new IllegalStateException("server-config/wildfly.cli failed; see " + log);
