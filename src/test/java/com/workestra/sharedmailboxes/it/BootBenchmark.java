@@ -52,7 +52,7 @@ class BootBenchmark {
             deleteLogs(Path.of(System.getProperty("it.dir")), "payara-boot.log");
             String loadBefore = loadAverage();
             long started = System.nanoTime();
-            try (ServerProcess server = ServerProcess.start("boot", httpPort, httpsPort, jvm(run), List.of(), Map.of())) {
+            try (ServerProcess server = ServerProcess.start("boot", httpPort, httpsPort, jvm(run), List.of(), Map.of(), micro())) {
                 long deadline = started + STARTUP.toNanos();
                 String last = "no answer yet";
                 while (true) {
@@ -98,9 +98,15 @@ class BootBenchmark {
         return options;
     }
 
+    /** Payara Micro options beside production's, {@code bench.boot.micro} (space-separated), e.g. {@code --nohazelcast}. */
+    static List<String> micro() {
+        String extra = System.getProperty("bench.boot.micro", "").trim();
+        return extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
+    }
+
     static String report(List<Boot> boots) {
         StringBuilder out = new StringBuilder("boot to /health/ready, target/shared-mailboxes.war on Payara Micro as docs/deployment.md"
-                + " starts it (full JIT, -Xmx512m, --nocluster), one boot after the other\n");
+                + " starts it (full JIT, -Xmx512m, --nohazelcast), one boot after the other\n");
         for (Boot boot : boots) {
             out.append(String.format(Locale.ROOT, "  boot %d%s: %5.1f s to ready, %5.1f s CPU, Payara's \"ready in\" %5.1f s   (load average %s -> %s)%n",
                     boot.run(), boot.run() == 1 ? " (migrates an empty database)" : "", boot.wallSeconds(), boot.cpuSeconds(),

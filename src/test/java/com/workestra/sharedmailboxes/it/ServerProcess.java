@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * One real Payara Micro process running the WAR as built, started the way the Arquillian containers start theirs
  * ({@code arquillian.xml}): the same Payara Micro jar, PostgreSQL driver ({@code --addlibs}) and post-boot commands
  * (the datasource from {@code DB_*}), the same environment (inherited from the test JVM, where Failsafe put what
- * production sets), {@code --nocluster} (servers coordinate through PostgreSQL, not Payara's Hazelcast), plus system
+ * production sets), {@code --nohazelcast} (servers coordinate through PostgreSQL, not Payara's Hazelcast), plus system
  * properties of its own. Several of them on one database are what {@link SeveralServersIT} runs. Readiness is the
  * service's own {@code /health/ready}, never the log (Payara Micro logs ready even when the deployment failed).
  */
@@ -55,6 +55,12 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(String name, int httpPort, int httpsPort, List<String> jvmOptions, List<String> systemProperties,
                                Map<String, String> environment) {
+        return start(name, httpPort, httpsPort, jvmOptions, systemProperties, environment, List.of());
+    }
+
+    /** As above, with Payara Micro options of its own beside those production uses (e.g. {@code --nohazelcast}). */
+    static ServerProcess start(String name, int httpPort, int httpsPort, List<String> jvmOptions, List<String> systemProperties,
+                               Map<String, String> environment, List<String> microOptions) {
         Path itDir = Path.of(System.getProperty("it.dir"));
         Path home = itDir.resolve("server-" + name);
         try {
@@ -69,12 +75,13 @@ final class ServerProcess implements AutoCloseable {
             command.add("-Djava.io.tmpdir=" + home);
             command.addAll(systemProperties);
             command.addAll(List.of("-jar", System.getProperty("it.payara.micro.jar"),
-                    "--nocluster", "--name", name,
+                    "--nohazelcast", "--name", name,
                     "--port", Integer.toString(httpPort), "--sslport", Integer.toString(httpsPort),
                     "--addlibs", System.getProperty("it.postgresql.jar"),
                     "--postbootcommandfile", System.getProperty("it.postboot"),
                     "--deploy", war.toString(),
                     "--logtofile", log.toString()));
+            command.addAll(microOptions);
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().putAll(environment);
             Process process = builder

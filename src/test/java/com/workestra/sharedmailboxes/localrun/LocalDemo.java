@@ -108,7 +108,7 @@ public final class LocalDemo {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-Duser.timezone=UTC",
                 "-jar", serverLibs.resolve("payara-micro.jar").toString(),
-                "--nocluster", "--port", String.valueOf(HTTP_PORT), "--sslport", String.valueOf(HTTPS_PORT),
+                "--nohazelcast", "--port", String.valueOf(HTTP_PORT), "--sslport", String.valueOf(HTTPS_PORT),
                 "--addlibs", serverLibs.resolve("postgresql.jar").toString(),
                 "--postbootcommandfile", postBoot.toString(),
                 "--deploy", war.toString(), "--contextroot", "/"));
