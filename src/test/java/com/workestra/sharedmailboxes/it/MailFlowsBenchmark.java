@@ -61,7 +61,7 @@ class MailFlowsBenchmark extends ServiceIT {
     static final Path OUT = Path.of(System.getProperty("it.dir")).getParent().resolve("benchmarks");
     static final AtomicLong maxHeap = new AtomicLong();
     static final BenchmarkFigures FIGURES = new BenchmarkFigures();
-    static final double HEAP_LIMIT_MB = 512;
+    static final double HEAP_LIMIT_MB = 384;
     /** The service's default sync.page-size: the raw fetch reads the same pages. */
     static final int PAGE_SIZE = 250;
     static final double INBOX_P95_MS = 20;
@@ -133,7 +133,9 @@ class MailFlowsBenchmark extends ServiceIT {
         TestWorkspace workspace = new TestWorkspace(base);
         Person alice = workspace.person("alice");
         String load = workspace.sharedMailbox("load");
-        workspace.tenant.seedMessages(load, "inbox", count);
+        int largeEvery = Integer.getInteger("bench.backfill.large-every", 0);
+        int largeKb = Integer.getInteger("bench.backfill.large-kb", 100);
+        workspace.tenant.seedMessages(load, "inbox", count, largeEvery, largeKb * 1024);
         workspace.tenant.grantFullAccess(load, alice.microsoft().upn());
         UUID parent = alice.connect();
 

@@ -781,6 +781,14 @@ public final class Tenant {
 
     /** Fast bulk load for performance tests: no notifications. */
     public void seedMessages(String mailbox, String folder, int count) {
+        seedMessages(mailbox, folder, count, 0, 0);
+    }
+
+    /**
+     * As {@link #seedMessages(String, String, int)}, with every {@code largeEvery}-th message (0: none) carrying an HTML
+     * body of about {@code largeChars} characters, as real mail with newsletters, signatures and quoted threads does.
+     */
+    public void seedMessages(String mailbox, String folder, int count, int largeEvery, int largeChars) {
         Mailbox target = requireMailbox(mailbox);
         MailFolder into = target.folder(folder);
         if (into == null) {
@@ -795,11 +803,20 @@ public final class Tenant {
             senders[i] = new EmailAddress("Sender " + i, address);
         }
         String body = "This is a seeded message body used for load and performance tests of the shared mailbox sync.";
+        StringBuilder html = new StringBuilder("<html><body>");
+        while (html.length() < largeChars) {
+            html.append("<p style=\"font-family:Calibri\">A paragraph of a long newsletter, a signature or a quoted thread, ")
+                    .append(html.length()).append(".</p>");
+        }
+        String large = html.append("</body></html>").toString();
         int[] index = {0};
         target.addAll(count, (key, seq) -> {
             EmailAddress from = senders[(int) (key & 15)];
-            long received = first + (index[0]++) * 1000L;
-            return new MailMessage(key, into.number, seq, seq, false, "Seeded message " + key, "text", body, from, from,
+            int at = index[0]++;
+            long received = first + at * 1000L;
+            boolean isLarge = largeEvery > 0 && at % largeEvery == 0;
+            return new MailMessage(key, into.number, seq, seq, false, "Seeded message " + key, isLarge ? "html" : "text",
+                    isLarge ? large : body, from, from,
                     to, List.of(), received, received, received, (key & 3) == 0, false, "AAQkAD" + Long.toHexString(key),
                     "<seed-" + key + "-" + target.number + "@example.com>", null, null);
         });
