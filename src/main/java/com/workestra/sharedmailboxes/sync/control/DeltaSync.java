@@ -91,6 +91,10 @@ public class DeltaSync {
     int pageSize;
 
     @Inject
+    @ConfigProperty(name = "sync.page-bytes")
+    long pageBytes;
+
+    @Inject
     @ConfigProperty(name = "sync.history-depth")
     Optional<Duration> historyDepth;
 
@@ -173,8 +177,9 @@ public class DeltaSync {
         if (cursor.link() == null) {
             check.reconfirm();
         }
+        int size = PageSizing.first(pageSize);
         try {
-            page = fetch(client, target, folder, cursor.link());
+            page = fetch(client, target, folder, cursor.link(), size);
         } catch (RuntimeException failure) {
             // A stored link that no longer resolves may name an address the mailbox had before: start the folder again.
             if (cursor.link() == null || !isSyncStateLost(failure) && !isMailboxNotFound(failure)) {
@@ -185,9 +190,11 @@ public class DeltaSync {
         }
         while (true) {
             CompletableFuture<DeltaPage> ahead = null;
+            size = PageSizing.next(size, page, pageBytes, pageSize);
             if (!page.isLast() && clock.instant().isBefore(deadline)) {
                 String next = page.nextLink();
-                ahead = CompletableFuture.supplyAsync(() -> fetch(client, target, folder, next), prefetch);
+                int nextSize = size;
+                ahead = CompletableFuture.supplyAsync(() -> fetch(client, target, folder, next, nextSize), prefetch);
             }
             try {
                 Map<String, Removal> removals = whereabouts.of(client, target, page);
@@ -223,15 +230,15 @@ public class DeltaSync {
                 + GraphFailure.of(refusal) + "): full resync");
         check.reconfirm();
         ledger.restartFolder(target.connectionId(), folder, clock.instant());
-        return fetch(client, target, folder, null);
+        return fetch(client, target, folder, null, PageSizing.first(pageSize));
     }
 
-    private DeltaPage fetch(GraphServiceClient client, SyncTarget target, Folder folder, String link) {
+    private DeltaPage fetch(GraphServiceClient client, SyncTarget target, Folder folder, String link, int size) {
         if (!leases.holds(target.connectionId())) {
             // The heartbeat could not keep the lease (or this server is stopping): another server may run it now.
             throw new SyncLedger.LeaseLost(target.connectionId());
         }
-        return gate.call(target.mailboxId(), () -> reader.read(client, target.graphUser(), folder, link, pageSize,
+        return gate.call(target.mailboxId(), () -> reader.read(client, target.graphUser(), folder, link, size,
                 link == null ? historyDepth.map(depth -> clock.instant().minus(depth)).orElse(null) : null));
     }
 
