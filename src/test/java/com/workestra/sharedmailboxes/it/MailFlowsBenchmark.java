@@ -38,6 +38,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -211,6 +212,53 @@ class MailFlowsBenchmark extends ServiceIT {
                         %s
                         """, count, PAGE_SIZE, stored, serviceSeconds, serviceRate, cpuSeconds, fetched, fetchSeconds, fetchRate, insertSeconds, insertRate,
                 100 * serviceRate / slower, view.get("sync"), figures));
+    }
+
+    /**
+     * Issue 18 target 3 under load: several mailboxes of real-sized mail backfilled at once, so that every sync worker
+     * holds pages of large bodies together (only with {@code -Dbench.phases=backfill-many}). The heap figure is the
+     * benchmark's one, sampled through every phase run.
+     */
+    @Test
+    @Order(5)
+    void manyMailboxesOfLargeMailBackfilledAtOnce() throws Exception {
+        Assumptions.assumeTrue(PHASES.contains("backfill-many"), "-Dbench.phases leaves backfill-many out");
+        startHeapSampling();
+        int mailboxes = Integer.getInteger("bench.backfill-many.mailboxes", 8);
+        int count = Integer.getInteger("bench.backfill-many.messages", 2_500);
+        int largeEvery = Integer.getInteger("bench.backfill.large-every", 4);
+        int largeKb = Integer.getInteger("bench.backfill.large-kb", 150);
+        TestWorkspace workspace = new TestWorkspace(base);
+        Person alice = workspace.person("alice");
+        UUID parent = alice.connect();
+        List<String> loads = new ArrayList<>();
+        for (int i = 0; i < mailboxes; i++) {
+            String load = workspace.sharedMailbox("many" + i);
+            workspace.tenant.seedMessages(load, "inbox", count, largeEvery, largeKb * 1024);
+            workspace.tenant.grantFullAccess(load, alice.microsoft().upn());
+            loads.add(load);
+        }
+        Duration cpuBefore = serverCpu();
+        long started = System.nanoTime();
+        List<UUID> shared = new ArrayList<>();
+        for (String load : loads) {
+            shared.add(alice.addSharedOk(parent, load));
+        }
+        for (UUID connection : shared) {
+            alice.awaitConnection(connection, v -> v.get("sync").get("historyComplete").asBoolean(), Duration.ofMinutes(20));
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Duration cpuAfter = serverCpu();
+        double cpuSeconds = cpuBefore == null || cpuAfter == null ? Double.NaN : cpuAfter.minus(cpuBefore).toMillis() / 1e3;
+        long stored = Sql.count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.workspace_id = ?",
+                workspace.id);
+        write("backfill-many.txt", String.format(Locale.ROOT, """
+                        %d mailboxes of %,d messages (every %d-th with %d KB of HTML) backfilled at once
+                          %,d rows in %.2f s = %,.0f messages/s, %.1f s of the server's CPU
+                        %s
+                        """, mailboxes, count, largeEvery, largeKb, stored, seconds, stored / seconds, cpuSeconds,
+                FIGURES.atLeast("backfill of " + mailboxes + " mailboxes at once: messages stored of the " + mailboxes * count
+                        + " seeded", stored, (double) mailboxes * count, "").line()));
     }
 
     @Test
