@@ -51,9 +51,9 @@ class BootBenchmark {
      * {@code -Dbench.boot.jvm="-XX:StartFlightRecording=settings=profile,filename=target/boot-{run}.jfr"}.
      */
     static List<Setup> setups() {
-        String extra = System.getProperty("bench.boot.jvm", "").trim();
+        List<String> extra = options("bench.boot.jvm");
         if (!extra.isEmpty()) {
-            return List.of(new Setup("full JIT with " + extra, List.of(extra.split("\\s+"))));
+            return List.of(new Setup("full JIT with " + String.join(" ", extra), extra));
         }
         return List.of(new Setup("full JIT (production's command)", List.of()),
                 new Setup("C1 only (-XX:TieredStopAtLevel=1)", List.of("-XX:TieredStopAtLevel=1")));
@@ -124,10 +124,15 @@ class BootBenchmark {
         return options;
     }
 
-    /** Payara Micro options beside production's, {@code bench.boot.micro} (space-separated), e.g. {@code --nohazelcast}. */
+    /** Payara Micro options beside production's, {@code bench.boot.micro}, e.g. {@code --nocluster}. */
     static List<String> micro() {
-        String extra = System.getProperty("bench.boot.micro", "").trim();
-        return extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
+        return options("bench.boot.micro");
+    }
+
+    /** A system property's space-separated options; none when it is not set. */
+    static List<String> options(String property) {
+        String value = System.getProperty(property, "").trim();
+        return value.isEmpty() ? List.of() : List.of(value.split("\\s+"));
     }
 
     static String report(Setup setup, List<Boot> boots, BenchmarkFigures figures, boolean migrates) {

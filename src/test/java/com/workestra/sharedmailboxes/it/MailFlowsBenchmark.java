@@ -125,6 +125,12 @@ class MailFlowsBenchmark extends ServiceIT {
                 .findFirst().flatMap(process -> process.info().totalCpuDuration()).orElse(null);
     }
 
+    /** The server's CPU seconds since {@code before} (a {@link #serverCpu()} reading), NaN when either is unknown. */
+    static double serverCpuSecondsSince(Duration before) {
+        Duration now = serverCpu();
+        return before == null || now == null ? Double.NaN : now.minus(before).toMillis() / 1e3;
+    }
+
     @Test
     @Order(1)
     void backfill() throws Exception {
@@ -145,8 +151,7 @@ class MailFlowsBenchmark extends ServiceIT {
         UUID shared = alice.addSharedOk(parent, load);
         JsonNode view = alice.awaitConnection(shared, v -> v.get("sync").get("historyComplete").asBoolean(), Duration.ofMinutes(10));
         double serviceSeconds = (System.nanoTime() - started) / 1e9;
-        Duration cpuAfter = serverCpu();
-        double cpuSeconds = cpuBefore == null || cpuAfter == null ? Double.NaN : cpuAfter.minus(cpuBefore).toMillis() / 1e3;
+        double cpuSeconds = serverCpuSecondsSince(cpuBefore);
         long stored = Sql.count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.address = ?", load);
 
         // Raw limit 1: the emulator served alone, read with the same client code and page size as the service.
@@ -248,8 +253,7 @@ class MailFlowsBenchmark extends ServiceIT {
             alice.awaitConnection(connection, v -> v.get("sync").get("historyComplete").asBoolean(), Duration.ofMinutes(20));
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        Duration cpuAfter = serverCpu();
-        double cpuSeconds = cpuBefore == null || cpuAfter == null ? Double.NaN : cpuAfter.minus(cpuBefore).toMillis() / 1e3;
+        double cpuSeconds = serverCpuSecondsSince(cpuBefore);
         long stored = Sql.count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.workspace_id = ?",
                 workspace.id);
         write("backfill-many.txt", String.format(Locale.ROOT, """

@@ -58,7 +58,7 @@ final class ServerProcess implements AutoCloseable {
         return start(name, httpPort, httpsPort, jvmOptions, systemProperties, environment, List.of());
     }
 
-    /** As above, with Payara Micro options of its own beside those production uses (e.g. {@code --nohazelcast}). */
+    /** As above, with Payara Micro options of its own beside those production uses (e.g. {@code --nocluster}). */
     static ServerProcess start(String name, int httpPort, int httpsPort, List<String> jvmOptions, List<String> systemProperties,
                                Map<String, String> environment, List<String> microOptions) {
         Path itDir = Path.of(System.getProperty("it.dir"));
