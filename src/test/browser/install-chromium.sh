@@ -7,6 +7,12 @@ if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
     exit 0
 fi
 
+# Two builds on one machine (two clones, say) would race for apt's lock and one would fail: the second waits for the
+# first here, then finds Chromium installed.
+if [ -z "${CHROMIUM_INSTALL_LOCKED:-}" ] && command -v flock >/dev/null 2>&1; then
+    exec env CHROMIUM_INSTALL_LOCKED=1 flock "${TMPDIR:-/tmp}/workestra-install-chromium.lock" bash "$0" "$@"
+fi
+
 echo "[browser tests] /usr/bin/chromium or /usr/bin/chromedriver is missing: installing Debian's chromium and chromium-driver"
 run_as_root=()
 if [ "$(id -u)" -ne 0 ]; then
