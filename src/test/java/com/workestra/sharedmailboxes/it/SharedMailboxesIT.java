@@ -358,6 +358,14 @@ class SharedMailboxesIT extends ServiceIT {
             // The same notification with the subscription's own clientState is acted upon: the mailbox is due now.
             assertEquals(202, anonymous.post("/api/v1/graph/notifications", notification(subscriptionId, clientState)).status());
             assertEquals("WEBHOOK", Sql.single("SELECT reason FROM sync_state WHERE connection_id = ? AND requested_at <= now()", parent));
+
+            // The server now knows the subscription (it keeps what notifications are checked against): a wrong
+            // clientState is still ignored, not accepted for the subscription it names.
+            Metrics known = Metrics.of(anonymous);
+            assertEquals(202, anonymous.post("/api/v1/graph/notifications", notification(subscriptionId, clientState + "x")).status());
+            Metrics afterGuess = Metrics.of(anonymous);
+            assertEquals(known.value("webhook_notifications_total", ignored) + 1, afterGuess.value("webhook_notifications_total", ignored),
+                    "counted as ignored: " + afterGuess);
         } finally {
             controls.releaseBackgroundWork();
         }

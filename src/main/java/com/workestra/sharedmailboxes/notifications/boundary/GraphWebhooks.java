@@ -1,10 +1,11 @@
 package com.workestra.sharedmailboxes.notifications.boundary;
 
 import com.workestra.sharedmailboxes.metrics.control.ServiceMetrics;
+import com.workestra.sharedmailboxes.notifications.control.SubscriptionKeys;
 import com.workestra.sharedmailboxes.notifications.entity.GraphSubscription;
 import com.workestra.sharedmailboxes.sync.control.SyncRequests;
 import com.workestra.sharedmailboxes.sync.entity.SyncReason;
-import jakarta.ejb.Stateless;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -12,6 +13,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -20,14 +22,21 @@ import java.util.logging.Logger;
  * What Graph posts to the webhooks. A notification counts only for a subscription this service holds and with that
  * subscription's clientState; it then marks the connection due (requests for one mailbox coalesce). Anything else is
  * ignored and counted, never processed.
+ * <p>
+ * Plain CDI, not an EJB: a notification is checked against {@link SubscriptionKeys} (in memory, read without a
+ * transaction), and the only transaction opened is {@code SyncRequests.requestEach}'s, for the connections a POST makes
+ * due (issue 18 §5). Lifecycle events, rare, read their subscription from the database each time.
  */
-@Stateless
+@ApplicationScoped
 public class GraphWebhooks {
 
     private static final Logger LOG = Logger.getLogger(GraphWebhooks.class.getName());
 
     @PersistenceContext
     EntityManager em;
+
+    @Inject
+    SubscriptionKeys keys;
 
     @Inject
     SyncRequests syncRequests;
@@ -41,12 +50,16 @@ public class GraphWebhooks {
     public void notifications(JsonObject batch) {
         Set<UUID> due = new LinkedHashSet<>();
         for (JsonValue item : batch.getJsonArray("value")) {
-            GraphSubscription subscription = verified(item);
-            if (subscription != null) {
-                due.add(subscription.connectionId());
-            }
+            Optional<UUID> connection = item.getValueType() == JsonValue.ValueType.OBJECT
+                    ? keys.connectionNotified(item.asJsonObject().getString("subscriptionId", null),
+                    item.asJsonObject().getString("clientState", null))
+                    : Optional.empty();
+            count(connection.isPresent() ? "accepted" : "ignored");
+            connection.ifPresent(due::add);
         }
-        due.forEach(connectionId -> syncRequests.request(connectionId, SyncReason.WEBHOOK));
+        if (!due.isEmpty()) {
+            syncRequests.requestEach(due, SyncReason.WEBHOOK);
+        }
     }
 
     public void lifecycleEvents(JsonObject batch) {
@@ -60,7 +73,7 @@ public class GraphWebhooks {
             switch (event) {
                 case "reauthorizationRequired" -> lifecycle.reauthorize(subscription.id());
                 case "subscriptionRemoved" -> lifecycle.recreate(subscription.id());
-                case "missed" -> syncRequests.request(subscription.connectionId(), SyncReason.MISSED);
+                case "missed" -> syncRequests.requestEach(Set.of(subscription.connectionId()), SyncReason.MISSED);
                 default -> count("unknown_event");
             }
         }

@@ -2,7 +2,7 @@ package com.workestra.sharedmailboxes.notifications.boundary;
 
 import com.workestra.sharedmailboxes.metrics.control.ServiceMetrics;
 import jakarta.annotation.security.PermitAll;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  * are acknowledged with 202 whatever they hold, and only verified ones are acted upon.
  */
 @Path("graph")
-@RequestScoped
+@ApplicationScoped
 @PermitAll
 @SecurityRequirements
 public class GraphWebhooksResource {

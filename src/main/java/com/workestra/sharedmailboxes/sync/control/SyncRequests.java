@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -50,6 +51,12 @@ public class SyncRequests {
             requested.fire(new SyncRequested(connectionId, reason));
         }
         return updated > 0;
+    }
+
+    /** {@link #request} for each connection, in one transaction of its own (or the caller's). */
+    @Transactional
+    public void requestEach(Collection<UUID> connectionIds, SyncReason reason) {
+        connectionIds.forEach(connectionId -> request(connectionId, reason));
     }
 
     /**
