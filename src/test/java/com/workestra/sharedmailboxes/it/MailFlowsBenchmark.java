@@ -88,7 +88,10 @@ class MailFlowsBenchmark extends ServiceIT {
         double heapMb = maxHeap.get() > 1 ? maxHeap.get() / 1e6 : Double.NaN;
         BenchmarkFigures.Figure heap = FIGURES.atMost("server heap (-Xmx512m), max used, sampled every second through all benchmarks",
                 heapMb, HEAP_LIMIT_MB, " MB");
-        write("memory.txt", heap.line() + "\n");
+        BenchmarkFigures.Figure afterCollections = FIGURES.reference(
+                "server heap (-Xmx512m), max left after a collection (-Xlog:gc), through all benchmarks",
+                GcLog.maxAfterCollectionMb(Path.of(System.getProperty("it.dir"), "payara-bench-gc.log")), " MB");
+        write("memory.txt", heap.line() + "\n" + afterCollections.line() + "\n");
         write("targets.txt", "every figure of this run against its target\n" + FIGURES.report());
         FIGURES.assertAllMet();
     }

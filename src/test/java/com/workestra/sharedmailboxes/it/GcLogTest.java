@@ -1,0 +1,29 @@
+package com.workestra.sharedmailboxes.it;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GcLogTest {
+
+    @Test
+    void theLargestHeapAnyPauseLeftBehindCountsNotTheHeapBeforeIt() {
+        List<String> lines = List.of(
+                "[0.012s][info][gc] Using G1",
+                "[3.101s][info][gc] GC(0) Pause Young (Normal) (G1 Evacuation Pause) 25M->4M(512M) 11.204ms",
+                "[40.517s][info][gc] GC(7) Pause Young (Concurrent Start) (G1 Humongous Allocation) 402M->181M(512M) 20.118ms",
+                "[40.611s][info][gc] GC(8) Concurrent Mark Cycle 93.640ms",
+                "[40.598s][info][gc] GC(8) Pause Remark 190M->190M(512M) 3.300ms",
+                "[41.002s][info][gc] GC(9) Pause Young (Mixed) (G1 Evacuation Pause) 300M->120M(512M) 9.001ms",
+                "[55.000s][info][gc] GC(10) Pause Young (Normal) (G1 Evacuation Pause) 512000K->102400K(524288K) 8.000ms");
+        assertEquals(190 * 1024 * 1024 / 1e6, GcLog.maxAfterCollectionMb(lines), 1e-9);
+    }
+
+    @Test
+    void aLogWithoutAnyPauseHasNoFigure() {
+        assertTrue(Double.isNaN(GcLog.maxAfterCollectionMb(List.of("[0.012s][info][gc] Using G1"))));
+    }
+}
