@@ -8,9 +8,10 @@
  * <ol>
  * <li>{@code notifications.boundary.GraphWebhooksResource} answers Graph's POST: the validation handshake, or a batch
  *     (at most {@code notifications.max-items-per-post} items) handed to {@code GraphWebhooks};</li>
- * <li>{@code GraphWebhooks.notifications} keeps only items of a subscription this service holds, with its clientState,
- *     and calls {@link com.workestra.sharedmailboxes.sync.control.SyncRequests#request} (reason WEBHOOK) once per
- *     connection: {@code sync_state.requested_at} is set unless already due;</li>
+ * <li>{@code GraphWebhooks.notifications} keeps only items of a subscription this service holds, with its clientState
+ *     (checked against {@code notifications.control.SubscriptionKeys}, kept in memory), and calls
+ *     {@link com.workestra.sharedmailboxes.sync.control.SyncRequests#requestEach} (reason WEBHOOK) for the connections
+ *     named, in one transaction: {@code sync_state.requested_at} is set unless already due;</li>
  * <li>after that commit, {@link com.workestra.sharedmailboxes.sync.boundary.SyncWakeUp} wakes the
  *     {@link com.workestra.sharedmailboxes.sync.boundary.SyncScheduler}, which claims it (continue below).</li>
  * </ol>

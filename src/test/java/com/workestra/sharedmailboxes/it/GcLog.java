@@ -29,6 +29,19 @@ final class GcLog {
         }
     }
 
+    /**
+     * Largest heap after a mixed collection, in MB: the pauses that also reclaim the old regions marking found mostly
+     * garbage, so the closest this log comes to the live set; NaN when none was logged.
+     */
+    static double maxAfterMixedCollectionMb(Path log) {
+        try {
+            return Files.exists(log) ? maxAfterCollectionMb(Files.readAllLines(log).stream()
+                    .filter(line -> line.contains("Pause Young (Mixed)")).toList()) : Double.NaN;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static double maxAfterCollectionMb(List<String> lines) {
         double max = Double.NaN;
         for (String line : lines) {

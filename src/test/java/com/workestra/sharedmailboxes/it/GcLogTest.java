@@ -1,7 +1,11 @@
 package com.workestra.sharedmailboxes.it;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,6 +24,17 @@ class GcLogTest {
                 "[41.002s][info][gc] GC(9) Pause Young (Mixed) (G1 Evacuation Pause) 300M->120M(512M) 9.001ms",
                 "[55.000s][info][gc] GC(10) Pause Young (Normal) (G1 Evacuation Pause) 512000K->102400K(524288K) 8.000ms");
         assertEquals(190 * 1024 * 1024 / 1e6, GcLog.maxAfterCollectionMb(lines), 1e-9);
+    }
+
+    @Test
+    void afterMixedCollectionsOnlyThePausesThatAlsoReclaimOldRegionsCount(@TempDir Path dir) throws IOException {
+        Path log = Files.write(dir.resolve("gc.log"), List.of(
+                "[40.517s][info][gc] GC(7) Pause Young (Concurrent Start) (G1 Humongous Allocation) 402M->381M(512M) 20.118ms",
+                "[41.002s][info][gc] GC(9) Pause Young (Mixed) (G1 Evacuation Pause) 300M->120M(512M) 9.001ms",
+                "[42.002s][info][gc] GC(11) Pause Young (Mixed) (G1 Evacuation Pause) 320M->150M(512M) 9.001ms"));
+        assertEquals(150 * 1024 * 1024 / 1e6, GcLog.maxAfterMixedCollectionMb(log), 1e-9);
+        assertEquals(381 * 1024 * 1024 / 1e6, GcLog.maxAfterCollectionMb(log), 1e-9);
+        assertTrue(Double.isNaN(GcLog.maxAfterMixedCollectionMb(dir.resolve("absent.log"))));
     }
 
     @Test
