@@ -11,12 +11,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,9 +33,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -56,10 +50,8 @@ import java.util.stream.Collectors;
  * synced (history complete in the API's connection list), messages/s;</li>
  * <li>{@code bench.several.storm.sends} (50) sends at once from one mailbox Microsoft throttles (the emulator's 429 with
  * Retry-After for the mailbox's next requests), while {@code bench.several.freshness.messages} (500) messages are
- * delivered at 50/s to 20 other (push) mailboxes: the servers' database connections in use (pg_stat_activity, each
- * backend's client port mapped to the server process that holds it with {@code ss}; Payara's pool is 32 per server and
- * the service exposes no pool gauge), the servers' logs free of pool allocation failures, and the other mailboxes'
- * freshness (delivery in the emulator to visible in GET /api/v1/messages) beside the same measured without the storm.</li>
+ * delivered at 50/s to 20 other (push) mailboxes: the requests that waited for one of a server's 32 pooled database
+ * connections ({@link PoolWaits}: the servers' own flight recorders), and the other mailboxes' freshness (delivery in the emulator to visible in GET /api/v1/messages) beside the same measured without the storm.</li>
  * </ol>
  * Targets only where the issue gives one ("pool never exhausted", "freshness unchanged", and exactly once); the rest are
  * references. Written to {@code target/benchmarks/several-servers.txt} with the load average beside each part.
@@ -72,8 +64,6 @@ class SeveralServersBenchmark {
     static final Duration WAIT = Duration.ofMinutes(10);
     /** Payara's SharedMailboxesPool (server-config/post-boot-commands.asadmin: --maxpoolsize=32), per server. */
     static final int POOL_SIZE = 32;
-    /** What Payara logs when a request finds no connection in the pool (RAR5117 / "No available resources"). */
-    static final Pattern POOL_FAILURE = Pattern.compile("RAR5117|RAR5114|No available resources|Error in allocating a connection");
 
     static final BenchmarkFigures FIGURES = new BenchmarkFigures();
     static final StringBuilder REPORT = new StringBuilder();
@@ -97,8 +87,10 @@ class SeveralServersBenchmark {
 
     static ServerProcess start(String name, int httpPort, int httpsPort) {
         long started = System.nanoTime();
-        ServerProcess server = ServerProcess.start(name, httpPort, httpsPort, ServerProcess.PRODUCTION_JVM,
-                ServerCluster.pushSettings(httpsPort), Map.of()).awaitReady();
+        List<String> jvm = new ArrayList<>(ServerProcess.PRODUCTION_JVM);
+        jvm.addAll(PoolWaits.jvmOptions(name));
+        ServerProcess server = ServerProcess.start(name, httpPort, httpsPort, jvm, ServerCluster.pushSettings(httpsPort), Map.of())
+                .awaitReady();
         // Background work starts background.start-delay after the deployment (held until then): no figure includes it.
         Await.until("server " + name + " runs background work", () -> !ApiClient.at(server.base).get("/api/v1/testing/background")
                 .json().get("held").asBoolean(), WAIT);
@@ -343,13 +335,11 @@ class SeveralServersBenchmark {
                 .as(IntegrationEnvironment.tokens().member(observer, "observer@workestra.test", workspace.id));
 
         // Without the storm.
-        PoolWatch calm = PoolWatch.start(servers);
         String calmLoad = loadAverage();
         Freshness without = MailFlowsBenchmark.freshness(workspace, watch, mailboxes, freshMessages, "calm");
-        calm.stop();
+        Map<String, PoolWaits.Waits> calm = poolWaits();
 
         // The storm: Microsoft throttles the sender's mailbox; 50 sends from it at once, spread over both servers.
-        PoolWatch storm = PoolWatch.start(servers);
         String stormLoad = loadAverage();
         String own = sender.microsoft().upn();
         workspace.tenant.throttleNext(own, throttled, retryAfter);
@@ -376,31 +366,30 @@ class SeveralServersBenchmark {
         }
         senders.shutdownNow();
         double stormSeconds = seconds(stormStarted);
-        storm.stop();
+        Map<String, PoolWaits.Waits> storm = poolWaits();
         long sentAtMicrosoft = workspace.tenant.sentMail().stream()
                 .filter(mail -> mail.subject() != null && mail.subject().startsWith("Storm ") && mail.subject().endsWith(workspace.suffix)).count();
         long reached = workspace.tenant.mailboxRequests(own).size();
-        long poolFailures = servers.stream().mapToLong(SeveralServersBenchmark::poolFailuresLogged).sum();
 
         line("c. %d sends at once from one mailbox Microsoft throttles (its next %d requests answered 429, Retry-After %d s), over"
                         + " %d servers, while %d messages are delivered at 50/s to %d other mailboxes (%d with push); freshness ="
                         + " delivery in the emulator -> visible in GET /api/v1/messages", sends, throttled, retryAfter.toSeconds(),
                 servers.size(), freshMessages, others, pushed);
-        line("  without the storm: %s; database connections per server (pool %d): %s   (load average %s)", without, POOL_SIZE,
-                calm.summary(), calmLoad);
-        line("  during the storm:  %s; database connections per server (pool %d): %s   (load average %s -> %s)", during, POOL_SIZE,
-                storm.summary(), stormLoad, loadAverage());
+        line("  without the storm: %s; requests that waited for one of a server's %d database connections since it started: %s"
+                + "   (load average %s)", without, POOL_SIZE, describe(calm), calmLoad);
+        line("  during the storm:  %s; requests that waited for one of a server's %d database connections since it started: %s"
+                + "   (load average %s -> %s)", during, POOL_SIZE, describe(storm), stormLoad, loadAverage());
         line("  the sends: answers %s%s, the slowest after %.1f s, all answered %.1f s after the first; %d went out at Microsoft;"
-                        + " Graph requests that reached the mailbox past the throttle: %d; pool allocation failures in the servers' logs: %d",
-                statuses, failed > 0 ? " (" + failed + " with no answer)" : "", slowest, stormSeconds, sentAtMicrosoft, reached,
-                poolFailures);
-        // A request waits for a connection only when all 32 of its server's pool are open and in use: a pool that never
-        // opened its 32nd connection was never exhausted. Open connections stay (Payara's idle timeout is 300 s), so the
-        // samples see every one; "in use" is sampled every ~0.1-1 s and misses short statements.
-        FIGURES.atMost("storm: database connections open on one server, max (pool of " + POOL_SIZE + ", exhausted at 32 in use)",
-                storm.maxOpen(), POOL_SIZE - 1, "");
-        FIGURES.reference("storm: database connections in use on one server, max of the samples", storm.maxBusy(), "");
-        FIGURES.atMost("storm: pool allocation failures in the servers' logs", poolFailures, 0, "");
+                        + " Graph requests that reached the mailbox past the throttle: %d",
+                statuses, failed > 0 ? " (" + failed + " with no answer)" : "", slowest, stormSeconds, sentAtMicrosoft, reached);
+        // Payara hands out a connection at once while one is free or may be opened: a request waits only when all 32 of
+        // its server's pool are handed out, so none waiting, over the whole life of both servers, is a pool never exhausted.
+        FIGURES.atMost("pool: requests that waited for a database connection, either server, since they started",
+                storm.values().stream().mapToLong(PoolWaits.Waits::waits).sum(), 0, "");
+        FIGURES.atLeast("pool: monitor waits the recordings saw, any (the recording saw the servers' waits at all)",
+                storm.values().stream().mapToLong(PoolWaits.Waits::monitorWaits).min().orElseThrow(), 1, "");
+        FIGURES.reference("pool: the longest such wait", storm.values().stream().mapToDouble(PoolWaits.Waits::longestMs).max()
+                .orElseThrow(), " ms");
         FIGURES.reference("storm: sends answered 202 of " + sends, statuses.getOrDefault("202", 0), "");
         FIGURES.reference("storm: sends sent at Microsoft of " + sends, sentAtMicrosoft, "");
         FIGURES.reference("freshness without the storm, p50", without.p50(), " ms");
@@ -435,121 +424,16 @@ class SeveralServersBenchmark {
         return new Sent(reply.status(), code, seconds(started));
     }
 
-    /**
-     * The servers' database connections, sampled every 100 ms: PostgreSQL's pg_stat_activity (each client backend's state
-     * and client port) joined with {@code ss -tnp} (which process holds the socket of that client port), so that each
-     * server's open and busy (active or idle in transaction) connections are counted.
-     */
-    static final class PoolWatch {
-        private final Map<Long, String> names = new HashMap<>();
-        /** Client port -> server name ("" for another process): pooled connections live long, ss runs only for a new port. */
-        private final Map<Integer, String> ports = new HashMap<>();
-        private final Map<String, int[]> max = new ConcurrentHashMap<>();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread sampler;
-        private int samples;
-
-        private PoolWatch(List<ServerProcess> servers) {
-            servers.forEach(server -> {
-                names.put(server.pid(), server.name);
-                max.put(server.name, new int[2]);
-            });
-            sampler = new Thread(() -> {
-                while (running.get()) {
-                    sample();
-                    TestWorkspace.sleep(100);
-                }
-            });
-        }
-
-        static PoolWatch start(List<ServerProcess> servers) {
-            PoolWatch watch = new PoolWatch(servers);
-            watch.sampler.start();
-            return watch;
-        }
-
-        void stop() throws InterruptedException {
-            running.set(false);
-            sampler.join(10_000);
-        }
-
-        private void sample() {
-            Map<String, int[]> now = new HashMap<>();
-            names.values().forEach(name -> now.put(name, new int[2]));
-            List<String[]> rows = Sql.column("SELECT client_port || '|' || COALESCE(state, '') FROM pg_stat_activity"
-                    + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND client_port IS NOT NULL").stream()
-                    .map(row -> String.valueOf(row).split("\\|", -1)).toList();
-            if (rows.stream().anyMatch(row -> !ports.containsKey(Integer.parseInt(row[0])))) {
-                Map<Integer, String> byPort = socketsToPostgres();
-                rows.forEach(row -> ports.put(Integer.parseInt(row[0]), byPort.getOrDefault(Integer.parseInt(row[0]), "")));
-            }
-            for (String[] parts : rows) {
-                String server = ports.get(Integer.parseInt(parts[0]));
-                if (server != null && !server.isEmpty()) {
-                    int[] counts = now.get(server);
-                    counts[0]++;
-                    if (parts[1].equals("active") || parts[1].startsWith("idle in transaction")) {
-                        counts[1]++;
-                    }
-                }
-            }
-            now.forEach((server, counts) -> max.computeIfPresent(server, (name, seen) ->
-                    new int[] {Math.max(seen[0], counts[0]), Math.max(seen[1], counts[1])}));
-            samples++;
-        }
-
-        /** Local port of each TCP connection to PostgreSQL -> the server process that holds it. */
-        private Map<Integer, String> socketsToPostgres() {
-            int postgres = IntegrationEnvironment.database().port();
-            Map<Integer, String> byPort = new HashMap<>();
-            Pattern line = Pattern.compile("\\S+\\s+\\d+\\s+\\d+\\s+\\S*:(\\d+)\\s+\\S*:(\\d+)\\s+.*pid=(\\d+),");
-            try {
-                Process ss = new ProcessBuilder("ss", "-tnpH").redirectErrorStream(true).start();
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(ss.getInputStream(), StandardCharsets.UTF_8))) {
-                    String text;
-                    while ((text = out.readLine()) != null) {
-                        Matcher matcher = line.matcher(text);
-                        if (matcher.find() && Integer.parseInt(matcher.group(2)) == postgres) {
-                            String server = names.get(Long.parseLong(matcher.group(3)));
-                            if (server != null) {
-                                byPort.put(Integer.parseInt(matcher.group(1)), server);
-                            }
-                        }
-                    }
-                }
-                ss.waitFor(10, TimeUnit.SECONDS);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return byPort;
-        }
-
-        double maxOpen() {
-            return samples == 0 ? Double.NaN : max.values().stream().mapToInt(counts -> counts[0]).max().orElse(0);
-        }
-
-        double maxBusy() {
-            return samples == 0 ? Double.NaN : max.values().stream().mapToInt(counts -> counts[1]).max().orElse(0);
-        }
-
-        String summary() {
-            return new TreeMap<>(max).entrySet().stream().map(e -> e.getKey() + " max " + e.getValue()[0] + " open, "
-                    + e.getValue()[1] + " in use").collect(Collectors.joining("; ")) + " (" + samples + " samples)";
-        }
+    static Map<String, PoolWaits.Waits> poolWaits() {
+        Map<String, PoolWaits.Waits> waits = new TreeMap<>();
+        servers.forEach(server -> waits.put(server.name, PoolWaits.read(server)));
+        return waits;
     }
 
-    static long poolFailuresLogged(ServerProcess server) {
-        try (var files = Files.list(server.log.getParent())) {
-            long found = 0;
-            for (Path file : files.filter(f -> f.getFileName().toString().startsWith(server.log.getFileName().toString())).toList()) {
-                found += Files.readAllLines(file, StandardCharsets.ISO_8859_1).stream().filter(l -> POOL_FAILURE.matcher(l).find()).count();
-            }
-            return found;
-        } catch (IOException e) {
-            return -1;
-        }
+    static String describe(Map<String, PoolWaits.Waits> pools) {
+        return pools.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %d (longest %.1f ms; %d monitor waits recorded)",
+                e.getKey(), e.getValue().waits(), e.getValue().longestMs(), e.getValue().monitorWaits()))
+                .collect(Collectors.joining(", "));
     }
 
     // ---- helpers
