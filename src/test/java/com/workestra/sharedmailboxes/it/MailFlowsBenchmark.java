@@ -123,11 +123,13 @@ class MailFlowsBenchmark extends ServiceIT {
 
     /**
      * CPU time used so far by the Payara Micro process Arquillian started for this benchmark (the one logging to
-     * payara-bench.log), all its threads: JIT and GC included; null when the process is not found.
+     * payara-bench.log in this build's it.dir: another checkout's benchmark may run beside it), all its threads: JIT and
+     * GC included; null when the process is not found.
      */
     static Duration serverCpu() {
+        String log = Path.of(System.getProperty("it.dir"), "payara-bench.log").toString();
         return ProcessHandle.allProcesses()
-                .filter(process -> process.info().commandLine().map(line -> line.contains("payara-bench.log")).orElse(false))
+                .filter(process -> process.info().commandLine().map(line -> line.contains(log)).orElse(false))
                 .findFirst().flatMap(process -> process.info().totalCpuDuration()).orElse(null);
     }
 
