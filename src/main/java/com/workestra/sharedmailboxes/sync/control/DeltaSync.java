@@ -233,6 +233,9 @@ public class DeltaSync {
                 if (page.isLast()) {
                     return true;
                 }
+                String nextLink = page.nextLink();
+                // The stored page is garbage now: not kept reachable while this worker waits for room or reads the next.
+                page = null;
                 if (ahead != null) {
                     held = heldAhead;
                     heldAhead = null;
@@ -247,7 +250,7 @@ public class DeltaSync {
                     held = room.get();
                 }
                 try {
-                    page = ahead != null ? join(ahead) : fetch(client, target, folder, page.nextLink(), size);
+                    page = ahead != null ? join(ahead) : fetch(client, target, folder, nextLink, size);
                 } catch (RuntimeException failure) {
                     if (restarted || !isSyncStateLost(failure)) {
                         throw failure;
