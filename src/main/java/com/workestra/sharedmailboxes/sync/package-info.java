@@ -32,10 +32,13 @@
  *     Inbox, Sent Items, then the others; all of them for a change notification too, which names no folder) reads
  *     {@code sync_cursor}, fetches a page through {@code graph.control.MailboxGate} with
  *     {@link com.workestra.sharedmailboxes.sync.control.DeltaReader}, and commits it with the cursor in one transaction
- *     ({@code SyncLedger.commitPage} → {@code messages.control.MessageStore.apply}) while the next page is fetched;</li>
+ *     ({@code SyncLedger.commitPage} → {@code messages.control.MessageStore.apply}) while the next page is fetched;
+ *     before it reads or prefetches a page a worker takes room for its text in the
+ *     {@link com.workestra.sharedmailboxes.sync.control.PageBudget} all workers share, and gives it back once the page
+ *     is stored (no room: no prefetch; no room before the run's budget ends: the run yields);</li>
  * <li>the run ends with {@code SyncSchedule.succeeded} (next routine sync scheduled, the connection's error cleared and
- *     reading resumed through {@code connections.control.ConnectionErrors}), {@code yielded} (time budget used: due
- *     again at once), or {@link com.workestra.sharedmailboxes.sync.control.SyncFailures#settle} ({@code failed}:
+ *     reading resumed through {@code connections.control.ConnectionErrors}), {@code yielded} (time budget used, or no room
+ *     for the next page by then: due again at once), or {@link com.workestra.sharedmailboxes.sync.control.SyncFailures#settle} ({@code failed}:
  *     Exchange refused the mailbox, the row turns red and reading ends; {@code deferred}: transient, retried after a
  *     backoff);</li>
  * <li>{@code SyncMetrics.recordSync} counts the run; the worker frees its slot and wakes the dispatcher.</li>

@@ -34,9 +34,22 @@ final class GcLog {
      * garbage, so the closest this log comes to the live set; NaN when none was logged.
      */
     static double maxAfterMixedCollectionMb(Path log) {
+        return maxAfterMb(log, "Pause Young (Mixed)");
+    }
+
+    /**
+     * Largest heap after a young collection (mixed ones included), in MB: the pauses that copy what is live out of the
+     * young regions. Remark and Cleanup pauses free no young region, so the largest after any pause may be only the
+     * young garbage of the moment; NaN when none was logged.
+     */
+    static double maxAfterYoungCollectionMb(Path log) {
+        return maxAfterMb(log, "Pause Young");
+    }
+
+    private static double maxAfterMb(Path log, String pause) {
         try {
             return Files.exists(log) ? maxAfterCollectionMb(Files.readAllLines(log).stream()
-                    .filter(line -> line.contains("Pause Young (Mixed)")).toList()) : Double.NaN;
+                    .filter(line -> line.contains(pause)).toList()) : Double.NaN;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

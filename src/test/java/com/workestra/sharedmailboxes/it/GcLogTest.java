@@ -38,6 +38,18 @@ class GcLogTest {
     }
 
     @Test
+    void afterYoungCollectionsRemarkAndCleanupPausesDoNotCount(@TempDir Path dir) throws IOException {
+        Path log = Files.write(dir.resolve("gc.log"), List.of(
+                "[40.517s][info][gc] GC(7) Pause Young (Concurrent Start) (G1 Humongous Allocation) 402M->181M(512M) 20.118ms",
+                "[40.598s][info][gc] GC(8) Pause Remark 415M->397M(512M) 3.300ms",
+                "[40.700s][info][gc] GC(8) Pause Cleanup 422M->422M(512M) 0.200ms",
+                "[41.002s][info][gc] GC(9) Pause Young (Mixed) (G1 Evacuation Pause) 300M->120M(512M) 9.001ms",
+                "[42.002s][info][gc] GC(10) Pause Young (Normal) (G1 Evacuation Pause) 455M->213M(512M) 9.001ms"));
+        assertEquals(213 * 1024 * 1024 / 1e6, GcLog.maxAfterYoungCollectionMb(log), 1e-9);
+        assertEquals(422 * 1024 * 1024 / 1e6, GcLog.maxAfterCollectionMb(log), 1e-9);
+    }
+
+    @Test
     void aLogWithoutAnyPauseHasNoFigure() {
         assertTrue(Double.isNaN(GcLog.maxAfterCollectionMb(List.of("[0.012s][info][gc] Using G1"))));
     }

@@ -29,9 +29,10 @@ import java.util.logging.Logger;
 /**
  * One sync run of one claimed connection: the mailbox's folder tree when due, then each folder the connection syncs
  * (Inbox, Sent Items, then the others by path), page by page from each folder's cursor, every page committed with its
- * cursor. While a page is written the next one is already being fetched. A run stops after its time
- * budget (the connection is due again at once, behind the others waiting), so a large backfill never holds a worker
- * for long and other mailboxes keep syncing. A shared mailbox's display name is checked now and then after a run.
+ * cursor. While a page is written the next one is already being fetched, when the {@link PageBudget} shared by all
+ * workers has room for it. A run stops after its time budget, or when no room for its next page was found by then (the
+ * connection is due again at once, behind the others waiting), so a large backfill never holds a worker for long and
+ * other mailboxes keep syncing. A shared mailbox's display name is checked now and then after a run.
  */
 @ApplicationScoped
 public class DeltaSync {
@@ -78,6 +79,9 @@ public class DeltaSync {
 
     @Inject
     FolderSelection selection;
+
+    @Inject
+    PageBudget budget;
 
     @Inject
     Clock clock;
@@ -167,61 +171,116 @@ public class DeltaSync {
         }
     }
 
-    /** @return true when the folder is current (its round finished), false when the time budget ran out first */
+    /**
+     * @return true when the folder is current (its round finished), false when the time budget ran out first, or there
+     * was no room in the {@link PageBudget} for the next page before it did (the cursor then names that page, so the
+     * next run reads it)
+     */
     boolean syncFolder(SyncTarget target, Folder folder, GraphServiceClient client, String owner, Instant deadline,
                        Executor prefetch, MailboxConfirmation.Check check, int[] stored) {
         Instant notBefore = historyDepth.map(depth -> clock.instant().minus(depth)).orElse(null);
         SyncCursor cursor = ledger.cursor(target.connectionId(), folder, clock.instant());
-        boolean restarted = false;
-        DeltaPage page;
         if (cursor.link() == null) {
             check.reconfirm();
         }
         int size = PageSizing.first(pageSize);
-        try {
-            page = fetch(client, target, folder, cursor.link(), size);
-        } catch (RuntimeException failure) {
-            // A stored link that no longer resolves may name an address the mailbox had before: start the folder again.
-            if (cursor.link() == null || !isSyncStateLost(failure) && !isMailboxNotFound(failure)) {
-                throw failure;
-            }
-            page = restart(target, folder, client, check, failure);
-            restarted = true;
+        Optional<PageBudget.Grant> room = budget.acquire(PageSizing.expectedWeight(size, null), untilThe(deadline));
+        if (room.isEmpty()) {
+            return noRoom(target, folder);
         }
-        while (true) {
-            CompletableFuture<DeltaPage> ahead = null;
-            size = PageSizing.next(size, page, pageBytes, pageSize);
-            if (!page.isLast() && clock.instant().isBefore(deadline)) {
-                String next = page.nextLink();
-                int nextSize = size;
-                ahead = CompletableFuture.supplyAsync(() -> fetch(client, target, folder, next, nextSize), prefetch);
-            }
+        PageBudget.Grant held = room.get();
+        PageBudget.Grant heldAhead = null;
+        try {
+            boolean restarted = false;
+            DeltaPage page;
             try {
-                Map<String, Removal> removals = whereabouts.of(client, target, page);
-                stored[0] += ledger.commitPage(owner, target.connectionId(), folder, target.mailboxId(), page, clock.instant(),
-                        notBefore, removals);
+                page = fetch(client, target, folder, cursor.link(), size);
             } catch (RuntimeException failure) {
-                if (ahead != null) {
-                    ahead.cancel(true);
-                }
-                throw failure;
-            }
-            if (page.isLast()) {
-                return true;
-            }
-            if (ahead == null) {
-                return false;
-            }
-            try {
-                page = join(ahead);
-            } catch (RuntimeException failure) {
-                if (restarted || !isSyncStateLost(failure)) {
+                // A stored link that no longer resolves may name an address the mailbox had before: start the folder again.
+                if (cursor.link() == null || !isSyncStateLost(failure) && !isMailboxNotFound(failure)) {
                     throw failure;
                 }
                 page = restart(target, folder, client, check, failure);
                 restarted = true;
             }
+            held.settle(PageSizing.weight(page));
+            while (true) {
+                CompletableFuture<DeltaPage> ahead = null;
+                size = PageSizing.next(size, page, pageBytes, pageSize);
+                long expected = PageSizing.expectedWeight(size, page);
+                if (!page.isLast() && clock.instant().isBefore(deadline)) {
+                    // Never waits here: a prefetch without room is simply not made, the page is read after this one is stored.
+                    heldAhead = budget.acquire(expected, Duration.ZERO).orElse(null);
+                    if (heldAhead != null) {
+                        String next = page.nextLink();
+                        int nextSize = size;
+                        PageBudget.Grant grant = heldAhead;
+                        ahead = CompletableFuture.supplyAsync(
+                                () -> settled(grant, fetch(client, target, folder, next, nextSize)), prefetch);
+                    }
+                }
+                try {
+                    Map<String, Removal> removals = whereabouts.of(client, target, page);
+                    stored[0] += ledger.commitPage(owner, target.connectionId(), folder, target.mailboxId(), page, clock.instant(),
+                            notBefore, removals);
+                } catch (RuntimeException failure) {
+                    if (ahead != null) {
+                        ahead.cancel(true);
+                    }
+                    throw failure;
+                }
+                held.release();
+                if (page.isLast()) {
+                    return true;
+                }
+                String nextLink = page.nextLink();
+                // The stored page is garbage now: not kept reachable while this worker waits for room or reads the next.
+                page = null;
+                if (ahead != null) {
+                    held = heldAhead;
+                    heldAhead = null;
+                } else {
+                    if (!clock.instant().isBefore(deadline)) {
+                        return false;
+                    }
+                    room = budget.acquire(expected, untilThe(deadline));
+                    if (room.isEmpty()) {
+                        return noRoom(target, folder);
+                    }
+                    held = room.get();
+                }
+                try {
+                    page = ahead != null ? join(ahead) : fetch(client, target, folder, nextLink, size);
+                } catch (RuntimeException failure) {
+                    if (restarted || !isSyncStateLost(failure)) {
+                        throw failure;
+                    }
+                    page = restart(target, folder, client, check, failure);
+                    restarted = true;
+                }
+                held.settle(PageSizing.weight(page));
+            }
+        } finally {
+            held.release();
+            if (heldAhead != null) {
+                heldAhead.release();
+            }
         }
+    }
+
+    private Duration untilThe(Instant deadline) {
+        return Duration.between(clock.instant(), deadline);
+    }
+
+    private static DeltaPage settled(PageBudget.Grant grant, DeltaPage page) {
+        grant.settle(PageSizing.weight(page));
+        return page;
+    }
+
+    private static boolean noRoom(SyncTarget target, Folder folder) {
+        LOG.fine(() -> "no room for a page of connection " + target.connectionId() + " " + folder
+                + " before the run's budget ran out: it yields");
+        return false;
     }
 
     private DeltaPage restart(SyncTarget target, Folder folder, GraphServiceClient client, MailboxConfirmation.Check check,

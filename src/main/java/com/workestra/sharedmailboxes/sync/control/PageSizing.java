@@ -34,6 +34,16 @@ final class PageSizing {
         return (int) Math.max(Math.min(MIN, max), Math.min(max, fits));
     }
 
+    /**
+     * About how many characters a page of {@code size} messages will hold, judged by {@code before} (null or empty:
+     * nothing is known, so what its messages weigh at the least).
+     */
+    static long expectedWeight(int size, DeltaPage before) {
+        int items = before == null ? 0 : before.changes().size();
+        long perMessage = items == 0 ? PER_MESSAGE : Math.max(1, weight(before) / items);
+        return perMessage * size;
+    }
+
     /** About how many characters the page's messages hold. */
     static long weight(DeltaPage page) {
         long weight = 0;

@@ -45,6 +45,14 @@ class PageSizingTest {
     }
 
     @Test
+    void aPageIsExpectedToWeighWhatTheMessagesOfThePageBeforeWeighed() {
+        DeltaPage before = page(100, 4, 150_000);
+        assertEquals(PageSizing.weight(before) / 100 * 103, PageSizing.expectedWeight(103, before));
+        assertEquals(50 * PageSizing.PER_MESSAGE, PageSizing.expectedWeight(50, null), "nothing known: the least a message weighs");
+        assertEquals(10 * PageSizing.PER_MESSAGE, PageSizing.expectedWeight(10, page(0, 0, 0)));
+    }
+
+    @Test
     void anEmptyPageKeepsTheSizeItAskedFor() {
         assertEquals(120, PageSizing.next(120, page(0, 0, 0), BUDGET, 250));
     }
