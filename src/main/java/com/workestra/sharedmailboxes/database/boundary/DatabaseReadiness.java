@@ -27,7 +27,7 @@ public class DatabaseReadiness implements HealthCheck {
         var response = HealthCheckResponse.named("database");
         try (Connection connection = dataSource.getConnection()) {
             boolean answers = connection.isValid(2);
-            boolean current = answers && migration.isCurrent();
+            boolean current = answers && migration.isCurrent(connection);
             return response.status(answers && current)
                     .withData("answers", answers)
                     .withData("migrationsApplied", current)
