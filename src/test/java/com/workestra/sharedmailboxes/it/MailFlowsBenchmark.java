@@ -348,12 +348,13 @@ class MailFlowsBenchmark extends ServiceIT {
         StringBuilder report = new StringBuilder(String.format("conversation queries: %,d messages (threads numbered in %.1f s),"
                 + " GET /api/v1/conversations over HTTP, 300 timed requests after 50 warm-up, limit 50%n", rows, threadSeconds));
         List<BenchmarkFigures.Figure> figures = new ArrayList<>();
-        String deepTen = conversationCursorAfter(ten, 40);
-        String deepAll = conversationCursorAfter(all, 40);
+        // Each mailbox holds 250 conversations: ten hold 2,500, so their deep page is halfway (as ConversationsBenchmark's).
+        String deepTen = conversationCursorAfter(ten, 25, 50);
+        String deepAll = conversationCursorAfter(all, 40, 200);
         report.append(measure(ten, "/api/v1/conversations", "conversations", CONVERSATIONS_P95_MS, "reads 10 mailboxes, first page", "", figures));
         report.append(measure(ten, "/api/v1/conversations", "conversations", CONVERSATIONS_P95_MS, "reads 10 mailboxes, filtered first page (unread)",
                 "unread=true", figures));
-        report.append(measure(ten, "/api/v1/conversations", "conversations", CONVERSATIONS_P95_MS, "reads 10 mailboxes, deep page (8,000 conversations in)",
+        report.append(measure(ten, "/api/v1/conversations", "conversations", CONVERSATIONS_P95_MS, "reads 10 mailboxes, deep page (1,250 conversations in)",
                 "cursor=" + deepTen, figures));
         report.append(measure(all, "/api/v1/conversations", "conversations", CONVERSATIONS_P95_MS, "reads 1,000 mailboxes, first page", "", figures));
         report.append(measure(all, "/api/v1/conversations", "conversations", CONVERSATIONS_P95_MS, "reads 1,000 mailboxes, deep page (8,000 conversations in)",
@@ -363,10 +364,10 @@ class MailFlowsBenchmark extends ServiceIT {
         write("conversation-query.txt", report.toString());
     }
 
-    static String conversationCursorAfter(ApiClient api, int pages) {
+    static String conversationCursorAfter(ApiClient api, int pages, int limit) {
         String cursor = null;
         for (int i = 0; i < pages; i++) {
-            JsonNode page = api.get("/api/v1/conversations?limit=200" + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            JsonNode page = api.get("/api/v1/conversations?limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor)).json();
             cursor = URLEncoder.encode(page.get("nextCursor").asText(), StandardCharsets.UTF_8);
         }
         return cursor;
