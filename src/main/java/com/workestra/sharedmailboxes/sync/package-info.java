@@ -11,7 +11,7 @@
  * <li>{@code GraphWebhooks.notifications} keeps only items of a subscription this service holds, with its clientState
  *     (checked against {@code notifications.control.SubscriptionKeys}, kept in memory), and calls
  *     {@link com.workestra.sharedmailboxes.sync.control.SyncRequests#requestEach} (reason WEBHOOK) for the connections
- *     named, in one transaction: {@code sync_state.requested_at} is set unless already due;</li>
+ *     named, in one statement committed at once: {@code sync_state.requested_at} is set unless already due;</li>
  * <li>after that commit, {@link com.workestra.sharedmailboxes.sync.boundary.SyncWakeUp} wakes the
  *     {@link com.workestra.sharedmailboxes.sync.boundary.SyncScheduler}, which claims it (continue below).</li>
  * </ol>

@@ -24,8 +24,9 @@ import java.util.logging.Logger;
  * ignored and counted, never processed.
  * <p>
  * Plain CDI, not an EJB: a notification is checked against {@link SubscriptionKeys} (in memory, read without a
- * transaction), and the only transaction opened is {@code SyncRequests.requestEach}'s, for the connections a POST makes
- * due (issue 18 §5). Lifecycle events, rare, read their subscription from the database each time.
+ * transaction), and the connections a POST makes due are marked by {@code SyncRequests.requestEach} in one statement,
+ * committed at once, without a JTA transaction (issue 18 §5). Lifecycle events, rare, read their subscription from the
+ * database each time.
  */
 @ApplicationScoped
 public class GraphWebhooks {

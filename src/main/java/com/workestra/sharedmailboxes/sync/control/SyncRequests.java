@@ -2,6 +2,7 @@ package com.workestra.sharedmailboxes.sync.control;
 
 import com.workestra.sharedmailboxes.sync.entity.SyncReason;
 import com.workestra.sharedmailboxes.sync.entity.SyncRequested;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -9,10 +10,17 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -20,7 +28,8 @@ import java.util.UUID;
 /**
  * Marks connections due for a sync. Requests coalesce: a connection already due keeps its first request time, so a burst
  * of notifications for one mailbox becomes one sync; a routine sync scheduled for later (the next poll or safety sync)
- * is brought forward to now. Runs in the caller's transaction; after it commits, this server's scheduler wakes up.
+ * is brought forward to now. {@link #request} runs in the caller's transaction, {@link #requestEach} commits its one
+ * statement at once; after the commit, this server's scheduler wakes up.
  */
 @ApplicationScoped
 public class SyncRequests {
@@ -33,6 +42,9 @@ public class SyncRequests {
 
     @Inject
     Event<SyncRequested> requested;
+
+    @Resource(lookup = "jdbc/sharedMailboxes")
+    DataSource dataSource;
 
     /**
      * A connection that is already due is left alone (no write, no row lock), so a storm of notifications for one
@@ -53,10 +65,30 @@ public class SyncRequests {
         return updated > 0;
     }
 
-    /** {@link #request} for each connection, in one transaction of its own (or the caller's). */
-    @Transactional
+    /**
+     * {@link #request} for each connection, in one statement on a connection of its own, committed at once (the
+     * webhook's path, without a transaction of its caller: a JTA transaction and EclipseLink's unit of work around this
+     * one statement were most of the receiver's own CPU, docs/benchmarks.md, "Webhook acknowledgement").
+     */
     public void requestEach(Collection<UUID> connectionIds, SyncReason reason) {
-        connectionIds.forEach(connectionId -> request(connectionId, reason));
+        Timestamp now = Timestamp.from(clock.instant());
+        List<UUID> requestedNow = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("UPDATE sync_state SET requested_at = ?, reason = ?"
+                     + " WHERE connection_id = ANY (?) AND (requested_at IS NULL OR requested_at > ?) RETURNING connection_id")) {
+            statement.setTimestamp(1, now);
+            statement.setString(2, reason.name());
+            statement.setArray(3, connection.createArrayOf("uuid", connectionIds.toArray()));
+            statement.setTimestamp(4, now);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    requestedNow.add(rows.getObject(1, UUID.class));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("requesting syncs failed", e);
+        }
+        requestedNow.forEach(connectionId -> requested.fire(new SyncRequested(connectionId, reason)));
     }
 
     /**
