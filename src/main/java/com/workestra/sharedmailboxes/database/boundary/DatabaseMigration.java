@@ -9,7 +9,6 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.output.MigrateResult;
 
 import javax.sql.DataSource;
@@ -40,10 +39,9 @@ public class DatabaseMigration {
 
     @PostConstruct
     void migrate() {
-        Flyway flyway = flyway();
-        MigrateResult result = flyway.migrate();
-        MigrationInfo current = flyway.info().current();
-        newestVersion = current == null ? null : current.getVersion().getVersion();
+        MigrateResult result = flyway().migrate();
+        // The version migrate() left, or, when nothing was pending, the one it found (no second reading of the migrations).
+        newestVersion = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
         LOG.info(() -> "database schema at version " + newestVersion + " (" + result.migrationsExecuted + " migrations applied now)");
     }
 
