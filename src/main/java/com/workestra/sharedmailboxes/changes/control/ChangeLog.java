@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.changes.control;
 
+import com.workestra.sharedmailboxes.database.control.UuidColumn;
 import com.workestra.sharedmailboxes.changes.entity.ChangeBatch;
 import com.workestra.sharedmailboxes.changes.entity.ChangeReader;
 import com.workestra.sharedmailboxes.changes.entity.StoredChange;
@@ -127,8 +128,8 @@ public class ChangeLog {
                     long threadId = rows.getLong(8);
                     Long thread = rows.wasNull() ? null : threadId;
                     changes.add(new StoredChange(seq, instant(rows.getTimestamp(3)), rows.getString(4),
-                            rows.getObject(5, UUID.class), rows.getString(6), message, thread, instant(rows.getTimestamp(9)),
-                            rows.getObject(10, UUID.class), rows.getString(11)));
+                            UuidColumn.read(rows, 5), rows.getString(6), message, thread, instant(rows.getTimestamp(9)),
+                            UuidColumn.read(rows, 10), rows.getString(11)));
                 }
             }
             return new ChangeBatch(changes, forgotten);
@@ -160,7 +161,7 @@ public class ChangeLog {
             statement.setArray(3, connection.createArrayOf("varchar", userIds.toArray()));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    access.get(rows.getString(1)).put(rows.getObject(2, UUID.class),
+                    access.get(rows.getString(1)).put(UuidColumn.read(rows, 2),
                             Optional.ofNullable(instant(rows.getTimestamp(3))));
                 }
             }

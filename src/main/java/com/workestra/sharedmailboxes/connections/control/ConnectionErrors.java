@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.connections.control;
 
+import com.workestra.sharedmailboxes.database.control.UuidColumn;
 import com.workestra.sharedmailboxes.mailboxes.control.Mailboxes;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import jakarta.annotation.Resource;
@@ -82,7 +83,7 @@ public class ConnectionErrors {
         try (PreparedStatement statement = connection.prepareStatement("SELECT mailbox_id, user_id FROM outlook_connection WHERE id = ?")) {
             statement.setObject(1, connectionId);
             try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? new Reader(rows.getObject(1, UUID.class), rows.getString(2)) : null;
+                return rows.next() ? new Reader(UuidColumn.read(rows, 1), rows.getString(2)) : null;
             }
         }
     }

@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.messages.control;
 
+import com.workestra.sharedmailboxes.database.control.UuidColumn;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
 import com.workestra.sharedmailboxes.mailboxes.entity.MailboxKind;
@@ -67,7 +68,7 @@ public class MessageQueries {
                 List<ReadableMailbox> mailboxes = new ArrayList<>();
                 while (rows.next()) {
                     Timestamp ended = rows.getTimestamp(5);
-                    mailboxes.add(new ReadableMailbox(rows.getObject(1, UUID.class), rows.getString(2),
+                    mailboxes.add(new ReadableMailbox(UuidColumn.read(rows, 1), rows.getString(2),
                             MailboxKind.valueOf(rows.getString(3)), rows.getString(4), ended == null ? null : ended.toInstant()));
                 }
                 return mailboxes;
@@ -314,7 +315,7 @@ public class MessageQueries {
     }
 
     static StoredMessage read(ResultSet rows, Map<UUID, String> addresses, boolean withBody) throws SQLException {
-        UUID mailboxId = rows.getObject("mailbox_id", UUID.class);
+        UUID mailboxId = UuidColumn.read(rows, "mailbox_id");
         Timestamp removed = rows.getTimestamp("removed_at");
         return new StoredMessage(rows.getLong("id"), mailboxId, addresses.get(mailboxId), Folder.of(rows.getString("folder"), rows.getString("folder_path")),
                 rows.getString("graph_id"), rows.getString("subject"),

@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.sync.control;
 
+import com.workestra.sharedmailboxes.database.control.UuidColumn;
 import com.workestra.sharedmailboxes.sync.entity.SyncReason;
 import com.workestra.sharedmailboxes.sync.entity.SyncRequested;
 import jakarta.annotation.Resource;
@@ -82,7 +83,7 @@ public class SyncRequests {
             statement.setTimestamp(4, now);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    requestedNow.add(rows.getObject(1, UUID.class));
+                    requestedNow.add(UuidColumn.read(rows, 1));
                 }
             }
         } catch (SQLException e) {

@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.sync.control;
 
+import com.workestra.sharedmailboxes.database.control.UuidColumn;
 import com.workestra.sharedmailboxes.connections.control.ConnectionErrors;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.sync.entity.SyncReason;
@@ -84,7 +85,7 @@ public class SyncSchedule {
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     String reason = rows.getString(2);
-                    claims.add(new Claim(rows.getObject(1, UUID.class), reason == null ? null : SyncReason.valueOf(reason)));
+                    claims.add(new Claim(UuidColumn.read(rows, 1), reason == null ? null : SyncReason.valueOf(reason)));
                 }
             }
             return claims;
@@ -111,7 +112,7 @@ public class SyncSchedule {
             Set<UUID> renewed = new HashSet<>();
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    renewed.add(rows.getObject(1, UUID.class));
+                    renewed.add(UuidColumn.read(rows, 1));
                 }
             }
             return renewed;
@@ -273,7 +274,7 @@ public class SyncSchedule {
             statement.setArray(1, connection.createArrayOf("uuid", connectionIds.toArray()));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    statuses.put(rows.getObject(1, UUID.class), new SyncStatus(instant(rows.getTimestamp(2)),
+                    statuses.put(UuidColumn.read(rows, 1), new SyncStatus(instant(rows.getTimestamp(2)),
                             instant(rows.getTimestamp(3)), rows.getString(4), instant(rows.getTimestamp(5)), rows.getBoolean(6),
                             rows.getLong(7), rows.getBoolean(8)));
                 }
