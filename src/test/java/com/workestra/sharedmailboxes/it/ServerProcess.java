@@ -72,6 +72,7 @@ final class ServerProcess implements AutoCloseable {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvmOptions);
             command.add("-Duser.timezone=UTC");
+            command.add("-Djakarta.json.provider=org.eclipse.parsson.JsonProviderImpl");
             command.add("-Djava.io.tmpdir=" + home);
             command.addAll(systemProperties);
             command.addAll(List.of("-jar", System.getProperty("it.payara.micro.jar"),

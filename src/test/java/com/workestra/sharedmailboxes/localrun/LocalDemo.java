@@ -106,7 +106,7 @@ public final class LocalDemo {
         Path serverLog = data.resolve(wildFly ? "wildfly.log" : "payara.log");
         ProcessBuilder launch = wildFly ? wildFly(war, serverLibs, serverLog) : new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Duser.timezone=UTC",
+                "-Xmx512m", "-Duser.timezone=UTC", "-Djakarta.json.provider=org.eclipse.parsson.JsonProviderImpl",
                 "-jar", serverLibs.resolve("payara-micro.jar").toString(),
                 "--nohazelcast", "--port", String.valueOf(HTTP_PORT), "--sslport", String.valueOf(HTTPS_PORT),
                 "--addlibs", serverLibs.resolve("postgresql.jar").toString(),
