@@ -129,6 +129,35 @@ class ConversationQueriesTest {
     }
 
     @Test
+    void theNextConversationIsFoundBelowHundredsOfMessagesOfOneAlreadyListed() throws SQLException {
+        String workspace = "w-long-thread";
+        UUID support = database.mailbox(workspace, "support@acme.test");
+        Map<UUID, String> mailboxes = Map.of(support, "support@acme.test");
+        // A conversation of 400 messages, its newest at the top, and one older conversation below all of them: the second
+        // page reads past 399 messages of the first conversation (several rounds, each larger) before it meets the next.
+        List<MessageChange> mail = new ArrayList<>();
+        mail.add(mail("older", "quiet", 0, true));
+        for (int i = 0; i < 400; i++) {
+            mail.add(mail("long-" + i, "busy", 10 + i, true));
+        }
+        try (Connection connection = database.connect()) {
+            store.apply(connection, support, Folder.INBOX, mail, Instant.now(), null);
+            List<ConversationQueries.Position> first = ConversationQueries.page(connection,
+                    query(workspace, mailboxes, false, null, null, 1, Map.of()));
+            assertEquals(1, first.size());
+            assertEquals(T0.plus(409, ChronoUnit.MINUTES), first.get(0).receivedAt(), "the busy conversation's newest message");
+            List<ConversationQueries.Position> second = ConversationQueries.page(connection,
+                    query(workspace, mailboxes, false, first.get(0).receivedAt(), first.get(0).messageId(), 1, Map.of()));
+            assertEquals(List.of(T0), second.stream().map(ConversationQueries.Position::receivedAt).toList(),
+                    "the quiet conversation, and only it");
+            assertTrue(second.get(0).threadId() != first.get(0).threadId());
+            List<ConversationQueries.Position> third = ConversationQueries.page(connection,
+                    query(workspace, mailboxes, false, second.get(0).receivedAt(), second.get(0).messageId(), 1, Map.of()));
+            assertEquals(List.of(), third, "nothing below the last conversation");
+        }
+    }
+
+    @Test
     void theSameMailInTwoMailboxesCountsOnceAndIsReadWhenReadInOne() {
         UUID support = UUID.randomUUID();
         UUID sales = UUID.randomUUID();
