@@ -1,6 +1,5 @@
 package com.workestra.sharedmailboxes.database.control;
 
-import com.workestra.sharedmailboxes.database.control.UuidColumn;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.UUID;
@@ -8,7 +7,8 @@ import java.util.UUID;
 /**
  * Reads a {@code uuid} column of a JDBC row. PostgreSQL's driver answers {@code getObject} with a {@link UUID} for such a
  * column; {@code getObject(column, UUID.class)} would say the same, but Payara's pooled result set resolves that
- * method by reflection on every call (a tenth of the CPU of an inbox request that reads 1,000 readable mailboxes).
+ * method by reflection on every call (7.5 % of the request threads' CPU for an inbox that reads 1,000 readable
+ * mailboxes per request, flight recording of 2026-12-02).
  */
 public final class UuidColumn {
 
