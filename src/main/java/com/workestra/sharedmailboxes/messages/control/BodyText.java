@@ -2,6 +2,8 @@ package com.workestra.sharedmailboxes.messages.control;
 
 import org.jsoup.Jsoup;
 
+import java.util.regex.Pattern;
+
 /**
  * The body as search reads it: the text a reader sees (HTML parsed by jsoup: tags, styles and scripts gone, entities
  * decoded), whitespace collapsed, at most {@link #MAX_LENGTH} characters, so one huge mail cannot bloat the index.
@@ -11,6 +13,9 @@ public final class BodyText {
     /** What search indexes of a body; mail text beyond this is rarely what someone searches for. */
     public static final int MAX_LENGTH = 32_000;
 
+    /** Compiled once: {@code String.replaceAll} compiles its pattern on every call (a sixth of a page's store). */
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
     private BodyText() {
     }
 
@@ -19,7 +24,7 @@ public final class BodyText {
         if (body == null) {
             return null;
         }
-        String text = "html".equalsIgnoreCase(bodyType) ? Jsoup.parse(body).text() : body.strip().replaceAll("\\s+", " ");
+        String text = "html".equalsIgnoreCase(bodyType) ? Jsoup.parse(body).text() : WHITESPACE.matcher(body.strip()).replaceAll(" ");
         if (text.length() > MAX_LENGTH) {
             int end = MAX_LENGTH;
             if (Character.isHighSurrogate(text.charAt(end - 1))) {
