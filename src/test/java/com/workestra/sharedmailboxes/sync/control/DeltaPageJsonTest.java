@@ -112,6 +112,17 @@ class DeltaPageJsonTest {
     }
 
     @Test
+    void receivedTimesAreReadInEveryFormOfIso8601() {
+        assertEquals(Instant.parse("2026-12-31T23:59:59Z"), DeltaPageJson.instant("2026-12-31T23:59:59Z"));
+        assertEquals(Instant.parse("2024-02-29T00:00:00Z"), DeltaPageJson.instant("2024-02-29T00:00:00Z"));
+        assertEquals(Instant.parse("2026-01-02T03:04:05.123Z"), DeltaPageJson.instant("2026-01-02T03:04:05.123Z"));
+        assertEquals(Instant.parse("2026-01-02T01:04:05Z"), DeltaPageJson.instant("2026-01-02T03:04:05+02:00"));
+        assertThrows(IllegalStateException.class, () -> DeltaPageJson.instant("2026-02-30T03:04:05Z"));
+        assertThrows(IllegalStateException.class, () -> DeltaPageJson.instant("2026-01-02T03:04:+5Z"));
+        assertThrows(IllegalStateException.class, () -> DeltaPageJson.instant("yesterday"));
+    }
+
+    @Test
     void theNextLinkOrTheDeltaLinkEndsThePage() {
         DeltaPage middle = read(PAGE);
         assertEquals("https://graph.microsoft.com/v1.0/me/mailfolders('inbox')/messages/delta?$skiptoken=abc", middle.nextLink());
@@ -122,6 +133,10 @@ class DeltaPageJsonTest {
         assertTrue(last.isLast());
         assertEquals("https://graph.microsoft.com/v1.0/delta?$deltatoken=z", last.deltaLink());
         assertEquals(List.of(), last.changes());
+
+        DeltaPage odd = read("{\"value\": [null, {\"id\": \"AAMk-5\", \"isRead\": true}, [1], 2], \"@odata.deltaLink\": \"d\"}");
+        assertEquals(List.of("AAMk-5"), odd.changes().stream().map(MessageChange::graphId).toList(), "what is not an item is skipped");
+        assertEquals("d", odd.deltaLink());
     }
 
     @Test
