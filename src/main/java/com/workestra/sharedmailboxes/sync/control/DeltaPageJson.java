@@ -118,19 +118,9 @@ final class DeltaPageJson {
                 case "hasAttachments" -> hasAttachments = bool(parser, value);
                 case "bodyPreview" -> preview = string(parser, value);
                 case "body" -> {
-                    if (value == Event.START_OBJECT) {
-                        while (parser.next() == Event.KEY_NAME) {
-                            String field = parser.getString();
-                            Event content = parser.next();
-                            switch (field) {
-                                case "contentType" -> bodyType = bodyType(string(parser, content));
-                                case "content" -> body = string(parser, content);
-                                default -> skip(parser, content);
-                            }
-                        }
-                    } else {
-                        skip(parser, value);
-                    }
+                    TwoStrings itemBody = twoStrings(parser, value, "contentType", "content");
+                    bodyType = itemBody == null ? null : bodyType(itemBody.first());
+                    body = itemBody == null ? null : itemBody.second();
                 }
                 case "changeKey" -> changeKey = string(parser, value);
                 case "internetMessageHeaders" -> references = references(parser, value);
@@ -197,18 +187,8 @@ final class DeltaPageJson {
             String key = parser.getString();
             Event field = parser.next();
             if ("emailAddress".equals(key) && field == Event.START_OBJECT) {
-                String name = null;
-                String address = null;
-                while (parser.next() == Event.KEY_NAME) {
-                    String part = parser.getString();
-                    Event text = parser.next();
-                    switch (part) {
-                        case "name" -> name = string(parser, text);
-                        case "address" -> address = string(parser, text);
-                        default -> skip(parser, text);
-                    }
-                }
-                recipient = new Recipient(name, address);
+                TwoStrings address = twoStrings(parser, field, "name", "address");
+                recipient = new Recipient(address.first(), address.second());
             } else {
                 skip(parser, field);
             }
@@ -240,29 +220,40 @@ final class DeltaPageJson {
         String inReplyTo = null;
         String references = null;
         for (Event item = parser.next(); item != Event.END_ARRAY; item = parser.next()) {
-            if (item != Event.START_OBJECT) {
-                skip(parser, item);
-                continue;
-            }
-            String name = null;
-            String text = null;
-            while (parser.next() == Event.KEY_NAME) {
-                String key = parser.getString();
-                Event field = parser.next();
-                switch (key) {
-                    case "name" -> name = string(parser, field);
-                    case "value" -> text = string(parser, field);
-                    default -> skip(parser, field);
-                }
-            }
-            if ("In-Reply-To".equalsIgnoreCase(name)) {
-                inReplyTo = text;
-            } else if ("References".equalsIgnoreCase(name)) {
-                references = text;
+            TwoStrings header = twoStrings(parser, item, "name", "value");
+            if (header != null && "In-Reply-To".equalsIgnoreCase(header.first())) {
+                inReplyTo = header.second();
+            } else if (header != null && "References".equalsIgnoreCase(header.first())) {
+                references = header.second();
             }
         }
         // References first: it is oldest first and ends with the parent, which In-Reply-To names again.
         return ConversationThreads.messageIds(references, inReplyTo);
+    }
+
+    private record TwoStrings(String first, String second) {
+    }
+
+    /** The two named string fields of the object that began with {@code value} (others skipped); null for no object. */
+    private static TwoStrings twoStrings(JsonParser parser, Event value, String firstName, String secondName) {
+        if (value != Event.START_OBJECT) {
+            skip(parser, value);
+            return null;
+        }
+        String first = null;
+        String second = null;
+        while (parser.next() == Event.KEY_NAME) {
+            String key = parser.getString();
+            Event field = parser.next();
+            if (key.equals(firstName)) {
+                first = string(parser, field);
+            } else if (key.equals(secondName)) {
+                second = string(parser, field);
+            } else {
+                skip(parser, field);
+            }
+        }
+        return new TwoStrings(first, second);
     }
 
     private static String string(JsonParser parser, Event value) {
