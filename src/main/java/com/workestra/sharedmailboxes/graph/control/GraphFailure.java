@@ -2,11 +2,14 @@ package com.workestra.sharedmailboxes.graph.control;
 
 import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.kiota.ApiException;
+import com.microsoft.kiota.serialization.Parsable;
+import com.microsoft.kiota.serialization.ParsableFactory;
 
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +25,17 @@ public record GraphFailure(int status, String code, Duration retryAfter) {
             "errorinvalidsyncstatedata");
     /** Exchange hides a mailbox folder the caller may not open behind "not found" (GRAPH-FACTS.md §8). */
     private static final Set<String> FOLDER_HIDDEN = Set.of("erroritemnotfound", "errorfoldernotfound");
+
+    /**
+     * Graph's error answers read as {@link ODataError} (what {@link #of} reads the code from), for a request sent
+     * without the SDK's request builder (a raw download, a delta page read as a stream): a new map each time, as the
+     * adapter takes a mutable one.
+     */
+    public static HashMap<String, ParsableFactory<? extends Parsable>> odataErrors() {
+        HashMap<String, ParsableFactory<? extends Parsable>> errors = new HashMap<>();
+        errors.put("XXX", ODataError::createFromDiscriminatorValue);
+        return errors;
+    }
 
     public static GraphFailure of(Throwable failure) {
         Throwable cause = failure;

@@ -6,15 +6,12 @@ import com.microsoft.graph.models.Event;
 import com.microsoft.graph.models.FileAttachment;
 import com.microsoft.graph.models.ItemAttachment;
 import com.microsoft.graph.models.ReferenceAttachment;
-import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.UserItemRequestBuilder;
 import com.microsoft.graph.users.item.messages.item.attachments.AttachmentsRequestBuilder;
 import com.microsoft.kiota.HttpMethod;
 import com.microsoft.kiota.http.middleware.options.RetryHandlerOption;
 import com.microsoft.kiota.RequestInformation;
-import com.microsoft.kiota.serialization.Parsable;
-import com.microsoft.kiota.serialization.ParsableFactory;
 import com.workestra.sharedmailboxes.connections.control.OutlookSignIn;
 import com.workestra.sharedmailboxes.graph.control.GraphFailure;
 import com.workestra.sharedmailboxes.graph.control.MailboxGate;
@@ -32,7 +29,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.function.Function;
 
@@ -131,9 +127,7 @@ public class GraphAttachments {
             request.setUri(URI.create(client.getRequestAdapter().getBaseUrl() + mailbox + "/messages/" + segment(graphMessageId)
                     + "/attachments/" + segment(attachmentId) + "/$value"));
             request.headers.tryAdd("Accept", "*/*");
-            HashMap<String, ParsableFactory<? extends Parsable>> errors = new HashMap<>();
-            errors.put("XXX", ODataError::createFromDiscriminatorValue);
-            try (InputStream content = client.getRequestAdapter().sendPrimitive(request, errors, InputStream.class)) {
+            try (InputStream content = client.getRequestAdapter().sendPrimitive(request, GraphFailure.odataErrors(), InputStream.class)) {
                 if (content != null) {
                     content.transferTo(out);
                 }

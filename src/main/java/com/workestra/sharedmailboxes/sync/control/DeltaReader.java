@@ -1,12 +1,10 @@
 package com.workestra.sharedmailboxes.sync.control;
 
-import com.microsoft.graph.models.odataerrors.ODataError;
 import com.microsoft.graph.serviceclient.GraphServiceClient;
 import com.microsoft.graph.users.item.mailfolders.item.messages.delta.DeltaRequestBuilder;
 import com.microsoft.kiota.RequestHeaders;
 import com.microsoft.kiota.RequestInformation;
-import com.microsoft.kiota.serialization.Parsable;
-import com.microsoft.kiota.serialization.ParsableFactory;
+import com.workestra.sharedmailboxes.graph.control.GraphFailure;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.sync.entity.DeltaPage;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -62,9 +59,7 @@ public class DeltaReader {
         }
         // The SDK sends the request (tokens, claims challenges, retries, Graph's errors as ODataError); the page itself
         // is read as a stream (DeltaPageJson), not into the SDK's models.
-        HashMap<String, ParsableFactory<? extends Parsable>> errors = new HashMap<>();
-        errors.put("XXX", ODataError::createFromDiscriminatorValue);
-        try (InputStream page = client.getRequestAdapter().sendPrimitive(request, errors, InputStream.class)) {
+        try (InputStream page = client.getRequestAdapter().sendPrimitive(request, GraphFailure.odataErrors(), InputStream.class)) {
             return page == null ? new DeltaPage(List.of(), null, null) : DeltaPageJson.read(page);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
