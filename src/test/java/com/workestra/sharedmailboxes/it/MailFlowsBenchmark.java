@@ -175,10 +175,6 @@ class MailFlowsBenchmark extends ServiceIT {
         workspace.tenant.seedMessages(warmLoad, "inbox", count, largeEvery, largeKb * 1024);
         workspace.tenant.grantFullAccess(warmLoad, alice.microsoft().upn());
         Backfilled warm = backfillThroughTheService(alice, parent, warmLoad);
-        long stored = cold.stored();
-        double serviceSeconds = cold.seconds();
-        double cpuSeconds = cold.cpuSeconds();
-        JsonNode view = cold.view();
 
         // Raw limit 1: the emulator served alone, read with the same client code and page size as the service.
         EmulatorTestClients clients = new EmulatorTestClients(IntegrationEnvironment.emulator());
@@ -218,42 +214,50 @@ class MailFlowsBenchmark extends ServiceIT {
             }
             insertSeconds = (System.nanoTime() - insertStarted) / 1e9;
         }
-        double serviceRate = stored / serviceSeconds;
-        double warmRate = warm.stored() / warm.seconds();
+        double serviceRate = cold.rate();
+        double warmRate = warm.rate();
         double fetchRate = fetched / fetchSeconds;
         double insertRate = fetched / insertSeconds;
         double slower = Math.min(fetchRate, insertRate);
         String figures = String.join("\n",
                 FIGURES.atLeast("backfill: messages stored of the " + count + " seeded in each of two mailboxes",
-                        Math.min(stored, warm.stored()), count, "").line(),
+                        Math.min(cold.stored(), warm.stored()), count, "").line(),
                 FIGURES.atLeast("backfill through the service (add shared mailbox -> history complete), right after the boot",
                         serviceRate, BACKFILL_RATE, " messages/s").line(),
                 FIGURES.atLeast("backfill through the service, a second mailbox on the warmed server", warmRate, BACKFILL_RATE,
                         " messages/s").line(),
-                FIGURES.reference("backfill raw limit: the emulator served alone (Graph SDK delta, same pages)", fetchRate,
+                FIGURES.reference("backfill raw limit: the emulator served alone (the service's DeltaReader, same pages)", fetchRate,
                         " messages/s").line(),
                 FIGURES.reference("backfill raw limit: PostgreSQL bulk insert alone (same rows, a transaction per page)", insertRate,
                         " messages/s").line(),
                 FIGURES.atLeast("backfill: service / slower raw limit", 100 * serviceRate / slower, 50, " %").line(),
                 FIGURES.atMost("backfill: the server's CPU per 1,000 messages stored (whole process, all threads), right after the boot",
-                        1_000_000 * cpuSeconds / stored, CPU_PER_1000_BEFORE_MS / 2, " ms").line(),
+                        cold.cpuMsPer1000(), CPU_PER_1000_BEFORE_MS / 2, " ms").line(),
                 FIGURES.atMost("backfill: the server's CPU per 1,000 messages stored, a second mailbox on the warmed server",
-                        1_000_000 * warm.cpuSeconds() / warm.stored(), CPU_PER_1000_WARM_BEFORE_MS / 2, " ms").line());
+                        warm.cpuMsPer1000(), CPU_PER_1000_WARM_BEFORE_MS / 2, " ms").line());
         write("backfill.txt", String.format("""
                         backfill of %,d messages (Inbox) from the emulator into PostgreSQL, page size %d
                           service (add shared mailbox -> history complete), right after the boot: %,d rows in %.2f s = %,.0f messages/s, %.1f s of the server's CPU
                           service, a second mailbox on the warmed server: %,d rows in %.2f s = %,.0f messages/s, %.1f s of the server's CPU
-                          raw limit, emulator served alone (Graph SDK delta, same pages): %,d in %.2f s = %,.0f messages/s
+                          raw limit, emulator served alone (the service's DeltaReader, same pages): %,d in %.2f s = %,.0f messages/s
                           raw limit, PostgreSQL bulk insert alone (same rows, a transaction per page): %.2f s = %,.0f messages/s
                           service / slower raw limit = %.0f %%
                           progress shown on the connection at the end: %s
                         %s
-                        """, count, PAGE_SIZE, stored, serviceSeconds, serviceRate, cpuSeconds, warm.stored(), warm.seconds(), warmRate,
-                warm.cpuSeconds(), fetched, fetchSeconds, fetchRate, insertSeconds, insertRate,
-                100 * serviceRate / slower, view.get("sync"), figures));
+                        """, count, PAGE_SIZE, cold.stored(), cold.seconds(), serviceRate, cold.cpuSeconds(), warm.stored(), warm.seconds(),
+                warmRate, warm.cpuSeconds(), fetched, fetchSeconds, fetchRate, insertSeconds, insertRate,
+                100 * serviceRate / slower, cold.view().get("sync"), figures));
     }
 
     record Backfilled(long stored, double seconds, double cpuSeconds, JsonNode view) {
+
+        double rate() {
+            return stored / seconds;
+        }
+
+        double cpuMsPer1000() {
+            return 1_000_000 * cpuSeconds / stored;
+        }
     }
 
     /** Adds {@code mailbox} for {@code person} and waits for its history: rows stored, wall seconds, the server's CPU seconds. */
@@ -263,12 +267,8 @@ class MailFlowsBenchmark extends ServiceIT {
         UUID shared = person.addSharedOk(parent, mailbox);
         // Asked once a second, as a progress display would: asked every 200 ms, the server's answers to these polls took
         // nearly as much of its CPU on the warmed server as the sync threads did (a flight recording).
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        JsonNode view = person.connection(shared);
-        while (!view.get("sync").get("historyComplete").asBoolean() && System.nanoTime() < deadline) {
-            TestWorkspace.sleep(1_000);
-            view = person.connection(shared);
-        }
+        JsonNode view = person.awaitConnection(shared, v -> v.get("sync").get("historyComplete").asBoolean(), Duration.ofMinutes(10),
+                Duration.ofSeconds(1));
         double seconds = (System.nanoTime() - started) / 1e9;
         double cpuSeconds = serverCpuSecondsSince(cpuBefore);
         long stored = Sql.count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.address = ?", mailbox);

@@ -105,10 +105,15 @@ public final class TestWorkspace {
 
         /** Waits (bounded) until the connection satisfies the condition; the last view otherwise. */
         public JsonNode awaitConnection(UUID id, Predicate<JsonNode> condition, Duration timeout) {
+            return awaitConnection(id, condition, timeout, Duration.ofMillis(200));
+        }
+
+        /** The same, asking every {@code poll}: a benchmark asks seldom, so that its asking does not weigh on the server. */
+        public JsonNode awaitConnection(UUID id, Predicate<JsonNode> condition, Duration timeout, Duration poll) {
             long deadline = System.nanoTime() + timeout.toNanos();
             JsonNode view = connection(id);
             while (!condition.test(view) && System.nanoTime() < deadline) {
-                sleep(200);
+                sleep(poll.toMillis());
                 view = connection(id);
             }
             return view;
