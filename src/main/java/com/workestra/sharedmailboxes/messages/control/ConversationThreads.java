@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -110,29 +112,29 @@ public final class ConversationThreads {
      */
     public static Map<String, Long> assign(Connection connection, String workspaceId, UUID mailboxId, List<NewMessage> messages)
             throws SQLException {
-        Map<String, Long> threadOfMessage = new TreeMap<>();
+        Map<String, Long> threadOfMessage = new HashMap<>();
         if (messages.isEmpty() || workspaceId == null) {
             return threadOfMessage;
         }
-        Map<String, List<String>> keysOf = new TreeMap<>();
-        Set<String> allKeys = new TreeSet<>();
+        // Union-find over the page's messages (as "#" and their Graph id) and their keys.
+        Map<String, String> nodeOf = new LinkedHashMap<>();
+        Set<String> allKeys = new HashSet<>();
+        UnionFind groups = new UnionFind();
         for (NewMessage message : messages) {
-            List<String> keys = keys(mailboxId, message);
-            keysOf.put(message.graphId(), keys);
-            allKeys.addAll(keys);
+            String node = "#" + message.graphId();
+            nodeOf.put(message.graphId(), node);
+            groups.add(node);
+            for (String key : keys(mailboxId, message)) {
+                allKeys.add(key);
+                groups.union(node, key);
+            }
         }
         Map<String, Long> known = known(connection, workspaceId, allKeys);
 
-        // Union-find over the page's messages and their keys.
-        UnionFind groups = new UnionFind();
-        keysOf.forEach((graphId, keys) -> {
-            groups.add("#" + graphId);
-            keys.forEach(key -> groups.union("#" + graphId, key));
-        });
         Map<String, Set<Long>> existingOf = new HashMap<>();
         known.forEach((key, thread) -> existingOf.computeIfAbsent(groups.find(key), root -> new TreeSet<>()).add(thread));
-        Set<String> roots = new TreeSet<>();
-        keysOf.keySet().forEach(graphId -> roots.add(groups.find("#" + graphId)));
+        Set<String> roots = new LinkedHashSet<>();
+        nodeOf.values().forEach(node -> roots.add(groups.find(node)));
         List<String> fresh = roots.stream().filter(root -> !existingOf.containsKey(root)).toList();
         List<Long> numbers = newThreads(connection, fresh.size());
         Map<String, Long> targetOf = new HashMap<>();
@@ -141,7 +143,7 @@ public final class ConversationThreads {
         }
         existingOf.forEach((root, threads) -> targetOf.put(root, threads.iterator().next()));
 
-        keysOf.keySet().forEach(graphId -> threadOfMessage.put(graphId, targetOf.get(groups.find("#" + graphId))));
+        nodeOf.forEach((graphId, node) -> threadOfMessage.put(graphId, targetOf.get(groups.find(node))));
         Map<Long, Long> merged = new TreeMap<>();
         existingOf.forEach((root, threads) -> threads.forEach(thread -> {
             long target = targetOf.get(root);
@@ -172,8 +174,8 @@ public final class ConversationThreads {
                             + " ON CONFLICT (workspace_id, key) DO UPDATE SET thread_id = EXCLUDED.thread_id"
                             + " WHERE conversation_key.thread_id <> EXCLUDED.thread_id")) {
                 statement.setString(1, workspaceId);
-                statement.setArray(2, connection.createArrayOf("text", threadOfKey.keySet().toArray()));
-                statement.setArray(3, connection.createArrayOf("bigint", threadOfKey.values().toArray()));
+                statement.setArray(2, connection.createArrayOf("text", threadOfKey.keySet().toArray(String[]::new)));
+                statement.setArray(3, connection.createArrayOf("bigint", threadOfKey.values().toArray(Long[]::new)));
                 statement.executeUpdate();
             }
         }
@@ -205,7 +207,7 @@ public final class ConversationThreads {
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT key, thread_id FROM conversation_key WHERE workspace_id = ? AND key = ANY (?::text[])")) {
             statement.setString(1, workspaceId);
-            statement.setArray(2, connection.createArrayOf("text", keys.toArray()));
+            statement.setArray(2, connection.createArrayOf("text", keys.toArray(String[]::new)));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     known.put(rows.getString(1), rows.getLong(2));

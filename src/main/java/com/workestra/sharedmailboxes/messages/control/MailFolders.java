@@ -135,7 +135,7 @@ public final class MailFolders {
             statement.setTimestamp(1, at);
             statement.setTimestamp(2, at);
             statement.setObject(3, mailboxId);
-            statement.setArray(4, connection.createArrayOf("text", folders.toArray()));
+            statement.setArray(4, connection.createArrayOf("text", folders.toArray(String[]::new)));
             statement.executeUpdate();
         }
     }

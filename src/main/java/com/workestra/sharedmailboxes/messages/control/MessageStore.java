@@ -174,7 +174,7 @@ public class MessageStore {
             try (PreparedStatement statement = connection.prepareStatement(REMOVE)) {
                 statement.setTimestamp(1, at);
                 statement.setTimestamp(2, at);
-                statement.setArray(3, connection.createArrayOf("text", removed.toArray()));
+                statement.setArray(3, connection.createArrayOf("text", removed.toArray(String[]::new)));
                 statement.setArray(4, connection.createArrayOf("text", reasons));
                 statement.setArray(5, connection.createArrayOf("text", movedTo));
                 statement.setObject(6, mailboxId);
@@ -206,7 +206,7 @@ public class MessageStore {
             statement.setTimestamp(1, at);
             statement.setObject(2, mailboxId);
             statement.setString(3, folder.name());
-            statement.setArray(4, connection.createArrayOf("text", listed.toArray()));
+            statement.setArray(4, connection.createArrayOf("text", listed.toArray(String[]::new)));
             statement.setTimestamp(5, at);
             statement.executeUpdate();
         }
@@ -295,7 +295,7 @@ public class MessageStore {
             statement.setString(1, folder.name());
             statement.setTimestamp(2, at);
             statement.setObject(3, mailboxId);
-            statement.setArray(4, connection.createArrayOf("text", rows.stream().map(MessageChange::graphId).toArray()));
+            statement.setArray(4, connection.createArrayOf("text", rows.stream().map(MessageChange::graphId).toArray(String[]::new)));
             statement.setString(5, folder.name());
             statement.setString(6, folder.name());
             statement.executeUpdate();
