@@ -15,56 +15,55 @@ import java.util.regex.Pattern;
  */
 final class GcLog {
 
-    private static final Pattern PAUSE = Pattern.compile("\\bGC\\(\\d+\\) Pause .*?(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
+    private static final Pattern PAUSE = Pattern.compile("\\bGC\\(\\d+\\) Pause (.*?)(\\d+)([KMG])->(\\d+)([KMG])\\((\\d+)([KMG])\\)");
 
     private GcLog() {
     }
 
-    /** Largest heap after a collection, in MB (10^6 bytes, like the sampled figure); NaN when no collection was logged. */
-    static double maxAfterCollectionMb(Path log) {
+    /**
+     * The largest heap left behind, in MB (10^6 bytes, like the sampled figure), each NaN when no such pause was logged:
+     *
+     * @param afterAny   after any pause;
+     * @param afterYoung after a young collection (mixed ones included), the pauses that copy what is live out of the
+     *                   young regions: Remark and Cleanup pauses free no young region, so the largest after any pause
+     *                   may be only the young garbage of the moment;
+     * @param afterMixed after a mixed collection, which also reclaims the old regions marking found mostly garbage: the
+     *                   closest this log comes to the live set
+     */
+    record Maxima(double afterAny, double afterYoung, double afterMixed) {
+    }
+
+    /** The maxima of a log file; all NaN when there is none. */
+    static Maxima read(Path log) {
         try {
-            return Files.exists(log) ? maxAfterCollectionMb(Files.readAllLines(log)) : Double.NaN;
+            return Files.exists(log) ? of(Files.readAllLines(log)) : of(List.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /**
-     * Largest heap after a mixed collection, in MB: the pauses that also reclaim the old regions marking found mostly
-     * garbage, so the closest this log comes to the live set; NaN when none was logged.
-     */
-    static double maxAfterMixedCollectionMb(Path log) {
-        return maxAfterMb(log, "Pause Young (Mixed)");
-    }
-
-    /**
-     * Largest heap after a young collection (mixed ones included), in MB: the pauses that copy what is live out of the
-     * young regions. Remark and Cleanup pauses free no young region, so the largest after any pause may be only the
-     * young garbage of the moment; NaN when none was logged.
-     */
-    static double maxAfterYoungCollectionMb(Path log) {
-        return maxAfterMb(log, "Pause Young");
-    }
-
-    private static double maxAfterMb(Path log, String pause) {
-        try {
-            return Files.exists(log) ? maxAfterCollectionMb(Files.readAllLines(log).stream()
-                    .filter(line -> line.contains(pause)).toList()) : Double.NaN;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static double maxAfterCollectionMb(List<String> lines) {
-        double max = Double.NaN;
+    static Maxima of(List<String> lines) {
+        double any = Double.NaN;
+        double young = Double.NaN;
+        double mixed = Double.NaN;
         for (String line : lines) {
             Matcher pause = PAUSE.matcher(line);
             if (pause.find()) {
-                double after = bytes(pause.group(3), pause.group(4)) / 1e6;
-                max = Double.isNaN(max) ? after : Math.max(max, after);
+                double after = bytes(pause.group(4), pause.group(5)) / 1e6;
+                any = max(any, after);
+                if (pause.group(1).startsWith("Young")) {
+                    young = max(young, after);
+                }
+                if (pause.group(1).startsWith("Young (Mixed)")) {
+                    mixed = max(mixed, after);
+                }
             }
         }
-        return max;
+        return new Maxima(any, young, mixed);
+    }
+
+    private static double max(double sofar, double value) {
+        return Double.isNaN(sofar) ? value : Math.max(sofar, value);
     }
 
     private static double bytes(String amount, String unit) {

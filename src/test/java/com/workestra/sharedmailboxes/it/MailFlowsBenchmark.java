@@ -87,6 +87,7 @@ class MailFlowsBenchmark extends ServiceIT {
     /** {@code -Dbench.phases=webhook} (a comma-separated list of backfill, inbox, freshness, webhook) runs those only. */
     static final List<String> PHASES = Arrays.asList(System.getProperty("bench.phases", "backfill,inbox,freshness,webhook").split(","));
     static ScheduledExecutorService heapSampler;
+    static final Instant STARTED = Instant.now();
 
     @BeforeAll
     static void sampleHeap() throws IOException {
@@ -95,21 +96,25 @@ class MailFlowsBenchmark extends ServiceIT {
     }
 
     @AfterAll
-    static void compareWithTheTargets() {
+    static void compareWithTheTargets() throws IOException {
         heapSampler.shutdownNow();
         double heapMb = maxHeap.get() > 1 ? maxHeap.get() / 1e6 : Double.NaN;
         BenchmarkFigures.Figure heap = FIGURES.atMost("server heap (-Xmx512m), max used, sampled every second through all benchmarks",
                 heapMb, HEAP_LIMIT_MB, " MB");
+        GcLog.Maxima collections = GcLog.read(Path.of(System.getProperty("it.dir"), "payara-bench-gc.log"));
         BenchmarkFigures.Figure afterCollections = FIGURES.reference(
                 "server heap (-Xmx512m), max left after a collection (-Xlog:gc), through all benchmarks",
-                GcLog.maxAfterCollectionMb(Path.of(System.getProperty("it.dir"), "payara-bench-gc.log")), " MB");
+                collections.afterAny(), " MB");
         BenchmarkFigures.Figure afterYoung = FIGURES.reference(
                 "server heap (-Xmx512m), max left after a young collection (what is live and old garbage), through all benchmarks",
-                GcLog.maxAfterYoungCollectionMb(Path.of(System.getProperty("it.dir"), "payara-bench-gc.log")), " MB");
+                collections.afterYoung(), " MB");
         BenchmarkFigures.Figure afterMixed = FIGURES.reference(
                 "server heap (-Xmx512m), max left after a mixed collection (old garbage reclaimed too), through all benchmarks",
-                GcLog.maxAfterMixedCollectionMb(Path.of(System.getProperty("it.dir"), "payara-bench-gc.log")), " MB");
-        write("memory.txt", heap.line() + "\n" + afterCollections.line() + "\n" + afterYoung.line() + "\n" + afterMixed.line() + "\n");
+                collections.afterMixed(), " MB");
+        BenchmarkFigures.Figure outOfMemory = FIGURES.atMost("server: OutOfMemoryErrors in its log, through all benchmarks",
+                outOfMemoryErrors(Path.of(System.getProperty("it.dir")), STARTED), 0, "");
+        write("memory.txt", heap.line() + "\n" + afterCollections.line() + "\n" + afterYoung.line() + "\n" + afterMixed.line() + "\n"
+                + outOfMemory.line() + "\n");
         write("targets.txt", "every figure of this run against its target\n" + FIGURES.report());
         FIGURES.assertAllMet();
     }
@@ -134,6 +139,25 @@ class MailFlowsBenchmark extends ServiceIT {
                 // the next sample counts
             }
         }, 0, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Lines naming an OutOfMemoryError in the benchmark server's log and the files it rotated into since {@code since}
+     * (files of an earlier run may still lie beside them).
+     */
+    static long outOfMemoryErrors(Path dir, Instant since) throws IOException {
+        try (var logs = Files.list(dir)) {
+            long count = 0;
+            for (Path log : logs.filter(file -> file.getFileName().toString().startsWith("payara-bench.log")).toList()) {
+                if (Files.getLastModifiedTime(log).toInstant().isBefore(since)) {
+                    continue;
+                }
+                try (var lines = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+                    count += lines.filter(line -> line.contains("OutOfMemoryError")).count();
+                }
+            }
+            return count;
+        }
     }
 
     /**
