@@ -87,14 +87,14 @@ class MailFlowsBenchmark extends ServiceIT {
     /** {@code -Dbench.phases=webhook} (a comma-separated list of backfill, inbox, freshness, webhook) runs those only. */
     static final List<String> PHASES = Arrays.asList(System.getProperty("bench.phases", "backfill,inbox,freshness,webhook").split(","));
     static ScheduledExecutorService heapSampler;
-    /** The server's log files before this run's server started: what it logs in this run comes after. */
-    static Map<Path, Long> logSizesBefore;
+    /** The server's log as this run found it: what the server logs in this run comes after. */
+    static ServerLog serverLogAtStart;
 
     @BeforeAll
     static void sampleHeap() throws IOException {
         Files.createDirectories(OUT);
         heapSampler = Executors.newSingleThreadScheduledExecutor();
-        logSizesBefore = serverLogSizes(Path.of(System.getProperty("it.dir")));
+        serverLogAtStart = ServerLog.now(Path.of(System.getProperty("it.dir")), "payara-bench.log");
     }
 
     @AfterAll
@@ -114,7 +114,7 @@ class MailFlowsBenchmark extends ServiceIT {
                 "server heap (-Xmx512m), max left after a mixed collection (old garbage reclaimed too), through all benchmarks",
                 collections.afterMixed(), " MB");
         BenchmarkFigures.Figure outOfMemory = FIGURES.atMost("server: OutOfMemoryErrors in its log, through all benchmarks",
-                outOfMemoryErrors(Path.of(System.getProperty("it.dir")), logSizesBefore), 0, "");
+                serverLogAtStart.linesAddedContaining("OutOfMemoryError"), 0, "");
         write("memory.txt", heap.line() + "\n" + afterCollections.line() + "\n" + afterYoung.line() + "\n" + afterMixed.line() + "\n"
                 + outOfMemory.line() + "\n");
         write("targets.txt", "every figure of this run against its target\n" + FIGURES.report());
@@ -141,34 +141,6 @@ class MailFlowsBenchmark extends ServiceIT {
                 // the next sample counts
             }
         }, 0, 1, TimeUnit.SECONDS);
-    }
-
-    /**
-     * Lines naming an OutOfMemoryError in what the benchmark server added to its log (and the files it rotated into)
-     * since {@code sizesBefore}: Payara appends to the log of earlier runs.
-     */
-    static long outOfMemoryErrors(Path dir, Map<Path, Long> sizesBefore) throws IOException {
-        long count = 0;
-        for (Map.Entry<Path, Long> log : serverLogSizes(dir).entrySet()) {
-            long before = sizesBefore.getOrDefault(log.getKey(), 0L);
-            try (var in = Files.newInputStream(log.getKey())) {
-                in.skipNBytes(log.getValue() >= before ? before : 0);
-                count += new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).lines()
-                        .filter(line -> line.contains("OutOfMemoryError")).count();
-            }
-        }
-        return count;
-    }
-
-    /** The benchmark server's log files and their sizes. */
-    static Map<Path, Long> serverLogSizes(Path dir) throws IOException {
-        Map<Path, Long> sizes = new ConcurrentHashMap<>();
-        try (var files = Files.list(dir)) {
-            for (Path file : files.filter(file -> file.getFileName().toString().matches("payara-bench\\.log(\\.\\d+)?")).toList()) {
-                sizes.put(file, Files.size(file));
-            }
-        }
-        return sizes;
     }
 
     /**
