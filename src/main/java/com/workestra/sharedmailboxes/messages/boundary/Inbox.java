@@ -58,18 +58,21 @@ public class Inbox {
                             String cursor, boolean includeRemoved) {
         ListRequest request = requests.parse(folder, unread, q, limit, cursor);
         int size = request.size();
-        Readable readable = readable(caller);
-        if (mailbox != null && !mailbox.isBlank()) {
-            String address = Mailbox.normalize(mailbox);
-            readable.addresses().values().removeIf(candidate -> !candidate.equals(address));
-        }
+        String address = mailbox == null || mailbox.isBlank() ? null : Mailbox.normalize(mailbox);
+        Readable readable = readable(queries.readableMailboxes(caller.workspaceId(), caller.userId(), address,
+                MessageQueries.DEFAULT_MERGE_LIMIT + 1));
+        // A reader of more mailboxes than a page merges reads them in one scan of the workspace, their access joined in
+        // SQL: listing a thousand mailboxes would cost more than the page.
+        boolean byReader = readable.addresses().size() > MessageQueries.DEFAULT_MERGE_LIMIT;
         // An unknown folder, or one of a mailbox the caller may not read, is not found (never a hint that it exists).
-        Set<Folder> folders = queries.folders(readable.addresses().keySet(), request.folder());
+        Set<Folder> folders = byReader ? queries.readerFolders(caller.workspaceId(), caller.userId(), request.folder())
+                : queries.folders(readable.addresses().keySet(), request.folder());
         if (folders == null) {
             throw new ServiceException(ProblemCode.NOT_FOUND, "There is no folder " + request.folder() + " for you.");
         }
-        List<StoredMessage> rows = queries.page(request.query(caller.workspaceId(), readable.addresses().keySet(), folders,
-                includeRemoved, readable.before()), readable.addresses());
+        List<StoredMessage> rows = queries.page(byReader ? request.readerQuery(caller.workspaceId(), caller.userId(), folders, includeRemoved)
+                : request.query(caller.workspaceId(), readable.addresses().keySet(), folders, includeRemoved, readable.before()),
+                readable.addresses());
         String next = null;
         if (rows.size() > size) {
             rows = rows.subList(0, size);
@@ -151,9 +154,13 @@ public class Inbox {
      * before their access ended (they disconnected it, or Exchange refused them).
      */
     private Readable readable(Caller caller) {
+        return readable(queries.readableMailboxes(caller.workspaceId(), caller.userId()));
+    }
+
+    private static Readable readable(List<ReadableMailbox> mailboxes) {
         Map<UUID, String> addresses = new LinkedHashMap<>();
         Map<UUID, Instant> before = new HashMap<>();
-        for (ReadableMailbox mailbox : queries.readableMailboxes(caller.workspaceId(), caller.userId())) {
+        for (ReadableMailbox mailbox : mailboxes) {
             addresses.put(mailbox.id(), mailbox.address());
             if (mailbox.readableBefore() != null) {
                 before.put(mailbox.id(), mailbox.readableBefore());

@@ -194,7 +194,7 @@ public class ConversationQueries {
     private static List<Position> matching(Connection connection, InboxQuery query, SearchClause search, Instant afterAt,
                                            Long afterId, int limit, int mergeLimit, int searchWindow) throws SQLException {
         InboxQuery below = new InboxQuery(query.workspaceId(), query.mailboxIds(), query.folders(), query.unreadOnly(),
-                query.search(), false, afterAt, afterId, limit, query.readableBefore());
+                query.search(), false, afterAt, afterId, limit, query.readableBefore(), query.readerId());
         return MessageQueries.searched(connection, below, search, mergeLimit, searchWindow, keys -> {
             try (PreparedStatement statement = new MessageQueries.Sql("WITH k AS (" + keys.text() + ")"
                     + " SELECT COALESCE(m.thread_id, m.id), k.received_at, k.id FROM k JOIN message m ON m.id = k.id"

@@ -36,6 +36,12 @@ public class ListRequests {
             return new InboxQuery(workspaceId, mailboxIds, folders, unreadOnly, search, includeRemoved,
                     after == null ? null : after.receivedAt(), after == null ? null : after.id(), size + 1, readableBefore);
         }
+
+        /** The same page in every mailbox {@code readerId} may read, as their access rows say ({@link InboxQuery#ofReader}). */
+        public InboxQuery readerQuery(String workspaceId, String readerId, Set<Folder> folders, boolean includeRemoved) {
+            return InboxQuery.ofReader(workspaceId, readerId, folders, unreadOnly, search, includeRemoved,
+                    after == null ? null : after.receivedAt(), after == null ? null : after.id(), size + 1);
+        }
     }
 
     @Inject

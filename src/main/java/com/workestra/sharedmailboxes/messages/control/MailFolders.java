@@ -162,15 +162,24 @@ public final class MailFolders {
      * hold any (the message lists read each one through its own index range).
      */
     public static Set<Folder> keysOf(Connection connection, Collection<UUID> mailboxIds) throws SQLException {
-        Set<Folder> folders = new LinkedHashSet<>(List.of(Folder.INBOX, Folder.SENT));
         if (mailboxIds.isEmpty()) {
-            return folders;
+            return new LinkedHashSet<>(List.of(Folder.INBOX, Folder.SENT));
         }
+        return keysWhere(connection, "f.mailbox_id = ANY (?::uuid[])", connection.createArrayOf("uuid", mailboxIds.toArray()));
+    }
+
+    /** {@link #keysOf} for every mailbox of the workspace the reader's access rows name. */
+    public static Set<Folder> keysOfReader(Connection connection, String workspaceId, String readerId) throws SQLException {
+        return keysWhere(connection, READERS_MAILBOX, workspaceId, readerId);
+    }
+
+    private static Set<Folder> keysWhere(Connection connection, String mailboxCondition, Object... parameters) throws SQLException {
+        Set<Folder> folders = new LinkedHashSet<>(List.of(Folder.INBOX, Folder.SENT));
         // Only folders that hold messages (one index probe each): a mailbox's hundred empty folders cost the lists nothing.
         try (PreparedStatement statement = connection.prepareStatement("SELECT DISTINCT f.folder FROM mail_folder f"
-                + " WHERE f.mailbox_id = ANY (?::uuid[]) AND f.folder NOT IN ('INBOX', 'SENT')"
+                + " WHERE " + mailboxCondition + " AND f.folder NOT IN ('INBOX', 'SENT')"
                 + " AND EXISTS (SELECT 1 FROM message m WHERE m.mailbox_id = f.mailbox_id AND m.folder = f.folder)")) {
-            statement.setArray(1, connection.createArrayOf("uuid", mailboxIds.toArray()));
+            bind(statement, parameters);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     folders.add(Folder.valueOf(rows.getString(1)));
@@ -188,13 +197,36 @@ public final class MailFolders {
         if (mailboxIds.isEmpty()) {
             return false;
         }
+        return existsWhere(connection, folder, "f.mailbox_id = ANY (?::uuid[])", connection.createArrayOf("uuid", mailboxIds.toArray()));
+    }
+
+    /** {@link #exists} for every mailbox of the workspace the reader's access rows name. */
+    public static boolean existsForReader(Connection connection, String workspaceId, String readerId, Folder folder) throws SQLException {
+        return folder.isWellKnown() || existsWhere(connection, folder, READERS_MAILBOX, workspaceId, readerId);
+    }
+
+    private static boolean existsWhere(Connection connection, Folder folder, String mailboxCondition, Object... parameters)
+            throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT 1 FROM mail_folder WHERE mailbox_id = ANY (?::uuid[]) AND folder = ?")) {
-            statement.setArray(1, connection.createArrayOf("uuid", mailboxIds.toArray()));
-            statement.setString(2, folder.name());
+                "SELECT 1 FROM mail_folder f WHERE " + mailboxCondition + " AND f.folder = ? LIMIT 1")) {
+            bind(statement, parameters);
+            statement.setString(parameters.length + 1, folder.name());
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next();
             }
+        }
+    }
+
+    /**
+     * A folder's mailbox is one of the workspace that the reader's access rows name there (two parameters: workspace,
+     * reader); an access row naming another workspace's mailbox names nothing.
+     */
+    private static final String READERS_MAILBOX = "f.mailbox_id IN (SELECT a.mailbox_id FROM mailbox_access a JOIN mailbox b"
+            + " ON b.id = a.mailbox_id AND b.workspace_id = a.workspace_id WHERE a.workspace_id = ? AND a.user_id = ?)";
+
+    private static void bind(PreparedStatement statement, Object... parameters) throws SQLException {
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(i + 1, parameters[i]);
         }
     }
 }

@@ -29,7 +29,8 @@ import java.util.UUID;
 /**
  * The inbox: newest first across the mailboxes a user may read, keyset-paginated over (received_at DESC, id DESC).
  * Each (mailbox, folder) is read through its own index range and the small per-mailbox pages are merged, so a page costs
- * the same at any depth and whatever the number of other mailboxes in the workspace.
+ * the same at any depth and whatever the number of other mailboxes in the workspace. A reader of more mailboxes than
+ * that merges ({@link InboxQuery#byReader()}) is served by one scan of the workspace with their access rows joined.
  */
 @ApplicationScoped
 public class MessageQueries {
@@ -40,7 +41,7 @@ public class MessageQueries {
             + " (SELECT f.path FROM mail_folder f WHERE f.mailbox_id = m.mailbox_id AND f.folder = m.folder) AS folder_path";
 
     /** Up to this many readable mailboxes, each is read through its own index range; beyond, one scan across them. */
-    static final int DEFAULT_MERGE_LIMIT = 40;
+    public static final int DEFAULT_MERGE_LIMIT = 40;
 
     /** A search looks at this many of the caller's newest messages first (see {@link #page(Connection, InboxQuery, Map, int, int)}). */
     static final int SEARCH_WINDOW = 1000;
@@ -49,21 +50,36 @@ public class MessageQueries {
     DataSource dataSource;
 
     public List<ReadableMailbox> readableMailboxes(String workspaceId, String userId) {
+        return readableMailboxes(workspaceId, userId, null, Integer.MAX_VALUE);
+    }
+
+    /** The first {@code limit} of the mailboxes the user may read, by address; only the one at {@code address} unless null. */
+    public List<ReadableMailbox> readableMailboxes(String workspaceId, String userId, String address, int limit) {
         try (Connection connection = dataSource.getConnection()) {
-            return readableMailboxes(connection, workspaceId, userId);
+            return readableMailboxes(connection, workspaceId, userId, address, limit);
         } catch (SQLException e) {
             throw new IllegalStateException("reading mailbox access failed", e);
         }
     }
 
     static List<ReadableMailbox> readableMailboxes(Connection connection, String workspaceId, String userId) throws SQLException {
+        return readableMailboxes(connection, workspaceId, userId, null, Integer.MAX_VALUE);
+    }
+
+    static List<ReadableMailbox> readableMailboxes(Connection connection, String workspaceId, String userId, String address,
+                                                   int limit) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT b.id, b.address, b.kind, b.display_name, a.revoked_at FROM mailbox_access a JOIN mailbox b ON b.id = a.mailbox_id"
-                        + " WHERE a.workspace_id = ? AND a.user_id = ? AND b.workspace_id = ?"
-                        + " ORDER BY b.address")) {
-            statement.setString(1, workspaceId);
-            statement.setString(2, userId);
-            statement.setString(3, workspaceId);
+                        + " WHERE a.workspace_id = ? AND a.user_id = ? AND b.workspace_id = ?" + (address == null ? "" : " AND b.address = ?")
+                        + " ORDER BY b.address LIMIT ?")) {
+            int p = 1;
+            statement.setString(p++, workspaceId);
+            statement.setString(p++, userId);
+            statement.setString(p++, workspaceId);
+            if (address != null) {
+                statement.setString(p++, address);
+            }
+            statement.setInt(p, limit);
             try (ResultSet rows = statement.executeQuery()) {
                 List<ReadableMailbox> mailboxes = new ArrayList<>();
                 while (rows.next()) {
@@ -92,6 +108,20 @@ public class MessageQueries {
         }
     }
 
+    /** {@link #folders(Collection, String)} of every mailbox {@code readerId} may read in the workspace, as their access rows say. */
+    public Set<Folder> readerFolders(String workspaceId, String readerId, String apiName) {
+        try (Connection connection = dataSource.getConnection()) {
+            Folder wanted = Folder.ofApiName(apiName);
+            if (wanted == null) {
+                return MailFolders.keysOfReader(connection, workspaceId, readerId);
+            }
+            return MailFolders.existsForReader(connection, workspaceId, readerId, wanted) ? Set.of(wanted) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading mail folders failed", e);
+        }
+    }
+
+    /** The page's rows, each tagged with its mailbox's address from {@code addresses} (by reader: from the mailbox table). */
     public List<StoredMessage> page(InboxQuery query, Map<UUID, String> addresses) {
         try (Connection connection = dataSource.getConnection()) {
             return page(connection, query, addresses);
@@ -117,14 +147,14 @@ public class MessageQueries {
      */
     static List<StoredMessage> page(Connection connection, InboxQuery query, Map<UUID, String> addresses, int mergeLimit,
                                     int searchWindow) throws SQLException {
-        if (query.mailboxIds().isEmpty() || query.folders().isEmpty()) {
+        if ((query.mailboxIds().isEmpty() && !query.byReader()) || query.folders().isEmpty()) {
             return List.of();
         }
         SearchClause search = SearchClause.of(query.search());
         if (search.isEmpty()) {
-            return read(connection, newest(connection, query, mergeLimit, query.limit()), addresses);
+            return read(connection, query, newest(connection, query, mergeLimit, query.limit()), addresses);
         }
-        return searched(connection, query, search, mergeLimit, searchWindow, keys -> read(connection, keys, addresses));
+        return searched(connection, query, search, mergeLimit, searchWindow, keys -> read(connection, query, keys, addresses));
     }
 
     /** Reads the rows whose keys (id, received_at) a query finds, newest first (the inbox's rows, the conversations' positions). */
@@ -168,6 +198,9 @@ public class MessageQueries {
 
     /** The ids and receive times of the caller's newest messages (without {@code q}), newest first, at most {@code limit}. */
     private static Sql newest(Connection connection, InboxQuery query, int mergeLimit, int limit) throws SQLException {
+        if (query.byReader()) {
+            return newestOfReader(connection, query, limit);
+        }
         boolean perMailbox = query.mailboxIds().size() <= mergeLimit;
         List<UUID> ids = new ArrayList<>(query.mailboxIds());
         // Mailboxes whose access ended: only what was received before the end. Usually none, and then the query is the
@@ -219,6 +252,25 @@ public class MessageQueries {
     }
 
     /**
+     * {@link #newest} across every mailbox of the workspace the reader's access rows name, each up to the end of that
+     * access: one scan of the workspace's newest messages, the access row of each found by its key.
+     */
+    private static Sql newestOfReader(Connection connection, InboxQuery query, int limit) throws SQLException {
+        boolean keyset = query.afterReceivedAt() != null && query.afterId() != null;
+        List<Object> parameters = new ArrayList<>(List.of(query.readerId(), query.workspaceId(),
+                connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray(String[]::new))));
+        if (keyset) {
+            parameters.add(Timestamp.from(query.afterReceivedAt()));
+            parameters.add(query.afterId());
+        }
+        parameters.add(limit);
+        return new Sql("SELECT m.id, m.received_at FROM message m JOIN mailbox_access a ON a.mailbox_id = m.mailbox_id"
+                + " AND a.workspace_id = m.workspace_id AND a.user_id = ? WHERE m.workspace_id = ? AND m.folder = ANY (?::text[])"
+                + " AND (a.revoked_at IS NULL OR m.received_at < a.revoked_at)" + (keyset ? " AND (m.received_at, m.id) < (?, ?)" : "")
+                + visibility(query) + " ORDER BY m.received_at DESC, m.id DESC LIMIT ?", parameters);
+    }
+
+    /**
      * The ids of the caller's messages that match {@code q}, newest first: every match is found through the search
      * indexes first (MATERIALIZED: not walked newest first), then sorted. The mailboxes are a filter, not an index
      * condition, so that PostgreSQL does not read every message of a large mailbox to test the words.
@@ -227,12 +279,13 @@ public class MessageQueries {
         List<UUID> ids = new ArrayList<>(query.mailboxIds());
         List<UUID> ended = ids.stream().filter(id -> query.readableBefore(id) != null).toList();
         boolean keyset = query.afterReceivedAt() != null && query.afterId() != null;
-        String matches = "SELECT m.id, m.received_at FROM message m WHERE m.workspace_id = ?" + SearchClause.MAILBOXES_OF_WORKSPACE
+        String matches = "SELECT m.id, m.received_at FROM message m WHERE m.workspace_id = ?"
+                + (query.byReader() ? READER_MAY_READ : SearchClause.MAILBOXES_OF_WORKSPACE)
                 + " AND m.folder = ANY (?::text[])" + (ended.isEmpty() ? "" : CUTOFFS)
                 + (keyset ? " AND (m.received_at, m.id) < (?, ?)" : "") + visibility(query) + search.sql();
         List<Object> parameters = new ArrayList<>();
         parameters.add(query.workspaceId());
-        parameters.add(connection.createArrayOf("uuid", ids.toArray()));
+        parameters.add(query.byReader() ? query.readerId() : connection.createArrayOf("uuid", ids.toArray()));
         parameters.add(connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
         if (!ended.isEmpty()) {
             parameters.addAll(cutoffParameters(connection, ended, query));
@@ -246,6 +299,13 @@ public class MessageQueries {
         return new Sql("WITH matches AS MATERIALIZED (" + matches + ") SELECT id, received_at FROM matches"
                 + " ORDER BY received_at DESC, id DESC LIMIT ?", parameters);
     }
+
+    /**
+     * A message the reader may read, as their access row of its mailbox says (one parameter: the reader): a correlated
+     * subquery, so that it stays a filter of the matches, as {@link SearchClause#MAILBOXES_OF_WORKSPACE} is.
+     */
+    private static final String READER_MAY_READ = " AND (SELECT a.revoked_at IS NULL OR m.received_at < a.revoked_at"
+            + " FROM mailbox_access a WHERE a.mailbox_id = m.mailbox_id AND a.workspace_id = m.workspace_id AND a.user_id = ?) IS TRUE";
 
     /** Messages of mailboxes whose access ended: only those received before the end (three parameters). */
     private static final String CUTOFFS = " AND (m.mailbox_id <> ALL (?::uuid[]) OR m.received_at < (SELECT e.before FROM"
@@ -264,14 +324,18 @@ public class MessageQueries {
     }
 
     /** Reads the rows whose ids (and receive times) {@code keys} finds, in its order. */
-    private static List<StoredMessage> read(Connection connection, Sql keys, Map<UUID, String> addresses) throws SQLException {
+    private static List<StoredMessage> read(Connection connection, InboxQuery query, Sql keys, Map<UUID, String> addresses)
+            throws SQLException {
+        boolean byReader = query.byReader();
         try (PreparedStatement statement = new Sql("WITH top AS (" + keys.text() + ") SELECT " + LIST_COLUMNS
-                + " FROM top JOIN message m ON m.id = top.id ORDER BY top.received_at DESC, top.id DESC", keys.parameters())
-                .prepare(connection)) {
+                + (byReader ? ", b.address AS mailbox_address" : "") + " FROM top JOIN message m ON m.id = top.id"
+                + (byReader ? " JOIN mailbox b ON b.id = m.mailbox_id" : "") + " ORDER BY top.received_at DESC, top.id DESC",
+                keys.parameters()).prepare(connection)) {
             try (ResultSet rows = statement.executeQuery()) {
                 List<StoredMessage> messages = new ArrayList<>();
                 while (rows.next()) {
-                    messages.add(read(rows, addresses, false));
+                    UUID mailboxId = UuidColumn.read(rows, "mailbox_id");
+                    messages.add(read(rows, mailboxId, byReader ? rows.getString("mailbox_address") : addresses.get(mailboxId), false));
                 }
                 return messages;
             }
@@ -316,8 +380,12 @@ public class MessageQueries {
 
     static StoredMessage read(ResultSet rows, Map<UUID, String> addresses, boolean withBody) throws SQLException {
         UUID mailboxId = UuidColumn.read(rows, "mailbox_id");
+        return read(rows, mailboxId, addresses.get(mailboxId), withBody);
+    }
+
+    private static StoredMessage read(ResultSet rows, UUID mailboxId, String address, boolean withBody) throws SQLException {
         Timestamp removed = rows.getTimestamp("removed_at");
-        return new StoredMessage(rows.getLong("id"), mailboxId, addresses.get(mailboxId), Folder.of(rows.getString("folder"), rows.getString("folder_path")),
+        return new StoredMessage(rows.getLong("id"), mailboxId, address, Folder.of(rows.getString("folder"), rows.getString("folder_path")),
                 rows.getString("graph_id"), rows.getString("subject"),
                 recipient(rows.getString("from_name"), rows.getString("from_address")),
                 recipient(rows.getString("sender_name"), rows.getString("sender_address")),

@@ -1,0 +1,192 @@
+package com.workestra.sharedmailboxes.messages.control;
+
+import com.workestra.sharedmailboxes.mailboxes.entity.ReadableMailbox;
+import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
+import com.workestra.sharedmailboxes.messages.entity.MailFolderEntry;
+import com.workestra.sharedmailboxes.messages.entity.MessageChange;
+import com.workestra.sharedmailboxes.messages.entity.Recipient;
+import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The inbox of a reader of more mailboxes than a page merges: their access joined in SQL must list exactly what the
+ * mailboxes listed one by one would, with the same ends of access, and nothing of a mailbox they may not read.
+ */
+class ReaderInboxTest {
+
+    static final String WORKSPACE = "w-many";
+    static final String READER = "u-many";
+    static final Instant T0 = Instant.parse("2026-05-01T08:00:00Z");
+    /** The reader's access to box43 ended here: its messages received before stay readable, later ones are not. */
+    static final Instant ENDED = T0.plus(200, ChronoUnit.MINUTES);
+    static final Folder ARCHIVE_OF_ENDED = Folder.of("F-box43", "Archive");
+    static final Folder ARCHIVE_OF_OTHERS = Folder.of("F-box44", "Archive");
+
+    static StoreDatabase database;
+    static final Map<UUID, String> addresses = new HashMap<>();
+
+    @BeforeAll
+    static void start() throws SQLException {
+        database = StoreDatabase.start("reader-inbox");
+        MessageStore store = new MessageStore();
+        try (Connection connection = database.connect()) {
+            for (int n = 1; n <= 45; n++) {
+                String address = String.format("box%02d@acme.test", n);
+                UUID mailbox = database.mailbox(WORKSPACE, address);
+                addresses.put(mailbox, address);
+                if (n <= 43) {
+                    database.grant(mailbox, WORKSPACE, READER);
+                } else if (n == 44) {
+                    database.grant(mailbox, WORKSPACE, "u-other");
+                }
+                List<MessageChange> mail = new ArrayList<>();
+                for (int k = 0; k < 4; k++) {
+                    int minute = n * 3 + k * 50;
+                    mail.add(mail("m-" + n + "-" + k, (n + k) % 3 == 0, minute, k % 2 == 0 ? "invoice " + n + "/" + k : "hello " + n));
+                }
+                store.apply(connection, mailbox, Folder.INBOX, mail, Instant.now(), null);
+                if (n == 43 || n == 44) {
+                    Folder archive = n == 43 ? ARCHIVE_OF_ENDED : ARCHIVE_OF_OTHERS;
+                    MailFolders.listed(connection, mailbox, List.of(new MailFolderEntry(archive.name(), null, null, "Archive", "Archive")),
+                            Instant.now());
+                    store.apply(connection, mailbox, archive, List.of(mail("a-" + n, false, 1, "invoice archived " + n)),
+                            Instant.now(), null);
+                }
+            }
+            try (PreparedStatement ended = connection.prepareStatement("UPDATE mailbox_access SET revoked_at = ? WHERE user_id = ?"
+                    + " AND mailbox_id = (SELECT id FROM mailbox WHERE address = 'box43@acme.test')")) {
+                ended.setTimestamp(1, Timestamp.from(ENDED));
+                ended.setString(2, READER);
+                ended.executeUpdate();
+            }
+            // The reader's access row in another workspace, and one of this workspace naming another workspace's mailbox.
+            UUID elsewhere = database.mailbox("w-else", "box01@acme.test");
+            database.grant(elsewhere, "w-else", READER);
+            UUID foreign = database.mailbox("w-foreign", "foreign@acme.test");
+            database.grant(foreign, WORKSPACE, READER);
+            Folder foreignArchive = Folder.of("F-foreign", "Archive");
+            MailFolders.listed(connection, foreign, List.of(new MailFolderEntry(foreignArchive.name(), null, null, "Archive", "Archive")),
+                    Instant.now());
+            store.apply(connection, elsewhere, Folder.INBOX, List.of(mail("else", false, 500, "invoice elsewhere")), Instant.now(), null);
+            store.apply(connection, foreign, foreignArchive, List.of(mail("foreign", false, 501, "invoice foreign")), Instant.now(), null);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        database.close();
+    }
+
+    static MessageChange mail(String graphId, boolean read, int minute, String subject) {
+        return new MessageChange(graphId, false, "<" + graphId + "@customer.example>", "c-" + graphId, subject,
+                new Recipient("Customer", "customer@example.com"), null, List.of(new Recipient("Support", "support@acme.test")),
+                List.of(), T0.plus(minute, ChronoUnit.MINUTES), read, false, "preview", "text", "body of " + subject, "ck", null);
+    }
+
+    @Test
+    void theReadersPagesAreThoseOfTheirMailboxesListedOneByOne() throws SQLException {
+        try (Connection connection = database.connect()) {
+            List<ReadableMailbox> readable = MessageQueries.readableMailboxes(connection, WORKSPACE, READER);
+            assertEquals(43, readable.size(), "granted in the workspace; not the row naming another workspace's mailbox");
+            Map<UUID, String> listed = new HashMap<>();
+            Map<UUID, Instant> before = new HashMap<>();
+            readable.forEach(mailbox -> {
+                listed.put(mailbox.id(), mailbox.address());
+                if (mailbox.readableBefore() != null) {
+                    before.put(mailbox.id(), mailbox.readableBefore());
+                }
+            });
+            Set<Folder> folders = MailFolders.keysOf(connection, listed.keySet());
+            assertEquals(folders, MailFolders.keysOfReader(connection, WORKSPACE, READER), "the same folders either way");
+            for (boolean unread : new boolean[]{false, true}) {
+                for (String q : new String[]{null, "invoice"}) {
+                    for (int window : new int[]{MessageQueries.SEARCH_WINDOW, 1}) {
+                        List<StoredMessage> expected = walk(connection, (afterAt, afterId) -> new InboxQuery(WORKSPACE, listed.keySet(),
+                                folders, unread, q, false, afterAt, afterId, 8, before), listed, window);
+                        List<StoredMessage> byReader = walk(connection, (afterAt, afterId) -> InboxQuery.ofReader(WORKSPACE, READER,
+                                folders, unread, q, false, afterAt, afterId, 8), Map.of(), window);
+                        String what = "unread " + unread + ", q " + q + ", window " + window;
+                        assertEquals(expected.stream().map(StoredMessage::graphId).toList(),
+                                byReader.stream().map(StoredMessage::graphId).toList(), what);
+                        assertEquals(expected.stream().map(StoredMessage::mailboxAddress).toList(),
+                                byReader.stream().map(StoredMessage::mailboxAddress).toList(), "each tagged with its mailbox: " + what);
+                        assertFalse(expected.isEmpty(), what);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void nothingOfAMailboxTheReaderMayNotReadAndOnlyWhatCameBeforeAnEndedAccess() throws SQLException {
+        try (Connection connection = database.connect()) {
+            Set<Folder> folders = MailFolders.keysOfReader(connection, WORKSPACE, READER);
+            assertTrue(folders.contains(ARCHIVE_OF_ENDED), "the history of an ended access keeps its folders");
+            assertFalse(folders.contains(ARCHIVE_OF_OTHERS), "another person's mailbox's folder");
+            assertFalse(folders.contains(Folder.valueOf("F-foreign")), "another workspace's mailbox's folder");
+            assertTrue(MailFolders.existsForReader(connection, WORKSPACE, READER, ARCHIVE_OF_ENDED));
+            assertFalse(MailFolders.existsForReader(connection, WORKSPACE, READER, ARCHIVE_OF_OTHERS));
+            assertFalse(MailFolders.existsForReader(connection, WORKSPACE, READER, Folder.valueOf("F-foreign")));
+
+            Set<Folder> every = Set.of(Folder.INBOX, Folder.SENT, ARCHIVE_OF_ENDED, ARCHIVE_OF_OTHERS, Folder.valueOf("F-foreign"));
+            for (String q : new String[]{null, "invoice"}) {
+                for (int window : new int[]{MessageQueries.SEARCH_WINDOW, 1}) {
+                    List<StoredMessage> all = walk(connection, (afterAt, afterId) -> InboxQuery.ofReader(WORKSPACE, READER, every,
+                            false, q, false, afterAt, afterId, 10), Map.of(), window);
+                    String what = "q " + q + ", window " + window;
+                    assertTrue(all.stream().noneMatch(m -> m.mailboxAddress().equals("box44@acme.test")
+                            || m.mailboxAddress().equals("box45@acme.test") || m.mailboxAddress().equals("foreign@acme.test")), what);
+                    assertTrue(all.stream().noneMatch(m -> m.graphId().equals("else")), "another workspace: " + what);
+                    List<StoredMessage> ofEnded = all.stream().filter(m -> m.mailboxAddress().equals("box43@acme.test")).toList();
+                    assertFalse(ofEnded.isEmpty(), what);
+                    assertTrue(ofEnded.stream().allMatch(m -> m.receivedAt().isBefore(ENDED)), "only before the end: " + what);
+                    assertTrue(ofEnded.stream().anyMatch(m -> m.graphId().equals("a-43")), "its archive's history: " + what);
+                    long expected = q == null ? 42 * 4 + 2 + 1 : 42 * 2 + 1 + 1;
+                    assertEquals(expected, all.size(), what);
+                }
+            }
+        }
+    }
+
+    interface PageQuery {
+        InboxQuery at(Instant afterAt, Long afterId);
+    }
+
+    /** Every page in turn, by the keyset of the last row of each, as the API walks them. */
+    static List<StoredMessage> walk(Connection connection, PageQuery pages, Map<UUID, String> listed, int window) throws SQLException {
+        List<StoredMessage> all = new ArrayList<>();
+        Instant afterAt = null;
+        Long afterId = null;
+        while (true) {
+            InboxQuery query = pages.at(afterAt, afterId);
+            List<StoredMessage> page = MessageQueries.page(connection, query, listed, MessageQueries.DEFAULT_MERGE_LIMIT, window);
+            all.addAll(page);
+            if (page.size() < query.limit()) {
+                return all;
+            }
+            StoredMessage last = page.get(page.size() - 1);
+            afterAt = last.receivedAt();
+            afterId = last.id();
+        }
+    }
+}
