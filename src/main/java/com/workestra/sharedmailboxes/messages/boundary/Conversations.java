@@ -63,28 +63,35 @@ public class Conversations {
                                  String cursor) {
         ListRequest request = requests.parse(folder, unread, q, limit, cursor);
         int size = request.size();
-        Readable readable = readable(caller);
-        Map<UUID, String> scanned = new LinkedHashMap<>(readable.addresses());
+        // A reader of more mailboxes than a page merges is read with their access rows joined in SQL, as the inbox does.
+        Readable readable = readable(messages.readableMailboxes(caller.workspaceId(), caller.userId(), null,
+                MessageQueries.DEFAULT_MERGE_LIMIT + 1));
+        boolean byReader = readable.addresses().size() > MessageQueries.DEFAULT_MERGE_LIMIT;
+        Readable scanned = readable;
         if (mailbox != null && !mailbox.isBlank()) {
-            String address = Mailbox.normalize(mailbox);
-            scanned.values().removeIf(candidate -> !candidate.equals(address));
+            scanned = readable(messages.readableMailboxes(caller.workspaceId(), caller.userId(), Mailbox.normalize(mailbox),
+                    MessageQueries.DEFAULT_MERGE_LIMIT + 1));
         }
+        boolean scanByReader = byReader && scanned == readable;
         // An unknown folder, or one of a mailbox the caller may not read, is not found (never a hint that it exists).
-        Set<Folder> folders = messages.folders(scanned.keySet(), request.folder());
+        Set<Folder> folders = scanByReader ? messages.readerFolders(caller.workspaceId(), caller.userId(), request.folder())
+                : messages.folders(scanned.addresses().keySet(), request.folder());
         if (folders == null) {
             throw new ServiceException(ProblemCode.NOT_FOUND, "There is no folder " + request.folder() + " for you.");
         }
-        List<ConversationQueries.Position> positions = queries.page(request.query(caller.workspaceId(), scanned.keySet(),
-                folders, false, readable.before()));
+        List<ConversationQueries.Position> positions = queries.page(scanByReader
+                ? request.readerQuery(caller.workspaceId(), caller.userId(), folders, false)
+                : request.query(caller.workspaceId(), scanned.addresses().keySet(), folders, false, scanned.before()));
         String next = null;
         if (positions.size() > size) {
             positions = positions.subList(0, size);
             ConversationQueries.Position last = positions.get(size - 1);
             next = new InboxCursor(last.receivedAt(), last.messageId()).encode();
         }
-        Map<Long, List<StoredMessage>> messages = queries.messages(
-                caller.workspaceId(), positions.stream().map(ConversationQueries.Position::threadId).toList(),
-                readable.addresses(), readable.before());
+        List<Long> threads = positions.stream().map(ConversationQueries.Position::threadId).toList();
+        // Each conversation shows all the caller may read of it, whichever mailbox the filter chose it by.
+        Map<Long, List<StoredMessage>> messages = byReader ? queries.messagesOfReader(caller.workspaceId(), caller.userId(), threads)
+                : queries.messages(caller.workspaceId(), threads, readable.addresses(), readable.before());
         List<ConversationView> items = new ArrayList<>(positions.size());
         for (ConversationQueries.Position position : positions) {
             Conversation conversation = Conversation.of(position.threadId(), messages.getOrDefault(position.threadId(), List.of()));
@@ -125,9 +132,13 @@ public class Conversations {
 
     /** The caller's readable mailboxes and, for those whose access ended, when: as {@link Inbox} reads them. */
     private Readable readable(Caller caller) {
+        return readable(messages.readableMailboxes(caller.workspaceId(), caller.userId()));
+    }
+
+    private static Readable readable(List<ReadableMailbox> mailboxes) {
         Map<UUID, String> addresses = new LinkedHashMap<>();
         Map<UUID, Instant> before = new HashMap<>();
-        for (ReadableMailbox mailbox : messages.readableMailboxes(caller.workspaceId(), caller.userId())) {
+        for (ReadableMailbox mailbox : mailboxes) {
             addresses.put(mailbox.id(), mailbox.address());
             if (mailbox.readableBefore() != null) {
                 before.put(mailbox.id(), mailbox.readableBefore());

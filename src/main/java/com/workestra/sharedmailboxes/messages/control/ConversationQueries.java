@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.messages.control;
 
+import com.workestra.sharedmailboxes.database.control.UuidColumn;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
@@ -51,6 +52,15 @@ public class ConversationQueries {
         }
     }
 
+    /** {@link #messages(String, Collection, Map, Map)} of every mailbox {@code readerId} may read, as their access rows say. */
+    public Map<Long, List<StoredMessage>> messagesOfReader(String workspaceId, String readerId, Collection<Long> threadIds) {
+        try (Connection connection = dataSource.getConnection()) {
+            return messagesOfReader(connection, workspaceId, readerId, threadIds);
+        } catch (SQLException e) {
+            throw new IllegalStateException("conversation read failed", e);
+        }
+    }
+
     public Map<Long, List<StoredMessage>> messages(String workspaceId, Collection<Long> threadIds, Map<UUID, String> addresses,
                                                   Map<UUID, Instant> readableBefore) {
         try (Connection connection = dataSource.getConnection()) {
@@ -71,7 +81,7 @@ public class ConversationQueries {
      */
     static List<Position> page(Connection connection, InboxQuery query, int mergeLimit, int searchWindow) throws SQLException {
         List<Position> page = new ArrayList<>();
-        if (query.mailboxIds().isEmpty() || query.folders().isEmpty()) {
+        if ((query.mailboxIds().isEmpty() && !query.byReader()) || query.folders().isEmpty()) {
             return page;
         }
         Set<Long> seen = new HashSet<>();
@@ -112,11 +122,12 @@ public class ConversationQueries {
     /**
      * The caller's matching messages below a position, newest first: (thread, received_at, id). Up to
      * {@link MessageQueries#DEFAULT_MERGE_LIMIT} mailboxes each (mailbox, folder) is read through its own index range and
-     * merged; beyond, one scan of the workspace's newest messages, as the inbox does.
+     * merged; beyond, and for a reader ({@link InboxQuery#byReader()}), one scan of the workspace's newest messages, as the
+     * inbox does.
      */
     private static List<Position> scan(Connection connection, InboxQuery query, Instant afterAt, Long afterId, int limit)
             throws SQLException {
-        if (query.mailboxIds().size() > MessageQueries.DEFAULT_MERGE_LIMIT) {
+        if (query.byReader() || query.mailboxIds().size() > MessageQueries.DEFAULT_MERGE_LIMIT) {
             return scanWorkspace(connection, query, afterAt, afterId, limit);
         }
         boolean keyset = afterAt != null && afterId != null;
@@ -155,8 +166,10 @@ public class ConversationQueries {
         boolean keyset = afterAt != null && afterId != null;
         List<UUID> ids = new ArrayList<>(query.mailboxIds());
         List<UUID> ended = ids.stream().filter(id -> query.readableBefore(id) != null).toList();
-        String sql = "SELECT COALESCE(m.thread_id, m.id), m.received_at, m.id FROM message m WHERE m.workspace_id = ?"
-                + " AND m.mailbox_id = ANY (?::uuid[]) AND m.folder = ANY (?::text[]) AND m.removed_at IS NULL"
+        String sql = "SELECT COALESCE(m.thread_id, m.id), m.received_at, m.id FROM message m"
+                + (query.byReader() ? READERS_ACCESS + " WHERE m.workspace_id = ?" + READABLE_BY_ACCESS
+                : " WHERE m.workspace_id = ? AND m.mailbox_id = ANY (?::uuid[])")
+                + " AND m.folder = ANY (?::text[]) AND m.removed_at IS NULL"
                 + (ended.isEmpty() ? "" : " AND (m.mailbox_id <> ALL (?::uuid[]) OR m.received_at < (SELECT e.before FROM"
                 + " unnest(?::uuid[], ?::timestamptz[]) AS e(mailbox_id, before) WHERE e.mailbox_id = m.mailbox_id))")
                 + (query.unreadOnly() ? " AND NOT m.is_read" : "")
@@ -164,8 +177,13 @@ public class ConversationQueries {
                 + " ORDER BY m.received_at DESC, m.id DESC LIMIT ?";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int p = 1;
-            statement.setString(p++, query.workspaceId());
-            statement.setArray(p++, connection.createArrayOf("uuid", ids.toArray()));
+            if (query.byReader()) {
+                statement.setString(p++, query.readerId());
+                statement.setString(p++, query.workspaceId());
+            } else {
+                statement.setString(p++, query.workspaceId());
+                statement.setArray(p++, connection.createArrayOf("uuid", ids.toArray()));
+            }
             statement.setArray(p++, connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
             if (!ended.isEmpty()) {
                 statement.setArray(p++, connection.createArrayOf("uuid", ended.toArray()));
@@ -186,6 +204,13 @@ public class ConversationQueries {
             }
         }
     }
+
+    /** How a statement on {@code message m} joins the reader's access rows, as {@code a} (one parameter: the reader). */
+    private static final String READERS_ACCESS = " JOIN mailbox_access a ON a.mailbox_id = m.mailbox_id"
+            + " AND a.workspace_id = m.workspace_id AND a.user_id = ?";
+
+    /** A message the reader may read by their access row {@code a}: received before that access ended, if it did. */
+    private static final String READABLE_BY_ACCESS = " AND (a.revoked_at IS NULL OR m.received_at < a.revoked_at)";
 
     /**
      * The caller's messages that match {@code q} below a position, newest first, at most {@code limit}: (thread,
@@ -217,17 +242,23 @@ public class ConversationQueries {
         }
         SearchClause search = SearchClause.of(query.search());
         String sql = "SELECT DISTINCT m.thread_id FROM message m"
-                + " JOIN unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before) ON b.mailbox_id = m.mailbox_id"
+                + (query.byReader() ? READERS_ACCESS
+                : " JOIN unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before) ON b.mailbox_id = m.mailbox_id")
                 + " WHERE m.workspace_id = ? AND m.thread_id = ANY (?::bigint[]) AND m.folder = ANY (?::text[])"
-                + " AND (b.before IS NULL OR m.received_at < b.before) AND m.removed_at IS NULL"
+                + (query.byReader() ? READABLE_BY_ACCESS : " AND (b.before IS NULL OR m.received_at < b.before)")
+                + " AND m.removed_at IS NULL"
                 + (query.unreadOnly() ? " AND NOT m.is_read" : "")
                 + search.sql()
                 + " AND (m.received_at, m.id) >= (?, ?)";
         List<UUID> ids = new ArrayList<>(query.mailboxIds());
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int p = 1;
-            statement.setArray(p++, connection.createArrayOf("uuid", ids.toArray()));
-            statement.setArray(p++, connection.createArrayOf("timestamptz", befores(ids, query)));
+            if (query.byReader()) {
+                statement.setString(p++, query.readerId());
+            } else {
+                statement.setArray(p++, connection.createArrayOf("uuid", ids.toArray()));
+                statement.setArray(p++, connection.createArrayOf("timestamptz", befores(ids, query)));
+            }
             statement.setString(p++, query.workspaceId());
             statement.setArray(p++, connection.createArrayOf("bigint", candidates.stream().map(Position::threadId).toArray()));
             statement.setArray(p++, connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
@@ -271,6 +302,30 @@ public class ConversationQueries {
                 while (rows.next()) {
                     byThread.computeIfAbsent(rows.getLong("thread_id"), thread -> new ArrayList<>())
                             .add(MessageQueries.read(rows, addresses, false));
+                }
+            }
+        }
+        return byThread;
+    }
+
+    /** {@link #messages(Connection, String, Collection, Map, Map)} of every mailbox the reader's access rows name. */
+    static Map<Long, List<StoredMessage>> messagesOfReader(Connection connection, String workspaceId, String readerId,
+                                                           Collection<Long> threadIds) throws SQLException {
+        Map<Long, List<StoredMessage>> byThread = new LinkedHashMap<>();
+        if (threadIds.isEmpty()) {
+            return byThread;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + MessageQueries.LIST_COLUMNS + ", m.thread_id,"
+                + " b.address AS mailbox_address FROM message m" + READERS_ACCESS + " JOIN mailbox b ON b.id = m.mailbox_id"
+                + " WHERE m.workspace_id = ? AND m.thread_id = ANY (?::bigint[])" + READABLE_BY_ACCESS + " AND m.removed_at IS NULL"
+                + " ORDER BY m.received_at, m.id")) {
+            statement.setString(1, readerId);
+            statement.setString(2, workspaceId);
+            statement.setArray(3, connection.createArrayOf("bigint", threadIds.toArray(Long[]::new)));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    byThread.computeIfAbsent(rows.getLong("thread_id"), thread -> new ArrayList<>())
+                            .add(MessageQueries.read(rows, UuidColumn.read(rows, "mailbox_id"), rows.getString("mailbox_address"), false));
                 }
             }
         }

@@ -383,7 +383,7 @@ public class MessageQueries {
         return read(rows, mailboxId, addresses.get(mailboxId), withBody);
     }
 
-    private static StoredMessage read(ResultSet rows, UUID mailboxId, String address, boolean withBody) throws SQLException {
+    static StoredMessage read(ResultSet rows, UUID mailboxId, String address, boolean withBody) throws SQLException {
         Timestamp removed = rows.getTimestamp("removed_at");
         return new StoredMessage(rows.getLong("id"), mailboxId, address, Folder.of(rows.getString("folder"), rows.getString("folder_path")),
                 rows.getString("graph_id"), rows.getString("subject"),

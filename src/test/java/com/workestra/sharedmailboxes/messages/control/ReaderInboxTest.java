@@ -37,8 +37,8 @@ class ReaderInboxTest {
     static final String WORKSPACE = "w-many";
     static final String READER = "u-many";
     static final Instant T0 = Instant.parse("2026-05-01T08:00:00Z");
-    /** The reader's access to box43 ended here: its messages received before stay readable, later ones are not. */
-    static final Instant ENDED = T0.plus(200, ChronoUnit.MINUTES);
+    /** The reader's access to box43 ended here, inside a conversation: what came before stays readable, later mail not. */
+    static final Instant ENDED = T0.plus(150, ChronoUnit.MINUTES);
     static final Folder ARCHIVE_OF_ENDED = Folder.of("F-box43", "Archive");
     static final Folder ARCHIVE_OF_OTHERS = Folder.of("F-box44", "Archive");
 
@@ -62,14 +62,15 @@ class ReaderInboxTest {
                 List<MessageChange> mail = new ArrayList<>();
                 for (int k = 0; k < 4; k++) {
                     int minute = n * 3 + k * 50;
-                    mail.add(mail("m-" + n + "-" + k, (n + k) % 3 == 0, minute, k % 2 == 0 ? "invoice " + n + "/" + k : "hello " + n));
+                    mail.add(mail("m-" + n + "-" + k, "c-" + n + "-" + k / 2, (n + k) % 3 == 0, minute,
+                            k % 2 == 0 ? "invoice " + n + "/" + k : "hello " + n));
                 }
                 store.apply(connection, mailbox, Folder.INBOX, mail, Instant.now(), null);
                 if (n == 43 || n == 44) {
                     Folder archive = n == 43 ? ARCHIVE_OF_ENDED : ARCHIVE_OF_OTHERS;
                     MailFolders.listed(connection, mailbox, List.of(new MailFolderEntry(archive.name(), null, null, "Archive", "Archive")),
                             Instant.now());
-                    store.apply(connection, mailbox, archive, List.of(mail("a-" + n, false, 1, "invoice archived " + n)),
+                    store.apply(connection, mailbox, archive, List.of(mail("a-" + n, "c-a-" + n, false, 1, "invoice archived " + n)),
                             Instant.now(), null);
                 }
             }
@@ -87,8 +88,8 @@ class ReaderInboxTest {
             Folder foreignArchive = Folder.of("F-foreign", "Archive");
             MailFolders.listed(connection, foreign, List.of(new MailFolderEntry(foreignArchive.name(), null, null, "Archive", "Archive")),
                     Instant.now());
-            store.apply(connection, elsewhere, Folder.INBOX, List.of(mail("else", false, 500, "invoice elsewhere")), Instant.now(), null);
-            store.apply(connection, foreign, foreignArchive, List.of(mail("foreign", false, 501, "invoice foreign")), Instant.now(), null);
+            store.apply(connection, elsewhere, Folder.INBOX, List.of(mail("else", "c-else", false, 500, "invoice elsewhere")), Instant.now(), null);
+            store.apply(connection, foreign, foreignArchive, List.of(mail("foreign", "c-foreign", false, 501, "invoice foreign")), Instant.now(), null);
         }
     }
 
@@ -97,8 +98,8 @@ class ReaderInboxTest {
         database.close();
     }
 
-    static MessageChange mail(String graphId, boolean read, int minute, String subject) {
-        return new MessageChange(graphId, false, "<" + graphId + "@customer.example>", "c-" + graphId, subject,
+    static MessageChange mail(String graphId, String conversationId, boolean read, int minute, String subject) {
+        return new MessageChange(graphId, false, "<" + graphId + "@customer.example>", conversationId, subject,
                 new Recipient("Customer", "customer@example.com"), null, List.of(new Recipient("Support", "support@acme.test")),
                 List.of(), T0.plus(minute, ChronoUnit.MINUTES), read, false, "preview", "text", "body of " + subject, "ck", null);
     }
@@ -161,10 +162,72 @@ class ReaderInboxTest {
                     assertFalse(ofEnded.isEmpty(), what);
                     assertTrue(ofEnded.stream().allMatch(m -> m.receivedAt().isBefore(ENDED)), "only before the end: " + what);
                     assertTrue(ofEnded.stream().anyMatch(m -> m.graphId().equals("a-43")), "its archive's history: " + what);
-                    long expected = q == null ? 42 * 4 + 2 + 1 : 42 * 2 + 1 + 1;
+                    long expected = q == null ? 42 * 4 + 1 + 1 : 42 * 2 + 1 + 1;
                     assertEquals(expected, all.size(), what);
                 }
             }
+        }
+    }
+
+    @Test
+    void theReadersConversationsAreThoseOfTheirMailboxesListedOneByOne() throws SQLException {
+        try (Connection connection = database.connect()) {
+            Map<UUID, String> listed = new HashMap<>();
+            Map<UUID, Instant> before = new HashMap<>();
+            MessageQueries.readableMailboxes(connection, WORKSPACE, READER).forEach(mailbox -> {
+                listed.put(mailbox.id(), mailbox.address());
+                if (mailbox.readableBefore() != null) {
+                    before.put(mailbox.id(), mailbox.readableBefore());
+                }
+            });
+            Set<Folder> folders = MailFolders.keysOfReader(connection, WORKSPACE, READER);
+            for (boolean unread : new boolean[]{false, true}) {
+                for (String q : new String[]{null, "invoice"}) {
+                    for (int window : new int[]{MessageQueries.SEARCH_WINDOW, 1}) {
+                        List<ConversationQueries.Position> expected = conversations(connection, (afterAt, afterId) -> new InboxQuery(
+                                WORKSPACE, listed.keySet(), folders, unread, q, false, afterAt, afterId, 6, before), window);
+                        List<ConversationQueries.Position> byReader = conversations(connection, (afterAt, afterId) ->
+                                InboxQuery.ofReader(WORKSPACE, READER, folders, unread, q, false, afterAt, afterId, 6), window);
+                        String what = "unread " + unread + ", q " + q + ", window " + window;
+                        assertFalse(expected.isEmpty(), what);
+                        assertEquals(expected, byReader, what);
+                        List<Long> threads = expected.stream().map(ConversationQueries.Position::threadId).toList();
+                        assertEquals(shown(ConversationQueries.messages(connection, WORKSPACE, threads, listed, before)),
+                                shown(ConversationQueries.messagesOfReader(connection, WORKSPACE, READER, threads)),
+                                "each conversation's messages and their mailboxes: " + what);
+                    }
+                }
+            }
+            Map<Long, List<StoredMessage>> every = ConversationQueries.messagesOfReader(connection, WORKSPACE, READER,
+                    conversations(connection, (afterAt, afterId) -> InboxQuery.ofReader(WORKSPACE, READER, folders, false, null, false,
+                            afterAt, afterId, 6), MessageQueries.SEARCH_WINDOW).stream().map(ConversationQueries.Position::threadId).toList());
+            assertEquals(42 * 2 + 1 + 1, every.size(), "two conversations a granted mailbox, one of the ended access, its archive's");
+            assertTrue(every.values().stream().flatMap(List::stream).allMatch(m -> m.mailboxAddress().compareTo("box43@acme.test") < 0
+                    || m.mailboxAddress().equals("box43@acme.test") && m.receivedAt().isBefore(ENDED)));
+        }
+    }
+
+    static List<String> shown(Map<Long, List<StoredMessage>> byThread) {
+        List<String> shown = new ArrayList<>();
+        byThread.forEach((thread, messages) -> messages.forEach(m -> shown.add(thread + ":" + m.graphId() + "@" + m.mailboxAddress())));
+        return shown;
+    }
+
+    /** Every page of conversations in turn, by the position of the last of each. */
+    static List<ConversationQueries.Position> conversations(Connection connection, PageQuery pages, int window) throws SQLException {
+        List<ConversationQueries.Position> all = new ArrayList<>();
+        Instant afterAt = null;
+        Long afterId = null;
+        while (true) {
+            InboxQuery query = pages.at(afterAt, afterId);
+            List<ConversationQueries.Position> page = ConversationQueries.page(connection, query, MessageQueries.DEFAULT_MERGE_LIMIT, window);
+            all.addAll(page);
+            if (page.size() < query.limit()) {
+                return all;
+            }
+            ConversationQueries.Position last = page.get(page.size() - 1);
+            afterAt = last.receivedAt();
+            afterId = last.messageId();
         }
     }
 
