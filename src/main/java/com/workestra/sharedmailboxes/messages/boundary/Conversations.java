@@ -121,9 +121,8 @@ public class Conversations {
         } catch (NumberFormatException e) {
             throw notFound(id);
         }
-        Readable readable = readable(caller);
-        Conversation conversation = Conversation.of(thread, queries.messages(caller.workspaceId(), List.of(thread),
-                readable.addresses(), readable.before()).getOrDefault(thread, List.of()));
+        Conversation conversation = Conversation.of(thread, queries.messagesOfReader(caller.workspaceId(), caller.userId(),
+                List.of(thread)).getOrDefault(thread, List.of()));
         if (conversation == null) {
             throw notFound(id);
         }
@@ -131,10 +130,6 @@ public class Conversations {
     }
 
     /** The caller's readable mailboxes and, for those whose access ended, when: as {@link Inbox} reads them. */
-    private Readable readable(Caller caller) {
-        return readable(messages.readableMailboxes(caller.workspaceId(), caller.userId()));
-    }
-
     private static Readable readable(List<ReadableMailbox> mailboxes) {
         Map<UUID, String> addresses = new LinkedHashMap<>();
         Map<UUID, Instant> before = new HashMap<>();

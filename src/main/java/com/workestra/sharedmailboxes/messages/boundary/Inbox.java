@@ -125,8 +125,7 @@ public class Inbox {
         } catch (NumberFormatException e) {
             throw notFound(id);
         }
-        Readable readable = readable(caller);
-        StoredMessage message = queries.find(key, readable.addresses(), readable.before());
+        StoredMessage message = queries.find(key, caller.workspaceId(), caller.userId());
         if (message == null) {
             throw notFound(id);
         }
@@ -153,10 +152,6 @@ public class Inbox {
      * The mailboxes the caller may read: every message while they hold a working connection to it, else those received
      * before their access ended (they disconnected it, or Exchange refused them).
      */
-    private Readable readable(Caller caller) {
-        return readable(queries.readableMailboxes(caller.workspaceId(), caller.userId()));
-    }
-
     private static Readable readable(List<ReadableMailbox> mailboxes) {
         Map<UUID, String> addresses = new LinkedHashMap<>();
         Map<UUID, Instant> before = new HashMap<>();

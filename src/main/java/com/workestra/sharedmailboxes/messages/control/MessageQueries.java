@@ -346,34 +346,28 @@ public class MessageQueries {
         return mailboxIds.stream().map(id -> query.readableBefore(id) == null ? null : Timestamp.from(query.readableBefore(id))).toArray();
     }
 
-    /** One message with its body, if the caller may read it (in one of the mailboxes, received before their access ended). */
-    public StoredMessage find(long id, Map<UUID, String> addresses, Map<UUID, Instant> readableBefore) {
+    /**
+     * One message with its body, if the reader may read it: in a mailbox of the workspace their access rows name, received
+     * before that access ended if it did.
+     */
+    public StoredMessage find(long id, String workspaceId, String readerId) {
         try (Connection connection = dataSource.getConnection()) {
-            return find(connection, id, addresses, readableBefore);
+            return find(connection, id, workspaceId, readerId);
         } catch (SQLException e) {
             throw new IllegalStateException("message read failed", e);
         }
     }
 
-    static StoredMessage find(Connection connection, long id, Map<UUID, String> addresses) throws SQLException {
-        return find(connection, id, addresses, Map.of());
-    }
-
-    static StoredMessage find(Connection connection, long id, Map<UUID, String> addresses, Map<UUID, Instant> readableBefore)
-            throws SQLException {
-        if (addresses.isEmpty()) {
-            return null;
-        }
-        List<UUID> ids = new ArrayList<>(addresses.keySet());
-        try (PreparedStatement statement = connection.prepareStatement("SELECT " + LIST_COLUMNS + ", m.body_type, m.body"
-                + " FROM message m JOIN unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before) ON b.mailbox_id = m.mailbox_id"
-                + " WHERE m.id = ? AND (b.before IS NULL OR m.received_at < b.before)")) {
-            statement.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
-            statement.setArray(2, connection.createArrayOf("timestamptz", ids.stream()
-                    .map(mailbox -> readableBefore.get(mailbox) == null ? null : Timestamp.from(readableBefore.get(mailbox))).toArray()));
-            statement.setLong(3, id);
+    static StoredMessage find(Connection connection, long id, String workspaceId, String readerId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + LIST_COLUMNS + ", m.body_type, m.body,"
+                + " b.address AS mailbox_address FROM message m JOIN mailbox_access a ON a.mailbox_id = m.mailbox_id"
+                + " AND a.workspace_id = m.workspace_id AND a.user_id = ? JOIN mailbox b ON b.id = m.mailbox_id"
+                + " WHERE m.id = ? AND m.workspace_id = ? AND (a.revoked_at IS NULL OR m.received_at < a.revoked_at)")) {
+            statement.setString(1, readerId);
+            statement.setLong(2, id);
+            statement.setString(3, workspaceId);
             try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() ? read(rows, addresses, true) : null;
+                return rows.next() ? read(rows, UuidColumn.read(rows, "mailbox_id"), rows.getString("mailbox_address"), true) : null;
             }
         }
     }

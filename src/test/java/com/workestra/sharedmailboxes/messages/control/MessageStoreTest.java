@@ -12,8 +12,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -144,7 +146,11 @@ class MessageStoreTest {
             assertEquals(List.of("Repeated", "Hello"), visible.stream().map(StoredMessage::subject).toList());
             assertTrue(visible.get(0).isRead(), "the later copy of a repeated item wins");
             assertTrue(visible.get(1).isRead(), "a partial update changes only what it carries");
-            assertEquals("body of Hello", MessageQueries.find(connection, visible.get(1).id(), addresses).body());
+            assertEquals(null, MessageQueries.find(connection, visible.get(1).id(), "w1", "u-reader"), "not granted");
+            database.grant(mailbox, "w1", "u-reader");
+            StoredMessage found = MessageQueries.find(connection, visible.get(1).id(), "w1", "u-reader");
+            assertEquals("body of Hello", found.body());
+            assertEquals("changes@acme.test", found.mailboxAddress());
             assertEquals(3, count(connection, mailbox, "INBOX"), "a partial update of an unknown message creates nothing");
 
             List<StoredMessage> all = MessageQueries.page(connection, query(Set.of(mailbox), false, null, true, null, null, 10), addresses);
@@ -260,8 +266,15 @@ class MessageStoreTest {
                         Set.of(Folder.INBOX, Folder.SENT), false, null, false, null, null, 10, before), addresses, mergeLimit, MessageQueries.SEARCH_WINDOW);
                 assertEquals(List.of("Before"), readable.stream().map(StoredMessage::subject).toList(), "merge limit " + mergeLimit);
             }
-            assertNotNull(MessageQueries.find(connection, all.get(1).id(), addresses, before));
-            assertEquals(null, MessageQueries.find(connection, all.get(0).id(), addresses, before), "received after the end");
+            database.grant(mailbox, "w2", "u-ended");
+            try (PreparedStatement ended = connection.prepareStatement("UPDATE mailbox_access SET revoked_at = ? WHERE mailbox_id = ?")) {
+                ended.setTimestamp(1, Timestamp.from(end));
+                ended.setObject(2, mailbox);
+                ended.executeUpdate();
+            }
+            assertNotNull(MessageQueries.find(connection, all.get(1).id(), "w2", "u-ended"));
+            assertEquals(null, MessageQueries.find(connection, all.get(0).id(), "w2", "u-ended"), "received after the end");
+            assertEquals(null, MessageQueries.find(connection, all.get(1).id(), "w3", "u-ended"), "not in another workspace");
         }
     }
 
