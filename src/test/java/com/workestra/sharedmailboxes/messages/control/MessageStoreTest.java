@@ -247,6 +247,16 @@ class MessageStoreTest {
             assertTrue(MessageQueries.readableMailboxes(connection, "w4", "u1").isEmpty());
             assertFalse(MessageQueries.readableMailboxes(connection, "w3", "u2").iterator().hasNext());
             assertNotNull(readable.get(0).address());
+
+            store.apply(connection, foreign, Folder.INBOX, List.of(message("foreign", "Elsewhere", 1, false)), Instant.now(), null);
+            store.apply(connection, mine, Folder.INBOX, List.of(message("mine", "Here", 1, false)), Instant.now(), null);
+            long foreignId = MessageQueries.page(connection, new InboxQuery("w4", Set.of(foreign), Set.of(Folder.INBOX), false, null,
+                    false, null, null, 1), Map.of()).get(0).id();
+            long mineId = MessageQueries.page(connection, new InboxQuery("w3", Set.of(mine), Set.of(Folder.INBOX), false, null,
+                    false, null, null, 1), Map.of()).get(0).id();
+            assertEquals("Here", MessageQueries.find(connection, mineId, "w3", "u1").subject());
+            assertEquals(null, MessageQueries.find(connection, foreignId, "w3", "u1"), "the row naming another workspace's mailbox");
+            assertEquals(null, MessageQueries.find(connection, foreignId, "w4", "u1"), "no access in that workspace");
         }
     }
 
