@@ -67,12 +67,10 @@ public class Conversations {
         Readable readable = readable(messages.readableMailboxes(caller.workspaceId(), caller.userId(), null,
                 MessageQueries.DEFAULT_MERGE_LIMIT + 1));
         boolean byReader = readable.addresses().size() > MessageQueries.DEFAULT_MERGE_LIMIT;
-        Readable scanned = readable;
-        if (mailbox != null && !mailbox.isBlank()) {
-            scanned = readable(messages.readableMailboxes(caller.workspaceId(), caller.userId(), Mailbox.normalize(mailbox),
-                    MessageQueries.DEFAULT_MERGE_LIMIT + 1));
-        }
-        boolean scanByReader = byReader && scanned == readable;
+        boolean filtered = mailbox != null && !mailbox.isBlank();
+        Readable scanned = filtered ? readable(messages.readableMailboxes(caller.workspaceId(), caller.userId(),
+                Mailbox.normalize(mailbox), MessageQueries.DEFAULT_MERGE_LIMIT + 1)) : readable;
+        boolean scanByReader = byReader && !filtered;
         // An unknown folder, or one of a mailbox the caller may not read, is not found (never a hint that it exists).
         Set<Folder> folders = scanByReader ? messages.readerFolders(caller.workspaceId(), caller.userId(), request.folder())
                 : messages.folders(scanned.addresses().keySet(), request.folder());

@@ -167,7 +167,7 @@ public class ConversationQueries {
         List<UUID> ids = new ArrayList<>(query.mailboxIds());
         List<UUID> ended = ids.stream().filter(id -> query.readableBefore(id) != null).toList();
         String sql = "SELECT COALESCE(m.thread_id, m.id), m.received_at, m.id FROM message m"
-                + (query.byReader() ? READERS_ACCESS + " WHERE m.workspace_id = ?" + READABLE_BY_ACCESS
+                + (query.byReader() ? MessageQueries.READERS_ACCESS + " WHERE m.workspace_id = ?" + MessageQueries.READABLE_BY_ACCESS
                 : " WHERE m.workspace_id = ? AND m.mailbox_id = ANY (?::uuid[])")
                 + " AND m.folder = ANY (?::text[]) AND m.removed_at IS NULL"
                 + (ended.isEmpty() ? "" : " AND (m.mailbox_id <> ALL (?::uuid[]) OR m.received_at < (SELECT e.before FROM"
@@ -205,13 +205,6 @@ public class ConversationQueries {
         }
     }
 
-    /** How a statement on {@code message m} joins the reader's access rows, as {@code a} (one parameter: the reader). */
-    private static final String READERS_ACCESS = " JOIN mailbox_access a ON a.mailbox_id = m.mailbox_id"
-            + " AND a.workspace_id = m.workspace_id AND a.user_id = ?";
-
-    /** A message the reader may read by their access row {@code a}: received before that access ended, if it did. */
-    private static final String READABLE_BY_ACCESS = " AND (a.revoked_at IS NULL OR m.received_at < a.revoked_at)";
-
     /**
      * The caller's messages that match {@code q} below a position, newest first, at most {@code limit}: (thread,
      * received_at, id), found as the inbox finds them.
@@ -242,10 +235,10 @@ public class ConversationQueries {
         }
         SearchClause search = SearchClause.of(query.search());
         String sql = "SELECT DISTINCT m.thread_id FROM message m"
-                + (query.byReader() ? READERS_ACCESS
+                + (query.byReader() ? MessageQueries.READERS_ACCESS
                 : " JOIN unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before) ON b.mailbox_id = m.mailbox_id")
                 + " WHERE m.workspace_id = ? AND m.thread_id = ANY (?::bigint[]) AND m.folder = ANY (?::text[])"
-                + (query.byReader() ? READABLE_BY_ACCESS : " AND (b.before IS NULL OR m.received_at < b.before)")
+                + (query.byReader() ? MessageQueries.READABLE_BY_ACCESS : " AND (b.before IS NULL OR m.received_at < b.before)")
                 + " AND m.removed_at IS NULL"
                 + (query.unreadOnly() ? " AND NOT m.is_read" : "")
                 + search.sql()
@@ -316,8 +309,8 @@ public class ConversationQueries {
             return byThread;
         }
         try (PreparedStatement statement = connection.prepareStatement("SELECT " + MessageQueries.LIST_COLUMNS + ", m.thread_id,"
-                + " b.address AS mailbox_address FROM message m" + READERS_ACCESS + " JOIN mailbox b ON b.id = m.mailbox_id"
-                + " WHERE m.workspace_id = ? AND m.thread_id = ANY (?::bigint[])" + READABLE_BY_ACCESS + " AND m.removed_at IS NULL"
+                + " b.address AS mailbox_address FROM message m" + MessageQueries.READERS_ACCESS + " JOIN mailbox b ON b.id = m.mailbox_id"
+                + " WHERE m.workspace_id = ? AND m.thread_id = ANY (?::bigint[])" + MessageQueries.READABLE_BY_ACCESS + " AND m.removed_at IS NULL"
                 + " ORDER BY m.received_at, m.id")) {
             statement.setString(1, readerId);
             statement.setString(2, workspaceId);

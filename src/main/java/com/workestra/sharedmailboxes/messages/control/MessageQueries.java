@@ -264,9 +264,8 @@ public class MessageQueries {
             parameters.add(query.afterId());
         }
         parameters.add(limit);
-        return new Sql("SELECT m.id, m.received_at FROM message m JOIN mailbox_access a ON a.mailbox_id = m.mailbox_id"
-                + " AND a.workspace_id = m.workspace_id AND a.user_id = ? WHERE m.workspace_id = ? AND m.folder = ANY (?::text[])"
-                + " AND (a.revoked_at IS NULL OR m.received_at < a.revoked_at)" + (keyset ? " AND (m.received_at, m.id) < (?, ?)" : "")
+        return new Sql("SELECT m.id, m.received_at FROM message m" + READERS_ACCESS + " WHERE m.workspace_id = ?"
+                + " AND m.folder = ANY (?::text[])" + READABLE_BY_ACCESS + (keyset ? " AND (m.received_at, m.id) < (?, ?)" : "")
                 + visibility(query) + " ORDER BY m.received_at DESC, m.id DESC LIMIT ?", parameters);
     }
 
@@ -299,6 +298,13 @@ public class MessageQueries {
         return new Sql("WITH matches AS MATERIALIZED (" + matches + ") SELECT id, received_at FROM matches"
                 + " ORDER BY received_at DESC, id DESC LIMIT ?", parameters);
     }
+
+    /** How a statement on {@code message m} joins the reader's access rows, as {@code a} (one parameter: the reader). */
+    static final String READERS_ACCESS = " JOIN mailbox_access a ON a.mailbox_id = m.mailbox_id"
+            + " AND a.workspace_id = m.workspace_id AND a.user_id = ?";
+
+    /** A message the reader may read by their access row {@code a}: received before that access ended, if it did. */
+    static final String READABLE_BY_ACCESS = " AND (a.revoked_at IS NULL OR m.received_at < a.revoked_at)";
 
     /**
      * A message the reader may read, as their access row of its mailbox says (one parameter: the reader): a correlated
@@ -360,9 +366,8 @@ public class MessageQueries {
 
     static StoredMessage find(Connection connection, long id, String workspaceId, String readerId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("SELECT " + LIST_COLUMNS + ", m.body_type, m.body,"
-                + " b.address AS mailbox_address FROM message m JOIN mailbox_access a ON a.mailbox_id = m.mailbox_id"
-                + " AND a.workspace_id = m.workspace_id AND a.user_id = ? JOIN mailbox b ON b.id = m.mailbox_id"
-                + " WHERE m.id = ? AND m.workspace_id = ? AND (a.revoked_at IS NULL OR m.received_at < a.revoked_at)")) {
+                + " b.address AS mailbox_address FROM message m" + READERS_ACCESS + " JOIN mailbox b ON b.id = m.mailbox_id"
+                + " WHERE m.id = ? AND m.workspace_id = ?" + READABLE_BY_ACCESS)) {
             statement.setString(1, readerId);
             statement.setLong(2, id);
             statement.setString(3, workspaceId);
