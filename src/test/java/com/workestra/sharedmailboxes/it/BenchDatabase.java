@@ -1,6 +1,9 @@
 package com.workestra.sharedmailboxes.it;
 
 import com.workestra.sharedmailboxes.localrun.EmbeddedDatabase;
+import com.workestra.sharedmailboxes.messages.control.MessageQueries;
+import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 
@@ -10,11 +13,13 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -36,6 +41,33 @@ final class BenchDatabase {
         Flyway.configure().dataSource("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", EmbeddedDatabase.USER,
                 EmbeddedDatabase.PASSWORD).locations("classpath:db/migration").load().migrate();
         return postgres;
+    }
+
+    /**
+     * A member who reads {@code mailboxes} (granted in mailbox_access), queried as the service queries for them: listed up
+     * to {@link MessageQueries#DEFAULT_MERGE_LIMIT} mailboxes, else by their access rows ({@link InboxQuery#ofReader}).
+     */
+    record Reader(String name, String userId, Map<UUID, String> mailboxes) {
+
+        static Reader granted(Statement sql, String workspace, String name, String userId, Map<UUID, String> mailboxes)
+                throws SQLException {
+            for (UUID mailbox : mailboxes.keySet()) {
+                sql.addBatch("INSERT INTO mailbox_access (mailbox_id, workspace_id, user_id, granted_at) VALUES ('" + mailbox + "', '"
+                        + workspace + "', '" + userId + "', now())");
+            }
+            sql.executeBatch();
+            return new Reader(name, userId, mailboxes);
+        }
+
+        boolean byReader() {
+            return mailboxes.size() > MessageQueries.DEFAULT_MERGE_LIMIT;
+        }
+
+        InboxQuery query(String workspace, boolean unread, String q, Instant afterAt, Long afterId, int limit) {
+            Set<Folder> folders = Set.of(Folder.INBOX, Folder.SENT);
+            return byReader() ? InboxQuery.ofReader(workspace, userId, folders, unread, q, false, afterAt, afterId, limit)
+                    : new InboxQuery(workspace, mailboxes.keySet(), folders, unread, q, false, afterAt, afterId, limit);
+        }
     }
 
     /** {@code count} shared mailboxes box1@acme.test… of the workspace, id 00000000-0000-0000-0000-{i in hex}; by id. */

@@ -35,7 +35,8 @@ import java.util.UUID;
  * (MessageQueries.page, ConversationQueries.page), on {@code search.bench.messages} messages (default 1,000,000) in
  * {@code search.bench.mailboxes} mailboxes (default 1,000) of one workspace, for a rare term (one message of the workspace
  * has it, in its body) and a common one (in about a fifth of the bodies), first page and a deep page, for a caller who
- * reads every mailbox (one scan of the workspace) and one who reads ten (one index range per mailbox, merged); the
+ * reads every mailbox (by their access rows: one scan of the workspace) and one who reads ten (listed: one index range
+ * per mailbox, merged), as the service serves each; the
  * conversations' deep page starts at the same position as the messages' (each generated message is its own thread). Target
  * p95 ≤ 50 ms each. Heap and index sizes are printed. The rows are generated in PostgreSQL directly (this measures the
  * query, not sync; sync's plain-text body is stood in for by the generated text): HTML bodies of four paragraphs of
@@ -136,25 +137,30 @@ class SearchBenchmark {
         Map<UUID, String> ten = new LinkedHashMap<>();
         // The first ten mailboxes by id (the first holds the rare term), not by address: the collation orders box10 before box1.
         all.entrySet().stream().sorted(Map.Entry.comparingByKey()).limit(10).forEach(entry -> ten.put(entry.getKey(), entry.getValue()));
-        for (Map.Entry<String, Map<UUID, String>> caller : Map.of(MAILBOXES + " mailboxes", all, "10 mailboxes", ten)
-                .entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
-            Map<UUID, String> mailboxes = caller.getValue();
+        List<BenchDatabase.Reader> readers;
+        try (Statement sql = connection.createStatement()) {
+            readers = List.of(BenchDatabase.Reader.granted(sql, WORKSPACE, MAILBOXES + " mailboxes", "u-all", all),
+                    BenchDatabase.Reader.granted(sql, WORKSPACE, "10 mailboxes", "u-ten", ten));
+            sql.execute("ANALYZE mailbox_access");
+        }
+        for (BenchDatabase.Reader caller : readers) {
+            Map<UUID, String> mailboxes = caller.mailboxes();
             // Deep page: the position halfway through the common term's matches (at most 20 pages in); for the rare term,
             // the middle of the time line.
             long callerMatches = matches * mailboxes.size() / MAILBOXES;
-            StoredMessage deep = deepPosition(connection, mailboxes, COMMON, (int) Math.max(1, Math.min(20, callerMatches / PAGE / 2)));
+            StoredMessage deep = deepPosition(connection, caller, COMMON, (int) Math.max(1, Math.min(20, callerMatches / PAGE / 2)));
             Instant middle = Instant.parse("2024-01-01T00:00:00Z").plusSeconds(40L * MESSAGES / 2);
             for (String term : List.of(RARE, COMMON)) {
-                text.append(time(connection, "messages, " + caller.getKey() + ", q=" + label(term) + ", first page",
-                        query(mailboxes, term, null, null), mailboxes, false));
-                text.append(time(connection, "messages, " + caller.getKey() + ", q=" + label(term) + ", deep page",
-                        term.equals(RARE) ? query(mailboxes, term, middle, Long.MAX_VALUE)
-                                : query(mailboxes, term, deep.receivedAt(), deep.id()), mailboxes, false));
-                text.append(time(connection, "conversations, " + caller.getKey() + ", q=" + label(term) + ", first page",
-                        query(mailboxes, term, null, null), mailboxes, true));
-                text.append(time(connection, "conversations, " + caller.getKey() + ", q=" + label(term) + ", deep page",
-                        term.equals(RARE) ? query(mailboxes, term, middle, Long.MAX_VALUE)
-                                : query(mailboxes, term, deep.receivedAt(), deep.id()), mailboxes, true));
+                text.append(time(connection, "messages, " + caller.name() + ", q=" + label(term) + ", first page",
+                        query(caller, term, null, null), mailboxes, false));
+                text.append(time(connection, "messages, " + caller.name() + ", q=" + label(term) + ", deep page",
+                        term.equals(RARE) ? query(caller, term, middle, Long.MAX_VALUE)
+                                : query(caller, term, deep.receivedAt(), deep.id()), mailboxes, false));
+                text.append(time(connection, "conversations, " + caller.name() + ", q=" + label(term) + ", first page",
+                        query(caller, term, null, null), mailboxes, true));
+                text.append(time(connection, "conversations, " + caller.name() + ", q=" + label(term) + ", deep page",
+                        term.equals(RARE) ? query(caller, term, middle, Long.MAX_VALUE)
+                                : query(caller, term, deep.receivedAt(), deep.id()), mailboxes, true));
             }
         }
         try (Statement sql = connection.createStatement();
@@ -191,18 +197,16 @@ class SearchBenchmark {
         }
     }
 
-    static InboxQuery query(Map<UUID, String> mailboxes, String term, Instant afterAt, Long afterId) {
-        return new InboxQuery(WORKSPACE, mailboxes.keySet(), Set.of(Folder.INBOX, Folder.SENT), false, term, false, afterAt, afterId,
-                PAGE + 1);
+    static InboxQuery query(BenchDatabase.Reader caller, String term, Instant afterAt, Long afterId) {
+        return caller.query(WORKSPACE, false, term, afterAt, afterId, PAGE + 1);
     }
 
-    static StoredMessage deepPosition(Connection connection, Map<UUID, String> mailboxes, String term, int pages)
+    static StoredMessage deepPosition(Connection connection, BenchDatabase.Reader caller, String term, int pages)
             throws SQLException {
         StoredMessage last = null;
         for (int i = 0; i < pages; i++) {
-            List<StoredMessage> page = MessageQueries.page(connection, new InboxQuery(WORKSPACE, mailboxes.keySet(),
-                    Set.of(Folder.INBOX, Folder.SENT), false, term, false, last == null ? null : last.receivedAt(),
-                    last == null ? null : last.id(), PAGE), mailboxes);
+            List<StoredMessage> page = MessageQueries.page(connection, caller.query(WORKSPACE, false, term,
+                    last == null ? null : last.receivedAt(), last == null ? null : last.id(), PAGE), caller.mailboxes());
             if (page.isEmpty()) {
                 break;
             }

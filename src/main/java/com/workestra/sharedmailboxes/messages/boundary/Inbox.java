@@ -10,8 +10,8 @@ import com.workestra.sharedmailboxes.messages.control.ListRequests.ListRequest;
 import com.workestra.sharedmailboxes.messages.control.MailHtmlSanitiser;
 import com.workestra.sharedmailboxes.messages.control.MessageQueries;
 import com.workestra.sharedmailboxes.messages.entity.Attachment;
+import com.workestra.sharedmailboxes.messages.entity.ListScope;
 import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
-import com.workestra.sharedmailboxes.mailboxes.entity.ReadableMailbox;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
@@ -22,10 +22,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
-import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,20 +56,13 @@ public class Inbox {
         ListRequest request = requests.parse(folder, unread, q, limit, cursor);
         int size = request.size();
         String address = mailbox == null || mailbox.isBlank() ? null : Mailbox.normalize(mailbox);
-        Readable readable = readable(queries.readableMailboxes(caller.workspaceId(), caller.userId(), address,
-                MessageQueries.DEFAULT_MERGE_LIMIT + 1));
-        // A reader of more mailboxes than a page merges reads them in one scan of the workspace, their access joined in
-        // SQL: listing a thousand mailboxes would cost more than the page.
-        boolean byReader = readable.addresses().size() > MessageQueries.DEFAULT_MERGE_LIMIT;
+        ListScope scope = queries.scope(caller.workspaceId(), caller.userId(), address);
         // An unknown folder, or one of a mailbox the caller may not read, is not found (never a hint that it exists).
-        Set<Folder> folders = byReader ? queries.readerFolders(caller.workspaceId(), caller.userId(), request.folder())
-                : queries.folders(readable.addresses().keySet(), request.folder());
+        Set<Folder> folders = queries.folders(scope, request.folder());
         if (folders == null) {
             throw new ServiceException(ProblemCode.NOT_FOUND, "There is no folder " + request.folder() + " for you.");
         }
-        List<StoredMessage> rows = queries.page(byReader ? request.readerQuery(caller.workspaceId(), caller.userId(), folders, includeRemoved)
-                : request.query(caller.workspaceId(), readable.addresses().keySet(), folders, includeRemoved, readable.before()),
-                readable.addresses());
+        List<StoredMessage> rows = queries.page(request.query(scope, folders, includeRemoved), scope.addresses());
         String next = null;
         if (rows.size() > size) {
             rows = rows.subList(0, size);
@@ -146,25 +136,6 @@ public class Inbox {
                         connection.id(), connection.mailbox().displayName() == null ? connection.displayName()
                         : connection.mailbox().displayName()))
                 .toList();
-    }
-
-    /**
-     * The mailboxes the caller may read: every message while they hold a working connection to it, else those received
-     * before their access ended (they disconnected it, or Exchange refused them).
-     */
-    private static Readable readable(List<ReadableMailbox> mailboxes) {
-        Map<UUID, String> addresses = new LinkedHashMap<>();
-        Map<UUID, Instant> before = new HashMap<>();
-        for (ReadableMailbox mailbox : mailboxes) {
-            addresses.put(mailbox.id(), mailbox.address());
-            if (mailbox.readableBefore() != null) {
-                before.put(mailbox.id(), mailbox.readableBefore());
-            }
-        }
-        return new Readable(addresses, before);
-    }
-
-    private record Readable(Map<UUID, String> addresses, Map<UUID, Instant> before) {
     }
 
     private static ServiceException notFound(String id) {

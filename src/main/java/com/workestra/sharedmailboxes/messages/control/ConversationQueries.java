@@ -52,19 +52,10 @@ public class ConversationQueries {
         }
     }
 
-    /** {@link #messages(String, Collection, Map, Map)} of every mailbox {@code readerId} may read, as their access rows say. */
-    public Map<Long, List<StoredMessage>> messagesOfReader(String workspaceId, String readerId, Collection<Long> threadIds) {
+    /** The messages of these threads that {@code readerId} may read, as their access rows say: see {@link #messages(Connection, String, String, Collection)}. */
+    public Map<Long, List<StoredMessage>> messages(String workspaceId, String readerId, Collection<Long> threadIds) {
         try (Connection connection = dataSource.getConnection()) {
-            return messagesOfReader(connection, workspaceId, readerId, threadIds);
-        } catch (SQLException e) {
-            throw new IllegalStateException("conversation read failed", e);
-        }
-    }
-
-    public Map<Long, List<StoredMessage>> messages(String workspaceId, Collection<Long> threadIds, Map<UUID, String> addresses,
-                                                  Map<UUID, Instant> readableBefore) {
-        try (Connection connection = dataSource.getConnection()) {
-            return messages(connection, workspaceId, threadIds, addresses, readableBefore);
+            return messages(connection, workspaceId, readerId, threadIds);
         } catch (SQLException e) {
             throw new IllegalStateException("conversation read failed", e);
         }
@@ -72,14 +63,14 @@ public class ConversationQueries {
 
     /** Up to {@code query.limit()} conversations after the query's position, in order. */
     public static List<Position> page(Connection connection, InboxQuery query) throws SQLException {
-        return page(connection, query, MessageQueries.DEFAULT_MERGE_LIMIT, MessageQueries.SEARCH_WINDOW);
+        return page(connection, query, MessageQueries.SEARCH_WINDOW);
     }
 
     /**
      * With {@code q}, the caller's matching messages are found as the inbox finds them ({@link MessageQueries#searched}: the
      * {@code searchWindow} newest messages first, else the term's matches through the search indexes), a page at a time.
      */
-    static List<Position> page(Connection connection, InboxQuery query, int mergeLimit, int searchWindow) throws SQLException {
+    static List<Position> page(Connection connection, InboxQuery query, int searchWindow) throws SQLException {
         List<Position> page = new ArrayList<>();
         if ((query.mailboxIds().isEmpty() && !query.byReader()) || query.folders().isEmpty()) {
             return page;
@@ -93,7 +84,7 @@ public class ConversationQueries {
         int batch = search.isEmpty() ? Math.max(4 * query.limit(), 50) : query.limit();
         while (page.size() < query.limit()) {
             List<Position> scanned = search.isEmpty() ? scan(connection, query, afterAt, afterId, batch)
-                    : matching(connection, query, search, afterAt, afterId, batch, mergeLimit, searchWindow);
+                    : matching(connection, query, search, afterAt, afterId, batch, searchWindow);
             List<Position> candidates = new ArrayList<>();
             for (Position position : scanned) {
                 if (seen.add(position.threadId())) {
@@ -120,15 +111,14 @@ public class ConversationQueries {
     }
 
     /**
-     * The caller's matching messages below a position, newest first: (thread, received_at, id). Up to
-     * {@link MessageQueries#DEFAULT_MERGE_LIMIT} mailboxes each (mailbox, folder) is read through its own index range and
-     * merged; beyond, and for a reader ({@link InboxQuery#byReader()}), one scan of the workspace's newest messages, as the
-     * inbox does.
+     * The caller's matching messages below a position, newest first: (thread, received_at, id). Each listed (mailbox,
+     * folder) is read through its own index range and merged; for a reader of more mailboxes ({@link InboxQuery#byReader()}),
+     * one scan of the workspace's newest messages with their access joined, as the inbox does.
      */
     private static List<Position> scan(Connection connection, InboxQuery query, Instant afterAt, Long afterId, int limit)
             throws SQLException {
-        if (query.byReader() || query.mailboxIds().size() > MessageQueries.DEFAULT_MERGE_LIMIT) {
-            return scanWorkspace(connection, query, afterAt, afterId, limit);
+        if (query.byReader()) {
+            return scanOfReader(connection, query, afterAt, afterId, limit);
         }
         boolean keyset = afterAt != null && afterId != null;
         String sql = "SELECT x.thread_id, x.received_at, x.id FROM unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before)"
@@ -161,35 +151,20 @@ public class ConversationQueries {
         }
     }
 
-    private static List<Position> scanWorkspace(Connection connection, InboxQuery query, Instant afterAt, Long afterId, int limit)
+    private static List<Position> scanOfReader(Connection connection, InboxQuery query, Instant afterAt, Long afterId, int limit)
             throws SQLException {
         boolean keyset = afterAt != null && afterId != null;
-        List<UUID> ids = new ArrayList<>(query.mailboxIds());
-        List<UUID> ended = ids.stream().filter(id -> query.readableBefore(id) != null).toList();
-        String sql = "SELECT COALESCE(m.thread_id, m.id), m.received_at, m.id FROM message m"
-                + (query.byReader() ? MessageQueries.READERS_ACCESS + " WHERE m.workspace_id = ?" + MessageQueries.READABLE_BY_ACCESS
-                : " WHERE m.workspace_id = ? AND m.mailbox_id = ANY (?::uuid[])")
+        String sql = "SELECT COALESCE(m.thread_id, m.id), m.received_at, m.id FROM message m" + MessageQueries.READERS_ACCESS
+                + " WHERE m.workspace_id = ?" + MessageQueries.READABLE_BY_ACCESS
                 + " AND m.folder = ANY (?::text[]) AND m.removed_at IS NULL"
-                + (ended.isEmpty() ? "" : " AND (m.mailbox_id <> ALL (?::uuid[]) OR m.received_at < (SELECT e.before FROM"
-                + " unnest(?::uuid[], ?::timestamptz[]) AS e(mailbox_id, before) WHERE e.mailbox_id = m.mailbox_id))")
                 + (query.unreadOnly() ? " AND NOT m.is_read" : "")
                 + (keyset ? " AND (m.received_at, m.id) < (?, ?)" : "")
                 + " ORDER BY m.received_at DESC, m.id DESC LIMIT ?";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int p = 1;
-            if (query.byReader()) {
-                statement.setString(p++, query.readerId());
-                statement.setString(p++, query.workspaceId());
-            } else {
-                statement.setString(p++, query.workspaceId());
-                statement.setArray(p++, connection.createArrayOf("uuid", ids.toArray()));
-            }
+            statement.setString(p++, query.readerId());
+            statement.setString(p++, query.workspaceId());
             statement.setArray(p++, connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
-            if (!ended.isEmpty()) {
-                statement.setArray(p++, connection.createArrayOf("uuid", ended.toArray()));
-                statement.setArray(p++, connection.createArrayOf("uuid", ended.toArray()));
-                statement.setArray(p++, connection.createArrayOf("timestamptz", befores(ended, query)));
-            }
             if (keyset) {
                 statement.setTimestamp(p++, Timestamp.from(afterAt));
                 statement.setLong(p++, afterId);
@@ -210,10 +185,10 @@ public class ConversationQueries {
      * received_at, id), found as the inbox finds them.
      */
     private static List<Position> matching(Connection connection, InboxQuery query, SearchClause search, Instant afterAt,
-                                           Long afterId, int limit, int mergeLimit, int searchWindow) throws SQLException {
+                                           Long afterId, int limit, int searchWindow) throws SQLException {
         InboxQuery below = new InboxQuery(query.workspaceId(), query.mailboxIds(), query.folders(), query.unreadOnly(),
                 query.search(), false, afterAt, afterId, limit, query.readableBefore(), query.readerId());
-        return MessageQueries.searched(connection, below, search, mergeLimit, searchWindow, keys -> {
+        return MessageQueries.searched(connection, below, search, searchWindow, keys -> {
             try (PreparedStatement statement = new MessageQueries.Sql("WITH k AS (" + keys.text() + ")"
                     + " SELECT COALESCE(m.thread_id, m.id), k.received_at, k.id FROM k JOIN message m ON m.id = k.id"
                     + " ORDER BY k.received_at DESC, k.id DESC", keys.parameters()).prepare(connection);
@@ -270,40 +245,13 @@ public class ConversationQueries {
     }
 
     /**
-     * The messages of the threads that the caller may read (their mailboxes, before the end of their access), not
-     * removed, oldest first, by thread; a thread with none is absent.
+     * The messages of the threads that the reader may read (in a mailbox of the workspace their access rows name, received
+     * before that access ended if it did), not removed, oldest first, by thread; a thread with none is absent. One way for
+     * every reader and for a single conversation: the threads' messages are found through {@code message_by_thread}, each
+     * one's access row by its key.
      */
-    static Map<Long, List<StoredMessage>> messages(Connection connection, String workspaceId, Collection<Long> threadIds,
-                                                   Map<UUID, String> addresses, Map<UUID, Instant> readableBefore)
-            throws SQLException {
-        Map<Long, List<StoredMessage>> byThread = new LinkedHashMap<>();
-        if (threadIds.isEmpty() || addresses.isEmpty()) {
-            return byThread;
-        }
-        List<UUID> ids = new ArrayList<>(addresses.keySet());
-        try (PreparedStatement statement = connection.prepareStatement("SELECT " + MessageQueries.LIST_COLUMNS + ", m.thread_id"
-                + " FROM message m JOIN unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before) ON b.mailbox_id = m.mailbox_id"
-                + " WHERE m.workspace_id = ? AND m.thread_id = ANY (?::bigint[])"
-                + " AND (b.before IS NULL OR m.received_at < b.before) AND m.removed_at IS NULL"
-                + " ORDER BY m.received_at, m.id")) {
-            statement.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
-            statement.setArray(2, connection.createArrayOf("timestamptz", ids.stream()
-                    .map(mailbox -> readableBefore.get(mailbox) == null ? null : Timestamp.from(readableBefore.get(mailbox))).toArray()));
-            statement.setString(3, workspaceId);
-            statement.setArray(4, connection.createArrayOf("bigint", threadIds.toArray()));
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    byThread.computeIfAbsent(rows.getLong("thread_id"), thread -> new ArrayList<>())
-                            .add(MessageQueries.read(rows, addresses, false));
-                }
-            }
-        }
-        return byThread;
-    }
-
-    /** {@link #messages(Connection, String, Collection, Map, Map)} of every mailbox the reader's access rows name. */
-    static Map<Long, List<StoredMessage>> messagesOfReader(Connection connection, String workspaceId, String readerId,
-                                                           Collection<Long> threadIds) throws SQLException {
+    static Map<Long, List<StoredMessage>> messages(Connection connection, String workspaceId, String readerId,
+                                                   Collection<Long> threadIds) throws SQLException {
         Map<Long, List<StoredMessage>> byThread = new LinkedHashMap<>();
         if (threadIds.isEmpty()) {
             return byThread;

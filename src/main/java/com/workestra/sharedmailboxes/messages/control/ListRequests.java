@@ -2,6 +2,7 @@ package com.workestra.sharedmailboxes.messages.control;
 
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
+import com.workestra.sharedmailboxes.messages.entity.ListScope;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,10 +10,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Instant;
-import java.util.Collection;
-import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * The listing parameters that {@code GET /api/v1/messages} and {@code GET /api/v1/conversations} share (limit, folder,
@@ -30,17 +28,18 @@ public class ListRequests {
      */
     public record ListRequest(String folder, boolean unreadOnly, String search, int size, InboxCursor after) {
 
-        /** The query for this page in these mailboxes' folders; one row more than the page is asked for, to know if more follow. */
-        public InboxQuery query(String workspaceId, Collection<UUID> mailboxIds, Set<Folder> folders, boolean includeRemoved,
-                                Map<UUID, Instant> readableBefore) {
-            return new InboxQuery(workspaceId, mailboxIds, folders, unreadOnly, search, includeRemoved,
-                    after == null ? null : after.receivedAt(), after == null ? null : after.id(), size + 1, readableBefore);
-        }
-
-        /** The same page in every mailbox {@code readerId} may read, as their access rows say ({@link InboxQuery#ofReader}). */
-        public InboxQuery readerQuery(String workspaceId, String readerId, Set<Folder> folders, boolean includeRemoved) {
-            return InboxQuery.ofReader(workspaceId, readerId, folders, unreadOnly, search, includeRemoved,
-                    after == null ? null : after.receivedAt(), after == null ? null : after.id(), size + 1);
+        /**
+         * The query for this page in the scope's mailboxes and these of their folders; one row more than the page is asked
+         * for, to know if more follow.
+         */
+        public InboxQuery query(ListScope scope, Set<Folder> folders, boolean includeRemoved) {
+            Instant afterAt = after == null ? null : after.receivedAt();
+            Long afterId = after == null ? null : after.id();
+            return scope.byReader()
+                    ? InboxQuery.ofReader(scope.workspaceId(), scope.readerId(), folders, unreadOnly, search, includeRemoved, afterAt,
+                    afterId, size + 1)
+                    : new InboxQuery(scope.workspaceId(), scope.addresses().keySet(), folders, unreadOnly, search, includeRemoved,
+                    afterAt, afterId, size + 1, scope.before());
         }
     }
 

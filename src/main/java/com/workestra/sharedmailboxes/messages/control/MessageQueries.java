@@ -3,6 +3,7 @@ package com.workestra.sharedmailboxes.messages.control;
 import com.workestra.sharedmailboxes.database.control.UuidColumn;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
+import com.workestra.sharedmailboxes.messages.entity.ListScope;
 import com.workestra.sharedmailboxes.mailboxes.entity.MailboxKind;
 import com.workestra.sharedmailboxes.mailboxes.entity.ReadableMailbox;
 import com.workestra.sharedmailboxes.messages.entity.Recipient;
@@ -11,7 +12,6 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import javax.sql.DataSource;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,9 +29,10 @@ import java.util.UUID;
 
 /**
  * The inbox: newest first across the mailboxes a user may read, keyset-paginated over (received_at DESC, id DESC).
- * Each (mailbox, folder) is read through its own index range and the small per-mailbox pages are merged, so a page costs
- * the same at any depth and whatever the number of other mailboxes in the workspace. A reader of more mailboxes than
- * that merges ({@link InboxQuery#byReader()}) is served by one scan of the workspace with their access rows joined.
+ * For a reader of up to {@link #DEFAULT_MERGE_LIMIT} mailboxes each (mailbox, folder) is read through its own index range
+ * and the small per-mailbox pages are merged, so a page costs the same at any depth and whatever the number of other
+ * mailboxes in the workspace. A reader of more ({@link ListScope#byReader()}) is served by one scan of the workspace with
+ * their access rows joined: listing a thousand mailboxes would cost more than the page.
  */
 @ApplicationScoped
 public class MessageQueries {
@@ -40,33 +42,58 @@ public class MessageQueries {
             + " m.preview, m.conversation_id, m.internet_message_id, m.removed_at, m.removed_reason, m.moved_to, m.body_names_content_ids,"
             + " (SELECT f.path FROM mail_folder f WHERE f.mailbox_id = m.mailbox_id AND f.folder = m.folder) AS folder_path";
 
-    /** Up to this many readable mailboxes, each is read through its own index range; beyond, one scan across them. */
+    /** Up to this many readable mailboxes, each is read through its own index range; beyond, one scan with their access joined. */
     public static final int DEFAULT_MERGE_LIMIT = 40;
 
-    /** A search looks at this many of the caller's newest messages first (see {@link #page(Connection, InboxQuery, Map, int, int)}). */
+    /** A search looks at this many of the caller's newest messages first (see {@link #page(Connection, InboxQuery, Map, int)}). */
     static final int SEARCH_WINDOW = 1000;
 
     @Resource(lookup = "jdbc/sharedMailboxes")
     DataSource dataSource;
 
+    /** Every mailbox the user may read, by address. */
     public List<ReadableMailbox> readableMailboxes(String workspaceId, String userId) {
-        return readableMailboxes(workspaceId, userId, null, Integer.MAX_VALUE);
-    }
-
-    /** The first {@code limit} of the mailboxes the user may read, by address; only the one at {@code address} unless null. */
-    public List<ReadableMailbox> readableMailboxes(String workspaceId, String userId, String address, int limit) {
         try (Connection connection = dataSource.getConnection()) {
-            return readableMailboxes(connection, workspaceId, userId, address, limit);
+            return readableMailboxes(connection, workspaceId, userId);
         } catch (SQLException e) {
             throw new IllegalStateException("reading mailbox access failed", e);
         }
+    }
+
+    /**
+     * What a listing reads for the user: the mailboxes they may read (only the one at {@code address} unless null), listed
+     * when they are at most {@link #DEFAULT_MERGE_LIMIT}, else by their access rows. At most one row more than that is read.
+     */
+    public ListScope scope(String workspaceId, String userId, String address) {
+        try (Connection connection = dataSource.getConnection()) {
+            return scope(connection, workspaceId, userId, address);
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading mailbox access failed", e);
+        }
+    }
+
+    static ListScope scope(Connection connection, String workspaceId, String userId, String address) throws SQLException {
+        List<ReadableMailbox> mailboxes = readableMailboxes(connection, workspaceId, userId, address, DEFAULT_MERGE_LIMIT + 1);
+        if (mailboxes.size() > DEFAULT_MERGE_LIMIT) {
+            return new ListScope(workspaceId, userId, Map.of(), Map.of(), true);
+        }
+        Map<UUID, String> addresses = new LinkedHashMap<>();
+        Map<UUID, Instant> before = new HashMap<>();
+        for (ReadableMailbox mailbox : mailboxes) {
+            addresses.put(mailbox.id(), mailbox.address());
+            if (mailbox.readableBefore() != null) {
+                before.put(mailbox.id(), mailbox.readableBefore());
+            }
+        }
+        return new ListScope(workspaceId, userId, addresses, before, false);
     }
 
     static List<ReadableMailbox> readableMailboxes(Connection connection, String workspaceId, String userId) throws SQLException {
         return readableMailboxes(connection, workspaceId, userId, null, Integer.MAX_VALUE);
     }
 
-    static List<ReadableMailbox> readableMailboxes(Connection connection, String workspaceId, String userId, String address,
+    /** The first {@code limit} of the mailboxes the user may read, by address; only the one at {@code address} unless null. */
+    private static List<ReadableMailbox> readableMailboxes(Connection connection, String workspaceId, String userId, String address,
                                                    int limit) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT b.id, b.address, b.kind, b.display_name, a.revoked_at FROM mailbox_access a JOIN mailbox b ON b.id = a.mailbox_id"
@@ -93,32 +120,25 @@ public class MessageQueries {
     }
 
     /**
-     * The folders a list reads: every folder holding messages of these mailboxes when {@code apiName} is blank, else the
-     * one it names ({@code inbox}, {@code sent}, a folder id), or null when none of these mailboxes has such a folder.
+     * The folders a list reads: every folder holding messages of the scope's mailboxes when {@code apiName} is blank, else
+     * the one it names ({@code inbox}, {@code sent}, a folder id), or null when none of these mailboxes has such a folder.
      */
-    public Set<Folder> folders(Collection<UUID> mailboxIds, String apiName) {
+    public Set<Folder> folders(ListScope scope, String apiName) {
         try (Connection connection = dataSource.getConnection()) {
-            Folder wanted = Folder.ofApiName(apiName);
-            if (wanted == null) {
-                return MailFolders.keysOf(connection, mailboxIds);
-            }
-            return MailFolders.exists(connection, mailboxIds, wanted) ? Set.of(wanted) : null;
+            return folders(connection, scope, apiName);
         } catch (SQLException e) {
             throw new IllegalStateException("reading mail folders failed", e);
         }
     }
 
-    /** {@link #folders(Collection, String)} of every mailbox {@code readerId} may read in the workspace, as their access rows say. */
-    public Set<Folder> readerFolders(String workspaceId, String readerId, String apiName) {
-        try (Connection connection = dataSource.getConnection()) {
-            Folder wanted = Folder.ofApiName(apiName);
-            if (wanted == null) {
-                return MailFolders.keysOfReader(connection, workspaceId, readerId);
-            }
-            return MailFolders.existsForReader(connection, workspaceId, readerId, wanted) ? Set.of(wanted) : null;
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading mail folders failed", e);
+    static Set<Folder> folders(Connection connection, ListScope scope, String apiName) throws SQLException {
+        Folder wanted = Folder.ofApiName(apiName);
+        if (scope.byReader()) {
+            return wanted == null ? MailFolders.keysOfReader(connection, scope.workspaceId(), scope.readerId())
+                    : MailFolders.existsForReader(connection, scope.workspaceId(), scope.readerId(), wanted) ? Set.of(wanted) : null;
         }
+        return wanted == null ? MailFolders.keysOf(connection, scope.addresses().keySet())
+                : MailFolders.exists(connection, scope.addresses().keySet(), wanted) ? Set.of(wanted) : null;
     }
 
     /** The page's rows, each tagged with its mailbox's address from {@code addresses} (by reader: from the mailbox table). */
@@ -131,12 +151,12 @@ public class MessageQueries {
     }
 
     public static List<StoredMessage> page(Connection connection, InboxQuery query, Map<UUID, String> addresses) throws SQLException {
-        return page(connection, query, addresses, DEFAULT_MERGE_LIMIT, SEARCH_WINDOW);
+        return page(connection, query, addresses, SEARCH_WINDOW);
     }
 
     /**
-     * Finds the page's ids, then reads those rows. Without {@code q}: index-only scans per (mailbox, folder), merged,
-     * when the caller reads up to {@code mergeLimit} mailboxes, else one scan of the newest messages across mailboxes.
+     * Finds the page's ids, then reads those rows. Without {@code q}: index-only scans per (mailbox, folder) of the listed
+     * mailboxes, merged; for a reader of more ({@link InboxQuery#byReader()}), one scan of the workspace's newest messages.
      * <p>
      * With {@code q}, PostgreSQL cannot know how many messages a term matches, and with ORDER BY … LIMIT it walks the
      * newest messages hoping to meet enough matches soon: for a rare term it read every message of the workspace (4 s at
@@ -145,16 +165,16 @@ public class MessageQueries {
      * exact, since every newer message was looked at); when that does not fill the page, among the term's matches
      * found through the search indexes, newest first.
      */
-    static List<StoredMessage> page(Connection connection, InboxQuery query, Map<UUID, String> addresses, int mergeLimit,
-                                    int searchWindow) throws SQLException {
+    static List<StoredMessage> page(Connection connection, InboxQuery query, Map<UUID, String> addresses, int searchWindow)
+            throws SQLException {
         if ((query.mailboxIds().isEmpty() && !query.byReader()) || query.folders().isEmpty()) {
             return List.of();
         }
         SearchClause search = SearchClause.of(query.search());
         if (search.isEmpty()) {
-            return read(connection, query, newest(connection, query, mergeLimit, query.limit()), addresses);
+            return read(connection, query, newest(connection, query, query.limit()), addresses);
         }
-        return searched(connection, query, search, mergeLimit, searchWindow, keys -> read(connection, query, keys, addresses));
+        return searched(connection, query, search, searchWindow, keys -> read(connection, query, keys, addresses));
     }
 
     /** Reads the rows whose keys (id, received_at) a query finds, newest first (the inbox's rows, the conversations' positions). */
@@ -164,13 +184,13 @@ public class MessageQueries {
 
     /**
      * The caller's newest {@code query.limit()} messages that match {@code q} below the query's position, read by
-     * {@code reader}, in two steps (see {@link #page(Connection, InboxQuery, Map, int, int)}): among the caller's
+     * {@code reader}, in two steps (see {@link #page(Connection, InboxQuery, Map, int)}): among the caller's
      * {@code searchWindow} newest messages first, exact when that fills the page; else among the term's matches found
      * through the search indexes. The inbox and the conversations search this one way.
      */
-    static <T> List<T> searched(Connection connection, InboxQuery query, SearchClause search, int mergeLimit, int searchWindow,
+    static <T> List<T> searched(Connection connection, InboxQuery query, SearchClause search, int searchWindow,
                                 KeysReader<T> reader) throws SQLException {
-        Sql window = newest(connection, query, mergeLimit, searchWindow);
+        Sql window = newest(connection, query, searchWindow);
         // In the window's order, so that the words are tested only until the page is full (a common term: a quarter of it).
         Sql inWindow = new Sql("WITH w AS (" + window.text() + ") SELECT m.id, m.received_at FROM w JOIN message m ON m.id = w.id"
                 + " WHERE true" + search.sql() + " ORDER BY w.received_at DESC, w.id DESC LIMIT ?", window.parameters());
@@ -198,54 +218,30 @@ public class MessageQueries {
     }
 
     /** The ids and receive times of the caller's newest messages (without {@code q}), newest first, at most {@code limit}. */
-    private static Sql newest(Connection connection, InboxQuery query, int mergeLimit, int limit) throws SQLException {
+    private static Sql newest(Connection connection, InboxQuery query, int limit) throws SQLException {
         if (query.byReader()) {
             return newestOfReader(connection, query, limit);
         }
-        boolean perMailbox = query.mailboxIds().size() <= mergeLimit;
         List<UUID> ids = new ArrayList<>(query.mailboxIds());
         // Mailboxes whose access ended: only what was received before the end. Usually none, and then the query is the
         // plain one, so the common case keeps its index-only plan.
-        List<UUID> ended = ids.stream().filter(id -> query.readableBefore(id) != null).toList();
-        boolean cutoffs = !ended.isEmpty();
-        StringBuilder keys = new StringBuilder(perMailbox
-                ? "SELECT m.id, m.received_at FROM message m WHERE m.mailbox_id = b.mailbox_id AND m.folder = f.folder"
-                : "SELECT m.id, m.received_at FROM message m WHERE m.workspace_id = ? AND m.mailbox_id = ANY (?::uuid[])"
-                + " AND m.folder = ANY (?::text[])");
-        if (cutoffs) {
-            keys.append(perMailbox ? " AND (b.before IS NULL OR m.received_at < b.before)" : CUTOFFS);
-        }
+        boolean cutoffs = ids.stream().anyMatch(id -> query.readableBefore(id) != null);
         boolean keyset = query.afterReceivedAt() != null && query.afterId() != null;
-        if (keyset) {
-            keys.append(" AND (m.received_at, m.id) < (?, ?)");
-        }
-        keys.append(visibility(query));
-        keys.append(" ORDER BY m.received_at DESC, m.id DESC LIMIT ?");
+        String keys = "SELECT m.id, m.received_at FROM message m WHERE m.mailbox_id = b.mailbox_id AND m.folder = f.folder"
+                + (cutoffs ? " AND (b.before IS NULL OR m.received_at < b.before)" : "")
+                + (keyset ? " AND (m.received_at, m.id) < (?, ?)" : "")
+                + visibility(query) + " ORDER BY m.received_at DESC, m.id DESC LIMIT ?";
         List<Object> parameters = new ArrayList<>();
-        Array mailboxes = connection.createArrayOf("uuid", ids.toArray());
-        Array folders = connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray());
-        if (perMailbox) {
-            parameters.add(mailboxes);
-            if (cutoffs) {
-                parameters.add(connection.createArrayOf("timestamptz", befores(ids, query)));
-            }
-            parameters.add(folders);
-        } else {
-            parameters.add(query.workspaceId());
-            parameters.add(mailboxes);
-            parameters.add(folders);
-            if (cutoffs) {
-                parameters.addAll(cutoffParameters(connection, ended, query));
-            }
+        parameters.add(connection.createArrayOf("uuid", ids.toArray()));
+        if (cutoffs) {
+            parameters.add(connection.createArrayOf("timestamptz", befores(ids, query)));
         }
+        parameters.add(connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
         if (keyset) {
             parameters.add(Timestamp.from(query.afterReceivedAt()));
             parameters.add(query.afterId());
         }
         parameters.add(limit);
-        if (!perMailbox) {
-            return new Sql(keys.toString(), parameters);
-        }
         parameters.add(limit);
         String range = cutoffs ? "unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before)" : "unnest(?::uuid[]) AS b(mailbox_id)";
         return new Sql("SELECT x.id, x.received_at FROM " + range + " CROSS JOIN unnest(?::text[]) AS f(folder)"
@@ -378,11 +374,6 @@ public class MessageQueries {
         }
     }
 
-    static StoredMessage read(ResultSet rows, Map<UUID, String> addresses, boolean withBody) throws SQLException {
-        UUID mailboxId = UuidColumn.read(rows, "mailbox_id");
-        return read(rows, mailboxId, addresses.get(mailboxId), withBody);
-    }
-
     static StoredMessage read(ResultSet rows, UUID mailboxId, String address, boolean withBody) throws SQLException {
         Timestamp removed = rows.getTimestamp("removed_at");
         return new StoredMessage(rows.getLong("id"), mailboxId, address, Folder.of(rows.getString("folder"), rows.getString("folder_path")),
@@ -399,11 +390,5 @@ public class MessageQueries {
 
     private static Recipient recipient(String name, String address) {
         return name == null && address == null ? null : new Recipient(name, address);
-    }
-
-    public static Map<UUID, String> addresses(Collection<ReadableMailbox> mailboxes) {
-        Map<UUID, String> addresses = new HashMap<>();
-        mailboxes.forEach(mailbox -> addresses.put(mailbox.id(), mailbox.address()));
-        return addresses;
     }
 }

@@ -11,7 +11,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -30,6 +32,7 @@ class ConversationQueriesTest {
 
     static StoreDatabase database;
     static final Instant T0 = Instant.parse("2026-04-01T08:00:00Z");
+    static final String READER = "u-reader";
     final MessageStore store = new MessageStore();
 
     @BeforeAll
@@ -55,17 +58,22 @@ class ConversationQueriesTest {
                 limit, before);
     }
 
+    /** The same page for {@link #READER}, by their access rows: one scan of the workspace. */
+    static InboxQuery ofReader(String workspace, boolean unread, Instant afterAt, Long afterId, int limit) {
+        return InboxQuery.ofReader(workspace, READER, Set.of(Folder.INBOX, Folder.SENT), unread, null, false, afterAt, afterId, limit);
+    }
+
     @Test
     void pagesWalkEveryConversationOnceNewestActivityFirst() throws SQLException {
-        walk("w-pages", 0);
+        walk("w-pages", 0, false);
     }
 
     @Test
     void aCallerWhoReadsManyMailboxesIsServedByOneScanOfTheWorkspace() throws SQLException {
-        walk("w-many", MessageQueries.DEFAULT_MERGE_LIMIT);
+        walk("w-many", MessageQueries.DEFAULT_MERGE_LIMIT, true);
     }
 
-    void walk(String workspace, int otherMailboxes) throws SQLException {
+    void walk(String workspace, int otherMailboxes, boolean byReader) throws SQLException {
         UUID support = database.mailbox(workspace, "support@acme.test");
         UUID sales = database.mailbox(workspace, "sales@acme.test");
         Map<UUID, String> mailboxes = new LinkedHashMap<>();
@@ -73,6 +81,9 @@ class ConversationQueriesTest {
         mailboxes.put(sales, "sales@acme.test");
         for (int i = 0; i < otherMailboxes; i++) {
             mailboxes.put(database.mailbox(workspace, "box" + i + "@acme.test"), "box" + i + "@acme.test");
+        }
+        for (UUID mailbox : mailboxes.keySet()) {
+            database.grant(mailbox, workspace, READER);
         }
         // 12 conversations; each has an old message and a newer one, interleaved, so that a conversation's old messages
         // lie below the cursor of the page that listed it.
@@ -91,8 +102,8 @@ class ConversationQueriesTest {
             Instant afterAt = null;
             Long afterId = null;
             for (int pages = 0; pages < 20; pages++) {
-                List<ConversationQueries.Position> page = ConversationQueries.page(connection,
-                        query(workspace, mailboxes, false, afterAt, afterId, 5, Map.of()));
+                List<ConversationQueries.Position> page = ConversationQueries.page(connection, byReader
+                        ? ofReader(workspace, false, afterAt, afterId, 5) : query(workspace, mailboxes, false, afterAt, afterId, 5, Map.of()));
                 page.forEach(position -> {
                     walked.add(position.threadId());
                     activity.add(position.receivedAt());
@@ -109,18 +120,26 @@ class ConversationQueriesTest {
                 assertTrue(!activity.get(i).isAfter(activity.get(i - 1)), "newest activity first: " + activity);
             }
 
-            List<ConversationQueries.Position> unread = ConversationQueries.page(connection,
-                    query(workspace, mailboxes, true, null, null, 50, Map.of()));
+            List<ConversationQueries.Position> unread = ConversationQueries.page(connection, byReader
+                    ? ofReader(workspace, true, null, null, 50) : query(workspace, mailboxes, true, null, null, 50, Map.of()));
             assertEquals(8, unread.size(), "conversations with an unread message (all but c0, c3, c6, c9)");
 
             // Access to sales@ ended before the newer messages arrived: its conversations rank by the old ones.
-            Map<UUID, Instant> before = Map.of(sales, T0.plus(50, ChronoUnit.MINUTES));
-            List<ConversationQueries.Position> ended = ConversationQueries.page(connection,
-                    query(workspace, mailboxes, false, null, null, 50, before));
+            Instant end = T0.plus(50, ChronoUnit.MINUTES);
+            try (PreparedStatement revoke = connection.prepareStatement("UPDATE mailbox_access SET revoked_at = ? WHERE mailbox_id = ?"
+                    + " AND user_id = ?")) {
+                revoke.setTimestamp(1, Timestamp.from(end));
+                revoke.setObject(2, sales);
+                revoke.setString(3, READER);
+                revoke.executeUpdate();
+            }
+            List<ConversationQueries.Position> ended = ConversationQueries.page(connection, byReader
+                    ? ofReader(workspace, false, null, null, 50) : query(workspace, mailboxes, false, null, null, 50, Map.of(sales, end)));
             assertEquals(12, ended.size());
             Set<Long> salesThreads = new HashSet<>();
             ended.subList(6, 12).forEach(position -> salesThreads.add(position.threadId()));
-            Map<Long, List<StoredMessage>> read = ConversationQueries.messages(connection, workspace, salesThreads, mailboxes, before);
+            Map<Long, List<StoredMessage>> read = ConversationQueries.messages(connection, workspace, READER, salesThreads);
+            assertEquals(salesThreads, read.keySet());
             read.values().forEach(messages -> {
                 assertEquals(1, messages.size(), "only what arrived before the access ended");
                 assertTrue(messages.get(0).receivedAt().isBefore(T0.plus(50, ChronoUnit.MINUTES)));

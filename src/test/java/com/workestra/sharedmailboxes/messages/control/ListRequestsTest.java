@@ -2,6 +2,7 @@ package com.workestra.sharedmailboxes.messages.control;
 
 import com.workestra.sharedmailboxes.messages.control.ListRequests.ListRequest;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
+import com.workestra.sharedmailboxes.messages.entity.ListScope;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +12,8 @@ import java.util.Set;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -31,7 +34,8 @@ class ListRequestsTest {
         assertNull(request.folder(), "no folder: every synced folder");
         assertNull(request.search());
         assertNull(request.after());
-        assertEquals(51, request.query("w", Set.of(), Set.of(Folder.INBOX), false, Map.of()).limit(), "one more row tells whether more follow");
+        assertEquals(51, request.query(new ListScope("w", "u", Map.of(), Map.of(), false), Set.of(Folder.INBOX), false).limit(),
+                "one more row tells whether more follow");
     }
 
     @Test
@@ -40,7 +44,9 @@ class ListRequestsTest {
         ListRequest request = requests.parse("sent", true, " invoice 50% ", 10, cursor);
         UUID mailbox = UUID.randomUUID();
         assertEquals("sent", request.folder());
-        var query = request.query("w", Set.of(mailbox), Set.of(Folder.SENT), true, Map.of());
+        Instant ended = Instant.parse("2026-04-01T00:00:00Z");
+        var query = request.query(new ListScope("w", "u", Map.of(mailbox, "support@acme.test"), Map.of(mailbox, ended), false),
+                Set.of(Folder.SENT), true);
         assertEquals(Set.of(Folder.SENT), query.folders());
         assertEquals("invoice 50%", query.search());
         assertEquals(true, query.unreadOnly());
@@ -48,6 +54,17 @@ class ListRequestsTest {
         assertEquals(42L, query.afterId());
         assertEquals(Instant.parse("2026-05-01T08:00:00Z"), query.afterReceivedAt());
         assertEquals(11, query.limit());
+        assertEquals(Set.of(mailbox), Set.copyOf(query.mailboxIds()), "the listed mailboxes");
+        assertEquals(ended, query.readableBefore(mailbox), "with the end of the access");
+        assertFalse(query.byReader());
+
+        var wide = request.query(new ListScope("w", "u", Map.of(), Map.of(), true), Set.of(Folder.SENT), false);
+        assertTrue(wide.byReader(), "a reader of more mailboxes than a page merges: by their access rows");
+        assertEquals("u", wide.readerId());
+        assertEquals("w", wide.workspaceId());
+        assertEquals(42L, wide.afterId());
+        assertEquals("invoice 50%", wide.search());
+        assertEquals(11, wide.limit());
     }
 
     @Test

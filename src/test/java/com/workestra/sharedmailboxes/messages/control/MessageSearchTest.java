@@ -35,11 +35,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The q filter (SearchClause) against a real PostgreSQL with the V19 indexes: words of the body and the subject, parts of
  * names and addresses of sender and recipients, % and _ literal, keyset pages over the matches, for the inbox and the
- * conversations, through both query shapes (per mailbox, and one scan of the workspace).
+ * conversations, through both query shapes (listed mailboxes, each through its own index range; and by the reader's
+ * access rows, one scan of the workspace).
  */
 class MessageSearchTest {
 
     static final String WORKSPACE = "w-search";
+    /** Reads both mailboxes, by their access rows (as a reader of more than a page merges is served). */
+    static final String READER = "u-search";
     static final Instant T0 = Instant.parse("2026-05-01T08:00:00Z");
     static StoreDatabase database;
     static UUID support;
@@ -53,6 +56,8 @@ class MessageSearchTest {
         sales = database.mailbox(WORKSPACE, "sales@acme.test");
         mailboxes.put(support, "support@acme.test");
         mailboxes.put(sales, "sales@acme.test");
+        database.grant(support, WORKSPACE, READER);
+        database.grant(sales, WORKSPACE, READER);
         List<MessageChange> page = new ArrayList<>();
         // A large-ish mailbox: 400 ordinary messages with HTML bodies, 30 of them about an invoice.
         for (int i = 0; i < 400; i++) {
@@ -95,7 +100,14 @@ class MessageSearchTest {
     }
 
     static InboxQuery query(String q, Instant afterAt, Long afterId, int limit) {
-        return new InboxQuery(WORKSPACE, mailboxes.keySet(), Set.of(Folder.INBOX, Folder.SENT), false, q, false, afterAt, afterId, limit);
+        return query(false, q, afterAt, afterId, limit);
+    }
+
+    /** Listed mailboxes (each through its own index range), or {@code byReader}: one scan of the workspace. */
+    static InboxQuery query(boolean byReader, String q, Instant afterAt, Long afterId, int limit) {
+        Set<Folder> folders = Set.of(Folder.INBOX, Folder.SENT);
+        return byReader ? InboxQuery.ofReader(WORKSPACE, READER, folders, false, q, false, afterAt, afterId, limit)
+                : new InboxQuery(WORKSPACE, mailboxes.keySet(), folders, false, q, false, afterAt, afterId, limit);
     }
 
     /**
@@ -105,13 +117,13 @@ class MessageSearchTest {
      */
     static List<String> found(String q) throws SQLException {
         try (Connection connection = database.connect()) {
-            List<String> perMailbox = MessageQueries.page(connection, query(q, null, null, 100), mailboxes, 40,
+            List<String> perMailbox = MessageQueries.page(connection, query(q, null, null, 100), mailboxes,
                     MessageQueries.SEARCH_WINDOW).stream().map(StoredMessage::graphId).toList();
-            for (int mergeLimit : new int[]{40, 0}) {
+            for (boolean byReader : new boolean[]{false, true}) {
                 for (int window : new int[]{MessageQueries.SEARCH_WINDOW, 1}) {
-                    List<String> other = MessageQueries.page(connection, query(q, null, null, 100), mailboxes, mergeLimit, window)
+                    List<String> other = MessageQueries.page(connection, query(byReader, q, null, null, 100), mailboxes, window)
                             .stream().map(StoredMessage::graphId).toList();
-                    assertEquals(perMailbox, other, "every plan answers " + q + " alike (merge limit " + mergeLimit
+                    assertEquals(perMailbox, other, "every plan answers " + q + " alike (by reader " + byReader
                             + ", window " + window + ")");
                 }
             }
@@ -157,14 +169,15 @@ class MessageSearchTest {
     void searchResultsArePagedByTheKeysetWithoutGapsOrRepeats() throws SQLException {
         List<String> all = found("invoice");
         // A window of 50 newest messages fills the first pages of 7 and not the later ones (30 of 400 mention an invoice).
-        for (int[] plan : new int[][]{{40, MessageQueries.SEARCH_WINDOW}, {0, MessageQueries.SEARCH_WINDOW}, {40, 50}, {0, 50}}) {
+        // Each plan: listed (0) or by reader (1), and the search window.
+        for (int[] plan : new int[][]{{0, MessageQueries.SEARCH_WINDOW}, {1, MessageQueries.SEARCH_WINDOW}, {0, 50}, {1, 50}}) {
             List<String> walked = new ArrayList<>();
             Instant afterAt = null;
             Long afterId = null;
             try (Connection connection = database.connect()) {
                 while (true) {
-                    List<StoredMessage> page = MessageQueries.page(connection, query("invoice", afterAt, afterId, 7), mailboxes,
-                            plan[0], plan[1]);
+                    List<StoredMessage> page = MessageQueries.page(connection, query(plan[0] == 1, "invoice", afterAt, afterId, 7),
+                            mailboxes, plan[1]);
                     page.forEach(message -> walked.add(message.graphId()));
                     if (page.size() < 7) {
                         break;
@@ -180,20 +193,20 @@ class MessageSearchTest {
     @Test
     void conversationsAreFoundByTheSameClause() throws SQLException {
         List<Long> newestFirst = null;
-        // As the inbox: per mailbox and one scan of the workspace, the newest messages first (a window of 50 fills the
+        // As the inbox: listed (0) and by reader (1), the newest messages first (a window of 50 fills the
         // first pages of 5 and not the later ones) and straight through the matches (a window of one message).
-        for (int[] plan : new int[][]{{40, MessageQueries.SEARCH_WINDOW}, {0, MessageQueries.SEARCH_WINDOW}, {40, 50}, {0, 1}}) {
+        for (int[] plan : new int[][]{{0, MessageQueries.SEARCH_WINDOW}, {1, MessageQueries.SEARCH_WINDOW}, {0, 50}, {1, 1}}) {
             try (Connection connection = database.connect()) {
-                List<ConversationQueries.Position> rare = ConversationQueries.page(connection, query("zanzibarquux", null, null, 10),
-                        plan[0], plan[1]);
+                List<ConversationQueries.Position> rare = ConversationQueries.page(connection,
+                        query(plan[0] == 1, "zanzibarquux", null, null, 10), plan[1]);
                 assertEquals(1, rare.size());
                 List<Long> threads = new ArrayList<>();
                 Instant afterAt = null;
                 Long afterId = null;
                 int pages = 0;
                 while (true) {
-                    List<ConversationQueries.Position> page = ConversationQueries.page(connection, query("invoice", afterAt, afterId, 5),
-                            plan[0], plan[1]);
+                    List<ConversationQueries.Position> page = ConversationQueries.page(connection,
+                            query(plan[0] == 1, "invoice", afterAt, afterId, 5), plan[1]);
                     page.forEach(position -> assertTrue(!threads.contains(position.threadId()), "listed once"));
                     page.forEach(position -> threads.add(position.threadId()));
                     pages++;

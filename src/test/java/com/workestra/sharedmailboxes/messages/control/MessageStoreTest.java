@@ -190,14 +190,18 @@ class MessageStoreTest {
             store.apply(connection, sales, Folder.SENT, List.of(message("x", "Sent one", 200, true)), Instant.now(), null);
             Map<UUID, String> addresses = Map.of(support, "support@acme.test", sales, "sales@acme.test");
 
-            for (int mergeLimit : new int[]{MessageQueries.DEFAULT_MERGE_LIMIT, 1}) {
+            database.grant(support, "w2", "u-both");
+            database.grant(sales, "w2", "u-both");
+            // Listed, each mailbox through its own index range; and by the reader's access rows, one scan of the workspace.
+            for (boolean byReader : new boolean[]{false, true}) {
                 List<String> walked = new ArrayList<>();
                 Instant afterAt = null;
                 Long afterId = null;
                 for (int page = 0; page < 10; page++) {
-                    List<StoredMessage> rows = MessageQueries.page(connection,
-                            new InboxQuery("w2", addresses.keySet(), Set.of(Folder.INBOX), false, null, false, afterAt, afterId, 7),
-                            addresses, mergeLimit, MessageQueries.SEARCH_WINDOW);
+                    List<StoredMessage> rows = MessageQueries.page(connection, byReader
+                            ? InboxQuery.ofReader("w2", "u-both", Set.of(Folder.INBOX), false, null, false, afterAt, afterId, 7)
+                            : new InboxQuery("w2", addresses.keySet(), Set.of(Folder.INBOX), false, null, false, afterAt, afterId, 7),
+                            addresses);
                     if (rows.isEmpty()) {
                         break;
                     }
@@ -206,12 +210,14 @@ class MessageStoreTest {
                     afterAt = last.receivedAt();
                     afterId = last.id();
                 }
-                assertEquals(60, walked.size(), "merge limit " + mergeLimit);
+                assertEquals(60, walked.size(), "by reader " + byReader);
                 assertEquals(60, new HashSet<>(walked).size());
                 assertEquals("Lead 29", walked.get(0));
                 assertEquals("Invoice 100%_0", walked.get(59));
-                assertEquals(15, MessageQueries.page(connection, query(Set.of(support), true, null, false, null, null, 100),
-                        addresses, mergeLimit, MessageQueries.SEARCH_WINDOW).size());
+                assertEquals(45, MessageQueries.page(connection, byReader
+                        ? InboxQuery.ofReader("w2", "u-both", Set.of(Folder.INBOX, Folder.SENT), true, null, false, null, null, 100)
+                        : query(addresses.keySet(), true, null, false, null, null, 100), addresses).size(),
+                        "15 unread in support@, 30 in sales@ (by reader " + byReader + ")");
             }
 
             List<StoredMessage> both = MessageQueries.page(connection, query(addresses.keySet(), false, null, false, null, null, 3), addresses);
@@ -270,18 +276,18 @@ class MessageStoreTest {
             List<StoredMessage> all = MessageQueries.page(connection, query(Set.of(mailbox), false, null, false, null, null, 10), addresses);
             assertEquals(List.of("After", "Before"), all.stream().map(StoredMessage::subject).toList());
             Instant end = all.get(1).receivedAt().plusSeconds(1);
-            Map<UUID, Instant> before = Map.of(mailbox, end);
-            for (int mergeLimit : new int[]{40, 0}) {
-                List<StoredMessage> readable = MessageQueries.page(connection, new InboxQuery("w2", Set.of(mailbox),
-                        Set.of(Folder.INBOX, Folder.SENT), false, null, false, null, null, 10, before), addresses, mergeLimit, MessageQueries.SEARCH_WINDOW);
-                assertEquals(List.of("Before"), readable.stream().map(StoredMessage::subject).toList(), "merge limit " + mergeLimit);
-            }
             database.grant(mailbox, "w2", "u-ended");
             try (PreparedStatement ended = connection.prepareStatement("UPDATE mailbox_access SET revoked_at = ? WHERE mailbox_id = ?")) {
                 ended.setTimestamp(1, Timestamp.from(end));
                 ended.setObject(2, mailbox);
                 ended.executeUpdate();
             }
+            List<StoredMessage> listed = MessageQueries.page(connection, new InboxQuery("w2", Set.of(mailbox),
+                    Set.of(Folder.INBOX, Folder.SENT), false, null, false, null, null, 10, Map.of(mailbox, end)), addresses);
+            assertEquals(List.of("Before"), listed.stream().map(StoredMessage::subject).toList(), "listed with the end of access");
+            List<StoredMessage> byReader = MessageQueries.page(connection, InboxQuery.ofReader("w2", "u-ended",
+                    Set.of(Folder.INBOX, Folder.SENT), false, null, false, null, null, 10), addresses);
+            assertEquals(List.of("Before"), byReader.stream().map(StoredMessage::subject).toList(), "by the reader's access row");
             assertNotNull(MessageQueries.find(connection, all.get(1).id(), "w2", "u-ended"));
             assertEquals(null, MessageQueries.find(connection, all.get(0).id(), "w2", "u-ended"), "received after the end");
             assertEquals(null, MessageQueries.find(connection, all.get(1).id(), "w3", "u-ended"), "not in another workspace");

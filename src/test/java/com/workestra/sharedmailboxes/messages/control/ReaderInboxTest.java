@@ -3,6 +3,7 @@ package com.workestra.sharedmailboxes.messages.control;
 import com.workestra.sharedmailboxes.mailboxes.entity.ReadableMailbox;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
+import com.workestra.sharedmailboxes.messages.entity.ListScope;
 import com.workestra.sharedmailboxes.messages.entity.MailFolderEntry;
 import com.workestra.sharedmailboxes.messages.entity.MessageChange;
 import com.workestra.sharedmailboxes.messages.entity.Recipient;
@@ -54,6 +55,12 @@ class ReaderInboxTest {
                 String address = String.format("box%02d@acme.test", n);
                 UUID mailbox = database.mailbox(WORKSPACE, address);
                 addresses.put(mailbox, address);
+                if (n <= MessageQueries.DEFAULT_MERGE_LIMIT) {
+                    database.grant(mailbox, WORKSPACE, "u-forty");
+                }
+                if (n <= MessageQueries.DEFAULT_MERGE_LIMIT + 1) {
+                    database.grant(mailbox, WORKSPACE, "u-forty-one");
+                }
                 if (n <= 43) {
                     database.grant(mailbox, WORKSPACE, READER);
                 } else if (n == 44) {
@@ -102,6 +109,34 @@ class ReaderInboxTest {
         return new MessageChange(graphId, false, "<" + graphId + "@customer.example>", conversationId, subject,
                 new Recipient("Customer", "customer@example.com"), null, List.of(new Recipient("Support", "support@acme.test")),
                 List.of(), T0.plus(minute, ChronoUnit.MINUTES), read, false, "preview", "text", "body of " + subject, "ck", null);
+    }
+
+    @Test
+    void upToAPageMergesWorthTheMailboxesAreListedBeyondTheReadersAccessIsJoined() throws SQLException {
+        try (Connection connection = database.connect()) {
+            ListScope forty = MessageQueries.scope(connection, WORKSPACE, "u-forty", null);
+            assertFalse(forty.byReader());
+            assertEquals(MessageQueries.DEFAULT_MERGE_LIMIT, forty.addresses().size());
+            assertEquals("box01@acme.test", forty.addresses().values().iterator().next(), "in address order");
+            ListScope fortyOne = MessageQueries.scope(connection, WORKSPACE, "u-forty-one", null);
+            assertTrue(fortyOne.byReader());
+            assertTrue(fortyOne.addresses().isEmpty(), "none listed");
+
+            ListScope reader = MessageQueries.scope(connection, WORKSPACE, READER, null);
+            assertTrue(reader.byReader());
+            ListScope ended = MessageQueries.scope(connection, WORKSPACE, READER, "box43@acme.test");
+            assertFalse(ended.byReader(), "one mailbox named: listed");
+            assertEquals(List.of("box43@acme.test"), List.copyOf(ended.addresses().values()));
+            assertEquals(List.of(ENDED), List.copyOf(ended.before().values()), "with the end of the access");
+            assertTrue(MessageQueries.scope(connection, WORKSPACE, READER, "box44@acme.test").addresses().isEmpty(),
+                    "another person's mailbox");
+            assertTrue(MessageQueries.scope(connection, WORKSPACE, READER, "foreign@acme.test").addresses().isEmpty(),
+                    "an access row naming another workspace's mailbox");
+            assertEquals(Set.of(Folder.INBOX, Folder.SENT, ARCHIVE_OF_ENDED), MessageQueries.folders(connection, ended, null));
+            assertEquals(Set.of(ARCHIVE_OF_ENDED), MessageQueries.folders(connection, reader, ARCHIVE_OF_ENDED.name()));
+            assertEquals(null, MessageQueries.folders(connection, ended, ARCHIVE_OF_OTHERS.name()), "another mailbox's folder");
+            assertEquals(null, MessageQueries.folders(connection, reader, ARCHIVE_OF_OTHERS.name()), "another person's folder");
+        }
     }
 
     @Test
@@ -192,25 +227,18 @@ class ReaderInboxTest {
                         assertFalse(expected.isEmpty(), what);
                         assertEquals(expected, byReader, what);
                         List<Long> threads = expected.stream().map(ConversationQueries.Position::threadId).toList();
-                        assertEquals(shown(ConversationQueries.messages(connection, WORKSPACE, threads, listed, before)),
-                                shown(ConversationQueries.messagesOfReader(connection, WORKSPACE, READER, threads)),
-                                "each conversation's messages and their mailboxes: " + what);
+                        assertEquals(Set.copyOf(threads), ConversationQueries.messages(connection, WORKSPACE, READER, threads).keySet(),
+                                "each listed conversation has messages the reader may read: " + what);
                     }
                 }
             }
-            Map<Long, List<StoredMessage>> every = ConversationQueries.messagesOfReader(connection, WORKSPACE, READER,
+            Map<Long, List<StoredMessage>> every = ConversationQueries.messages(connection, WORKSPACE, READER,
                     conversations(connection, (afterAt, afterId) -> InboxQuery.ofReader(WORKSPACE, READER, folders, false, null, false,
                             afterAt, afterId, 6), MessageQueries.SEARCH_WINDOW).stream().map(ConversationQueries.Position::threadId).toList());
             assertEquals(42 * 2 + 1 + 1, every.size(), "two conversations a granted mailbox, one of the ended access, its archive's");
             assertTrue(every.values().stream().flatMap(List::stream).allMatch(m -> m.mailboxAddress().compareTo("box43@acme.test") < 0
                     || m.mailboxAddress().equals("box43@acme.test") && m.receivedAt().isBefore(ENDED)));
         }
-    }
-
-    static List<String> shown(Map<Long, List<StoredMessage>> byThread) {
-        List<String> shown = new ArrayList<>();
-        byThread.forEach((thread, messages) -> messages.forEach(m -> shown.add(thread + ":" + m.graphId() + "@" + m.mailboxAddress())));
-        return shown;
     }
 
     /** Every page of conversations in turn, by the position of the last of each. */
@@ -220,7 +248,7 @@ class ReaderInboxTest {
         Long afterId = null;
         while (true) {
             InboxQuery query = pages.at(afterAt, afterId);
-            List<ConversationQueries.Position> page = ConversationQueries.page(connection, query, MessageQueries.DEFAULT_MERGE_LIMIT, window);
+            List<ConversationQueries.Position> page = ConversationQueries.page(connection, query, window);
             all.addAll(page);
             if (page.size() < query.limit()) {
                 return all;
@@ -242,7 +270,7 @@ class ReaderInboxTest {
         Long afterId = null;
         while (true) {
             InboxQuery query = pages.at(afterAt, afterId);
-            List<StoredMessage> page = MessageQueries.page(connection, query, listed, MessageQueries.DEFAULT_MERGE_LIMIT, window);
+            List<StoredMessage> page = MessageQueries.page(connection, query, listed, window);
             all.addAll(page);
             if (page.size() < query.limit()) {
                 return all;
