@@ -5,6 +5,12 @@ import com.workestra.sharedmailboxes.it.TestWorkspace.Person;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import static com.workestra.sharedmailboxes.it.MailFlowsIT.awaitCurrent;
@@ -55,6 +61,57 @@ class ExchangeGateIT extends ServiceIT {
         assertEquals(200, bob.api().patch("/api/v1/messages/" + lateId, "{\"isRead\":true}").status());
         assertEquals(404, alice.api().get("/api/v1/messages/" + lateId).status());
         assertEquals(0, firstPage(alice, "unread=false&q=" + encode("Arrived after alice left")).get("items").size());
+    }
+
+    /**
+     * A reader of more mailboxes than a page merges (41) is served with their access joined in SQL rather than listed
+     * mailbox by mailbox: the same rule holds through every request that lists or reads, and the same addresses show.
+     */
+    @Test
+    void aPersonWhoReadsFortyOneMailboxesSeesAllOfThemAndAfterDisconnectingOneNothingDeliveredToItAfterwards() {
+        Person alice = workspace.person("alice");
+        Person bob = workspace.person("bob");
+        UUID alicePersonal = alice.connect();
+        List<String> addresses = new ArrayList<>();
+        Map<String, UUID> connections = new LinkedHashMap<>();
+        for (int n = 1; n <= 41; n++) {
+            String address = workspace.sharedMailbox(String.format("team%02d", n));
+            addresses.add(address);
+            workspace.tenant.seedMessages(address, "inbox", 1);
+            workspace.tenant.grantFullAccess(address, alice.microsoft().upn());
+            connections.put(address, alice.addSharedOk(alicePersonal, address));
+        }
+        String support = addresses.get(0);
+        workspace.tenant.grantFullAccess(support, bob.microsoft().upn());
+        UUID bobShared = bob.addSharedOk(bob.connect(), support);
+        connections.forEach((address, connection) -> awaitCurrent(alice, connection));
+        awaitCurrent(bob, bobShared);
+
+        JsonNode all = firstPage(alice, "folder=inbox&limit=100");
+        Set<String> shown = new HashSet<>(all.get("items").findValuesAsText("mailbox"));
+        assertEquals(new HashSet<>(addresses), shown, "a message of each of the 41 mailboxes, each tagged with its address");
+        String before = all.get("items").get(all.get("items").size() - 1).get("id").asText();
+
+        assertEquals(204, alice.api().delete("/api/v1/outlook/connections/" + connections.get(support)).status());
+        workspace.tenant.deliver(support, "customer@example.com", "Arrived after alice left", "Hello support");
+        syncNow(bob, bobShared);
+        String lateId = awaitMessage(bob, "q=" + encode("Arrived after alice left"), message -> true).get("id").asText();
+        String lateThread = Await.until("bob sees its conversation", () -> ConversationsIT.conversations(bob,
+                "q=" + encode("Arrived after alice left")), page -> page.get("items").size() == 1, WAIT).get("items").get(0)
+                .get("id").asText();
+
+        JsonNode after = firstPage(alice, "limit=100");
+        assertFalse(after.get("items").findValuesAsText("id").contains(lateId), "the inbox across every mailbox");
+        assertEquals(41, after.get("items").size(), "what arrived before stays readable, support@'s included");
+        assertEquals(0, firstPage(alice, "q=" + encode("Arrived after alice left")).get("items").size(), "the search");
+        assertEquals(0, firstPage(alice, "unread=true&q=" + encode("Arrived after alice left")).get("items").size());
+        assertEquals(404, alice.api().get("/api/v1/messages/" + lateId).status());
+        assertEquals(200, alice.api().get("/api/v1/messages/" + before).status(), "a message of before, read by id");
+        JsonNode threads = ConversationsIT.conversations(alice, "limit=100");
+        assertEquals(41, threads.get("items").size(), "one conversation a mailbox, none of the late mail");
+        threads.get("items").forEach(thread -> assertFalse(thread.get("preview").asText().startsWith("Hello support"),
+                thread.toString()));
+        assertEquals(404, alice.api().get("/api/v1/conversations/" + lateThread).status());
     }
 
     @Test
