@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.messages.control;
 
+import com.workestra.sharedmailboxes.mailboxes.control.Mailboxes;
 import com.workestra.sharedmailboxes.messages.entity.Conversation;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
@@ -11,9 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -126,13 +125,7 @@ class ConversationQueriesTest {
 
             // Access to sales@ ended before the newer messages arrived: its conversations rank by the old ones.
             Instant end = T0.plus(50, ChronoUnit.MINUTES);
-            try (PreparedStatement revoke = connection.prepareStatement("UPDATE mailbox_access SET revoked_at = ? WHERE mailbox_id = ?"
-                    + " AND user_id = ?")) {
-                revoke.setTimestamp(1, Timestamp.from(end));
-                revoke.setObject(2, sales);
-                revoke.setString(3, READER);
-                revoke.executeUpdate();
-            }
+            Mailboxes.endReadingThrough(connection, sales, READER, end);
             List<ConversationQueries.Position> ended = ConversationQueries.page(connection, byReader
                     ? ofReader(workspace, false, null, null, 50) : query(workspace, mailboxes, false, null, null, 50, Map.of(sales, end)));
             assertEquals(12, ended.size());

@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.messages.control;
 
+import com.workestra.sharedmailboxes.mailboxes.control.Mailboxes;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
 import com.workestra.sharedmailboxes.messages.entity.MessageChange;
@@ -12,10 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -245,7 +244,7 @@ class MessageStoreTest {
         database.grant(ended, "w3", "u1");
         database.grant(foreign, "w3", "u1"); // a row pointing at another workspace's mailbox must not leak it
         try (Connection connection = database.connect()) {
-            connection.createStatement().executeUpdate("UPDATE mailbox_access SET revoked_at = now() WHERE mailbox_id = '" + ended + "'");
+            Mailboxes.endReadingThrough(connection, ended, "u1", Instant.now());
             List<ReadableMailbox> readable = MessageQueries.readableMailboxes(connection, "w3", "u1");
             assertEquals(List.of(ended, mine), readable.stream().map(ReadableMailbox::id).toList());
             assertNotNull(readable.get(0).readableBefore(), "ended access: only what was received before");
@@ -277,11 +276,7 @@ class MessageStoreTest {
             assertEquals(List.of("After", "Before"), all.stream().map(StoredMessage::subject).toList());
             Instant end = all.get(1).receivedAt().plusSeconds(1);
             database.grant(mailbox, "w2", "u-ended");
-            try (PreparedStatement ended = connection.prepareStatement("UPDATE mailbox_access SET revoked_at = ? WHERE mailbox_id = ?")) {
-                ended.setTimestamp(1, Timestamp.from(end));
-                ended.setObject(2, mailbox);
-                ended.executeUpdate();
-            }
+            Mailboxes.endReadingThrough(connection, mailbox, "u-ended", end);
             List<StoredMessage> listed = MessageQueries.page(connection, new InboxQuery("w2", Set.of(mailbox),
                     Set.of(Folder.INBOX, Folder.SENT), false, null, false, null, null, 10, Map.of(mailbox, end)), addresses);
             assertEquals(List.of("Before"), listed.stream().map(StoredMessage::subject).toList(), "listed with the end of access");

@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.messages.control;
 
+import com.workestra.sharedmailboxes.mailboxes.control.Mailboxes;
 import com.workestra.sharedmailboxes.mailboxes.entity.ReadableMailbox;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
@@ -13,9 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -63,6 +62,9 @@ class ReaderInboxTest {
                 }
                 if (n <= 43) {
                     database.grant(mailbox, WORKSPACE, READER);
+                }
+                if (n == 43) {
+                    Mailboxes.endReadingThrough(connection, mailbox, READER, ENDED);
                 } else if (n == 44) {
                     database.grant(mailbox, WORKSPACE, "u-other");
                 }
@@ -80,12 +82,6 @@ class ReaderInboxTest {
                     store.apply(connection, mailbox, archive, List.of(mail("a-" + n, "c-a-" + n, false, 1, "invoice archived " + n)),
                             Instant.now(), null);
                 }
-            }
-            try (PreparedStatement ended = connection.prepareStatement("UPDATE mailbox_access SET revoked_at = ? WHERE user_id = ?"
-                    + " AND mailbox_id = (SELECT id FROM mailbox WHERE address = 'box43@acme.test')")) {
-                ended.setTimestamp(1, Timestamp.from(ENDED));
-                ended.setString(2, READER);
-                ended.executeUpdate();
             }
             // The reader's access row in another workspace, and one of this workspace naming another workspace's mailbox.
             UUID elsewhere = database.mailbox("w-else", "box01@acme.test");
