@@ -4,6 +4,7 @@ import com.workestra.sharedmailboxes.localrun.EmbeddedDatabase;
 import com.workestra.sharedmailboxes.messages.control.MessageQueries;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
+import com.workestra.sharedmailboxes.messages.entity.ListScope;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 
@@ -44,10 +45,11 @@ final class BenchDatabase {
     }
 
     /**
-     * A member who reads {@code mailboxes} (granted in mailbox_access), queried as the service queries for them: listed up
-     * to {@link MessageQueries#DEFAULT_MERGE_LIMIT} mailboxes, else by their access rows ({@link InboxQuery#ofReader}).
+     * A member who reads {@code mailboxes} (granted in mailbox_access), queried as the service queries for them, in the
+     * scope {@link MessageQueries#scope} gives: listed up to {@link MessageQueries#DEFAULT_MERGE_LIMIT} mailboxes, else by
+     * their access rows.
      */
-    record Reader(String name, String userId, Map<UUID, String> mailboxes) {
+    record Reader(String name, Map<UUID, String> mailboxes, ListScope scope) {
 
         static Reader granted(Statement sql, String workspace, String name, String userId, Map<UUID, String> mailboxes)
                 throws SQLException {
@@ -56,17 +58,11 @@ final class BenchDatabase {
                         + workspace + "', '" + userId + "', now())");
             }
             sql.executeBatch();
-            return new Reader(name, userId, mailboxes);
+            return new Reader(name, mailboxes, MessageQueries.scope(sql.getConnection(), workspace, userId, null));
         }
 
-        boolean byReader() {
-            return mailboxes.size() > MessageQueries.DEFAULT_MERGE_LIMIT;
-        }
-
-        InboxQuery query(String workspace, boolean unread, String q, Instant afterAt, Long afterId, int limit) {
-            Set<Folder> folders = Set.of(Folder.INBOX, Folder.SENT);
-            return byReader() ? InboxQuery.ofReader(workspace, userId, folders, unread, q, false, afterAt, afterId, limit)
-                    : new InboxQuery(workspace, mailboxes.keySet(), folders, unread, q, false, afterAt, afterId, limit);
+        InboxQuery query(boolean unread, String q, Instant afterAt, Long afterId, int limit) {
+            return new InboxQuery(scope, Set.of(Folder.INBOX, Folder.SENT), unread, q, false, afterAt, afterId, limit);
         }
     }
 

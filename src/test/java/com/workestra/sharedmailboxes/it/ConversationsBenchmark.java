@@ -1,7 +1,6 @@
 package com.workestra.sharedmailboxes.it;
 
 import com.workestra.sharedmailboxes.messages.control.ConversationQueries;
-import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
@@ -22,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -201,14 +199,14 @@ class ConversationsBenchmark {
     }
 
     static InboxQuery query(BenchDatabase.Reader reader, boolean unread, ConversationQueries.Position after) {
-        return reader.query(WORKSPACE, unread, null, after == null ? null : after.receivedAt(), after == null ? null : after.messageId(),
+        return reader.query(unread, null, after == null ? null : after.receivedAt(), after == null ? null : after.messageId(),
                 PAGE + 1);
     }
 
     static ConversationQueries.Position deepPosition(Connection connection, BenchDatabase.Reader reader, int pages) throws SQLException {
         ConversationQueries.Position last = null;
         for (int i = 0; i < pages; i++) {
-            List<ConversationQueries.Position> page = ConversationQueries.page(connection, reader.query(WORKSPACE, false, null,
+            List<ConversationQueries.Position> page = ConversationQueries.page(connection, reader.query(false, null,
                     last == null ? null : last.receivedAt(), last == null ? null : last.messageId(), PAGE));
             if (page.isEmpty()) {
                 break;
@@ -238,7 +236,7 @@ class ConversationsBenchmark {
                 Connection noticed = SearchBenchmark.printingNotices(connection, "plan of " + name);
                 List<Long> threads = ConversationQueries.page(noticed, query).stream().limit(PAGE)
                         .map(ConversationQueries.Position::threadId).toList();
-                messages.invoke(null, noticed, WORKSPACE, reader.userId(), threads);
+                messages.invoke(null, noticed, WORKSPACE, reader.scope().readerId(), threads);
                 sql.execute("SET auto_explain.log_min_duration = -1");
             }
         }
@@ -247,7 +245,7 @@ class ConversationsBenchmark {
             List<ConversationQueries.Position> positions = ConversationQueries.page(connection, query);
             long paged = System.nanoTime();
             List<Long> threads = positions.stream().limit(PAGE).map(ConversationQueries.Position::threadId).toList();
-            Map<?, ?> byThread = (Map<?, ?>) messages.invoke(null, connection, WORKSPACE, reader.userId(), threads);
+            Map<?, ?> byThread = (Map<?, ?>) messages.invoke(null, connection, WORKSPACE, reader.scope().readerId(), threads);
             if (i >= 0) {
                 micros[i] = (System.nanoTime() - started) / 1000;
                 pageMicros[i] = (paged - started) / 1000;

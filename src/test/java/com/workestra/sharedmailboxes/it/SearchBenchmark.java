@@ -2,7 +2,6 @@ package com.workestra.sharedmailboxes.it;
 
 import com.workestra.sharedmailboxes.messages.control.ConversationQueries;
 import com.workestra.sharedmailboxes.messages.control.MessageQueries;
-import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -27,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -144,23 +142,22 @@ class SearchBenchmark {
             sql.execute("ANALYZE mailbox_access");
         }
         for (BenchDatabase.Reader caller : readers) {
-            Map<UUID, String> mailboxes = caller.mailboxes();
             // Deep page: the position halfway through the common term's matches (at most 20 pages in); for the rare term,
             // the middle of the time line.
-            long callerMatches = matches * mailboxes.size() / MAILBOXES;
+            long callerMatches = matches * caller.mailboxes().size() / MAILBOXES;
             StoredMessage deep = deepPosition(connection, caller, COMMON, (int) Math.max(1, Math.min(20, callerMatches / PAGE / 2)));
             Instant middle = Instant.parse("2024-01-01T00:00:00Z").plusSeconds(40L * MESSAGES / 2);
             for (String term : List.of(RARE, COMMON)) {
                 text.append(time(connection, "messages, " + caller.name() + ", q=" + label(term) + ", first page",
-                        query(caller, term, null, null), mailboxes, false));
+                        query(caller, term, null, null), false));
                 text.append(time(connection, "messages, " + caller.name() + ", q=" + label(term) + ", deep page",
                         term.equals(RARE) ? query(caller, term, middle, Long.MAX_VALUE)
-                                : query(caller, term, deep.receivedAt(), deep.id()), mailboxes, false));
+                                : query(caller, term, deep.receivedAt(), deep.id()), false));
                 text.append(time(connection, "conversations, " + caller.name() + ", q=" + label(term) + ", first page",
-                        query(caller, term, null, null), mailboxes, true));
+                        query(caller, term, null, null), true));
                 text.append(time(connection, "conversations, " + caller.name() + ", q=" + label(term) + ", deep page",
                         term.equals(RARE) ? query(caller, term, middle, Long.MAX_VALUE)
-                                : query(caller, term, deep.receivedAt(), deep.id()), mailboxes, true));
+                                : query(caller, term, deep.receivedAt(), deep.id()), true));
             }
         }
         try (Statement sql = connection.createStatement();
@@ -198,15 +195,15 @@ class SearchBenchmark {
     }
 
     static InboxQuery query(BenchDatabase.Reader caller, String term, Instant afterAt, Long afterId) {
-        return caller.query(WORKSPACE, false, term, afterAt, afterId, PAGE + 1);
+        return caller.query(false, term, afterAt, afterId, PAGE + 1);
     }
 
     static StoredMessage deepPosition(Connection connection, BenchDatabase.Reader caller, String term, int pages)
             throws SQLException {
         StoredMessage last = null;
         for (int i = 0; i < pages; i++) {
-            List<StoredMessage> page = MessageQueries.page(connection, caller.query(WORKSPACE, false, term,
-                    last == null ? null : last.receivedAt(), last == null ? null : last.id(), PAGE), caller.mailboxes());
+            List<StoredMessage> page = MessageQueries.page(connection, caller.query(false, term,
+                    last == null ? null : last.receivedAt(), last == null ? null : last.id(), PAGE));
             if (page.isEmpty()) {
                 break;
             }
@@ -215,7 +212,7 @@ class SearchBenchmark {
         return last;
     }
 
-    static String time(Connection connection, String name, InboxQuery query, Map<UUID, String> mailboxes, boolean conversations)
+    static String time(Connection connection, String name, InboxQuery query, boolean conversations)
             throws SQLException {
         long[] micros = new long[RUNS];
         int rows = 0;
@@ -231,14 +228,14 @@ class SearchBenchmark {
                 if (conversations) {
                     ConversationQueries.page(noticed, query);
                 } else {
-                    MessageQueries.page(noticed, query, mailboxes);
+                    MessageQueries.page(noticed, query);
                 }
                 sql.execute("SET auto_explain.log_min_duration = -1");
             }
         }
         for (int i = -10; i < RUNS; i++) {
             long started = System.nanoTime();
-            rows = conversations ? ConversationQueries.page(connection, query).size() : MessageQueries.page(connection, query, mailboxes).size();
+            rows = conversations ? ConversationQueries.page(connection, query).size() : MessageQueries.page(connection, query).size();
             if (i >= 0) {
                 micros[i] = (System.nanoTime() - started) / 1000;
             }

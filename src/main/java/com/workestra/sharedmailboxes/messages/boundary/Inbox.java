@@ -9,7 +9,6 @@ import com.workestra.sharedmailboxes.messages.control.ListRequests;
 import com.workestra.sharedmailboxes.messages.control.ListRequests.ListRequest;
 import com.workestra.sharedmailboxes.messages.control.MailHtmlSanitiser;
 import com.workestra.sharedmailboxes.messages.control.MessageQueries;
-import com.workestra.sharedmailboxes.messages.entity.Attachment;
 import com.workestra.sharedmailboxes.messages.entity.ListScope;
 import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
@@ -62,7 +61,7 @@ public class Inbox {
         if (folders == null) {
             throw new ServiceException(ProblemCode.NOT_FOUND, "There is no folder " + request.folder() + " for you.");
         }
-        List<StoredMessage> rows = queries.page(request.query(scope, folders, includeRemoved), scope.addresses());
+        List<StoredMessage> rows = queries.page(request.query(scope, folders, includeRemoved));
         String next = null;
         if (rows.size() > size) {
             rows = rows.subList(0, size);

@@ -72,7 +72,7 @@ public class ConversationQueries {
      */
     static List<Position> page(Connection connection, InboxQuery query, int searchWindow) throws SQLException {
         List<Position> page = new ArrayList<>();
-        if ((query.mailboxIds().isEmpty() && !query.byReader()) || query.folders().isEmpty()) {
+        if ((query.scope().mailboxIds().isEmpty() && !query.scope().byReader()) || query.folders().isEmpty()) {
             return page;
         }
         Set<Long> seen = new HashSet<>();
@@ -112,12 +112,12 @@ public class ConversationQueries {
 
     /**
      * The caller's matching messages below a position, newest first: (thread, received_at, id). Each listed (mailbox,
-     * folder) is read through its own index range and merged; for a reader of more mailboxes ({@link InboxQuery#byReader()}),
+     * folder) is read through its own index range and merged; for a reader of more mailboxes ({@code ListScope.byReader()}),
      * one scan of the workspace's newest messages with their access joined, as the inbox does.
      */
     private static List<Position> scan(Connection connection, InboxQuery query, Instant afterAt, Long afterId, int limit)
             throws SQLException {
-        if (query.byReader()) {
+        if (query.scope().byReader()) {
             return scanOfReader(connection, query, afterAt, afterId, limit);
         }
         boolean keyset = afterAt != null && afterId != null;
@@ -129,11 +129,11 @@ public class ConversationQueries {
                 + (query.unreadOnly() ? " AND NOT m.is_read" : "")
                 + (keyset ? " AND (m.received_at, m.id) < (?, ?)" : "")
                 + " ORDER BY m.received_at DESC, m.id DESC LIMIT ?) x ORDER BY x.received_at DESC, x.id DESC LIMIT ?";
-        List<UUID> ids = new ArrayList<>(query.mailboxIds());
+        List<UUID> ids = new ArrayList<>(query.scope().mailboxIds());
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int p = 1;
             statement.setArray(p++, connection.createArrayOf("uuid", ids.toArray()));
-            statement.setArray(p++, connection.createArrayOf("timestamptz", befores(ids, query)));
+            statement.setArray(p++, connection.createArrayOf("timestamptz", MessageQueries.befores(query.scope(), ids)));
             statement.setArray(p++, connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
             if (keyset) {
                 statement.setTimestamp(p++, Timestamp.from(afterAt));
@@ -162,8 +162,8 @@ public class ConversationQueries {
                 + " ORDER BY m.received_at DESC, m.id DESC LIMIT ?";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int p = 1;
-            statement.setString(p++, query.readerId());
-            statement.setString(p++, query.workspaceId());
+            statement.setString(p++, query.scope().readerId());
+            statement.setString(p++, query.scope().workspaceId());
             statement.setArray(p++, connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
             if (keyset) {
                 statement.setTimestamp(p++, Timestamp.from(afterAt));
@@ -186,8 +186,8 @@ public class ConversationQueries {
      */
     private static List<Position> matching(Connection connection, InboxQuery query, SearchClause search, Instant afterAt,
                                            Long afterId, int limit, int searchWindow) throws SQLException {
-        InboxQuery below = new InboxQuery(query.workspaceId(), query.mailboxIds(), query.folders(), query.unreadOnly(),
-                query.search(), false, afterAt, afterId, limit, query.readableBefore(), query.readerId());
+        InboxQuery below = new InboxQuery(query.scope(), query.folders(), query.unreadOnly(), query.search(), false, afterAt, afterId,
+                limit);
         return MessageQueries.searched(connection, below, search, searchWindow, keys -> {
             try (PreparedStatement statement = new MessageQueries.Sql("WITH k AS (" + keys.text() + ")"
                     + " SELECT COALESCE(m.thread_id, m.id), k.received_at, k.id FROM k JOIN message m ON m.id = k.id"
@@ -210,24 +210,24 @@ public class ConversationQueries {
         }
         SearchClause search = SearchClause.of(query.search());
         String sql = "SELECT DISTINCT m.thread_id FROM message m"
-                + (query.byReader() ? MessageQueries.READERS_ACCESS
+                + (query.scope().byReader() ? MessageQueries.READERS_ACCESS
                 : " JOIN unnest(?::uuid[], ?::timestamptz[]) AS b(mailbox_id, before) ON b.mailbox_id = m.mailbox_id")
                 + " WHERE m.workspace_id = ? AND m.thread_id = ANY (?::bigint[]) AND m.folder = ANY (?::text[])"
-                + (query.byReader() ? MessageQueries.READABLE_BY_ACCESS : " AND (b.before IS NULL OR m.received_at < b.before)")
+                + (query.scope().byReader() ? MessageQueries.READABLE_BY_ACCESS : " AND (b.before IS NULL OR m.received_at < b.before)")
                 + " AND m.removed_at IS NULL"
                 + (query.unreadOnly() ? " AND NOT m.is_read" : "")
                 + search.sql()
                 + " AND (m.received_at, m.id) >= (?, ?)";
-        List<UUID> ids = new ArrayList<>(query.mailboxIds());
+        List<UUID> ids = new ArrayList<>(query.scope().mailboxIds());
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             int p = 1;
-            if (query.byReader()) {
-                statement.setString(p++, query.readerId());
+            if (query.scope().byReader()) {
+                statement.setString(p++, query.scope().readerId());
             } else {
                 statement.setArray(p++, connection.createArrayOf("uuid", ids.toArray()));
-                statement.setArray(p++, connection.createArrayOf("timestamptz", befores(ids, query)));
+                statement.setArray(p++, connection.createArrayOf("timestamptz", MessageQueries.befores(query.scope(), ids)));
             }
-            statement.setString(p++, query.workspaceId());
+            statement.setString(p++, query.scope().workspaceId());
             statement.setArray(p++, connection.createArrayOf("bigint", candidates.stream().map(Position::threadId).toArray()));
             statement.setArray(p++, connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
             for (Object parameter : search.parameters()) {
@@ -271,9 +271,5 @@ public class ConversationQueries {
             }
         }
         return byThread;
-    }
-
-    private static Object[] befores(List<UUID> mailboxIds, InboxQuery query) {
-        return mailboxIds.stream().map(id -> query.readableBefore(id) == null ? null : Timestamp.from(query.readableBefore(id))).toArray();
     }
 }

@@ -35,11 +35,7 @@ public class ListRequests {
         public InboxQuery query(ListScope scope, Set<Folder> folders, boolean includeRemoved) {
             Instant afterAt = after == null ? null : after.receivedAt();
             Long afterId = after == null ? null : after.id();
-            return scope.byReader()
-                    ? InboxQuery.ofReader(scope.workspaceId(), scope.readerId(), folders, unreadOnly, search, includeRemoved, afterAt,
-                    afterId, size + 1)
-                    : new InboxQuery(scope.workspaceId(), scope.addresses().keySet(), folders, unreadOnly, search, includeRemoved,
-                    afterAt, afterId, size + 1, scope.before());
+            return new InboxQuery(scope, folders, unreadOnly, search, includeRemoved, afterAt, afterId, size + 1);
         }
     }
 

@@ -19,7 +19,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +44,7 @@ public class MessageQueries {
     /** Up to this many readable mailboxes, each is read through its own index range; beyond, one scan with their access joined. */
     public static final int DEFAULT_MERGE_LIMIT = 40;
 
-    /** A search looks at this many of the caller's newest messages first (see {@link #page(Connection, InboxQuery, Map, int)}). */
+    /** A search looks at this many of the caller's newest messages first (see {@link #page(Connection, InboxQuery, int)}). */
     static final int SEARCH_WINDOW = 1000;
 
     @Resource(lookup = "jdbc/sharedMailboxes")
@@ -72,7 +71,7 @@ public class MessageQueries {
         }
     }
 
-    static ListScope scope(Connection connection, String workspaceId, String userId, String address) throws SQLException {
+    public static ListScope scope(Connection connection, String workspaceId, String userId, String address) throws SQLException {
         List<ReadableMailbox> mailboxes = readableMailboxes(connection, workspaceId, userId, address, DEFAULT_MERGE_LIMIT + 1);
         if (mailboxes.size() > DEFAULT_MERGE_LIMIT) {
             return new ListScope(workspaceId, userId, Map.of(), Map.of(), true);
@@ -141,22 +140,22 @@ public class MessageQueries {
                 : MailFolders.exists(connection, scope.addresses().keySet(), wanted) ? Set.of(wanted) : null;
     }
 
-    /** The page's rows, each tagged with its mailbox's address from {@code addresses} (by reader: from the mailbox table). */
-    public List<StoredMessage> page(InboxQuery query, Map<UUID, String> addresses) {
+    /** The page's rows, each tagged with its mailbox's address (listed: from the scope; by reader: from the mailbox table). */
+    public List<StoredMessage> page(InboxQuery query) {
         try (Connection connection = dataSource.getConnection()) {
-            return page(connection, query, addresses);
+            return page(connection, query);
         } catch (SQLException e) {
             throw new IllegalStateException("inbox query failed", e);
         }
     }
 
-    public static List<StoredMessage> page(Connection connection, InboxQuery query, Map<UUID, String> addresses) throws SQLException {
-        return page(connection, query, addresses, SEARCH_WINDOW);
+    public static List<StoredMessage> page(Connection connection, InboxQuery query) throws SQLException {
+        return page(connection, query, SEARCH_WINDOW);
     }
 
     /**
      * Finds the page's ids, then reads those rows. Without {@code q}: index-only scans per (mailbox, folder) of the listed
-     * mailboxes, merged; for a reader of more ({@link InboxQuery#byReader()}), one scan of the workspace's newest messages.
+     * mailboxes, merged; for a reader of more ({@link ListScope#byReader()}), one scan of the workspace's newest messages.
      * <p>
      * With {@code q}, PostgreSQL cannot know how many messages a term matches, and with ORDER BY … LIMIT it walks the
      * newest messages hoping to meet enough matches soon: for a rare term it read every message of the workspace (4 s at
@@ -165,16 +164,15 @@ public class MessageQueries {
      * exact, since every newer message was looked at); when that does not fill the page, among the term's matches
      * found through the search indexes, newest first.
      */
-    static List<StoredMessage> page(Connection connection, InboxQuery query, Map<UUID, String> addresses, int searchWindow)
-            throws SQLException {
-        if ((query.mailboxIds().isEmpty() && !query.byReader()) || query.folders().isEmpty()) {
+    static List<StoredMessage> page(Connection connection, InboxQuery query, int searchWindow) throws SQLException {
+        if ((query.scope().mailboxIds().isEmpty() && !query.scope().byReader()) || query.folders().isEmpty()) {
             return List.of();
         }
         SearchClause search = SearchClause.of(query.search());
         if (search.isEmpty()) {
-            return read(connection, query, newest(connection, query, query.limit()), addresses);
+            return read(connection, query, newest(connection, query, query.limit()));
         }
-        return searched(connection, query, search, searchWindow, keys -> read(connection, query, keys, addresses));
+        return searched(connection, query, search, searchWindow, keys -> read(connection, query, keys));
     }
 
     /** Reads the rows whose keys (id, received_at) a query finds, newest first (the inbox's rows, the conversations' positions). */
@@ -184,7 +182,7 @@ public class MessageQueries {
 
     /**
      * The caller's newest {@code query.limit()} messages that match {@code q} below the query's position, read by
-     * {@code reader}, in two steps (see {@link #page(Connection, InboxQuery, Map, int)}): among the caller's
+     * {@code reader}, in two steps (see {@link #page(Connection, InboxQuery, int)}): among the caller's
      * {@code searchWindow} newest messages first, exact when that fills the page; else among the term's matches found
      * through the search indexes. The inbox and the conversations search this one way.
      */
@@ -219,13 +217,13 @@ public class MessageQueries {
 
     /** The ids and receive times of the caller's newest messages (without {@code q}), newest first, at most {@code limit}. */
     private static Sql newest(Connection connection, InboxQuery query, int limit) throws SQLException {
-        if (query.byReader()) {
+        if (query.scope().byReader()) {
             return newestOfReader(connection, query, limit);
         }
-        List<UUID> ids = new ArrayList<>(query.mailboxIds());
+        List<UUID> ids = new ArrayList<>(query.scope().mailboxIds());
         // Mailboxes whose access ended: only what was received before the end. Usually none, and then the query is the
         // plain one, so the common case keeps its index-only plan.
-        boolean cutoffs = ids.stream().anyMatch(id -> query.readableBefore(id) != null);
+        boolean cutoffs = ids.stream().anyMatch(id -> query.scope().readableBefore(id) != null);
         boolean keyset = query.afterReceivedAt() != null && query.afterId() != null;
         String keys = "SELECT m.id, m.received_at FROM message m WHERE m.mailbox_id = b.mailbox_id AND m.folder = f.folder"
                 + (cutoffs ? " AND (b.before IS NULL OR m.received_at < b.before)" : "")
@@ -234,7 +232,7 @@ public class MessageQueries {
         List<Object> parameters = new ArrayList<>();
         parameters.add(connection.createArrayOf("uuid", ids.toArray()));
         if (cutoffs) {
-            parameters.add(connection.createArrayOf("timestamptz", befores(ids, query)));
+            parameters.add(connection.createArrayOf("timestamptz", befores(query.scope(), ids)));
         }
         parameters.add(connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
         if (keyset) {
@@ -254,7 +252,7 @@ public class MessageQueries {
      */
     private static Sql newestOfReader(Connection connection, InboxQuery query, int limit) throws SQLException {
         boolean keyset = query.afterReceivedAt() != null && query.afterId() != null;
-        List<Object> parameters = new ArrayList<>(List.of(query.readerId(), query.workspaceId(),
+        List<Object> parameters = new ArrayList<>(List.of(query.scope().readerId(), query.scope().workspaceId(),
                 connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray(String[]::new))));
         if (keyset) {
             parameters.add(Timestamp.from(query.afterReceivedAt()));
@@ -274,16 +272,16 @@ public class MessageQueries {
      * read to keep one match: 75 ms measured, SearchBenchmark).
      */
     private static Sql matchesFirst(Connection connection, InboxQuery query, SearchClause search) throws SQLException {
-        List<UUID> ids = new ArrayList<>(query.mailboxIds());
-        List<UUID> ended = ids.stream().filter(id -> query.readableBefore(id) != null).toList();
+        List<UUID> ids = new ArrayList<>(query.scope().mailboxIds());
+        List<UUID> ended = ids.stream().filter(id -> query.scope().readableBefore(id) != null).toList();
         boolean keyset = query.afterReceivedAt() != null && query.afterId() != null;
         String matches = "SELECT m.id, m.received_at FROM message m WHERE m.workspace_id = ?"
-                + (query.byReader() ? READER_MAY_READ : SearchClause.MAILBOXES_OF_WORKSPACE)
+                + (query.scope().byReader() ? READER_MAY_READ : SearchClause.MAILBOXES_OF_WORKSPACE)
                 + " AND m.folder = ANY (?::text[])" + (ended.isEmpty() ? "" : CUTOFFS)
                 + (keyset ? " AND ((m.received_at, m.id) < (?, ?)) IS TRUE" : "") + visibility(query) + search.sql();
         List<Object> parameters = new ArrayList<>();
-        parameters.add(query.workspaceId());
-        parameters.add(query.byReader() ? query.readerId() : connection.createArrayOf("uuid", ids.toArray()));
+        parameters.add(query.scope().workspaceId());
+        parameters.add(query.scope().byReader() ? query.scope().readerId() : connection.createArrayOf("uuid", ids.toArray()));
         parameters.add(connection.createArrayOf("text", query.folders().stream().map(Folder::name).toArray()));
         if (!ended.isEmpty()) {
             parameters.addAll(cutoffParameters(connection, ended, query));
@@ -318,7 +316,7 @@ public class MessageQueries {
 
     private static List<Object> cutoffParameters(Connection connection, List<UUID> ended, InboxQuery query) throws SQLException {
         return List.of(connection.createArrayOf("uuid", ended.toArray()), connection.createArrayOf("uuid", ended.toArray()),
-                connection.createArrayOf("timestamptz", befores(ended, query)));
+                connection.createArrayOf("timestamptz", befores(query.scope(), ended)));
     }
 
     private static String visibility(InboxQuery query) {
@@ -329,9 +327,8 @@ public class MessageQueries {
     }
 
     /** Reads the rows whose ids (and receive times) {@code keys} finds, in its order. */
-    private static List<StoredMessage> read(Connection connection, InboxQuery query, Sql keys, Map<UUID, String> addresses)
-            throws SQLException {
-        boolean byReader = query.byReader();
+    private static List<StoredMessage> read(Connection connection, InboxQuery query, Sql keys) throws SQLException {
+        boolean byReader = query.scope().byReader();
         try (PreparedStatement statement = new Sql("WITH top AS (" + keys.text() + ") SELECT " + LIST_COLUMNS
                 + (byReader ? ", b.address AS mailbox_address" : "") + " FROM top JOIN message m ON m.id = top.id"
                 + (byReader ? " JOIN mailbox b ON b.id = m.mailbox_id" : "") + " ORDER BY top.received_at DESC, top.id DESC",
@@ -340,15 +337,16 @@ public class MessageQueries {
                 List<StoredMessage> messages = new ArrayList<>();
                 while (rows.next()) {
                     UUID mailboxId = UuidColumn.read(rows, "mailbox_id");
-                    messages.add(read(rows, mailboxId, byReader ? rows.getString("mailbox_address") : addresses.get(mailboxId), false));
+                    messages.add(read(rows, mailboxId, byReader ? rows.getString("mailbox_address") : query.scope().addresses().get(mailboxId), false));
                 }
                 return messages;
             }
         }
     }
 
-    private static Object[] befores(List<UUID> mailboxIds, InboxQuery query) {
-        return mailboxIds.stream().map(id -> query.readableBefore(id) == null ? null : Timestamp.from(query.readableBefore(id))).toArray();
+    /** The end of the scope's access to each mailbox, in their order, for a {@code timestamptz[]} parameter (null: none). */
+    static Object[] befores(ListScope scope, List<UUID> mailboxIds) {
+        return mailboxIds.stream().map(scope::readableBefore).map(end -> end == null ? null : Timestamp.from(end)).toArray();
     }
 
     /**

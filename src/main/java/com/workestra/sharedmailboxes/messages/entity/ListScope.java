@@ -1,6 +1,7 @@
 package com.workestra.sharedmailboxes.messages.entity;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
 import java.util.UUID;
 
@@ -12,4 +13,14 @@ import java.util.UUID;
  */
 public record ListScope(String workspaceId, String readerId, Map<UUID, String> addresses, Map<UUID, Instant> before,
                         boolean byReader) {
+
+    /** The listed mailboxes' ids (none when {@link #byReader}). */
+    public Collection<UUID> mailboxIds() {
+        return addresses.keySet();
+    }
+
+    /** The end of the reader's access to a listed mailbox: only messages received before it are readable; null: all of them. */
+    public Instant readableBefore(UUID mailboxId) {
+        return before.get(mailboxId);
+    }
 }

@@ -4,6 +4,7 @@ import com.workestra.sharedmailboxes.mailboxes.control.Mailboxes;
 import com.workestra.sharedmailboxes.messages.entity.Conversation;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
+import com.workestra.sharedmailboxes.messages.entity.ListScope;
 import com.workestra.sharedmailboxes.messages.entity.MessageChange;
 import com.workestra.sharedmailboxes.messages.entity.Recipient;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
@@ -53,13 +54,14 @@ class ConversationQueriesTest {
 
     static InboxQuery query(String workspace, Map<UUID, String> mailboxes, boolean unread, Instant afterAt, Long afterId,
                             int limit, Map<UUID, Instant> before) {
-        return new InboxQuery(workspace, mailboxes.keySet(), Set.of(Folder.INBOX, Folder.SENT), unread, null, false, afterAt, afterId,
-                limit, before);
+        return new InboxQuery(new ListScope(workspace, READER, mailboxes, before, false), Set.of(Folder.INBOX, Folder.SENT), unread,
+                null, false, afterAt, afterId, limit);
     }
 
     /** The same page for {@link #READER}, by their access rows: one scan of the workspace. */
     static InboxQuery ofReader(String workspace, boolean unread, Instant afterAt, Long afterId, int limit) {
-        return InboxQuery.ofReader(workspace, READER, Set.of(Folder.INBOX, Folder.SENT), unread, null, false, afterAt, afterId, limit);
+        return new InboxQuery(new ListScope(workspace, READER, Map.of(), Map.of(), true), Set.of(Folder.INBOX, Folder.SENT), unread,
+                null, false, afterAt, afterId, limit);
     }
 
     @Test

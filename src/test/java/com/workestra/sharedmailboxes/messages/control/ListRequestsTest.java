@@ -12,8 +12,6 @@ import java.util.Set;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -45,8 +43,8 @@ class ListRequestsTest {
         UUID mailbox = UUID.randomUUID();
         assertEquals("sent", request.folder());
         Instant ended = Instant.parse("2026-04-01T00:00:00Z");
-        var query = request.query(new ListScope("w", "u", Map.of(mailbox, "support@acme.test"), Map.of(mailbox, ended), false),
-                Set.of(Folder.SENT), true);
+        ListScope listed = new ListScope("w", "u", Map.of(mailbox, "support@acme.test"), Map.of(mailbox, ended), false);
+        var query = request.query(listed, Set.of(Folder.SENT), true);
         assertEquals(Set.of(Folder.SENT), query.folders());
         assertEquals("invoice 50%", query.search());
         assertEquals(true, query.unreadOnly());
@@ -54,14 +52,12 @@ class ListRequestsTest {
         assertEquals(42L, query.afterId());
         assertEquals(Instant.parse("2026-05-01T08:00:00Z"), query.afterReceivedAt());
         assertEquals(11, query.limit());
-        assertEquals(Set.of(mailbox), Set.copyOf(query.mailboxIds()), "the listed mailboxes");
-        assertEquals(ended, query.readableBefore(mailbox), "with the end of the access");
-        assertFalse(query.byReader());
+        assertEquals(listed, query.scope(), "the listed mailboxes, with the end of the access");
+        assertEquals(ended, query.scope().readableBefore(mailbox));
 
-        var wide = request.query(new ListScope("w", "u", Map.of(), Map.of(), true), Set.of(Folder.SENT), false);
-        assertTrue(wide.byReader(), "a reader of more mailboxes than a page merges: by their access rows");
-        assertEquals("u", wide.readerId());
-        assertEquals("w", wide.workspaceId());
+        ListScope byReader = new ListScope("w", "u", Map.of(), Map.of(), true);
+        var wide = request.query(byReader, Set.of(Folder.SENT), false);
+        assertEquals(byReader, wide.scope(), "a reader of more mailboxes than a page merges: by their access rows");
         assertEquals(42L, wide.afterId());
         assertEquals("invoice 50%", wide.search());
         assertEquals(11, wide.limit());

@@ -3,6 +3,7 @@ package com.workestra.sharedmailboxes.messages.control;
 import com.workestra.sharedmailboxes.localrun.EmbeddedDatabase;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
+import com.workestra.sharedmailboxes.messages.entity.ListScope;
 import com.workestra.sharedmailboxes.messages.entity.MessageChange;
 import com.workestra.sharedmailboxes.messages.entity.Recipient;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
@@ -22,7 +23,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,8 +106,13 @@ class MessageSearchTest {
     /** Listed mailboxes (each through its own index range), or {@code byReader}: one scan of the workspace. */
     static InboxQuery query(boolean byReader, String q, Instant afterAt, Long afterId, int limit) {
         Set<Folder> folders = Set.of(Folder.INBOX, Folder.SENT);
-        return byReader ? InboxQuery.ofReader(WORKSPACE, READER, folders, false, q, false, afterAt, afterId, limit)
-                : new InboxQuery(WORKSPACE, mailboxes.keySet(), folders, false, q, false, afterAt, afterId, limit);
+        ListScope scope = byReader ? new ListScope(WORKSPACE, READER, Map.of(), Map.of(), true)
+                : new ListScope(WORKSPACE, READER, mailboxes, Map.of(), false);
+        return new InboxQuery(scope, folders, false, q, false, afterAt, afterId, limit);
+    }
+
+    /** How a search reads: listed mailboxes or by the reader's access rows, and how many newest messages it looks at first. */
+    record Plan(boolean byReader, int window) {
     }
 
     /**
@@ -117,11 +122,11 @@ class MessageSearchTest {
      */
     static List<String> found(String q) throws SQLException {
         try (Connection connection = database.connect()) {
-            List<String> perMailbox = MessageQueries.page(connection, query(q, null, null, 100), mailboxes,
+            List<String> perMailbox = MessageQueries.page(connection, query(q, null, null, 100),
                     MessageQueries.SEARCH_WINDOW).stream().map(StoredMessage::graphId).toList();
             for (boolean byReader : new boolean[]{false, true}) {
                 for (int window : new int[]{MessageQueries.SEARCH_WINDOW, 1}) {
-                    List<String> other = MessageQueries.page(connection, query(byReader, q, null, null, 100), mailboxes, window)
+                    List<String> other = MessageQueries.page(connection, query(byReader, q, null, null, 100), window)
                             .stream().map(StoredMessage::graphId).toList();
                     assertEquals(perMailbox, other, "every plan answers " + q + " alike (by reader " + byReader
                             + ", window " + window + ")");
@@ -169,15 +174,15 @@ class MessageSearchTest {
     void searchResultsArePagedByTheKeysetWithoutGapsOrRepeats() throws SQLException {
         List<String> all = found("invoice");
         // A window of 50 newest messages fills the first pages of 7 and not the later ones (30 of 400 mention an invoice).
-        // Each plan: listed (0) or by reader (1), and the search window.
-        for (int[] plan : new int[][]{{0, MessageQueries.SEARCH_WINDOW}, {1, MessageQueries.SEARCH_WINDOW}, {0, 50}, {1, 50}}) {
+        for (Plan plan : List.of(new Plan(false, MessageQueries.SEARCH_WINDOW), new Plan(true, MessageQueries.SEARCH_WINDOW),
+                new Plan(false, 50), new Plan(true, 50))) {
             List<String> walked = new ArrayList<>();
             Instant afterAt = null;
             Long afterId = null;
             try (Connection connection = database.connect()) {
                 while (true) {
-                    List<StoredMessage> page = MessageQueries.page(connection, query(plan[0] == 1, "invoice", afterAt, afterId, 7),
-                            mailboxes, plan[1]);
+                    List<StoredMessage> page = MessageQueries.page(connection, query(plan.byReader(), "invoice", afterAt, afterId, 7),
+                            plan.window());
                     page.forEach(message -> walked.add(message.graphId()));
                     if (page.size() < 7) {
                         break;
@@ -193,12 +198,13 @@ class MessageSearchTest {
     @Test
     void conversationsAreFoundByTheSameClause() throws SQLException {
         List<Long> newestFirst = null;
-        // As the inbox: listed (0) and by reader (1), the newest messages first (a window of 50 fills the
-        // first pages of 5 and not the later ones) and straight through the matches (a window of one message).
-        for (int[] plan : new int[][]{{0, MessageQueries.SEARCH_WINDOW}, {1, MessageQueries.SEARCH_WINDOW}, {0, 50}, {1, 1}}) {
+        // As the inbox: listed and by reader, the newest messages first (a window of 50 fills the first pages of 5 and not
+        // the later ones) and straight through the matches (a window of one message).
+        for (Plan plan : List.of(new Plan(false, MessageQueries.SEARCH_WINDOW), new Plan(true, MessageQueries.SEARCH_WINDOW),
+                new Plan(false, 50), new Plan(true, 1))) {
             try (Connection connection = database.connect()) {
                 List<ConversationQueries.Position> rare = ConversationQueries.page(connection,
-                        query(plan[0] == 1, "zanzibarquux", null, null, 10), plan[1]);
+                        query(plan.byReader(), "zanzibarquux", null, null, 10), plan.window());
                 assertEquals(1, rare.size());
                 List<Long> threads = new ArrayList<>();
                 Instant afterAt = null;
@@ -206,7 +212,7 @@ class MessageSearchTest {
                 int pages = 0;
                 while (true) {
                     List<ConversationQueries.Position> page = ConversationQueries.page(connection,
-                            query(plan[0] == 1, "invoice", afterAt, afterId, 5), plan[1]);
+                            query(plan.byReader(), "invoice", afterAt, afterId, 5), plan.window());
                     page.forEach(position -> assertTrue(!threads.contains(position.threadId()), "listed once"));
                     page.forEach(position -> threads.add(position.threadId()));
                     pages++;
@@ -254,10 +260,10 @@ class MessageSearchTest {
             Flyway.configure().dataSource(old.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD)
                     .locations("classpath:db/migration").load().migrate();
             try (Connection connection = DriverManager.getConnection(old.jdbcUrl(), EmbeddedDatabase.USER, EmbeddedDatabase.PASSWORD)) {
-                InboxQuery quarterly = new InboxQuery("w", List.of(UUID.fromString("00000000-0000-0000-0000-000000000001")),
-                        Set.of(Folder.INBOX, Folder.SENT), false, "quarterly reports", false, null, null, 10);
                 Map<UUID, String> old1 = Map.of(UUID.fromString("00000000-0000-0000-0000-000000000001"), "old@acme.test");
-                assertEquals(1, MessageQueries.page(connection, quarterly, old1).size());
+                InboxQuery quarterly = new InboxQuery(new ListScope("w", "u", old1, Map.of(), false), Set.of(Folder.INBOX, Folder.SENT),
+                        false, "quarterly reports", false, null, null, 10);
+                assertEquals(1, MessageQueries.page(connection, quarterly).size());
                 try (PreparedStatement text = connection.prepareStatement("SELECT body_text FROM message")) {
                     var rows = text.executeQuery();
                     rows.next();

@@ -3,6 +3,7 @@ package com.workestra.sharedmailboxes.messages.control;
 import com.workestra.sharedmailboxes.mailboxes.control.Mailboxes;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
+import com.workestra.sharedmailboxes.messages.entity.ListScope;
 import com.workestra.sharedmailboxes.messages.entity.MessageChange;
 import com.workestra.sharedmailboxes.mailboxes.entity.ReadableMailbox;
 import com.workestra.sharedmailboxes.messages.entity.Recipient;
@@ -141,7 +142,7 @@ class MessageStoreTest {
                     message("c", "Repeated", 3, false), message("c", "Repeated", 3, true)), Instant.now(), null);
 
             Map<UUID, String> addresses = Map.of(mailbox, "changes@acme.test");
-            List<StoredMessage> visible = MessageQueries.page(connection, query(Set.of(mailbox), false, null, false, null, null, 10), addresses);
+            List<StoredMessage> visible = MessageQueries.page(connection, query(addresses, false, null, false, null, null, 10));
             assertEquals(List.of("Repeated", "Hello"), visible.stream().map(StoredMessage::subject).toList());
             assertTrue(visible.get(0).isRead(), "the later copy of a repeated item wins");
             assertTrue(visible.get(1).isRead(), "a partial update changes only what it carries");
@@ -152,13 +153,13 @@ class MessageStoreTest {
             assertEquals("changes@acme.test", found.mailboxAddress());
             assertEquals(3, count(connection, mailbox, "INBOX"), "a partial update of an unknown message creates nothing");
 
-            List<StoredMessage> all = MessageQueries.page(connection, query(Set.of(mailbox), false, null, true, null, null, 10), addresses);
+            List<StoredMessage> all = MessageQueries.page(connection, query(addresses, false, null, true, null, null, 10));
             assertEquals(3, all.size());
             assertTrue(all.get(1).isRemoved(), "Bye was removed and is kept as history");
             assertEquals("Bye", all.get(1).subject());
 
             store.apply(connection, mailbox, Folder.INBOX, List.of(message("b", "Bye", 2, false)), Instant.now(), null);
-            assertEquals(3, MessageQueries.page(connection, query(Set.of(mailbox), false, null, false, null, null, 10), addresses).size(),
+            assertEquals(3, MessageQueries.page(connection, query(addresses, false, null, false, null, null, 10)).size(),
                     "a message that comes back is visible again");
         }
     }
@@ -197,10 +198,9 @@ class MessageStoreTest {
                 Instant afterAt = null;
                 Long afterId = null;
                 for (int page = 0; page < 10; page++) {
-                    List<StoredMessage> rows = MessageQueries.page(connection, byReader
-                            ? InboxQuery.ofReader("w2", "u-both", Set.of(Folder.INBOX), false, null, false, afterAt, afterId, 7)
-                            : new InboxQuery("w2", addresses.keySet(), Set.of(Folder.INBOX), false, null, false, afterAt, afterId, 7),
-                            addresses);
+                    List<StoredMessage> rows = MessageQueries.page(connection, new InboxQuery(byReader
+                            ? new ListScope("w2", "u-both", Map.of(), Map.of(), true) : new ListScope("w2", "u-both", addresses, Map.of(), false),
+                            Set.of(Folder.INBOX), false, null, false, afterAt, afterId, 7));
                     if (rows.isEmpty()) {
                         break;
                     }
@@ -214,23 +214,24 @@ class MessageStoreTest {
                 assertEquals("Lead 29", walked.get(0));
                 assertEquals("Invoice 100%_0", walked.get(59));
                 assertEquals(45, MessageQueries.page(connection, byReader
-                        ? InboxQuery.ofReader("w2", "u-both", Set.of(Folder.INBOX, Folder.SENT), true, null, false, null, null, 100)
-                        : query(addresses.keySet(), true, null, false, null, null, 100), addresses).size(),
+                        ? new InboxQuery(new ListScope("w2", "u-both", Map.of(), Map.of(), true), Set.of(Folder.INBOX, Folder.SENT), true,
+                        null, false, null, null, 100)
+                        : query(addresses, true, null, false, null, null, 100)).size(),
                         "15 unread in support@, 30 in sales@ (by reader " + byReader + ")");
             }
 
-            List<StoredMessage> both = MessageQueries.page(connection, query(addresses.keySet(), false, null, false, null, null, 3), addresses);
+            List<StoredMessage> both = MessageQueries.page(connection, query(addresses, false, null, false, null, null, 3));
             assertEquals("Sent one", both.get(0).subject(), "both folders by default");
             assertEquals("sales@acme.test", both.get(0).mailboxAddress());
 
-            List<StoredMessage> unread = MessageQueries.page(connection, query(Set.of(support), true, null, false, null, null, 100), addresses);
+            List<StoredMessage> unread = MessageQueries.page(connection, query(Map.of(support, "support@acme.test"), true, null, false, null, null, 100));
             assertEquals(15, unread.size());
             assertTrue(unread.stream().noneMatch(StoredMessage::isRead));
 
-            List<StoredMessage> search = MessageQueries.page(connection, query(addresses.keySet(), false, "100%_", false, null, null, 100), addresses);
+            List<StoredMessage> search = MessageQueries.page(connection, query(addresses, false, "100%_", false, null, null, 100));
             assertEquals(10, search.size(), "LIKE wildcards in q are taken literally");
-            assertEquals(0, MessageQueries.page(connection, query(addresses.keySet(), false, "1_0", false, null, null, 100), addresses).size());
-            assertEquals(60, MessageQueries.page(connection, query(addresses.keySet(), false, "CUSTOMER@", false, null, null, 100), addresses)
+            assertEquals(0, MessageQueries.page(connection, query(addresses, false, "1_0", false, null, null, 100)).size());
+            assertEquals(60, MessageQueries.page(connection, query(addresses, false, "CUSTOMER@", false, null, null, 100))
                     .stream().filter(m -> m.folder().equals(Folder.INBOX)).count(), "q matches the sender, case-insensitively");
         }
     }
@@ -255,10 +256,10 @@ class MessageStoreTest {
 
             store.apply(connection, foreign, Folder.INBOX, List.of(message("foreign", "Elsewhere", 1, false)), Instant.now(), null);
             store.apply(connection, mine, Folder.INBOX, List.of(message("mine", "Here", 1, false)), Instant.now(), null);
-            long foreignId = MessageQueries.page(connection, new InboxQuery("w4", Set.of(foreign), Set.of(Folder.INBOX), false, null,
-                    false, null, null, 1), Map.of()).get(0).id();
-            long mineId = MessageQueries.page(connection, new InboxQuery("w3", Set.of(mine), Set.of(Folder.INBOX), false, null,
-                    false, null, null, 1), Map.of()).get(0).id();
+            long foreignId = MessageQueries.page(connection, new InboxQuery(new ListScope("w4", "u1",
+                    Map.of(foreign, "foreign@acme.test"), Map.of(), false), Set.of(Folder.INBOX), false, null, false, null, null, 1)).get(0).id();
+            long mineId = MessageQueries.page(connection, new InboxQuery(new ListScope("w3", "u1",
+                    Map.of(mine, "mine@acme.test"), Map.of(), false), Set.of(Folder.INBOX), false, null, false, null, null, 1)).get(0).id();
             assertEquals("Here", MessageQueries.find(connection, mineId, "w3", "u1").subject());
             assertEquals(null, MessageQueries.find(connection, foreignId, "w3", "u1"), "the row naming another workspace's mailbox");
             assertEquals(null, MessageQueries.find(connection, foreignId, "w4", "u1"), "no access in that workspace");
@@ -272,16 +273,16 @@ class MessageStoreTest {
             store.apply(connection, mailbox, Folder.INBOX, List.of(message("old", "Before", 1, false), message("new", "After", 3, false)),
                     Instant.now(), null);
             Map<UUID, String> addresses = Map.of(mailbox, "ended-access@acme.test");
-            List<StoredMessage> all = MessageQueries.page(connection, query(Set.of(mailbox), false, null, false, null, null, 10), addresses);
+            List<StoredMessage> all = MessageQueries.page(connection, query(addresses, false, null, false, null, null, 10));
             assertEquals(List.of("After", "Before"), all.stream().map(StoredMessage::subject).toList());
             Instant end = all.get(1).receivedAt().plusSeconds(1);
             database.grant(mailbox, "w2", "u-ended");
             Mailboxes.endReadingThrough(connection, mailbox, "u-ended", end);
-            List<StoredMessage> listed = MessageQueries.page(connection, new InboxQuery("w2", Set.of(mailbox),
-                    Set.of(Folder.INBOX, Folder.SENT), false, null, false, null, null, 10, Map.of(mailbox, end)), addresses);
+            List<StoredMessage> listed = MessageQueries.page(connection, new InboxQuery(new ListScope("w2", "u-ended",
+                    addresses, Map.of(mailbox, end), false), Set.of(Folder.INBOX, Folder.SENT), false, null, false, null, null, 10));
             assertEquals(List.of("Before"), listed.stream().map(StoredMessage::subject).toList(), "listed with the end of access");
-            List<StoredMessage> byReader = MessageQueries.page(connection, InboxQuery.ofReader("w2", "u-ended",
-                    Set.of(Folder.INBOX, Folder.SENT), false, null, false, null, null, 10), addresses);
+            List<StoredMessage> byReader = MessageQueries.page(connection, new InboxQuery(new ListScope("w2", "u-ended",
+                    Map.of(), Map.of(), true), Set.of(Folder.INBOX, Folder.SENT), false, null, false, null, null, 10));
             assertEquals(List.of("Before"), byReader.stream().map(StoredMessage::subject).toList(), "by the reader's access row");
             assertNotNull(MessageQueries.find(connection, all.get(1).id(), "w2", "u-ended"));
             assertEquals(null, MessageQueries.find(connection, all.get(0).id(), "w2", "u-ended"), "received after the end");
@@ -289,8 +290,11 @@ class MessageStoreTest {
         }
     }
 
-    static InboxQuery query(Set<UUID> mailboxes, boolean unread, String q, boolean removed, Instant afterAt, Long afterId, int limit) {
-        return new InboxQuery("w2", mailboxes, Set.of(Folder.INBOX, Folder.SENT), unread, q, removed, afterAt, afterId, limit);
+    /** A page of these mailboxes of w2, listed, each readable in full. */
+    static InboxQuery query(Map<UUID, String> mailboxes, boolean unread, String q, boolean removed, Instant afterAt, Long afterId,
+                            int limit) {
+        return new InboxQuery(new ListScope("w2", "u1", mailboxes, Map.of(), false), Set.of(Folder.INBOX, Folder.SENT), unread, q,
+                removed, afterAt, afterId, limit);
     }
 
     static long count(Connection connection, UUID mailbox, String folder) throws SQLException {

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +37,8 @@ class ReaderInboxTest {
 
     static final String WORKSPACE = "w-many";
     static final String READER = "u-many";
+    /** {@link #READER}'s mailboxes by their access rows. */
+    static final ListScope BY_READER = new ListScope(WORKSPACE, READER, Map.of(), Map.of(), true);
     static final Instant T0 = Instant.parse("2026-05-01T08:00:00Z");
     /** The reader's access to box43 ended here, inside a conversation: what came before stays readable, later mail not. */
     static final Instant ENDED = T0.plus(150, ChronoUnit.MINUTES);
@@ -138,25 +141,17 @@ class ReaderInboxTest {
     @Test
     void theReadersPagesAreThoseOfTheirMailboxesListedOneByOne() throws SQLException {
         try (Connection connection = database.connect()) {
-            List<ReadableMailbox> readable = MessageQueries.readableMailboxes(connection, WORKSPACE, READER);
-            assertEquals(43, readable.size(), "granted in the workspace; not the row naming another workspace's mailbox");
-            Map<UUID, String> listed = new HashMap<>();
-            Map<UUID, Instant> before = new HashMap<>();
-            readable.forEach(mailbox -> {
-                listed.put(mailbox.id(), mailbox.address());
-                if (mailbox.readableBefore() != null) {
-                    before.put(mailbox.id(), mailbox.readableBefore());
-                }
-            });
-            Set<Folder> folders = MailFolders.keysOf(connection, listed.keySet());
+            ListScope listed = listed(connection);
+            assertEquals(43, listed.addresses().size(), "granted in the workspace; not the row naming another workspace's mailbox");
+            Set<Folder> folders = MailFolders.keysOf(connection, listed.mailboxIds());
             assertEquals(folders, MailFolders.keysOfReader(connection, WORKSPACE, READER), "the same folders either way");
             for (boolean unread : new boolean[]{false, true}) {
                 for (String q : new String[]{null, "invoice"}) {
                     for (int window : new int[]{MessageQueries.SEARCH_WINDOW, 1}) {
-                        List<StoredMessage> expected = walk(connection, (afterAt, afterId) -> new InboxQuery(WORKSPACE, listed.keySet(),
-                                folders, unread, q, false, afterAt, afterId, 8, before), listed, window);
-                        List<StoredMessage> byReader = walk(connection, (afterAt, afterId) -> InboxQuery.ofReader(WORKSPACE, READER,
-                                folders, unread, q, false, afterAt, afterId, 8), Map.of(), window);
+                        List<StoredMessage> expected = walk(connection, (afterAt, afterId) -> new InboxQuery(listed, folders, unread, q,
+                                false, afterAt, afterId, 8), window);
+                        List<StoredMessage> byReader = walk(connection, (afterAt, afterId) -> new InboxQuery(BY_READER, folders, unread, q,
+                                false, afterAt, afterId, 8), window);
                         String what = "unread " + unread + ", q " + q + ", window " + window;
                         assertEquals(expected.stream().map(StoredMessage::graphId).toList(),
                                 byReader.stream().map(StoredMessage::graphId).toList(), what);
@@ -183,8 +178,8 @@ class ReaderInboxTest {
             Set<Folder> every = Set.of(Folder.INBOX, Folder.SENT, ARCHIVE_OF_ENDED, ARCHIVE_OF_OTHERS, Folder.valueOf("F-foreign"));
             for (String q : new String[]{null, "invoice"}) {
                 for (int window : new int[]{MessageQueries.SEARCH_WINDOW, 1}) {
-                    List<StoredMessage> all = walk(connection, (afterAt, afterId) -> InboxQuery.ofReader(WORKSPACE, READER, every,
-                            false, q, false, afterAt, afterId, 10), Map.of(), window);
+                    List<StoredMessage> all = walk(connection, (afterAt, afterId) -> new InboxQuery(BY_READER, every, false, q, false,
+                            afterAt, afterId, 10), window);
                     String what = "q " + q + ", window " + window;
                     assertTrue(all.stream().noneMatch(m -> m.mailboxAddress().equals("box44@acme.test")
                             || m.mailboxAddress().equals("box45@acme.test") || m.mailboxAddress().equals("foreign@acme.test")), what);
@@ -203,22 +198,15 @@ class ReaderInboxTest {
     @Test
     void theReadersConversationsAreThoseOfTheirMailboxesListedOneByOne() throws SQLException {
         try (Connection connection = database.connect()) {
-            Map<UUID, String> listed = new HashMap<>();
-            Map<UUID, Instant> before = new HashMap<>();
-            MessageQueries.readableMailboxes(connection, WORKSPACE, READER).forEach(mailbox -> {
-                listed.put(mailbox.id(), mailbox.address());
-                if (mailbox.readableBefore() != null) {
-                    before.put(mailbox.id(), mailbox.readableBefore());
-                }
-            });
+            ListScope listed = listed(connection);
             Set<Folder> folders = MailFolders.keysOfReader(connection, WORKSPACE, READER);
             for (boolean unread : new boolean[]{false, true}) {
                 for (String q : new String[]{null, "invoice"}) {
                     for (int window : new int[]{MessageQueries.SEARCH_WINDOW, 1}) {
                         List<ConversationQueries.Position> expected = conversations(connection, (afterAt, afterId) -> new InboxQuery(
-                                WORKSPACE, listed.keySet(), folders, unread, q, false, afterAt, afterId, 6, before), window);
+                                listed, folders, unread, q, false, afterAt, afterId, 6), window);
                         List<ConversationQueries.Position> byReader = conversations(connection, (afterAt, afterId) ->
-                                InboxQuery.ofReader(WORKSPACE, READER, folders, unread, q, false, afterAt, afterId, 6), window);
+                                new InboxQuery(BY_READER, folders, unread, q, false, afterAt, afterId, 6), window);
                         String what = "unread " + unread + ", q " + q + ", window " + window;
                         assertFalse(expected.isEmpty(), what);
                         assertEquals(expected, byReader, what);
@@ -229,12 +217,25 @@ class ReaderInboxTest {
                 }
             }
             Map<Long, List<StoredMessage>> every = ConversationQueries.messages(connection, WORKSPACE, READER,
-                    conversations(connection, (afterAt, afterId) -> InboxQuery.ofReader(WORKSPACE, READER, folders, false, null, false,
-                            afterAt, afterId, 6), MessageQueries.SEARCH_WINDOW).stream().map(ConversationQueries.Position::threadId).toList());
+                    conversations(connection, (afterAt, afterId) -> new InboxQuery(BY_READER, folders, false, null, false, afterAt,
+                            afterId, 6), MessageQueries.SEARCH_WINDOW).stream().map(ConversationQueries.Position::threadId).toList());
             assertEquals(42 * 2 + 1 + 1, every.size(), "two conversations a granted mailbox, one of the ended access, its archive's");
             assertTrue(every.values().stream().flatMap(List::stream).allMatch(m -> m.mailboxAddress().compareTo("box43@acme.test") < 0
                     || m.mailboxAddress().equals("box43@acme.test") && m.receivedAt().isBefore(ENDED)));
         }
+    }
+
+    /** {@link #READER}'s scope with every mailbox they may read listed, however many: the other form, to compare with. */
+    static ListScope listed(Connection connection) throws SQLException {
+        Map<UUID, String> addresses = new LinkedHashMap<>();
+        Map<UUID, Instant> before = new HashMap<>();
+        for (ReadableMailbox mailbox : MessageQueries.readableMailboxes(connection, WORKSPACE, READER)) {
+            addresses.put(mailbox.id(), mailbox.address());
+            if (mailbox.readableBefore() != null) {
+                before.put(mailbox.id(), mailbox.readableBefore());
+            }
+        }
+        return new ListScope(WORKSPACE, READER, addresses, before, false);
     }
 
     /** Every page of conversations in turn, by the position of the last of each. */
@@ -260,13 +261,13 @@ class ReaderInboxTest {
     }
 
     /** Every page in turn, by the keyset of the last row of each, as the API walks them. */
-    static List<StoredMessage> walk(Connection connection, PageQuery pages, Map<UUID, String> listed, int window) throws SQLException {
+    static List<StoredMessage> walk(Connection connection, PageQuery pages, int window) throws SQLException {
         List<StoredMessage> all = new ArrayList<>();
         Instant afterAt = null;
         Long afterId = null;
         while (true) {
             InboxQuery query = pages.at(afterAt, afterId);
-            List<StoredMessage> page = MessageQueries.page(connection, query, listed, window);
+            List<StoredMessage> page = MessageQueries.page(connection, query, window);
             all.addAll(page);
             if (page.size() < query.limit()) {
                 return all;
