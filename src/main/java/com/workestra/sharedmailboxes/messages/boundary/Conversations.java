@@ -2,14 +2,12 @@ package com.workestra.sharedmailboxes.messages.boundary;
 
 import com.workestra.sharedmailboxes.callers.entity.Caller;
 import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
-import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.control.ConversationQueries;
 import com.workestra.sharedmailboxes.messages.control.InboxCursor;
 import com.workestra.sharedmailboxes.messages.control.ListRequests;
 import com.workestra.sharedmailboxes.messages.control.ListRequests.ListRequest;
 import com.workestra.sharedmailboxes.messages.control.MessageQueries;
 import com.workestra.sharedmailboxes.messages.entity.Conversation;
-import com.workestra.sharedmailboxes.messages.entity.ListScope;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
 import com.workestra.sharedmailboxes.problems.entity.ServiceException;
@@ -23,7 +21,6 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Conversations: the threads of the mailboxes the caller may read, by the inbox's rule
@@ -34,9 +31,6 @@ import java.util.Set;
  */
 @Stateless
 public class Conversations {
-
-    @Inject
-    MessageQueries messages;
 
     @Inject
     ConversationQueries queries;
@@ -55,27 +49,26 @@ public class Conversations {
      * {@code mailbox} and {@code folder}, unread, matching {@code q}) and their order (by the newest such message); each
      * conversation then shows all the caller may read of it.
      */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public ConversationPage list(Caller caller, String mailbox, String folder, Boolean unread, String q, Integer limit,
                                  String cursor) {
         ListRequest request = requests.parse(folder, unread, q, limit, cursor);
         int size = request.size();
-        ListScope scope = messages.scope(caller.workspaceId(), caller.userId(),
-                mailbox == null || mailbox.isBlank() ? null : Mailbox.normalize(mailbox));
+        String address = mailbox == null || mailbox.isBlank() ? null : Mailbox.normalize(mailbox);
+        ConversationQueries.Listing listing = queries.list(caller.workspaceId(), caller.userId(), address, request);
         // An unknown folder, or one of a mailbox the caller may not read, is not found (never a hint that it exists).
-        Set<Folder> folders = messages.folders(scope, request.folder());
-        if (folders == null) {
+        if (listing == null) {
             throw new ServiceException(ProblemCode.NOT_FOUND, "There is no folder " + request.folder() + " for you.");
         }
-        List<ConversationQueries.Position> positions = queries.page(request.query(scope, folders, false));
+        List<ConversationQueries.Position> positions = listing.positions();
         String next = null;
         if (positions.size() > size) {
             positions = positions.subList(0, size);
             ConversationQueries.Position last = positions.get(size - 1);
             next = new InboxCursor(last.receivedAt(), last.messageId()).encode();
         }
-        List<Long> threads = positions.stream().map(ConversationQueries.Position::threadId).toList();
         // Each conversation shows all the caller may read of it, whichever mailbox the filter chose it by.
-        Map<Long, List<StoredMessage>> messages = queries.messages(caller.workspaceId(), caller.userId(), threads);
+        Map<Long, List<StoredMessage>> messages = listing.threads();
         List<ConversationView> items = new ArrayList<>(positions.size());
         for (ConversationQueries.Position position : positions) {
             Conversation conversation = Conversation.of(position.threadId(), messages.getOrDefault(position.threadId(), List.of()));

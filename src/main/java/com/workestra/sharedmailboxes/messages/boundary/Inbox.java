@@ -3,13 +3,11 @@ package com.workestra.sharedmailboxes.messages.boundary;
 import com.workestra.sharedmailboxes.callers.entity.Caller;
 import com.workestra.sharedmailboxes.connections.boundary.OutlookConnections;
 import com.workestra.sharedmailboxes.messages.boundary.MessageView.BodyView;
-import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.control.InboxCursor;
 import com.workestra.sharedmailboxes.messages.control.ListRequests;
 import com.workestra.sharedmailboxes.messages.control.ListRequests.ListRequest;
 import com.workestra.sharedmailboxes.messages.control.MailHtmlSanitiser;
 import com.workestra.sharedmailboxes.messages.control.MessageQueries;
-import com.workestra.sharedmailboxes.messages.entity.ListScope;
 import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
 import com.workestra.sharedmailboxes.problems.entity.ProblemCode;
@@ -50,18 +48,17 @@ public class Inbox {
     @Inject
     ListRequests requests;
 
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
     public MessagePage list(Caller caller, String mailbox, String folder, Boolean unread, String q, Integer limit,
                             String cursor, boolean includeRemoved) {
         ListRequest request = requests.parse(folder, unread, q, limit, cursor);
         int size = request.size();
         String address = mailbox == null || mailbox.isBlank() ? null : Mailbox.normalize(mailbox);
-        ListScope scope = queries.scope(caller.workspaceId(), caller.userId(), address);
+        List<StoredMessage> rows = queries.list(caller.workspaceId(), caller.userId(), address, request, includeRemoved);
         // An unknown folder, or one of a mailbox the caller may not read, is not found (never a hint that it exists).
-        Set<Folder> folders = queries.folders(scope, request.folder());
-        if (folders == null) {
+        if (rows == null) {
             throw new ServiceException(ProblemCode.NOT_FOUND, "There is no folder " + request.folder() + " for you.");
         }
-        List<StoredMessage> rows = queries.page(request.query(scope, folders, includeRemoved));
         String next = null;
         if (rows.size() > size) {
             rows = rows.subList(0, size);

@@ -3,6 +3,7 @@ package com.workestra.sharedmailboxes.messages.control;
 import com.workestra.sharedmailboxes.database.control.UuidColumn;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
+import com.workestra.sharedmailboxes.messages.entity.ListScope;
 import com.workestra.sharedmailboxes.messages.entity.StoredMessage;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,9 +45,28 @@ public class ConversationQueries {
     @Resource(lookup = "jdbc/sharedMailboxes")
     DataSource dataSource;
 
-    public List<Position> page(InboxQuery query) {
+    /**
+     * A page of conversations as {@code GET /api/v1/conversations} lists them: the positions (one more than the page when
+     * more follow) and the messages the reader may read of the page's threads.
+     */
+    public record Listing(List<Position> positions, Map<Long, List<StoredMessage>> threads) {
+    }
+
+    /**
+     * A page of conversations on one pooled connection: the user's scope (the one mailbox at {@code address} unless null),
+     * the folders the request names among theirs, the page's positions and its threads' messages. Null when none of the
+     * scope's mailboxes has the folder the request names.
+     */
+    public Listing list(String workspaceId, String userId, String address, ListRequests.ListRequest request) {
         try (Connection connection = dataSource.getConnection()) {
-            return page(connection, query);
+            ListScope scope = MessageQueries.scope(connection, workspaceId, userId, address);
+            Set<Folder> folders = MessageQueries.folders(connection, scope, request.folder());
+            if (folders == null) {
+                return null;
+            }
+            List<Position> positions = page(connection, request.query(scope, folders, false));
+            List<Long> threads = positions.stream().limit(request.size()).map(Position::threadId).toList();
+            return new Listing(positions, messages(connection, workspaceId, userId, threads));
         } catch (SQLException e) {
             throw new IllegalStateException("conversation query failed", e);
         }
@@ -112,7 +132,7 @@ public class ConversationQueries {
 
     /**
      * The caller's matching messages below a position, newest first: (thread, received_at, id). Each listed (mailbox,
-     * folder) is read through its own index range and merged; for a reader of more mailboxes ({@code ListScope.byReader()}),
+     * folder) is read through its own index range and merged; for a reader of more mailboxes ({@link ListScope#byReader()}),
      * one scan of the workspace's newest messages with their access joined, as the inbox does.
      */
     private static List<Position> scan(Connection connection, InboxQuery query, Instant afterAt, Long afterId, int limit)

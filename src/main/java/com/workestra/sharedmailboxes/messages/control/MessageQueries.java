@@ -60,17 +60,25 @@ public class MessageQueries {
     }
 
     /**
-     * What a listing reads for the user: the mailboxes they may read (only the one at {@code address} unless null), listed
-     * when they are at most {@link #DEFAULT_MERGE_LIMIT}, else by their access rows. At most one row more than that is read.
+     * A page of the inbox as {@code GET /api/v1/messages} lists it, on one pooled connection: the user's scope (the one
+     * mailbox at {@code address} unless null), the folders the request names among theirs, and the page's rows (one more
+     * than the page when more follow). Null when none of the scope's mailboxes has the folder the request names.
      */
-    public ListScope scope(String workspaceId, String userId, String address) {
+    public List<StoredMessage> list(String workspaceId, String userId, String address, ListRequests.ListRequest request,
+                                    boolean includeRemoved) {
         try (Connection connection = dataSource.getConnection()) {
-            return scope(connection, workspaceId, userId, address);
+            ListScope scope = scope(connection, workspaceId, userId, address);
+            Set<Folder> folders = folders(connection, scope, request.folder());
+            return folders == null ? null : page(connection, request.query(scope, folders, includeRemoved));
         } catch (SQLException e) {
-            throw new IllegalStateException("reading mailbox access failed", e);
+            throw new IllegalStateException("inbox query failed", e);
         }
     }
 
+    /**
+     * What a listing reads for the user: the mailboxes they may read (only the one at {@code address} unless null), listed
+     * when they are at most {@link #DEFAULT_MERGE_LIMIT}, else by their access rows. At most one row more than that is read.
+     */
     public static ListScope scope(Connection connection, String workspaceId, String userId, String address) throws SQLException {
         List<ReadableMailbox> mailboxes = readableMailboxes(connection, workspaceId, userId, address, DEFAULT_MERGE_LIMIT + 1);
         if (mailboxes.size() > DEFAULT_MERGE_LIMIT) {
@@ -122,14 +130,6 @@ public class MessageQueries {
      * The folders a list reads: every folder holding messages of the scope's mailboxes when {@code apiName} is blank, else
      * the one it names ({@code inbox}, {@code sent}, a folder id), or null when none of these mailboxes has such a folder.
      */
-    public Set<Folder> folders(ListScope scope, String apiName) {
-        try (Connection connection = dataSource.getConnection()) {
-            return folders(connection, scope, apiName);
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading mail folders failed", e);
-        }
-    }
-
     static Set<Folder> folders(Connection connection, ListScope scope, String apiName) throws SQLException {
         Folder wanted = Folder.ofApiName(apiName);
         if (scope.byReader()) {
@@ -141,14 +141,6 @@ public class MessageQueries {
     }
 
     /** The page's rows, each tagged with its mailbox's address (listed: from the scope; by reader: from the mailbox table). */
-    public List<StoredMessage> page(InboxQuery query) {
-        try (Connection connection = dataSource.getConnection()) {
-            return page(connection, query);
-        } catch (SQLException e) {
-            throw new IllegalStateException("inbox query failed", e);
-        }
-    }
-
     public static List<StoredMessage> page(Connection connection, InboxQuery query) throws SQLException {
         return page(connection, query, SEARCH_WINDOW);
     }
