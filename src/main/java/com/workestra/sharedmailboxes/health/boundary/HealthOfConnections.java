@@ -5,7 +5,7 @@ import com.workestra.sharedmailboxes.connections.boundary.ConnectionView;
 import com.workestra.sharedmailboxes.connections.entity.OutlookConnection;
 import com.workestra.sharedmailboxes.health.control.Badges;
 import com.workestra.sharedmailboxes.health.entity.ConnectionHealth;
-import com.workestra.sharedmailboxes.notifications.boundary.PushDelivery;
+import com.workestra.sharedmailboxes.notifications.control.PushRecords;
 import com.workestra.sharedmailboxes.sync.control.SyncSchedule;
 import com.workestra.sharedmailboxes.sync.entity.SyncStatus;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +26,7 @@ public class HealthOfConnections implements ConnectionStatus {
     SyncSchedule schedule;
 
     @Inject
-    PushDelivery push;
+    PushRecords push;
 
     @Override
     public ConnectionView.Status of(OutlookConnection connection) {

@@ -2,6 +2,7 @@ package com.workestra.sharedmailboxes.notifications.boundary;
 
 import com.workestra.sharedmailboxes.clock.control.BackgroundWork;
 import com.workestra.sharedmailboxes.database.control.ClusterTurns;
+import com.workestra.sharedmailboxes.notifications.control.PushRecords;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ConcurrencyManagement;
@@ -45,6 +46,9 @@ public class SubscriptionRenewal {
     PushDelivery delivery;
 
     @Inject
+    PushRecords records;
+
+    @Inject
     Clock clock;
 
     @Inject
@@ -79,14 +83,14 @@ public class SubscriptionRenewal {
             }
             // Due: those expiring soon, and those on one folder (the Inbox's, made before issue 16), which a renewal
             // replaces by a subscription on every folder.
-            java.util.Set<String> due = new java.util.LinkedHashSet<>(delivery.expiringBefore(clock.instant().plus(renewBefore)));
-            due.addAll(delivery.oneFolderSubscriptions());
+            java.util.Set<String> due = new java.util.LinkedHashSet<>(records.expiringBefore(clock.instant().plus(renewBefore)));
+            due.addAll(records.oneFolderSubscriptions());
             for (String id : due) {
-                if (delivery.claim(id, interval)) {
+                if (records.claim(id, interval)) {
                     delivery.renew(id);
                 }
             }
-            delivery.pushRetries().forEach(delivery::setUp);
+            records.pushRetries().forEach(delivery::setUp);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "subscription renewal round failed", e);
         } finally {

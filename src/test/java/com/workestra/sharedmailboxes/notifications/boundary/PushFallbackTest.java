@@ -11,6 +11,7 @@ import com.workestra.sharedmailboxes.mailboxes.entity.Mailbox;
 import com.workestra.sharedmailboxes.mailboxes.entity.MailboxIdentity;
 import com.workestra.sharedmailboxes.mailboxes.entity.MailboxKind;
 import com.workestra.sharedmailboxes.notifications.control.AppOnlyIdentity;
+import com.workestra.sharedmailboxes.notifications.control.PushRecordsFixture;
 import com.workestra.sharedmailboxes.notifications.control.SubscriptionsAtMicrosoft;
 import com.workestra.sharedmailboxes.notifications.entity.GraphSubscription;
 import com.workestra.sharedmailboxes.notifications.entity.PushState;
@@ -44,11 +45,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Push falls back to polling, and says why, whenever Microsoft will not deliver change notifications: no app-only
  * identity for a shared mailbox, a subscription Microsoft refuses to create, or one it keeps refusing to renew; a
  * subscription Microsoft forgot is created again and what may have been missed is synced. No server: Microsoft's
- * answers and the rows are stand-ins, the decisions are PushDelivery's own.
+ * answers and the rows are stand-ins, the decisions are PushDelivery's and PushRecords' own.
  */
 class PushFallbackTest {
 
     static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
+    static final int MAX_FAILURES = 3;
 
     final PushDelivery push = new PushDelivery();
     /** What Microsoft answers next to create and renew: a subscription id and expiry, or a Graph error. */
@@ -68,13 +70,8 @@ class PushFallbackTest {
 
     @BeforeEach
     void setUp() {
-        push.em = rows();
-        push.self = push; // no container: each database step runs on the plain bean
         push.clock = Clock.fixed(NOW, ZoneOffset.UTC);
         push.lifetime = Duration.ofMinutes(4200);
-        push.maxFailures = 3;
-        push.pollInterval = Duration.ofSeconds(60);
-        push.setUpLease = Duration.ofMinutes(2);
         push.appOnly = new AppOnlyIdentity() {
             @Override
             public boolean isConfigured() {
@@ -86,7 +83,7 @@ class PushFallbackTest {
                 return null; // as above: Microsoft's answers are stand-ins
             }
         };
-        push.syncRequests = new SyncRequests() {
+        SyncRequests syncRequests = new SyncRequests() {
             @Override
             public boolean request(UUID connectionId, SyncReason reason) {
                 syncsRequested.add(reason);
@@ -98,6 +95,8 @@ class PushFallbackTest {
                 deliveredBy.put(connectionId, pushed);
             }
         };
+        push.records = PushRecordsFixture.of(rows(), push.appOnly, syncRequests, MAX_FAILURES, Duration.ofSeconds(60),
+                Duration.ofMinutes(2));
         push.signIn = new OutlookSignIn() {
             @Override
             public GraphServiceClient graphFor(TokenHolder personal) {
@@ -209,7 +208,7 @@ class PushFallbackTest {
         OutlookConnection ann = personal();
         subscribed(ann);
 
-        for (int attempt = 1; attempt < push.maxFailures; attempt++) {
+        for (int attempt = 1; attempt < MAX_FAILURES; attempt++) {
             microsoftAnswers.add(graphAnswered(503, "ServiceUnavailable"));
             push.renew("sub-1");
             assertTrue(pushed(ann), "still pushed after " + attempt + " failed renewal(s)");
@@ -387,7 +386,7 @@ class PushFallbackTest {
         return state == null ? 0 : state.failures();
     }
 
-    /** The rows PushDelivery reads and writes: connections, push states and subscriptions by id, subscriptions by connection. */
+    /** The rows push delivery reads and writes: connections, push states and subscriptions by id, subscriptions by connection. */
     EntityManager rows() {
         return (EntityManager) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{EntityManager.class},
                 (proxy, method, args) -> switch (method.getName()) {
@@ -423,7 +422,7 @@ class PushFallbackTest {
                 });
     }
 
-    /** push_delivery.setup_until as PushDelivery claims and ends it: held until its outcome is written. */
+    /** push_delivery.setup_until as PushRecords claims and ends it: held until its outcome is written. */
     jakarta.persistence.Query setUpClaims(String sql) {
         Object[] connectionId = new Object[1];
         return (jakarta.persistence.Query) Proxy.newProxyInstance(getClass().getClassLoader(),
