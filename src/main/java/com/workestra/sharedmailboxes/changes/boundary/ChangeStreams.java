@@ -19,7 +19,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -109,9 +108,9 @@ public class ChangeStreams {
     @ConfigProperty(name = "changes.sender-threads")
     int senderThreads;
 
-    private final List<Stream> streams = new CopyOnWriteArrayList<>();
+    private final List<OpenStream> streams = new CopyOnWriteArrayList<>();
     /** Dropped streams whose sender is still in a write: their threads count as stuck until it returns. */
-    private final List<Stream> leaving = new CopyOnWriteArrayList<>();
+    private final List<OpenStream> leaving = new CopyOnWriteArrayList<>();
     private ScheduledFuture<?> loop;
     /** Where the streams' writes run (tests give their own): see {@link #senderPool}. */
     Executor senders;
@@ -119,112 +118,6 @@ public class ChangeStreams {
     Executor closers;
     private long lastHeartbeat = System.nanoTime();
     private Instant lastPrune = Instant.MIN;
-
-    /**
-     * An open stream: whose, the position after which it gets changes (advanced only by the loop), and its outbox:
-     * what the loop gave it and its sender has not written yet, at most {@code changes.stream-buffer} changes
-     * (a comment counts as one).
-     */
-    static final class Stream {
-        final Caller caller;
-        final ChangeSubscriber out;
-        final long openedAt = System.nanoTime();
-        volatile long position;
-        private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
-        /** How many changes wait in the outbox. */
-        private int waiting;
-        /** A sender has this stream (its drain is queued or running). */
-        private boolean sending;
-        /** A sender is in a write to this client, since {@link #writingSince} (System.nanoTime). */
-        private boolean writing;
-        private long writingSince;
-        private boolean dropped;
-
-        Stream(Caller caller, ChangeSubscriber out, long position) {
-            this.caller = caller;
-            this.out = out;
-            this.position = position;
-        }
-
-        /**
-         * Queues a write of {@code changes} changes (a comment counts as one); false when the outbox would hold more than
-         * {@code capacity} (the client does not keep up) or the stream was dropped.
-         */
-        synchronized boolean offer(Runnable write, int changes, int capacity) {
-            int weight = Math.max(1, changes);
-            if (dropped || waiting + weight > capacity) {
-                return false;
-            }
-            outbox.add(new Outgoing(write, weight));
-            waiting += weight;
-            return true;
-        }
-
-        /** Starts a sender when there is something to write and none is running. */
-        void flush(Executor senders) {
-            synchronized (this) {
-                if (sending || dropped || outbox.isEmpty()) {
-                    return;
-                }
-                sending = true;
-            }
-            senders.execute(this::drain);
-        }
-
-        private void drain() {
-            while (true) {
-                Outgoing next;
-                synchronized (this) {
-                    next = dropped ? null : outbox.poll();
-                    if (next == null) {
-                        sending = false;
-                        return;
-                    }
-                    waiting -= next.changes();
-                    writing = true;
-                    writingSince = System.nanoTime();
-                }
-                try {
-                    next.write().run();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.FINE, "writing to a change stream failed", e);
-                    out.close();
-                } finally {
-                    synchronized (this) {
-                        writing = false;
-                    }
-                }
-            }
-        }
-
-        /**
-         * Whether the write under way has taken longer than {@code timeout} (the client stopped reading). Time spent
-         * waiting for a sender thread does not count: that is the server's delay, not the client's.
-         */
-        synchronized boolean stuck(Duration timeout) {
-            return writing && System.nanoTime() - writingSince > timeout.toNanos();
-        }
-
-        /** Whether a sender is in a write to this client. */
-        synchronized boolean writing() {
-            return writing;
-        }
-
-        /** Gives up on the stream: nothing more is written; true the first time. */
-        synchronized boolean drop() {
-            if (dropped) {
-                return false;
-            }
-            dropped = true;
-            outbox.clear();
-            waiting = 0;
-            return true;
-        }
-    }
-
-    /** A write waiting in an outbox, and how many changes it carries. */
-    private record Outgoing(Runnable write, int changes) {
-    }
 
     /**
      * The senders' pool: {@code threads} threads (made by {@code factory}), idle ones ending after a minute; the loop adds
@@ -273,7 +166,7 @@ public class ChangeStreams {
         if (loop != null) {
             loop.cancel(false);
         }
-        for (Stream stream : streams) {
+        for (OpenStream stream : streams) {
             if (stream.drop()) {
                 stream.out.close();
             }
@@ -299,8 +192,8 @@ public class ChangeStreams {
         if (log.forgottenThrough(caller.workspaceId()) > position) {
             throw ChangeFeed.expired();
         }
-        List<Stream> theirs = new ArrayList<>();
-        for (Stream stream : streams) {
+        List<OpenStream> theirs = new ArrayList<>();
+        for (OpenStream stream : streams) {
             if (!stream.out.isClosed() && stream.caller.workspaceId().equals(caller.workspaceId())
                     && stream.caller.userId().equals(caller.userId())) {
                 theirs.add(stream);
@@ -308,7 +201,7 @@ public class ChangeStreams {
         }
         theirs.sort(Comparator.comparingLong(stream -> stream.openedAt));
         for (int i = 0; i <= theirs.size() - Math.max(1, maxStreamsPerCaller); i++) {
-            Stream oldest = theirs.get(i);
+            OpenStream oldest = theirs.get(i);
             streams.remove(oldest);
             // Through its outbox (after what it still has to write), never on this request's thread.
             oldest.offer(() -> oldest.out.comment("closed: a newer stream of the same person replaced this one"), 1, Integer.MAX_VALUE);
@@ -317,7 +210,7 @@ public class ChangeStreams {
         }
         // Said before the loop knows the stream, so it is its first line (the loop's senders write the rest).
         out.comment("streaming changes after " + position);
-        streams.add(new Stream(caller, out, position));
+        streams.add(new OpenStream(caller, out, position));
     }
 
     /** How many streams are open on this server. */
@@ -328,7 +221,7 @@ public class ChangeStreams {
     /** One round of the loop: see the class comment. */
     void tick() {
         streams.removeIf(stream -> stream.out.isClosed());
-        for (Stream stream : streams) {
+        for (OpenStream stream : streams) {
             if (stream.stuck(sendTimeout)) {
                 drop(stream, "a write to it has not finished within changes.send-timeout (" + sendTimeout + ")");
             }
@@ -337,8 +230,8 @@ public class ChangeStreams {
         if (streams.isEmpty()) {
             return;
         }
-        Map<String, List<Stream>> byWorkspace = new HashMap<>();
-        for (Stream stream : streams) {
+        Map<String, List<OpenStream>> byWorkspace = new HashMap<>();
+        for (OpenStream stream : streams) {
             byWorkspace.computeIfAbsent(stream.caller.workspaceId(), any -> new ArrayList<>()).add(stream);
         }
         Map<String, Long> latest = log.latest(byWorkspace.keySet());
@@ -353,7 +246,7 @@ public class ChangeStreams {
         if (beat) {
             lastHeartbeat = System.nanoTime();
         }
-        for (Stream stream : streams) {
+        for (OpenStream stream : streams) {
             if (beat) {
                 give(stream, () -> stream.out.comment("heartbeat"));
             }
@@ -373,12 +266,12 @@ public class ChangeStreams {
             return;
         }
         int stuck = 0;
-        for (Stream stream : streams) {
+        for (OpenStream stream : streams) {
             if (stream.stuck(pollInterval)) {
                 stuck++;
             }
         }
-        for (Stream stream : leaving) {
+        for (OpenStream stream : leaving) {
             if (stream.stuck(pollInterval)) {
                 stuck++;
             }
@@ -393,9 +286,9 @@ public class ChangeStreams {
         }
     }
 
-    private void deliver(String workspaceId, List<Stream> theirs, long from) {
+    private void deliver(String workspaceId, List<OpenStream> theirs, long from) {
         ChangeBatch read = log.read(workspaceId, from, BATCH);
-        for (Stream stream : theirs) {
+        for (OpenStream stream : theirs) {
             if (read.forgotAfter(stream.position)) {
                 // Changes after its position were removed before it got them: it must re-read, not continue with a gap.
                 give(stream, () -> stream.out.expired(ChangeFeed.expired().problem()));
@@ -410,7 +303,7 @@ public class ChangeStreams {
         }
         Set<String> users = new HashSet<>();
         Set<String> admins = new HashSet<>();
-        for (Stream stream : theirs) {
+        for (OpenStream stream : theirs) {
             users.add(stream.caller.userId());
             if (stream.caller.isAdmin()) {
                 admins.add(stream.caller.userId());
@@ -420,7 +313,7 @@ public class ChangeStreams {
         long last = batch.get(batch.size() - 1).seq();
         // Each change serialised once, when the first stream that may see it needs it, then shared.
         ChangeEvent[] events = new ChangeEvent[batch.size()];
-        for (Stream stream : theirs) {
+        for (OpenStream stream : theirs) {
             if (!streams.contains(stream)) {
                 continue;
             }
@@ -444,12 +337,12 @@ public class ChangeStreams {
     }
 
     /** Puts a write in the stream's outbox; a stream whose outbox is full is dropped. @return whether it was queued */
-    private boolean give(Stream stream, Runnable write) {
+    private boolean give(OpenStream stream, Runnable write) {
         return give(stream, write, 1);
     }
 
     /** Puts a write of {@code changes} changes in the stream's outbox; a stream whose outbox would overflow is dropped. */
-    private boolean give(Stream stream, Runnable write, int changes) {
+    private boolean give(OpenStream stream, Runnable write, int changes) {
         if (stream.offer(write, changes, Math.max(1, streamBuffer))) {
             return true;
         }
@@ -458,7 +351,7 @@ public class ChangeStreams {
     }
 
     /** Closes a stream that does not keep up; its client reconnects with Last-Event-ID and resumes without loss. */
-    private void drop(Stream stream, String why) {
+    private void drop(OpenStream stream, String why) {
         streams.remove(stream);
         if (stream.drop()) {
             LOG.info(() -> "a change stream of " + stream.caller.userId() + " was dropped: " + why);
