@@ -1,5 +1,6 @@
 package com.workestra.sharedmailboxes.database;
 
+import com.workestra.sharedmailboxes.ServiceClasses;
 import jakarta.persistence.Converter;
 import jakarta.persistence.Embeddable;
 import jakarta.persistence.Entity;
@@ -8,14 +9,10 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -26,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class PersistenceUnitTest {
 
     @Test
-    void everyEntityConverterAndEmbeddableIsListed() throws IOException, URISyntaxException, ClassNotFoundException {
+    void everyEntityConverterAndEmbeddableIsListed() throws IOException {
         Set<String> listed = new TreeSet<>();
         try (InputStream xml = getClass().getResourceAsStream("/META-INF/persistence.xml")) {
             Matcher classes = Pattern.compile("<class>\\s*([\\w.$]+)\\s*</class>").matcher(new String(xml.readAllBytes()));
@@ -34,16 +31,11 @@ class PersistenceUnitTest {
                 listed.add(classes.group(1));
             }
         }
-        Path root = Path.of(getClass().getResource("/META-INF/persistence.xml").toURI()).getParent().getParent();
         Set<String> managed = new TreeSet<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
-                String name = root.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
-                Class<?> type = Class.forName(name, false, getClass().getClassLoader());
-                if (type.isAnnotationPresent(Entity.class) || type.isAnnotationPresent(Converter.class)
-                        || type.isAnnotationPresent(Embeddable.class) || type.isAnnotationPresent(MappedSuperclass.class)) {
-                    managed.add(name);
-                }
+        for (Class<?> type : ServiceClasses.all()) {
+            if (type.isAnnotationPresent(Entity.class) || type.isAnnotationPresent(Converter.class)
+                    || type.isAnnotationPresent(Embeddable.class) || type.isAnnotationPresent(MappedSuperclass.class)) {
+                managed.add(type.getName());
             }
         }
         assertEquals(managed, listed, "the <class> entries of persistence.xml");

@@ -84,6 +84,11 @@ public class MessageQueries {
         if (mailboxes.size() > DEFAULT_MERGE_LIMIT) {
             return new ListScope(workspaceId, userId, Map.of(), Map.of(), true);
         }
+        return listed(workspaceId, userId, mailboxes);
+    }
+
+    /** A scope that names each of these mailboxes, in this order, with its end of access. */
+    static ListScope listed(String workspaceId, String userId, List<ReadableMailbox> mailboxes) {
         Map<UUID, String> addresses = new LinkedHashMap<>();
         Map<UUID, Instant> before = new HashMap<>();
         for (ReadableMailbox mailbox : mailboxes) {

@@ -1,20 +1,14 @@
 package com.workestra.sharedmailboxes.callers.boundary;
 
+import com.workestra.sharedmailboxes.ServiceClasses;
 import com.workestra.sharedmailboxes.callers.entity.Caller;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,10 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CallerScopeTest {
 
     @Test
-    void everyBeanThatInjectsTheCallerLivesForOneRequest() throws IOException, URISyntaxException, ClassNotFoundException {
+    void everyBeanThatInjectsTheCallerLivesForOneRequest() {
         Set<String> injecting = new TreeSet<>();
         Set<String> notPerRequest = new TreeSet<>();
-        for (Class<?> type : serviceClasses()) {
+        for (Class<?> type : ServiceClasses.all()) {
             boolean injectsCaller = Arrays.stream(type.getDeclaredFields())
                     .anyMatch(field -> field.getType() == Caller.class && field.isAnnotationPresent(Inject.class));
             if (injectsCaller) {
@@ -42,19 +36,5 @@ class CallerScopeTest {
         }
         assertTrue(injecting.contains("MessagesResource"), "the scan finds the resources: " + injecting);
         assertEquals(Set.of(), notPerRequest, "beans that would keep one request's caller");
-    }
-
-    /** Every class compiled from src/main/java, Caller's location. */
-    private List<Class<?>> serviceClasses() throws IOException, URISyntaxException, ClassNotFoundException {
-        Path root = Path.of(Caller.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        try (Stream<Path> files = Files.walk(root)) {
-            List<Path> classes = files.filter(file -> file.toString().endsWith(".class")).toList();
-            List<Class<?>> types = new ArrayList<>();
-            for (Path file : classes) {
-                String name = root.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
-                types.add(Class.forName(name, false, getClass().getClassLoader()));
-            }
-            return types;
-        }
     }
 }

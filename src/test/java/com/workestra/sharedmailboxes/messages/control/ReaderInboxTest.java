@@ -1,7 +1,6 @@
 package com.workestra.sharedmailboxes.messages.control;
 
 import com.workestra.sharedmailboxes.mailboxes.control.Mailboxes;
-import com.workestra.sharedmailboxes.mailboxes.entity.ReadableMailbox;
 import com.workestra.sharedmailboxes.messages.entity.Folder;
 import com.workestra.sharedmailboxes.messages.entity.InboxQuery;
 import com.workestra.sharedmailboxes.messages.entity.ListScope;
@@ -19,7 +18,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -227,15 +225,7 @@ class ReaderInboxTest {
 
     /** {@link #READER}'s scope with every mailbox they may read listed, however many: the other form, to compare with. */
     static ListScope listed(Connection connection) throws SQLException {
-        Map<UUID, String> addresses = new LinkedHashMap<>();
-        Map<UUID, Instant> before = new HashMap<>();
-        for (ReadableMailbox mailbox : MessageQueries.readableMailboxes(connection, WORKSPACE, READER)) {
-            addresses.put(mailbox.id(), mailbox.address());
-            if (mailbox.readableBefore() != null) {
-                before.put(mailbox.id(), mailbox.readableBefore());
-            }
-        }
-        return new ListScope(WORKSPACE, READER, addresses, before, false);
+        return MessageQueries.listed(WORKSPACE, READER, MessageQueries.readableMailboxes(connection, WORKSPACE, READER));
     }
 
     /** Every page of conversations in turn, by the position of the last of each. */
